@@ -1,0 +1,141 @@
+//! Identifiers that cross boundaries. Each is validated once on the way in (1 to 64
+//! characters of `A-Z a-z 0-9 _ -`), so storage keys and SQL parameters built from them
+//! can never carry separators or markup.
+
+use serde::{Deserialize, Deserializer, Serialize};
+use sha2::{Digest, Sha256};
+
+macro_rules! id_type {
+    ($(#[$doc:meta])* $name:ident) => {
+        $(#[$doc])*
+        #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+        #[serde(transparent)]
+        pub struct $name(String);
+
+        impl $name {
+            /// Accepts 1 to 64 characters of `A-Z a-z 0-9 _ -`.
+            pub fn parse(text: &str) -> Result<Self, IdError> {
+                check_id(text).map(|()| Self(text.to_owned()))
+            }
+
+            pub fn as_str(&self) -> &str {
+                &self.0
+            }
+        }
+
+        impl<'de> Deserialize<'de> for $name {
+            fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                let text = String::deserialize(deserializer)?;
+                Self::parse(&text).map_err(serde::de::Error::custom)
+            }
+        }
+
+        impl std::fmt::Display for $name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(&self.0)
+            }
+        }
+    };
+}
+
+id_type!(
+    /// A channel: one site (or group of sites) with its own customers and campaigns.
+    ChannelId
+);
+id_type!(
+    /// A visitor of a channel, anonymous until a member id is linked.
+    VisitorId
+);
+id_type!(
+    /// A campaign (automated or one-time broadcast).
+    CampaignId
+);
+id_type!(
+    /// One message delivered to one visitor.
+    DeliveryId
+);
+id_type!(
+    /// An event, chosen by the sender; retries carry the same id.
+    EventId
+);
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum IdError {
+    Empty,
+    TooLong,
+    BadCharacter,
+}
+
+impl std::fmt::Display for IdError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            IdError::Empty => "must not be empty",
+            IdError::TooLong => "must be at most 64 characters",
+            IdError::BadCharacter => "may contain only A-Z, a-z, 0-9, '_' and '-'",
+        })
+    }
+}
+
+fn check_id(text: &str) -> Result<(), IdError> {
+    if text.is_empty() {
+        Err(IdError::Empty)
+    } else if text.len() > 64 {
+        Err(IdError::TooLong)
+    } else if !text
+        .bytes()
+        .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-')
+    {
+        Err(IdError::BadCharacter)
+    } else {
+        Ok(())
+    }
+}
+
+impl DeliveryId {
+    /// The delivery of `campaign` to `visitor` caused by `event`. Derived, not random, so
+    /// a retried event produces the same id and storage can ignore the second insert.
+    pub fn derive(visitor: &VisitorId, campaign: &CampaignId, event: &EventId) -> DeliveryId {
+        let mut hash = Sha256::new();
+        for part in [visitor.as_str(), campaign.as_str(), event.as_str()] {
+            hash.update(part.as_bytes());
+            hash.update([0]);
+        }
+        let digest = hash.finalize();
+        let mut id = String::with_capacity(34);
+        id.push_str("d_");
+        for byte in &digest[..16] {
+            id.push(char::from(HEX[usize::from(byte >> 4)]));
+            id.push(char::from(HEX[usize::from(byte & 15)]));
+        }
+        DeliveryId(id)
+    }
+}
+
+const HEX: &[u8; 16] = b"0123456789abcdef";
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ids_accept_url_safe_names_only() {
+        assert!(ChannelId::parse("demo-shop_1").is_ok());
+        assert_eq!(ChannelId::parse(""), Err(IdError::Empty));
+        assert_eq!(ChannelId::parse(&"a".repeat(65)), Err(IdError::TooLong));
+        for bad in ["a b", "a/b", "a:b", "<x>", "é"] {
+            assert_eq!(VisitorId::parse(bad), Err(IdError::BadCharacter), "{bad}");
+        }
+    }
+
+    #[test]
+    fn a_retried_event_derives_the_same_delivery() {
+        let v = VisitorId::parse("v1").unwrap();
+        let c = CampaignId::parse("c1").unwrap();
+        let e1 = EventId::parse("e1").unwrap();
+        let e2 = EventId::parse("e2").unwrap();
+        let first = DeliveryId::derive(&v, &c, &e1);
+        assert_eq!(first, DeliveryId::derive(&v, &c, &e1));
+        assert_ne!(first, DeliveryId::derive(&v, &c, &e2));
+        assert!(DeliveryId::parse(first.as_str()).is_ok());
+    }
+}

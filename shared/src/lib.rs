@@ -1,0 +1,16 @@
+//! Kizuna's pure domain core: data in, decision out.
+//!
+//! Invariant: nothing in this crate does I/O or reads a clock. Time arrives as a
+//! [`time::Millis`] parameter and randomness never appears (ids are derived by hashing
+//! their inputs), so every rule here is tested natively with plain `cargo test`.
+//! `tests/purity.rs` fails if a forbidden dependency enters the manifest.
+
+pub mod campaign;
+pub mod counting;
+pub mod deliver;
+pub mod event;
+pub mod ids;
+pub mod stats;
+pub mod stored;
+pub mod time;
+pub mod wire;

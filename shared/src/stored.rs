@@ -1,0 +1,298 @@
+//! Stored shapes, versioned: the campaign document (D1 `campaigns.definition` and the
+//! KV publication) and the visitor record (the visitor's Durable Object). Domain values
+//! are built from them by validation, so invalid data never reaches the rules.
+
+use crate::campaign::{
+    Campaign, CampaignState, Display, Goal, LinkButton, Message, SafeUrl, Sender, Trigger, UrlCondition,
+};
+use crate::deliver::{RECENT_EVENTS, VisitorState};
+use crate::event::check_event_name;
+use crate::ids::{CampaignId, EventId};
+use crate::time::Millis;
+use serde::{Deserialize, Serialize};
+
+/// A value that failed validation, and why: the field is a path such as
+/// `message.buttons[0].url`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FieldError {
+    pub field: String,
+    pub problem: String,
+}
+
+impl FieldError {
+    pub fn new(field: impl Into<String>, problem: impl Into<String>) -> FieldError {
+        FieldError {
+            field: field.into(),
+            problem: problem.into(),
+        }
+    }
+}
+
+impl std::fmt::Display for FieldError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}: {}", self.field, self.problem)
+    }
+}
+
+pub const MAX_TEXT_CHARS: usize = 2000;
+pub const MAX_NAME_CHARS: usize = 80;
+pub const MAX_LABEL_CHARS: usize = 40;
+pub const MAX_BUTTONS: usize = 3;
+
+/// A campaign as stored, version 1.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct CampaignDocV1 {
+    pub id: String,
+    pub name: String,
+    pub state: CampaignState,
+    pub trigger: TriggerDoc,
+    pub message: MessageDoc,
+    #[serde(default)]
+    pub goal: Option<GoalDoc>,
+    #[serde(default)]
+    pub starts_at: Option<Millis>,
+    #[serde(default)]
+    pub ends_at: Option<Millis>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct TriggerDoc {
+    pub event: String,
+    #[serde(default)]
+    pub url_contains: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct MessageDoc {
+    pub sender: SenderDoc,
+    pub text: String,
+    #[serde(default)]
+    pub buttons: Vec<ButtonDoc>,
+    pub display: Display,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct SenderDoc {
+    pub name: String,
+    #[serde(default)]
+    pub avatar_url: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct ButtonDoc {
+    pub label: String,
+    pub url: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "camelCase", deny_unknown_fields)]
+pub enum GoalDoc {
+    Viewed,
+    Clicked,
+    Event { name: String },
+}
+
+fn text_field(field: &str, value: &str, max_chars: usize) -> Result<String, FieldError> {
+    let trimmed = value.trim();
+    if trimmed.is_empty() {
+        return Err(FieldError::new(field, "must not be empty"));
+    }
+    if trimmed.chars().count() > max_chars {
+        return Err(FieldError::new(
+            field,
+            format!("must be at most {max_chars} characters"),
+        ));
+    }
+    Ok(trimmed.to_owned())
+}
+
+impl TryFrom<&CampaignDocV1> for Campaign {
+    type Error = FieldError;
+
+    fn try_from(doc: &CampaignDocV1) -> Result<Campaign, FieldError> {
+        let id = CampaignId::parse(&doc.id).map_err(|e| FieldError::new("id", e.to_string()))?;
+        let name = text_field("name", &doc.name, MAX_NAME_CHARS)?;
+        check_event_name(&doc.trigger.event).map_err(|p| FieldError::new("trigger.event", p))?;
+        let url = match &doc.trigger.url_contains {
+            None => None,
+            Some(part) => Some(UrlCondition::Contains(text_field("trigger.urlContains", part, 2048)?)),
+        };
+        let message = &doc.message;
+        let avatar_url = match &message.sender.avatar_url {
+            None => None,
+            Some(url) => Some(SafeUrl::parse(url).map_err(|p| FieldError::new("message.sender.avatarUrl", p))?),
+        };
+        if message.buttons.len() > MAX_BUTTONS {
+            return Err(FieldError::new(
+                "message.buttons",
+                format!("at most {MAX_BUTTONS} buttons"),
+            ));
+        }
+        let buttons = message
+            .buttons
+            .iter()
+            .enumerate()
+            .map(|(i, b)| {
+                Ok(LinkButton {
+                    label: text_field(&format!("message.buttons[{i}].label"), &b.label, MAX_LABEL_CHARS)?,
+                    url: SafeUrl::parse(b.url.trim())
+                        .map_err(|p| FieldError::new(format!("message.buttons[{i}].url"), p))?,
+                })
+            })
+            .collect::<Result<Vec<_>, FieldError>>()?;
+        let goal = match &doc.goal {
+            None => None,
+            Some(GoalDoc::Viewed) => Some(Goal::MessageViewed),
+            Some(GoalDoc::Clicked) => Some(Goal::LinkClicked),
+            Some(GoalDoc::Event { name }) => {
+                check_event_name(name).map_err(|p| FieldError::new("goal.name", p))?;
+                Some(Goal::Event { name: name.clone() })
+            }
+        };
+        if let (Some(start), Some(end)) = (doc.starts_at, doc.ends_at)
+            && end <= start
+        {
+            return Err(FieldError::new("endsAt", "must be after startsAt"));
+        }
+        Ok(Campaign {
+            id,
+            name,
+            state: doc.state,
+            trigger: Trigger {
+                event: doc.trigger.event.clone(),
+                url,
+            },
+            message: Message {
+                sender: Sender {
+                    name: text_field("message.sender.name", &message.sender.name, MAX_NAME_CHARS)?,
+                    avatar_url,
+                },
+                text: text_field("message.text", &message.text, MAX_TEXT_CHARS)?,
+                buttons,
+                display: message.display,
+            },
+            goal,
+            starts_at: doc.starts_at,
+            ends_at: doc.ends_at,
+        })
+    }
+}
+
+/// A visitor's Durable Object record, version 1.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct VisitorRecordV1 {
+    pub first_seen_at: Option<Millis>,
+    pub last_seen_at: Option<Millis>,
+    /// `(campaign id, last delivered at)`.
+    pub received: Vec<(String, Millis)>,
+    pub recent_events: Vec<String>,
+}
+
+impl From<&VisitorState> for VisitorRecordV1 {
+    fn from(state: &VisitorState) -> VisitorRecordV1 {
+        VisitorRecordV1 {
+            first_seen_at: state.first_seen_at,
+            last_seen_at: state.last_seen_at,
+            received: state
+                .received
+                .iter()
+                .map(|(id, at)| (id.as_str().to_owned(), *at))
+                .collect(),
+            recent_events: state.recent_events.iter().map(|id| id.as_str().to_owned()).collect(),
+        }
+    }
+}
+
+impl From<&VisitorRecordV1> for VisitorState {
+    /// Entries that no longer parse are dropped rather than failing the visitor.
+    fn from(record: &VisitorRecordV1) -> VisitorState {
+        let skip = record.recent_events.len().saturating_sub(RECENT_EVENTS);
+        VisitorState {
+            first_seen_at: record.first_seen_at,
+            last_seen_at: record.last_seen_at,
+            received: record
+                .received
+                .iter()
+                .filter_map(|(id, at)| Some((CampaignId::parse(id).ok()?, *at)))
+                .collect(),
+            recent_events: record
+                .recent_events
+                .iter()
+                .skip(skip)
+                .filter_map(|id| EventId::parse(id).ok())
+                .collect(),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn doc() -> CampaignDocV1 {
+        serde_json::from_str(
+            r#"{"id":"c1","name":" Welcome ","state":"running",
+                "trigger":{"event":"PageView","urlContains":"/shop"},
+                "message":{"sender":{"name":"Shop"},"text":"Hi <b>there</b>",
+                           "buttons":[{"label":"Sale","url":"/sale"}],"display":"bubble"},
+                "goal":{"kind":"event","name":"CheckoutComplete"}}"#,
+        )
+        .unwrap()
+    }
+
+    #[test]
+    fn a_valid_document_becomes_a_campaign() {
+        let campaign = Campaign::try_from(&doc()).unwrap();
+        assert_eq!(campaign.name, "Welcome");
+        assert_eq!(campaign.trigger.url, Some(UrlCondition::Contains("/shop".to_owned())));
+        assert_eq!(
+            campaign.goal,
+            Some(Goal::Event {
+                name: "CheckoutComplete".to_owned()
+            })
+        );
+    }
+
+    #[test]
+    fn an_unsafe_button_link_is_refused_naming_the_field() {
+        let mut d = doc();
+        d.message.buttons[0].url = "javascript:alert(1)".to_owned();
+        let err = Campaign::try_from(&d).unwrap_err();
+        assert_eq!(err.field, "message.buttons[0].url");
+    }
+
+    #[test]
+    fn empty_text_and_bad_periods_are_refused() {
+        let mut d = doc();
+        d.message.text = "   ".to_owned();
+        assert_eq!(Campaign::try_from(&d).unwrap_err().field, "message.text");
+        let mut d = doc();
+        d.starts_at = Some(10);
+        d.ends_at = Some(10);
+        assert_eq!(Campaign::try_from(&d).unwrap_err().field, "endsAt");
+    }
+
+    #[test]
+    fn unknown_fields_in_a_document_are_refused() {
+        let err = serde_json::from_str::<CampaignDocV1>(r#"{"id":"c1","nmae":"x"}"#).unwrap_err();
+        assert!(err.to_string().contains("nmae"), "{err}");
+    }
+
+    #[test]
+    fn a_visitor_record_round_trips() {
+        let mut state = VisitorState::default();
+        state.touch(5);
+        state.received.insert(CampaignId::parse("c1").unwrap(), 5);
+        state.recent_events.push_back(EventId::parse("e1").unwrap());
+        let record = VisitorRecordV1::from(&state);
+        let json = serde_json::to_string(&record).unwrap();
+        let back: VisitorRecordV1 = serde_json::from_str(&json).unwrap();
+        assert_eq!(VisitorState::from(&back), state);
+    }
+}
