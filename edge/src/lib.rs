@@ -1,1 +1,70 @@
-//! placeholder
+//! Kizuna's Cloudflare Worker: a thin shell around `kizuna-shared`.
+//!
+//! It reads its inputs once (request, clock, KV, the visitor's Durable Object, D1), asks
+//! the core what to do, and carries out the effects. Routes:
+//! `GET /healthz`, `GET /widget.js` and `/widget.wasm`, `POST /v1/boot`,
+//! `POST /v1/events`, `POST /v1/deliveries/{id}/view` and `/click`,
+//! `GET /admin/v1/campaigns/{id}/stats`, and the static files of `www/`.
+
+mod admin;
+mod db;
+mod error;
+mod http;
+mod public;
+mod publication;
+mod static_files;
+mod visitor;
+
+use error::ApiError;
+use kizuna_shared::counting::Action;
+use kizuna_shared::time::Millis;
+pub use visitor::Visitor;
+use worker::{Context, Env, Method, Request, Response, event};
+
+/// The shell's one clock read per request.
+pub(crate) fn now() -> Millis {
+    worker::Date::now().as_millis() as Millis
+}
+
+#[event(fetch)]
+async fn fetch(req: Request, env: Env, _ctx: Context) -> worker::Result<Response> {
+    Ok(route(req, &env).await.unwrap_or_else(|err| err.response()))
+}
+
+async fn route(req: Request, env: &Env) -> Result<Response, ApiError> {
+    let now = now();
+    let method = req.method();
+    let path = req.path();
+    let parts = http::segments(&path);
+    match (method, parts.as_slice()) {
+        (Method::Options, ["v1", ..]) => Ok(http::preflight()),
+        (Method::Get, ["healthz"]) => Ok(http::json(
+            200,
+            &serde_json::json!({ "ok": true, "version": env!("CARGO_PKG_VERSION") }),
+        )),
+        (Method::Post, ["v1", "boot"]) => public::boot(req, env, now).await,
+        (Method::Post, ["v1", "events"]) => public::events(req, env, now).await,
+        (Method::Post, ["v1", "deliveries", id, "view"]) => public::action(req, env, now, id, Action::View).await,
+        (Method::Post, ["v1", "deliveries", id, "click"]) => public::action(req, env, now, id, Action::Click).await,
+        (Method::Get, ["admin", "v1", "campaigns", id, "stats"]) => admin::campaign_stats(req, env, now, id).await,
+        (_, ["v1", ..]) | (_, ["admin", ..]) => {
+            if known_path(&parts) {
+                Err(ApiError::MethodNotAllowed)
+            } else {
+                Err(ApiError::NotFound("route"))
+            }
+        }
+        (Method::Get | Method::Head, _) => static_files::serve(req, env).await,
+        _ => Err(ApiError::MethodNotAllowed),
+    }
+}
+
+fn known_path(parts: &[&str]) -> bool {
+    matches!(
+        parts,
+        ["v1", "boot"]
+            | ["v1", "events"]
+            | ["v1", "deliveries", _, "view" | "click"]
+            | ["admin", "v1", "campaigns", _, "stats"]
+    )
+}

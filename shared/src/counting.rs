@@ -92,7 +92,7 @@ pub fn goal_counts(sent_at: Millis, view_at: Option<Millis>, at: Millis) -> bool
 /// (zero when nothing counts: outside the window, or already counted).
 pub fn record(delivery: &mut Delivery, action: Action, at: Millis, goal: Option<&Goal>) -> Counts {
     let mut added = Counts::default();
-    let mut mark_view = |delivery: &mut Delivery, added: &mut Counts| {
+    let mark_view = |delivery: &mut Delivery, added: &mut Counts| {
         if delivery.view_at.is_none() && view_counts(delivery.sent_at, at) {
             delivery.view_at = Some(at);
             added.view = 1;

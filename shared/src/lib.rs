@@ -6,6 +6,7 @@
 //! `tests/purity.rs` fails if a forbidden dependency enters the manifest.
 
 pub mod campaign;
+pub mod channel;
 pub mod counting;
 pub mod deliver;
 pub mod event;

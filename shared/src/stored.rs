@@ -5,9 +5,10 @@
 use crate::campaign::{
     Campaign, CampaignState, Display, Goal, LinkButton, Message, SafeUrl, Sender, Trigger, UrlCondition,
 };
+use crate::channel::{Channel, check_utc_offset};
 use crate::deliver::{RECENT_EVENTS, VisitorState};
 use crate::event::check_event_name;
-use crate::ids::{CampaignId, EventId};
+use crate::ids::{CampaignId, ChannelId, EventId};
 use crate::time::Millis;
 use serde::{Deserialize, Serialize};
 
@@ -179,6 +180,28 @@ impl TryFrom<&CampaignDocV1> for Campaign {
             goal,
             starts_at: doc.starts_at,
             ends_at: doc.ends_at,
+        })
+    }
+}
+
+/// A channel as stored, version 1.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct ChannelDocV1 {
+    pub id: String,
+    pub name: String,
+    pub utc_offset_minutes: i32,
+}
+
+impl TryFrom<&ChannelDocV1> for Channel {
+    type Error = FieldError;
+
+    fn try_from(doc: &ChannelDocV1) -> Result<Channel, FieldError> {
+        check_utc_offset(doc.utc_offset_minutes).map_err(|p| FieldError::new("utcOffsetMinutes", p))?;
+        Ok(Channel {
+            id: ChannelId::parse(&doc.id).map_err(|e| FieldError::new("id", e.to_string()))?,
+            name: text_field("name", &doc.name, MAX_NAME_CHARS)?,
+            utc_offset_minutes: doc.utc_offset_minutes,
         })
     }
 }

@@ -1,8 +1,8 @@
 //! The public HTTP API between the widget and the edge, declared once for both sides.
 //! JSON, camelCase; requests refuse unknown fields so a typo is an error, not a no-op.
 
-use crate::campaign::Display;
-use crate::counting::Counts;
+use crate::campaign::{Display, Message};
+use crate::counting::{Counts, Delivery};
 use crate::event::PropertyValue;
 use crate::ids::{ChannelId, EventId, VisitorId};
 use crate::stats::Rates;
@@ -84,6 +84,29 @@ pub struct Popup {
     pub sender: PopupSender,
     pub text: String,
     pub buttons: Vec<PopupButton>,
+}
+
+impl Popup {
+    pub fn new(delivery: &Delivery, message: &Message) -> Popup {
+        Popup {
+            delivery_id: delivery.id.as_str().to_owned(),
+            campaign_id: delivery.campaign_id.as_str().to_owned(),
+            display: message.display,
+            sender: PopupSender {
+                name: message.sender.name.clone(),
+                avatar_url: message.sender.avatar_url.as_ref().map(|url| url.as_str().to_owned()),
+            },
+            text: message.text.clone(),
+            buttons: message
+                .buttons
+                .iter()
+                .map(|b| PopupButton {
+                    label: b.label.clone(),
+                    url: b.url.as_str().to_owned(),
+                })
+                .collect(),
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

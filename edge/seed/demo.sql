@@ -1,0 +1,26 @@
+-- Demo data for local development: the "demo" channel (Tokyo time), its owner with
+-- the API token `kz_demo_owner_token` (only its SHA-256 is stored), and one running
+-- automated campaign: a bubble on product pages. Idempotent: run it as often as you like.
+
+INSERT OR IGNORE INTO channels (id, name, utc_offset_minutes, created_at)
+VALUES ('demo', 'Kizuna Demo Shop', 540, 1795000000000);
+
+INSERT OR IGNORE INTO members (id, email, name, created_at)
+VALUES ('m_demo_owner', 'owner@demo.kizuna.invalid', 'Demo Owner', 1795000000000);
+
+INSERT OR IGNORE INTO channel_members (channel_id, member_id, role)
+VALUES ('demo', 'm_demo_owner', 'owner');
+
+INSERT OR IGNORE INTO api_tokens (token_hash, member_id, label, created_at)
+VALUES ('45a486a7b9f6686b19c9f5b7050493662606b8baec600ad38c4e85b333bb03fa', 'm_demo_owner', 'demo owner token', 1795000000000);
+
+INSERT OR IGNORE INTO campaigns (id, channel_id, name, state, priority, definition, created_at, updated_at)
+VALUES ('c_tea_bubble', 'demo', 'Tea lovers: autumn sale bubble', 'running', 10,
+  '{"id":"c_tea_bubble","name":"Tea lovers: autumn sale bubble","state":"running",
+    "trigger":{"event":"PageView","urlContains":"/products/"},
+    "message":{"sender":{"name":"Kizuna Tea Shop"},
+               "text":"Autumn sale: 20% off every tea until Sunday.\nYour cup is waiting.",
+               "buttons":[{"label":"See the sale","url":"/sale"}],
+               "display":"bubble"},
+    "goal":{"kind":"event","name":"CheckoutComplete"}}',
+  1795000000000, 1795000000000);

@@ -1,0 +1,363 @@
+//! Every D1 query of the worker. The schema lives in `edge/migrations/`.
+//!
+//! Invariant: a counter in `campaign_daily_stats` grows only in the same batch (one
+//! transaction) as the delivery row change that justifies it, and only when that change
+//! actually happened (`changes() = 1`), so retries and races never count twice.
+
+use crate::error::ApiError;
+use kizuna_shared::campaign::{Campaign, Display, Goal};
+use kizuna_shared::counting::{Counts, Delivery};
+use kizuna_shared::ids::{CampaignId, ChannelId, DeliveryId, VisitorId};
+use kizuna_shared::stored::{CampaignDocV1, ChannelDocV1};
+use kizuna_shared::time::{Day, Millis};
+use serde::Deserialize;
+use wasm_bindgen::JsValue;
+use worker::{D1Database, D1PreparedStatement};
+
+fn text(value: &str) -> JsValue {
+    JsValue::from_str(value)
+}
+
+fn num(value: i64) -> JsValue {
+    JsValue::from_f64(value as f64)
+}
+
+fn opt(value: Option<Millis>) -> JsValue {
+    value.map_or(JsValue::NULL, num)
+}
+
+fn bind(db: &D1Database, sql: &str, args: &[JsValue]) -> Result<D1PreparedStatement, ApiError> {
+    Ok(db.prepare(sql).bind(args)?)
+}
+
+fn corrupt(what: &str, err: impl std::fmt::Display) -> ApiError {
+    ApiError::Internal(format!("stored {what} does not parse: {err}"))
+}
+
+#[derive(Deserialize)]
+struct ChannelRow {
+    id: String,
+    name: String,
+    utc_offset_minutes: i32,
+}
+
+pub async fn load_channel(db: &D1Database, id: &ChannelId) -> Result<Option<ChannelDocV1>, ApiError> {
+    let row = bind(
+        db,
+        "SELECT id, name, utc_offset_minutes FROM channels WHERE id = ?1",
+        &[text(id.as_str())],
+    )?
+    .first::<ChannelRow>(None)
+    .await?;
+    Ok(row.map(|r| ChannelDocV1 {
+        id: r.id,
+        name: r.name,
+        utc_offset_minutes: r.utc_offset_minutes,
+    }))
+}
+
+#[derive(Deserialize)]
+struct DefinitionRow {
+    definition: String,
+}
+
+pub async fn load_running_campaigns(db: &D1Database, channel: &ChannelId) -> Result<Vec<CampaignDocV1>, ApiError> {
+    let rows = bind(
+        db,
+        "SELECT definition FROM campaigns WHERE channel_id = ?1 AND state = 'running' ORDER BY priority, created_at, id",
+        &[text(channel.as_str())],
+    )?
+    .all()
+    .await?
+    .results::<DefinitionRow>()?;
+    rows.iter()
+        .map(|row| serde_json::from_str(&row.definition).map_err(|e| corrupt("campaign", e)))
+        .collect()
+}
+
+/// Adds `counts` to the campaign's row for `day`, but only if the statement just before
+/// it in the same batch changed a row.
+fn count_if_changed(
+    db: &D1Database,
+    campaign: &CampaignId,
+    day: Day,
+    counts: Counts,
+) -> Result<D1PreparedStatement, ApiError> {
+    bind(
+        db,
+        "INSERT INTO campaign_daily_stats (campaign_id, day, sent, view, click, goal)
+         SELECT ?1, ?2, ?3, ?4, ?5, ?6 WHERE changes() = 1
+         ON CONFLICT (campaign_id, day) DO UPDATE SET
+           sent = sent + excluded.sent, view = view + excluded.view,
+           click = click + excluded.click, goal = goal + excluded.goal",
+        &[
+            text(campaign.as_str()),
+            text(&day.iso()),
+            num(counts.sent as i64),
+            num(counts.view as i64),
+            num(counts.click as i64),
+            num(counts.goal as i64),
+        ],
+    )
+}
+
+/// Records new deliveries and counts each as sent, once (ids are derived, so a retry
+/// inserts nothing and counts nothing).
+pub async fn insert_deliveries(
+    db: &D1Database,
+    channel: &ChannelId,
+    deliveries: &[Delivery],
+    offset_minutes: i32,
+) -> Result<(), ApiError> {
+    let mut batch = Vec::with_capacity(deliveries.len() * 2);
+    for d in deliveries {
+        batch.push(bind(
+            db,
+            "INSERT OR IGNORE INTO deliveries (id, channel_id, campaign_id, visitor_id, display, sent_at)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+            &[
+                text(d.id.as_str()),
+                text(channel.as_str()),
+                text(d.campaign_id.as_str()),
+                text(d.visitor_id.as_str()),
+                text(display_name(d.display)),
+                num(d.sent_at),
+            ],
+        )?);
+        batch.push(count_if_changed(
+            db,
+            &d.campaign_id,
+            Day::of(d.sent_at, offset_minutes),
+            Counts::SENT,
+        )?);
+    }
+    if !batch.is_empty() {
+        db.batch(batch).await?;
+    }
+    Ok(())
+}
+
+fn display_name(display: Display) -> &'static str {
+    match display {
+        Display::Bubble => "bubble",
+        Display::Fullscreen => "fullscreen",
+    }
+}
+
+#[derive(Deserialize)]
+struct DeliveryRow {
+    id: String,
+    campaign_id: String,
+    visitor_id: String,
+    display: String,
+    sent_at: i64,
+    view_at: Option<i64>,
+    click_at: Option<i64>,
+    goal_at: Option<i64>,
+    definition: String,
+}
+
+const DELIVERY_COLUMNS: &str = "d.id, d.campaign_id, d.visitor_id, d.display, d.sent_at, d.view_at, d.click_at, \
+     d.goal_at, c.definition FROM deliveries d JOIN campaigns c ON c.id = d.campaign_id";
+
+impl DeliveryRow {
+    fn into_delivery(self) -> Result<(Delivery, Option<Goal>), ApiError> {
+        let doc: CampaignDocV1 = serde_json::from_str(&self.definition).map_err(|e| corrupt("campaign", e))?;
+        let goal = Campaign::try_from(&doc).map_err(|e| corrupt("campaign", e))?.goal;
+        let delivery = Delivery {
+            id: DeliveryId::parse(&self.id).map_err(|e| corrupt("delivery id", e))?,
+            campaign_id: CampaignId::parse(&self.campaign_id).map_err(|e| corrupt("campaign id", e))?,
+            visitor_id: VisitorId::parse(&self.visitor_id).map_err(|e| corrupt("visitor id", e))?,
+            display: if self.display == "fullscreen" {
+                Display::Fullscreen
+            } else {
+                Display::Bubble
+            },
+            sent_at: self.sent_at,
+            view_at: self.view_at,
+            click_at: self.click_at,
+            goal_at: self.goal_at,
+        };
+        Ok((delivery, goal))
+    }
+}
+
+/// One delivery of this visitor in this channel, with its campaign's goal.
+pub async fn load_delivery(
+    db: &D1Database,
+    channel: &ChannelId,
+    visitor: &VisitorId,
+    id: &DeliveryId,
+) -> Result<Option<(Delivery, Option<Goal>)>, ApiError> {
+    let sql = format!("SELECT {DELIVERY_COLUMNS} WHERE d.id = ?1 AND d.channel_id = ?2 AND d.visitor_id = ?3");
+    let row = bind(
+        db,
+        &sql,
+        &[text(id.as_str()), text(channel.as_str()), text(visitor.as_str())],
+    )?
+    .first::<DeliveryRow>(None)
+    .await?;
+    row.map(DeliveryRow::into_delivery).transpose()
+}
+
+/// This visitor's viewed deliveries of `campaigns` that have not reached their goal and
+/// are still inside the counting window at `now`.
+pub async fn deliveries_awaiting_goal(
+    db: &D1Database,
+    channel: &ChannelId,
+    visitor: &VisitorId,
+    campaigns: &[CampaignId],
+    since: Millis,
+) -> Result<Vec<(Delivery, Option<Goal>)>, ApiError> {
+    let mut found = Vec::new();
+    for campaign in campaigns {
+        let sql = format!(
+            "SELECT {DELIVERY_COLUMNS} WHERE d.channel_id = ?1 AND d.visitor_id = ?2 AND d.campaign_id = ?3
+             AND d.view_at IS NOT NULL AND d.goal_at IS NULL AND d.sent_at >= ?4"
+        );
+        let rows = bind(
+            db,
+            &sql,
+            &[
+                text(channel.as_str()),
+                text(visitor.as_str()),
+                text(campaign.as_str()),
+                num(since),
+            ],
+        )?
+        .all()
+        .await?
+        .results::<DeliveryRow>()?;
+        for row in rows {
+            found.push(row.into_delivery()?);
+        }
+    }
+    Ok(found)
+}
+
+/// Writes what an action changed on a delivery and counts it, if the row still holds
+/// what `before` read (compare-and-set). Returns false when another request won.
+pub async fn save_action(
+    db: &D1Database,
+    before: &Delivery,
+    after: &Delivery,
+    counts: Counts,
+    day: Day,
+) -> Result<bool, ApiError> {
+    let update = bind(
+        db,
+        "UPDATE deliveries SET view_at = ?2, click_at = ?3, goal_at = ?4
+         WHERE id = ?1 AND view_at IS ?5 AND click_at IS ?6 AND goal_at IS ?7",
+        &[
+            text(after.id.as_str()),
+            opt(after.view_at),
+            opt(after.click_at),
+            opt(after.goal_at),
+            opt(before.view_at),
+            opt(before.click_at),
+            opt(before.goal_at),
+        ],
+    )?;
+    let results = db
+        .batch(vec![update, count_if_changed(db, &after.campaign_id, day, counts)?])
+        .await?;
+    let changed = results
+        .first()
+        .and_then(|r| r.meta().ok().flatten())
+        .and_then(|m| m.changes)
+        .unwrap_or(0);
+    Ok(changed == 1)
+}
+
+#[derive(Deserialize)]
+struct MemberRow {
+    member_id: String,
+}
+
+#[derive(Deserialize)]
+struct RoleRow {
+    role: String,
+}
+
+/// The member holding the token with this hash; `Unauthorized` for an unknown or
+/// revoked token.
+pub async fn token_member(db: &D1Database, token_hash: &str) -> Result<String, ApiError> {
+    let member = bind(
+        db,
+        "SELECT member_id FROM api_tokens WHERE token_hash = ?1 AND revoked_at IS NULL",
+        &[text(token_hash)],
+    )?
+    .first::<MemberRow>(None)
+    .await?
+    .ok_or(ApiError::Unauthorized)?;
+    Ok(member.member_id)
+}
+
+/// The member's role in the channel (`owner` or `member`), `None` when outside it.
+pub async fn member_role(db: &D1Database, member: &str, channel: &ChannelId) -> Result<Option<String>, ApiError> {
+    let role = bind(
+        db,
+        "SELECT role FROM channel_members WHERE member_id = ?1 AND channel_id = ?2",
+        &[text(member), text(channel.as_str())],
+    )?
+    .first::<RoleRow>(None)
+    .await?;
+    Ok(role.map(|r| r.role))
+}
+
+#[derive(Deserialize)]
+struct CampaignChannelRow {
+    channel_id: String,
+}
+
+pub async fn campaign_channel(db: &D1Database, campaign: &CampaignId) -> Result<Option<ChannelId>, ApiError> {
+    let row = bind(
+        db,
+        "SELECT channel_id FROM campaigns WHERE id = ?1",
+        &[text(campaign.as_str())],
+    )?
+    .first::<CampaignChannelRow>(None)
+    .await?;
+    row.map(|r| ChannelId::parse(&r.channel_id).map_err(|e| corrupt("channel id", e)))
+        .transpose()
+}
+
+#[derive(Deserialize)]
+struct StatsRow {
+    day: String,
+    sent: i64,
+    view: i64,
+    click: i64,
+    goal: i64,
+}
+
+pub async fn daily_stats(
+    db: &D1Database,
+    campaign: &CampaignId,
+    from: Day,
+    to: Day,
+) -> Result<Vec<(Day, Counts)>, ApiError> {
+    let rows = bind(
+        db,
+        "SELECT day, sent, view, click, goal FROM campaign_daily_stats WHERE campaign_id = ?1 AND day BETWEEN ?2 AND ?3",
+        &[text(campaign.as_str()), text(&from.iso()), text(&to.iso())],
+    )?
+    .all()
+    .await?
+    .results::<StatsRow>()?;
+    let count = |n: i64| u64::try_from(n).unwrap_or(0);
+    rows.into_iter()
+        .map(|r| {
+            let day = Day::parse_iso(&r.day).ok_or_else(|| corrupt("stats day", &r.day))?;
+            Ok((
+                day,
+                Counts {
+                    sent: count(r.sent),
+                    view: count(r.view),
+                    click: count(r.click),
+                    goal: count(r.goal),
+                },
+            ))
+        })
+        .collect()
+}

@@ -1,0 +1,87 @@
+//! The worker's one error type, turned into a JSON response in one place: 4xx answers
+//! say what to fix and name the field; 5xx answers say little and are logged.
+
+use kizuna_shared::stored::FieldError;
+use kizuna_shared::wire::{ErrorDetail, ErrorReply};
+
+#[derive(Debug, thiserror::Error)]
+pub enum ApiError {
+    #[error("{field}: {problem}")]
+    Invalid { field: String, problem: String },
+    #[error("{field}: larger than {limit} bytes")]
+    TooLarge { field: String, limit: usize },
+    #[error("a valid bearer token is required")]
+    Unauthorized,
+    #[error("{0} not found")]
+    NotFound(&'static str),
+    #[error("method not allowed")]
+    MethodNotAllowed,
+    #[error("internal error")]
+    Internal(String),
+}
+
+impl ApiError {
+    pub fn invalid(field: impl Into<String>, problem: impl Into<String>) -> ApiError {
+        ApiError::Invalid {
+            field: field.into(),
+            problem: problem.into(),
+        }
+    }
+
+    pub fn status(&self) -> u16 {
+        match self {
+            ApiError::Invalid { .. } => 400,
+            ApiError::TooLarge { .. } => 413,
+            ApiError::Unauthorized => 401,
+            ApiError::NotFound(_) => 404,
+            ApiError::MethodNotAllowed => 405,
+            ApiError::Internal(_) => 500,
+        }
+    }
+
+    pub fn reply(&self) -> ErrorReply {
+        let (code, field) = match self {
+            ApiError::Invalid { field, .. } => ("invalid", Some(field.clone())),
+            ApiError::TooLarge { field, .. } => ("too_large", Some(field.clone())),
+            ApiError::Unauthorized => ("unauthorized", None),
+            ApiError::NotFound(_) => ("not_found", None),
+            ApiError::MethodNotAllowed => ("method_not_allowed", None),
+            ApiError::Internal(_) => ("internal", None),
+        };
+        ErrorReply {
+            error: ErrorDetail {
+                code: code.to_owned(),
+                message: self.to_string(),
+                field,
+            },
+        }
+    }
+
+    pub fn response(&self) -> worker::Response {
+        if let ApiError::Internal(detail) = self {
+            worker::console_error!("internal error: {detail}");
+        }
+        crate::http::json(self.status(), &self.reply())
+    }
+}
+
+impl From<worker::Error> for ApiError {
+    fn from(err: worker::Error) -> ApiError {
+        ApiError::Internal(err.to_string())
+    }
+}
+
+impl From<worker::kv::KvError> for ApiError {
+    fn from(err: worker::kv::KvError) -> ApiError {
+        ApiError::Internal(format!("kv: {err}"))
+    }
+}
+
+impl From<FieldError> for ApiError {
+    fn from(err: FieldError) -> ApiError {
+        ApiError::Invalid {
+            field: err.field,
+            problem: err.problem,
+        }
+    }
+}

@@ -1,0 +1,89 @@
+//! The public API the widget calls: boot, events, and what a visitor did with a message.
+//! Every input is validated here, before any state is touched.
+
+use crate::error::ApiError;
+use crate::visitor::{self, VisitorCall};
+use crate::{db, http, publication};
+use kizuna_shared::campaign::Goal;
+use kizuna_shared::channel::Channel;
+use kizuna_shared::counting::{Action, Counts, Delivery, record};
+use kizuna_shared::event::check_event_name;
+use kizuna_shared::ids::{ChannelId, DeliveryId};
+use kizuna_shared::time::{Day, Millis};
+use kizuna_shared::wire::{ActionReply, ActionRequest, BootRequest, EventBatch, MAX_EVENT_BYTES};
+use std::rc::Rc;
+use worker::{D1Database, Env, Request, Response};
+
+async fn require_channel(env: &Env, id: &ChannelId, now: Millis) -> Result<Rc<Channel>, ApiError> {
+    publication::channel(env, id, now)
+        .await?
+        .ok_or_else(|| ApiError::invalid("channel", "no such channel"))
+}
+
+pub async fn boot(mut req: Request, env: &Env, now: Millis) -> Result<Response, ApiError> {
+    let body: BootRequest = http::read_json(&mut req).await?;
+    require_channel(env, &body.channel, now).await?;
+    let call = VisitorCall::Boot {
+        channel: body.channel.clone(),
+        visitor_id: body.visitor_id.clone(),
+    };
+    visitor::call(env, &body.channel, &body.visitor_id, &call).await
+}
+
+pub async fn events(mut req: Request, env: &Env, now: Millis) -> Result<Response, ApiError> {
+    let body: EventBatch = http::read_json(&mut req).await?;
+    for (i, event) in body.events.iter().enumerate() {
+        check_event_name(&event.name).map_err(|problem| ApiError::invalid(format!("events[{i}].name"), problem))?;
+        let size = serde_json::to_vec(event).map_or(usize::MAX, |bytes| bytes.len());
+        if size > MAX_EVENT_BYTES {
+            return Err(ApiError::TooLarge {
+                field: format!("events[{i}]"),
+                limit: MAX_EVENT_BYTES,
+            });
+        }
+    }
+    require_channel(env, &body.channel, now).await?;
+    let call = VisitorCall::Events {
+        channel: body.channel.clone(),
+        visitor_id: body.visitor_id.clone(),
+        events: body.events,
+    };
+    visitor::call(env, &body.channel, &body.visitor_id, &call).await
+}
+
+pub async fn action(
+    mut req: Request,
+    env: &Env,
+    now: Millis,
+    delivery: &str,
+    action: Action,
+) -> Result<Response, ApiError> {
+    let id = DeliveryId::parse(delivery).map_err(|e| ApiError::invalid("deliveryId", e.to_string()))?;
+    let body: ActionRequest = http::read_json(&mut req).await?;
+    let channel = require_channel(env, &body.channel, now).await?;
+    let db = env.d1("DB")?;
+    let (delivery, goal) = db::load_delivery(&db, &body.channel, &body.visitor_id, &id)
+        .await?
+        .ok_or(ApiError::NotFound("delivery"))?;
+    let counted = apply_action(&db, &channel, &delivery, goal.as_ref(), action, now).await?;
+    Ok(http::json(200, &ActionReply { counted }))
+}
+
+/// Applies the counting rules to one delivery and stores what counted, on the day it
+/// happened in the channel's clock. Returns what was added (zero when it lost a race).
+pub async fn apply_action(
+    db: &D1Database,
+    channel: &Channel,
+    before: &Delivery,
+    goal: Option<&Goal>,
+    action: Action,
+    now: Millis,
+) -> Result<Counts, ApiError> {
+    let mut after = before.clone();
+    let counts = record(&mut after, action, now, goal);
+    if counts.is_zero() {
+        return Ok(counts);
+    }
+    let saved = db::save_action(db, before, &after, counts, Day::of(now, channel.utc_offset_minutes)).await?;
+    Ok(if saved { counts } else { Counts::default() })
+}

@@ -1,0 +1,166 @@
+//! The visitor's Durable Object: the single writer of one visitor's live state.
+//!
+//! Invariant: calls for one visitor run one at a time (`block_concurrency_while`), and
+//! the visitor record is saved only after D1 accepted what the call decided, so a call
+//! that fails half-way is retried from the same state and derives the same delivery ids.
+
+use crate::error::ApiError;
+use crate::{db, http, now, public, publication};
+use kizuna_shared::counting::{Action, WINDOW};
+use kizuna_shared::deliver::{VisitorState, on_event};
+use kizuna_shared::event::Event;
+use kizuna_shared::ids::{CampaignId, ChannelId, VisitorId};
+use kizuna_shared::stored::VisitorRecordV1;
+use kizuna_shared::wire::{BootReply, EventIn, EventsReply, Popup};
+use serde::{Deserialize, Serialize};
+use wasm_bindgen::JsValue;
+use worker::{DurableObject, Env, Method, Request, RequestInit, Response, State, Storage, durable_object};
+
+const RECORD_KEY: &str = "visitor";
+
+/// What the front worker asks of a visitor's object.
+#[derive(Debug, Serialize, Deserialize)]
+#[serde(tag = "call", rename_all = "camelCase")]
+pub enum VisitorCall {
+    Boot {
+        channel: ChannelId,
+        visitor_id: VisitorId,
+    },
+    Events {
+        channel: ChannelId,
+        visitor_id: VisitorId,
+        events: Vec<EventIn>,
+    },
+}
+
+/// Sends `call` to the object of (`channel`, `visitor`) and relays its answer.
+pub async fn call(
+    env: &Env,
+    channel: &ChannelId,
+    visitor: &VisitorId,
+    call: &VisitorCall,
+) -> Result<Response, ApiError> {
+    let stub = env
+        .durable_object("VISITOR")?
+        .id_from_name(&format!("{channel}/{visitor}"))?
+        .get_stub()?;
+    let body = serde_json::to_string(call).map_err(|e| ApiError::Internal(e.to_string()))?;
+    let mut init = RequestInit::new();
+    init.with_method(Method::Post).with_body(Some(JsValue::from_str(&body)));
+    let mut answer = stub
+        .fetch_with_request(Request::new_with_init("https://visitor.internal/call", &init)?)
+        .await?;
+    let status = answer.status_code();
+    Ok(http::json_text(status, answer.text().await?))
+}
+
+#[durable_object]
+pub struct Visitor {
+    state: State,
+    env: Env,
+}
+
+impl DurableObject for Visitor {
+    fn new(state: State, env: Env) -> Self {
+        Self { state, env }
+    }
+
+    async fn fetch(&self, mut req: Request) -> worker::Result<Response> {
+        let call: VisitorCall = match req.json().await {
+            Ok(call) => call,
+            Err(err) => return Ok(ApiError::Internal(format!("visitor call: {err}")).response()),
+        };
+        let storage = self.state.storage();
+        let env = self.env.clone();
+        let served = self
+            .state
+            .block_concurrency_while(async move { Ok(serve(&storage, &env, call).await) })
+            .await;
+        Ok(match served {
+            Ok(Ok(response)) => response,
+            Ok(Err(err)) => err.response(),
+            Err(err) => ApiError::from(err).response(),
+        })
+    }
+}
+
+async fn serve(storage: &Storage, env: &Env, call: VisitorCall) -> Result<Response, ApiError> {
+    let now = now();
+    let record: Option<VisitorRecordV1> = storage.get(RECORD_KEY).await?;
+    let mut state = record.as_ref().map(VisitorState::from).unwrap_or_default();
+    match call {
+        VisitorCall::Boot { visitor_id, .. } => {
+            state.touch(now);
+            storage.put(RECORD_KEY, VisitorRecordV1::from(&state)).await?;
+            Ok(http::json(
+                200,
+                &BootReply {
+                    visitor_id,
+                    first_seen_at: state.first_seen_at.unwrap_or(now),
+                },
+            ))
+        }
+        VisitorCall::Events {
+            channel,
+            visitor_id,
+            events,
+        } => {
+            let reply = on_events(env, &channel, &visitor_id, &mut state, events, now).await?;
+            storage.put(RECORD_KEY, VisitorRecordV1::from(&state)).await?;
+            Ok(http::json(200, &reply))
+        }
+    }
+}
+
+async fn on_events(
+    env: &Env,
+    channel_id: &ChannelId,
+    visitor_id: &VisitorId,
+    state: &mut VisitorState,
+    events: Vec<EventIn>,
+    now: i64,
+) -> Result<EventsReply, ApiError> {
+    let channel = publication::channel(env, channel_id, now)
+        .await?
+        .ok_or(ApiError::NotFound("channel"))?;
+    let campaigns = publication::campaigns(env, channel_id, now).await?;
+    let mut reply = EventsReply::default();
+    let mut deliveries = Vec::new();
+    let mut goal_of: Vec<CampaignId> = Vec::new();
+    for event in events {
+        let event = Event {
+            id: event.id,
+            name: event.name,
+            properties: event.properties,
+        };
+        let outcome = on_event(&campaigns, visitor_id, state, &event, now);
+        if outcome.fresh {
+            reply.accepted += 1;
+        } else {
+            reply.duplicates += 1;
+        }
+        deliveries.extend(outcome.deliveries);
+        goal_of.extend(outcome.goal_of);
+    }
+    let db = env.d1("DB")?;
+    db::insert_deliveries(&db, channel_id, &deliveries, channel.utc_offset_minutes).await?;
+    goal_of.sort();
+    goal_of.dedup();
+    if !goal_of.is_empty() {
+        for (delivery, goal) in
+            db::deliveries_awaiting_goal(&db, channel_id, visitor_id, &goal_of, now - WINDOW).await?
+        {
+            public::apply_action(&db, &channel, &delivery, goal.as_ref(), Action::Goal, now).await?;
+        }
+    }
+    reply.popups = deliveries
+        .iter()
+        .filter_map(|d| {
+            campaigns
+                .iter()
+                .find(|c| c.id == d.campaign_id)
+                .map(|c| Popup::new(d, &c.message))
+        })
+        .collect();
+    Ok(reply)
+}

@@ -1,0 +1,20 @@
+//! A channel: one site with its own customers, campaigns and clock.
+
+use crate::ids::ChannelId;
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Channel {
+    pub id: ChannelId,
+    pub name: String,
+    /// The channel's clock, minutes east of UTC: its statistics days start at its midnight.
+    pub utc_offset_minutes: i32,
+}
+
+/// UTC-12:00 to UTC+14:00, the offsets in use.
+pub fn check_utc_offset(minutes: i32) -> Result<(), &'static str> {
+    if (-720..=840).contains(&minutes) {
+        Ok(())
+    } else {
+        Err("must be between -720 and 840 minutes")
+    }
+}
