@@ -1,1 +1,19 @@
-//! placeholder
+//! Kizuna's visitor widget, loaded by one `<script async>` tag on a customer's site.
+//!
+//! `machine` (what to do) and `render` (what a message looks like) are pure and tested
+//! natively; `app` wires them to the browser, where only `dom` touches the DOM, `net`
+//! the network and `saved` the browser's storage. The widget never throws into the host
+//! page: every browser call's failure is handled or swallowed here.
+
+pub mod json;
+pub mod machine;
+pub mod render;
+
+#[cfg(target_arch = "wasm32")]
+mod app;
+#[cfg(target_arch = "wasm32")]
+mod dom;
+#[cfg(target_arch = "wasm32")]
+mod net;
+#[cfg(target_arch = "wasm32")]
+mod saved;

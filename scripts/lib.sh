@@ -1,0 +1,95 @@
+# shellcheck shell=bash
+# Kizuna's build library, sourced by scripts/dev, scripts/test and scripts/build.
+# Every ensure_* step installs what is missing at the pinned version and skips what is
+# already there, so the README's commands are idempotent on a fresh Debian machine.
+set -euo pipefail
+
+KIZUNA_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$KIZUNA_ROOT"
+
+WASM_BINDGEN_VERSION=0.2.130
+WORKER_BUILD_VERSION=0.8.7
+
+log() { printf '\033[1;34m==> %s\033[0m\n' "$*" >&2; }
+
+export PATH="$KIZUNA_ROOT/node_modules/.bin:$HOME/.cargo/bin:$PATH"
+export WASM_BINDGEN_BIN="$HOME/.cargo/bin/wasm-bindgen"
+export WASM_OPT_BIN="$KIZUNA_ROOT/node_modules/.bin/wasm-opt"
+export ESBUILD_BIN="$KIZUNA_ROOT/node_modules/.bin/esbuild"
+export WRANGLER_SEND_METRICS=false
+export CLOUDFLARE_CF_FETCH_ENABLED=false
+
+as_root() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi; }
+
+ensure_rust() {
+  command -v cargo >/dev/null || { echo "Rust is required: https://rustup.rs" >&2; exit 1; }
+  if ! rustup target list --installed | grep -qx wasm32-unknown-unknown; then
+    log "adding the wasm32-unknown-unknown target"
+    rustup target add wasm32-unknown-unknown
+  fi
+  if [ "$(wasm-bindgen --version 2>/dev/null)" != "wasm-bindgen $WASM_BINDGEN_VERSION" ]; then
+    log "installing wasm-bindgen-cli $WASM_BINDGEN_VERSION (a few minutes, once)"
+    cargo install wasm-bindgen-cli --version "$WASM_BINDGEN_VERSION" --force
+  fi
+  if [ "$(worker-build --version 2>/dev/null)" != "$WORKER_BUILD_VERSION" ]; then
+    log "installing worker-build $WORKER_BUILD_VERSION (a few minutes, once)"
+    cargo install worker-build --version "$WORKER_BUILD_VERSION" --force
+  fi
+}
+
+ensure_node() {
+  command -v npm >/dev/null || { echo "Node.js and npm are required" >&2; exit 1; }
+  # npm records what it installed in node_modules/.package-lock.json; reinstall when the
+  # project's lockfile or manifest is newer.
+  if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ] \
+    || [ package.json -nt node_modules/.package-lock.json ]; then
+    log "installing npm packages (wrangler, node 22, binaryen, playwright-core)"
+    npm install --no-audit --no-fund
+  fi
+}
+
+ensure_chromium() {
+  if [ ! -x /usr/bin/chromium ]; then
+    log "installing Debian's chromium for the browser tests"
+    as_root apt-get update
+    as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y chromium
+  fi
+}
+
+# Copies www/ into the assets directory the worker serves (target/site).
+assemble_site() {
+  rm -rf target/site
+  mkdir -p target/site
+  cp -R www/. target/site/
+}
+
+# widget/ -> target/site/widget.js (loader + wasm-bindgen glue, minified) + widget.wasm
+build_widget() {
+  log "building the widget"
+  cargo build --release -p kizuna-widget --target wasm32-unknown-unknown
+  rm -rf target/widget
+  wasm-bindgen --target no-modules --no-typescript --out-dir target/widget \
+    target/wasm32-unknown-unknown/release/kizuna_widget.wasm
+  wasm-opt -Oz --strip-debug --strip-producers target/widget/kizuna_widget_bg.wasm -o target/site/widget.wasm
+  node scripts/bundle-widget.mjs target/widget/kizuna_widget.js widget/loader.js target/site/widget.js
+}
+
+# edge/ -> edge/build (the worker bundle wrangler runs)
+build_edge() {
+  log "building the worker"
+  (cd edge && worker-build --release)
+}
+
+build_all() {
+  assemble_site
+  build_widget
+  build_edge
+}
+
+# Applies the D1 migrations and the demo seed to a local state folder.
+seed_local() {
+  local state="$1"
+  mkdir -p "$state"
+  CI=true wrangler d1 migrations apply DB --local --persist-to "$state" -c edge/wrangler.toml >/dev/null
+  wrangler d1 execute DB --local --persist-to "$state" -c edge/wrangler.toml --file edge/seed/demo.sql >/dev/null
+}

@@ -1,0 +1,122 @@
+// End-to-end harness: the built worker under `wrangler dev` on a free loopback port with a
+// fresh state folder (migrated and seeded like `scripts/dev`), and headless Chromium.
+import { spawn, execFileSync } from "node:child_process";
+import { mkdirSync, mkdtempSync, createWriteStream } from "node:fs";
+import { createServer } from "node:net";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { chromium } from "playwright-core";
+
+export const ROOT = fileURLToPath(new URL("../..", import.meta.url));
+export const OUT = join(ROOT, "target", "e2e");
+export const SCREENSHOTS = join(OUT, "screenshots");
+export const OWNER_TOKEN = "kz_demo_owner_token";
+const WRANGLER = join(ROOT, "node_modules", ".bin", "wrangler");
+
+async function freePort() {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once("error", reject);
+    server.listen(0, "127.0.0.1", () => {
+      const { port } = server.address();
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+async function waitUntil(what, check, timeoutMs = 60_000) {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      const value = await check();
+      if (value) return value;
+    } catch {
+      // not yet
+    }
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
+
+/**
+ * Starts the worker with a fresh, seeded state folder. `sql` statements run against its
+ * D1 database before it starts (fixtures beyond the demo seed).
+ */
+export async function startWorker({ sql = [] } = {}) {
+  mkdirSync(OUT, { recursive: true });
+  const state = mkdtempSync(join(OUT, "state-"));
+  execFileSync("bash", [join(ROOT, "scripts", "seed-local"), state], { cwd: ROOT, stdio: "inherit" });
+  for (const statement of sql) {
+    execFileSync(WRANGLER, ["d1", "execute", "DB", "--local", "--persist-to", state, "-c", "edge/wrangler.toml", "--command", statement], {
+      cwd: ROOT,
+      stdio: ["ignore", "ignore", "inherit"],
+    });
+  }
+  const port = await freePort();
+  const base = `http://127.0.0.1:${port}`;
+  const log = createWriteStream(join(OUT, `wrangler-${port}.log`));
+  const child = spawn(
+    WRANGLER,
+    ["dev", "-c", "edge/wrangler.toml", "--local", "--ip", "127.0.0.1", "--port", String(port), "--persist-to", state],
+    { cwd: ROOT, detached: true, stdio: ["ignore", "pipe", "pipe"], env: { ...process.env, WRANGLER_SEND_METRICS: "false" } },
+  );
+  child.stdout.pipe(log);
+  child.stderr.pipe(log);
+  const exited = new Promise((resolve) => child.once("exit", resolve));
+  await waitUntil(`${base}/healthz`, async () => (await fetch(`${base}/healthz`)).ok);
+  return {
+    base,
+    state,
+    async stop() {
+      try {
+        process.kill(-child.pid, "SIGTERM");
+      } catch {
+        return;
+      }
+      const timer = setTimeout(() => {
+        try {
+          process.kill(-child.pid, "SIGKILL");
+        } catch {}
+      }, 5000);
+      await exited;
+      clearTimeout(timer);
+    },
+  };
+}
+
+export async function launchBrowser() {
+  return chromium.launch({
+    executablePath: process.env.CHROMIUM ?? "/usr/bin/chromium",
+    headless: true,
+    args: [
+      "--no-sandbox",
+      "--disable-gpu",
+      "--disable-quic",
+      "--no-first-run",
+      "--disable-background-networking",
+      "--disable-component-update",
+      "--disable-sync",
+      "--disable-dev-shm-usage",
+    ],
+  });
+}
+
+/** GETs an admin endpoint with the demo owner's token. */
+export async function admin(worker, path) {
+  const response = await fetch(`${worker.base}${path}`, { headers: { authorization: `Bearer ${OWNER_TOKEN}` } });
+  if (!response.ok) throw new Error(`${path}: ${response.status} ${await response.text()}`);
+  return response.json();
+}
+
+/** Polls a campaign's stats until `ready(stats)`: reports sent with keepalive may land after navigation. */
+export async function statsWhen(worker, campaign, ready) {
+  let last;
+  try {
+    return await waitUntil(`stats of ${campaign}`, async () => {
+      last = await admin(worker, `/admin/v1/campaigns/${campaign}/stats`);
+      return ready(last) && last;
+    }, 10_000);
+  } catch (error) {
+    throw new Error(`${error.message}; last answer: ${JSON.stringify(last?.totals)}`);
+  }
+}

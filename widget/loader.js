@@ -1,0 +1,23 @@
+// Kizuna's loader: the whole widget is this one classic <script async> file. It reads its
+// settings from the tag's data-* attributes, loads widget.wasm from beside itself, and
+// starts it. Nothing here or in the wasm may throw into the host page.
+(function () {
+  "use strict";
+  var script = document.currentScript;
+  if (!script || window.__kizunaLoaded) return; // a second copy of the tag does nothing
+  window.__kizunaLoaded = true;
+  var channel = script.getAttribute("data-channel");
+  var base = script.src.replace(/\/widget\.js([?#].*)?$/, "");
+  /* wasm-bindgen glue goes here */
+  if (!channel) {
+    console.warn("Kizuna: add data-channel=\"YOUR_CHANNEL\" to the widget's script tag");
+    return;
+  }
+  wasm_bindgen({ module_or_path: base + "/widget.wasm" })
+    .then(function () {
+      wasm_bindgen.start(channel, base);
+    })
+    .catch(function (error) {
+      console.warn("Kizuna: the widget did not start", error);
+    });
+})();

@@ -1,0 +1,157 @@
+//! The widget's shell: `start` is called once by the loader; browser events and network
+//! answers become `machine::Input`s, and the machine's effects are carried out here.
+
+use crate::machine::{Effect, Input, Widget};
+use crate::render::markup;
+use crate::{dom, json, net, saved};
+use kizuna_shared::event::{PAGE_VIEW, PropertyValue};
+use kizuna_shared::ids::{ChannelId, EventId, VisitorId};
+use kizuna_shared::wire::EventIn;
+use std::cell::RefCell;
+use wasm_bindgen::prelude::*;
+use wasm_bindgen_futures::spawn_local;
+
+struct App {
+    base: String,
+    channel: ChannelId,
+    visitor: VisitorId,
+    widget: Widget,
+    dom: Option<dom::Dom>,
+}
+
+thread_local! {
+    static APP: RefCell<Option<App>> = const { RefCell::new(None) };
+}
+
+fn warn(message: &str) {
+    web_sys::console::warn_2(&JsValue::from_str("Kizuna:"), &JsValue::from_str(message));
+}
+
+/// `base` + `path`, without the formatting machinery (it costs the widget kilobytes).
+fn endpoint(app: &App, path: &str) -> String {
+    let mut url = String::with_capacity(app.base.len() + path.len());
+    url.push_str(&app.base);
+    url.push_str(path);
+    url
+}
+
+/// Starts the widget for `channel`, talking to the edge at `base`. Called by the loader.
+#[wasm_bindgen]
+pub fn start(channel: &str, base: &str) {
+    let Ok(channel) = ChannelId::parse(channel) else {
+        warn("data-channel is not a valid channel id");
+        return;
+    };
+    let key = ["kz:", channel.as_str(), ":visitor"].concat();
+    let visitor = saved::get(&key)
+        .filter(|id| VisitorId::parse(id).is_ok())
+        .unwrap_or_else(|| {
+            let id = saved::random_id("v_");
+            saved::set(&key, &id);
+            id
+        });
+    let Ok(visitor) = VisitorId::parse(&visitor) else {
+        return;
+    };
+    APP.set(Some(App {
+        base: base.to_owned(),
+        channel,
+        visitor,
+        widget: Widget::default(),
+        dom: None,
+    }));
+    dom::when_ready(|| {
+        spawn_local(boot());
+        spawn_local(page_view());
+    });
+}
+
+fn with_app<T>(f: impl FnOnce(&mut App) -> T) -> Option<T> {
+    APP.with_borrow_mut(|app| app.as_mut().map(f))
+}
+
+async fn boot() {
+    let Some((url, body)) = with_app(|app| {
+        (
+            endpoint(app, "/v1/boot"),
+            json::visitor_body(app.channel.as_str(), app.visitor.as_str()),
+        )
+    }) else {
+        return;
+    };
+    if net::post(&url, &body).await.is_err() {
+        warn("boot failed");
+    }
+}
+
+async fn page_view() {
+    let Some(page) = dom::page() else { return };
+    let Ok(id) = EventId::parse(&saved::random_id("e_")) else {
+        return;
+    };
+    let properties = [
+        ("url", page.url),
+        ("path", page.path),
+        ("title", page.title),
+        ("referrer", page.referrer),
+    ]
+    .into_iter()
+    .map(|(key, value)| (key.to_owned(), PropertyValue::Text(value)))
+    .collect();
+    let event = EventIn {
+        id,
+        name: PAGE_VIEW.to_owned(),
+        properties,
+    };
+    let Some((url, body)) = with_app(|app| {
+        (
+            endpoint(app, "/v1/events"),
+            json::events_body(app.channel.as_str(), app.visitor.as_str(), &[event]),
+        )
+    }) else {
+        return;
+    };
+    match net::post(&url, &body).await {
+        Ok(reply) => dispatch(Input::Received(net::popups(&reply))),
+        Err(_) => warn("sending the page view failed"),
+    }
+}
+
+/// Feeds one input to the machine, then carries out its effects (outside the borrow, so
+/// an effect may dispatch again).
+fn dispatch(input: Input) {
+    for effect in with_app(|app| app.widget.step(input)).unwrap_or_default() {
+        perform(effect);
+    }
+}
+
+fn perform(effect: Effect) {
+    match effect {
+        Effect::Show(popup) => {
+            with_app(|app| {
+                if app.dom.is_none() {
+                    match dom::Dom::mount(dispatch) {
+                        Ok(mounted) => app.dom = Some(mounted),
+                        Err(_) => warn("could not add the message to the page"),
+                    }
+                }
+                if let Some(dom) = &app.dom {
+                    dom.show(&markup(&popup));
+                }
+            });
+        }
+        Effect::Hide => {
+            with_app(|app| app.dom.as_ref().map(dom::Dom::hide));
+        }
+        Effect::ReportView(delivery) => report(&delivery, "view"),
+        Effect::ReportClick(delivery) => report(&delivery, "click"),
+        Effect::Navigate(url) => dom::navigate(&url),
+    }
+}
+
+fn report(delivery: &str, action: &str) {
+    with_app(|app| {
+        let url = endpoint(app, &["/v1/deliveries/", delivery, "/", action].concat());
+        net::fire(&url, &json::visitor_body(app.channel.as_str(), app.visitor.as_str()));
+    });
+}

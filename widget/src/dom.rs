@@ -1,0 +1,109 @@
+//! The only module that touches the DOM: the host element and its shadow root, page
+//! facts, navigation. Every listener turns a browser event into a `machine::Input`.
+
+use crate::machine::Input;
+use crate::render::STYLE;
+use wasm_bindgen::JsCast;
+use wasm_bindgen::prelude::*;
+use web_sys::{AddEventListenerOptions, Element, Event, KeyboardEvent, ShadowRoot, ShadowRootInit, ShadowRootMode};
+
+/// The widget's own element on the page: a `<div data-kizuna>` at the end of `<body>`,
+/// holding an open shadow root so the page's CSS and ours never meet.
+pub struct Dom {
+    root: ShadowRoot,
+}
+
+impl Dom {
+    pub fn mount(dispatch: fn(Input)) -> Result<Dom, JsValue> {
+        let document = web_sys::window().and_then(|w| w.document()).ok_or("no document")?;
+        let body = document.body().ok_or("no body")?;
+        let host = document.create_element("div")?;
+        host.set_attribute("data-kizuna", "")?;
+        let root = host.attach_shadow(&ShadowRootInit::new(ShadowRootMode::Open))?;
+        let click = Closure::<dyn FnMut(Event)>::new(move |event: Event| {
+            let marked = event
+                .target()
+                .and_then(|t| t.dyn_into::<Element>().ok())
+                .and_then(|el| el.closest("[data-kz]").ok().flatten())
+                .and_then(|el| el.get_attribute("data-kz"));
+            match marked.as_deref() {
+                None => {}
+                Some("open") => dispatch(Input::Opened),
+                Some("close") => dispatch(Input::Closed),
+                Some(index) => {
+                    if let Ok(index) = index.parse() {
+                        event.prevent_default();
+                        dispatch(Input::ButtonClicked(index));
+                    }
+                }
+            }
+        });
+        root.add_event_listener_with_callback("click", click.as_ref().unchecked_ref())?;
+        click.forget();
+        let keys = Closure::<dyn FnMut(KeyboardEvent)>::new(move |event: KeyboardEvent| {
+            if event.key() == "Escape" {
+                dispatch(Input::Closed);
+            }
+        });
+        document.add_event_listener_with_callback("keydown", keys.as_ref().unchecked_ref())?;
+        keys.forget();
+        body.append_child(&host)?;
+        Ok(Dom { root })
+    }
+
+    pub fn show(&self, markup: &str) {
+        let mut html = String::with_capacity(STYLE.len() + markup.len());
+        html.push_str(STYLE);
+        html.push_str(markup);
+        self.root.set_inner_html(&html);
+    }
+
+    pub fn hide(&self) {
+        self.root.set_inner_html("");
+    }
+}
+
+/// Facts about the current page, sent with each `PageView`.
+pub struct Page {
+    pub url: String,
+    pub path: String,
+    pub title: String,
+    pub referrer: String,
+}
+
+pub fn page() -> Option<Page> {
+    let window = web_sys::window()?;
+    let document = window.document()?;
+    let location = window.location();
+    Some(Page {
+        url: location.href().ok()?,
+        path: location.pathname().ok()?,
+        title: document.title(),
+        referrer: document.referrer(),
+    })
+}
+
+pub fn navigate(url: &str) {
+    if let Some(window) = web_sys::window() {
+        let _ = window.location().assign(url);
+    }
+}
+
+/// Runs `then` once the document has a body: now, or on `DOMContentLoaded`.
+pub fn when_ready(then: impl FnOnce() + 'static) {
+    let Some(document) = web_sys::window().and_then(|w| w.document()) else {
+        return;
+    };
+    if document.ready_state() != "loading" {
+        then();
+        return;
+    }
+    let once = Closure::once_into_js(then);
+    let options = AddEventListenerOptions::new();
+    options.set_once(true);
+    let _ = document.add_event_listener_with_callback_and_add_event_listener_options(
+        "DOMContentLoaded",
+        once.unchecked_ref(),
+        &options,
+    );
+}

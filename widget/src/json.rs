@@ -1,0 +1,114 @@
+//! Request bodies for the edge, written by hand: `serde` with `serde-wasm-bindgen` cost
+//! the widget about 12 KB brotli (float formatting, generic visitors). The shapes are the
+//! shared wire types; the tests parse every body back with serde into those types, so the
+//! two cannot drift apart.
+
+use kizuna_shared::event::PropertyValue;
+use kizuna_shared::wire::EventIn;
+
+/// Appends `text` as a JSON string literal.
+pub fn string(out: &mut String, text: &str) {
+    out.push('"');
+    for c in text.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            c if (c as u32) < 0x20 => {
+                out.push_str("\\u00");
+                out.push(char::from(b"0123456789abcdef"[(c as usize) >> 4]));
+                out.push(char::from(b"0123456789abcdef"[(c as usize) & 15]));
+            }
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+}
+
+fn head(out: &mut String, channel: &str, visitor: &str) {
+    out.push_str("{\"channel\":");
+    string(out, channel);
+    out.push_str(",\"visitorId\":");
+    string(out, visitor);
+}
+
+/// `BootRequest` and `ActionRequest` (they have the same fields).
+pub fn visitor_body(channel: &str, visitor: &str) -> String {
+    let mut out = String::with_capacity(96);
+    head(&mut out, channel, visitor);
+    out.push('}');
+    out
+}
+
+/// `EventBatch`. Only text properties are written: the widget sends no others.
+pub fn events_body(channel: &str, visitor: &str, events: &[EventIn]) -> String {
+    let mut out = String::with_capacity(256);
+    head(&mut out, channel, visitor);
+    out.push_str(",\"events\":[");
+    for (i, event) in events.iter().enumerate() {
+        if i > 0 {
+            out.push(',');
+        }
+        out.push_str("{\"id\":");
+        string(&mut out, event.id.as_str());
+        out.push_str(",\"name\":");
+        string(&mut out, &event.name);
+        out.push_str(",\"properties\":{");
+        let mut first = true;
+        for (key, value) in &event.properties {
+            if let PropertyValue::Text(text) = value {
+                if !first {
+                    out.push(',');
+                }
+                first = false;
+                string(&mut out, key);
+                out.push(':');
+                string(&mut out, text);
+            }
+        }
+        out.push_str("}}");
+    }
+    out.push_str("]}");
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use kizuna_shared::ids::EventId;
+    use kizuna_shared::wire::{ActionRequest, BootRequest, EventBatch};
+
+    #[test]
+    fn a_boot_body_parses_as_the_shared_wire_type() {
+        let parsed: BootRequest = serde_json::from_str(&visitor_body("demo", "v_1")).unwrap();
+        assert_eq!((parsed.channel.as_str(), parsed.visitor_id.as_str()), ("demo", "v_1"));
+        let _: ActionRequest = serde_json::from_str(&visitor_body("demo", "v_1")).unwrap();
+    }
+
+    #[test]
+    fn an_events_body_round_trips_awkward_text() {
+        let awkward = "quote \" backslash \\ newline \n tab \t bell \u{7} emoji 🍵 </script>";
+        let event = EventIn {
+            id: EventId::parse("e_1").unwrap(),
+            name: "PageView".to_owned(),
+            properties: [
+                ("title".to_owned(), PropertyValue::Text(awkward.to_owned())),
+                ("url".to_owned(), PropertyValue::Text("https://x.y/?a=1&b=2".to_owned())),
+            ]
+            .into(),
+        };
+        let body = events_body("demo", "v_1", &[event.clone(), event.clone()]);
+        let parsed: EventBatch = serde_json::from_str(&body).unwrap();
+        assert_eq!(parsed.events.len(), 2);
+        assert_eq!(parsed.events[1].properties, event.properties);
+        assert_eq!(parsed.events[0].id, event.id);
+    }
+
+    #[test]
+    fn an_empty_batch_is_valid_json() {
+        let parsed: EventBatch = serde_json::from_str(&events_body("demo", "v_1", &[])).unwrap();
+        assert!(parsed.events.is_empty());
+    }
+}

@@ -1,0 +1,88 @@
+//! Talking to the edge. Bodies are JSON sent as `text/plain` (a "simple" request: no
+//! CORS preflight, one round trip) with `keepalive`, so a report survives navigation.
+//! Replies are parsed by the browser (`response.json()`) and read field by field.
+
+use js_sys::{Array, Reflect};
+use kizuna_shared::campaign::Display;
+use kizuna_shared::wire::{Popup, PopupButton, PopupSender};
+use wasm_bindgen::JsCast;
+use wasm_bindgen::prelude::*;
+use wasm_bindgen_futures::JsFuture;
+use web_sys::{RequestInit, Response};
+
+fn send(url: &str, body: &str) -> Result<js_sys::Promise, JsValue> {
+    let init = RequestInit::new();
+    init.set_method("POST");
+    init.set_body(&JsValue::from_str(body));
+    // web-sys has no setter for `keepalive` yet.
+    Reflect::set(&init, &JsValue::from_str("keepalive"), &JsValue::TRUE)?;
+    Ok(web_sys::window()
+        .ok_or("no window")?
+        .fetch_with_str_and_init(url, &init))
+}
+
+/// Posts `body` and returns the parsed JSON answer of a 2xx response.
+pub async fn post(url: &str, body: &str) -> Result<JsValue, JsValue> {
+    let response: Response = JsFuture::from(send(url, body)?).await?.dyn_into()?;
+    if !response.ok() {
+        return Err(JsValue::from_f64(f64::from(response.status())));
+    }
+    JsFuture::from(response.json()?).await
+}
+
+/// Posts `body` without waiting for the answer (view and click reports).
+pub fn fire(url: &str, body: &str) {
+    if let Ok(promise) = send(url, body) {
+        // Swallow network errors: a lost report must not surface in the host page.
+        let ignore = Closure::<dyn FnMut(JsValue)>::new(|_| {});
+        let _ = promise.catch(&ignore);
+        ignore.forget();
+    }
+}
+
+fn get(object: &JsValue, key: &str) -> JsValue {
+    Reflect::get(object, &JsValue::from_str(key)).unwrap_or(JsValue::UNDEFINED)
+}
+
+fn text(object: &JsValue, key: &str) -> Option<String> {
+    get(object, key).as_string()
+}
+
+fn list(object: &JsValue, key: &str) -> Vec<JsValue> {
+    get(object, key)
+        .dyn_into::<Array>()
+        .map(|a| a.iter().collect())
+        .unwrap_or_default()
+}
+
+/// The `popups` of an `EventsReply`; malformed entries are skipped.
+pub fn popups(reply: &JsValue) -> Vec<Popup> {
+    list(reply, "popups").iter().filter_map(popup).collect()
+}
+
+fn popup(value: &JsValue) -> Option<Popup> {
+    let sender = get(value, "sender");
+    Some(Popup {
+        delivery_id: text(value, "deliveryId")?,
+        campaign_id: text(value, "campaignId")?,
+        display: if text(value, "display")? == "fullscreen" {
+            Display::Fullscreen
+        } else {
+            Display::Bubble
+        },
+        sender: PopupSender {
+            name: text(&sender, "name")?,
+            avatar_url: text(&sender, "avatarUrl"),
+        },
+        text: text(value, "text")?,
+        buttons: list(value, "buttons")
+            .iter()
+            .filter_map(|b| {
+                Some(PopupButton {
+                    label: text(b, "label")?,
+                    url: text(b, "url")?,
+                })
+            })
+            .collect(),
+    })
+}
