@@ -34,11 +34,13 @@ pub async fn read_json<T: DeserializeOwned>(req: &mut Request) -> Result<T, ApiE
 pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
     let mut de = serde_json::Deserializer::from_slice(bytes);
     let value = serde_path_to_error::deserialize(&mut de).map_err(|err| {
+        // Unknown segments (`?`) appear where the JSON itself is malformed.
         let path = err.path().to_string();
-        let field = if path == "." || path.is_empty() {
+        let path = path.trim_end_matches('?').trim_end_matches('.');
+        let field = if path.is_empty() {
             "body".to_owned()
         } else {
-            path
+            path.to_owned()
         };
         ApiError::invalid(field, clean_message(&err.inner().to_string()))
     })?;

@@ -2,7 +2,7 @@
 //!
 //! It reads its inputs once (request, clock, KV, the visitor's Durable Object, D1), asks
 //! the core what to do, and carries out the effects. Routes:
-//! `GET /healthz`, `GET /widget.js` and `/widget.wasm`, `POST /v1/boot`,
+//! `GET /healthz`, `GET /openapi.json`, `GET /widget.js` and `/widget.wasm`, `POST /v1/boot`,
 //! `POST /v1/events`, `POST /v1/deliveries/{id}/view` and `/click`,
 //! `GET /admin/v1/campaigns/{id}/stats`, and the static files of `www/`.
 
@@ -20,6 +20,9 @@ use kizuna_shared::counting::Action;
 use kizuna_shared::time::Millis;
 pub use visitor::Visitor;
 use worker::{Context, Env, Method, Request, Response, event};
+
+/// The OpenAPI document of every route below, served at `GET /openapi.json`.
+const OPENAPI: &str = include_str!("../openapi.json");
 
 /// The shell's one clock read per request.
 pub(crate) fn now() -> Millis {
@@ -42,6 +45,7 @@ async fn route(req: Request, env: &Env) -> Result<Response, ApiError> {
             200,
             &serde_json::json!({ "ok": true, "version": env!("CARGO_PKG_VERSION") }),
         )),
+        (Method::Get, ["openapi.json"]) => Ok(http::json_text(200, OPENAPI.to_owned())),
         (Method::Post, ["v1", "boot"]) => public::boot(req, env, now).await,
         (Method::Post, ["v1", "events"]) => public::events(req, env, now).await,
         (Method::Post, ["v1", "deliveries", id, "view"]) => public::action(req, env, now, id, Action::View).await,

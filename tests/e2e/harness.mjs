@@ -1,7 +1,7 @@
 // End-to-end harness: the built worker under `wrangler dev` on a free loopback port with a
 // fresh state folder (migrated and seeded like `scripts/dev`), and headless Chromium.
 import { spawn, execFileSync } from "node:child_process";
-import { mkdirSync, mkdtempSync, createWriteStream } from "node:fs";
+import { mkdirSync, mkdtempSync, createWriteStream, rmSync } from "node:fs";
 import { createServer } from "node:net";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -80,6 +80,7 @@ export async function startWorker({ sql = [] } = {}) {
       }, 5000);
       await exited;
       clearTimeout(timer);
+      rmSync(state, { recursive: true, force: true });
     },
   };
 }
