@@ -12,8 +12,9 @@ WORKER_BUILD_VERSION=0.8.7
 
 log() { printf '\033[1;34m==> %s\033[0m\n' "$*" >&2; }
 
-export PATH="$KIZUNA_ROOT/node_modules/.bin:$HOME/.cargo/bin:$PATH"
-export WASM_BINDGEN_BIN="$HOME/.cargo/bin/wasm-bindgen"
+CARGO_BIN="${CARGO_HOME:-$HOME/.cargo}/bin"
+export PATH="$KIZUNA_ROOT/node_modules/.bin:$CARGO_BIN:$PATH"
+export WASM_BINDGEN_BIN="$CARGO_BIN/wasm-bindgen"
 export WASM_OPT_BIN="$KIZUNA_ROOT/node_modules/.bin/wasm-opt"
 export ESBUILD_BIN="$KIZUNA_ROOT/node_modules/.bin/esbuild"
 export WRANGLER_SEND_METRICS=false
