@@ -10,8 +10,10 @@ use crate::error::ApiError;
 use kizuna_shared::campaign::Campaign;
 use kizuna_shared::channel::Channel;
 use kizuna_shared::ids::ChannelId;
-use kizuna_shared::stored::{CampaignDocV1, ChannelDocV1};
+use kizuna_shared::stored::CampaignDocV1;
 use kizuna_shared::time::{Millis, SECOND};
+use serde::Serialize;
+use serde::de::DeserializeOwned;
 use std::cell::RefCell;
 use std::collections::HashMap;
 use std::rc::Rc;
@@ -28,64 +30,74 @@ fn campaigns_key(id: &ChannelId) -> String {
     format!("v1/campaigns/{id}")
 }
 
-struct Cached<T> {
-    until: Millis,
-    value: T,
+/// What this isolate read lately, per channel, trusted until [`ISOLATE_TTL`] has passed.
+struct IsolateCache<T>(RefCell<HashMap<ChannelId, (Millis, T)>>);
+
+impl<T: Clone> IsolateCache<T> {
+    fn new() -> Self {
+        IsolateCache(RefCell::new(HashMap::new()))
+    }
+
+    fn get(&self, id: &ChannelId, now: Millis) -> Option<T> {
+        self.0
+            .borrow()
+            .get(id)
+            .filter(|(until, _)| *until > now)
+            .map(|(_, value)| value.clone())
+    }
+
+    fn put(&self, id: &ChannelId, value: T, now: Millis) {
+        self.0.borrow_mut().insert(id.clone(), (now + ISOLATE_TTL, value));
+    }
 }
 
 thread_local! {
-    static CHANNELS: RefCell<HashMap<ChannelId, Cached<Option<Rc<Channel>>>>> = RefCell::new(HashMap::new());
-    static CAMPAIGNS: RefCell<HashMap<ChannelId, Cached<Rc<Vec<Campaign>>>>> = RefCell::new(HashMap::new());
+    static CHANNELS: IsolateCache<Option<Rc<Channel>>> = IsolateCache::new();
+    static CAMPAIGNS: IsolateCache<Rc<Vec<Campaign>>> = IsolateCache::new();
+}
+
+/// The published value at `key`; on a miss, `load` reads it from D1 and publishes it.
+async fn published<T: Serialize + DeserializeOwned>(
+    env: &Env,
+    key: &str,
+    load: impl Future<Output = Result<Option<T>, ApiError>>,
+) -> Result<Option<T>, ApiError> {
+    let kv = env.kv("KV")?;
+    if let Some(value) = kv.get(key).json::<T>().await? {
+        return Ok(Some(value));
+    }
+    let value = load.await?;
+    if let Some(value) = &value {
+        kv.put(key, value)?.execute().await?;
+    }
+    Ok(value)
 }
 
 /// The channel, or `None` when no such channel exists.
 pub async fn channel(env: &Env, id: &ChannelId, now: Millis) -> Result<Option<Rc<Channel>>, ApiError> {
-    if let Some(hit) = CHANNELS.with_borrow(|map| map.get(id).filter(|c| c.until > now).map(|c| c.value.clone())) {
+    if let Some(hit) = CHANNELS.with(|cache| cache.get(id, now)) {
         return Ok(hit);
     }
-    let kv = env.kv("KV")?;
-    let doc = match kv.get(&channel_key(id)).json::<ChannelDocV1>().await? {
-        Some(doc) => Some(doc),
-        None => {
-            let doc = db::load_channel(&env.d1("DB")?, id).await?;
-            if let Some(doc) = &doc {
-                kv.put(&channel_key(id), doc)?.execute().await?;
-            }
-            doc
-        }
-    };
+    let db = env.d1("DB")?;
+    let doc = published(env, &channel_key(id), db::load_channel(&db, id)).await?;
     let value = match doc {
         None => None,
         Some(doc) => Some(Rc::new(
             Channel::try_from(&doc).map_err(|e| ApiError::Internal(format!("channel {id}: {e}")))?,
         )),
     };
-    CHANNELS.with_borrow_mut(|map| {
-        map.insert(
-            id.clone(),
-            Cached {
-                until: now + ISOLATE_TTL,
-                value: value.clone(),
-            },
-        )
-    });
+    CHANNELS.with(|cache| cache.put(id, value.clone(), now));
     Ok(value)
 }
 
 /// The channel's running campaigns in priority order.
 pub async fn campaigns(env: &Env, id: &ChannelId, now: Millis) -> Result<Rc<Vec<Campaign>>, ApiError> {
-    if let Some(hit) = CAMPAIGNS.with_borrow(|map| map.get(id).filter(|c| c.until > now).map(|c| c.value.clone())) {
+    if let Some(hit) = CAMPAIGNS.with(|cache| cache.get(id, now)) {
         return Ok(hit);
     }
-    let kv = env.kv("KV")?;
-    let docs = match kv.get(&campaigns_key(id)).json::<Vec<CampaignDocV1>>().await? {
-        Some(docs) => docs,
-        None => {
-            let docs = db::load_running_campaigns(&env.d1("DB")?, id).await?;
-            kv.put(&campaigns_key(id), &docs)?.execute().await?;
-            docs
-        }
-    };
+    let db = env.d1("DB")?;
+    let load = async { db::load_running_campaigns(&db, id).await.map(Some) };
+    let docs: Vec<CampaignDocV1> = published(env, &campaigns_key(id), load).await?.unwrap_or_default();
     let campaigns: Vec<Campaign> = docs
         .iter()
         .filter_map(|doc| match Campaign::try_from(doc) {
@@ -97,14 +109,6 @@ pub async fn campaigns(env: &Env, id: &ChannelId, now: Millis) -> Result<Rc<Vec<
         })
         .collect();
     let value = Rc::new(campaigns);
-    CAMPAIGNS.with_borrow_mut(|map| {
-        map.insert(
-            id.clone(),
-            Cached {
-                until: now + ISOLATE_TTL,
-                value: value.clone(),
-            },
-        )
-    });
+    CAMPAIGNS.with(|cache| cache.put(id, value.clone(), now));
     Ok(value)
 }
