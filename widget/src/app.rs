@@ -23,8 +23,8 @@ thread_local! {
     static APP: RefCell<Option<App>> = const { RefCell::new(None) };
 }
 
-fn warn(message: &str) {
-    web_sys::console::warn_2(&JsValue::from_str("Kizuna:"), &JsValue::from_str(message));
+fn warn(message: &str, detail: &JsValue) {
+    web_sys::console::warn_3(&JsValue::from_str("Kizuna:"), &JsValue::from_str(message), detail);
 }
 
 /// `base` + `path`, without the formatting machinery (it costs the widget kilobytes).
@@ -39,7 +39,7 @@ fn endpoint(app: &App, path: &str) -> String {
 #[wasm_bindgen]
 pub fn start(channel: &str, base: &str) {
     let Ok(channel) = ChannelId::parse(channel) else {
-        warn("data-channel is not a valid channel id");
+        warn("data-channel is not a valid channel id:", &JsValue::from_str(channel));
         return;
     };
     let key = ["kz:", channel.as_str(), ":visitor"].concat();
@@ -79,8 +79,8 @@ async fn boot() {
     }) else {
         return;
     };
-    if net::post(&url, &body).await.is_err() {
-        warn("boot failed");
+    if let Err(error) = net::post(&url, &body).await {
+        warn("boot failed:", &error);
     }
 }
 
@@ -113,7 +113,7 @@ async fn page_view() {
     };
     match net::post(&url, &body).await {
         Ok(reply) => dispatch(Input::Received(net::popups(&reply))),
-        Err(_) => warn("sending the page view failed"),
+        Err(error) => warn("sending the page view failed:", &error),
     }
 }
 
@@ -132,7 +132,7 @@ fn perform(effect: Effect) {
                 if app.dom.is_none() {
                     match dom::Dom::mount(dispatch) {
                         Ok(mounted) => app.dom = Some(mounted),
-                        Err(_) => warn("could not add the message to the page"),
+                        Err(error) => warn("could not add the message to the page:", &error),
                     }
                 }
                 if let Some(dom) = &app.dom {

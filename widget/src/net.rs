@@ -21,13 +21,20 @@ fn send(url: &str, body: &str) -> Result<js_sys::Promise, JsValue> {
         .fetch_with_str_and_init(url, &init))
 }
 
-/// Posts `body` and returns the parsed JSON answer of a 2xx response.
+/// Posts `body` and returns the parsed JSON answer of a 2xx response. Otherwise the error
+/// is the edge's explanation (`channel: no such channel`), for the console.
 pub async fn post(url: &str, body: &str) -> Result<JsValue, JsValue> {
     let response: Response = JsFuture::from(send(url, body)?).await?.dyn_into()?;
-    if !response.ok() {
-        return Err(JsValue::from_f64(f64::from(response.status())));
+    // Always consume the body, so the request completes even when it failed.
+    let answer = JsFuture::from(response.json()?).await;
+    if response.ok() {
+        return answer;
     }
-    JsFuture::from(response.json()?).await
+    let message = answer.ok().and_then(|reply| text(&get(&reply, "error"), "message"));
+    Err(message.map_or_else(
+        || JsValue::from_f64(f64::from(response.status())),
+        |m| JsValue::from_str(&m),
+    ))
 }
 
 /// Posts `body` without waiting for the answer (view and click reports).
