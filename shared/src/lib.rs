@@ -8,8 +8,11 @@
 pub mod campaign;
 pub mod channel;
 pub mod counting;
+pub mod customer;
 pub mod deliver;
 pub mod event;
+pub mod filter;
+pub mod filter_sql;
 pub mod ids;
 pub mod stats;
 pub mod stored;
