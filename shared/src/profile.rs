@@ -1,0 +1,343 @@
+//! One customer's live profile, kept by the visitor's Durable Object and mirrored into
+//! D1's `customers` row: what each visit changes.
+//!
+//! Invariants: sessions count distinct session ids (page loads and tabs of one session
+//! count once); first-touch fields (referrer and UTM parameters) are written once, from
+//! the first visit that has them, and never overwritten; `updatedAt` moves whenever
+//! anything does (that is what makes a customer count toward MAU).
+
+use crate::filter::{Record, Value};
+use crate::time::Millis;
+use crate::user_agent;
+use serde::{Deserialize, Serialize};
+use std::collections::VecDeque;
+
+/// How many recent session ids a profile remembers (batches may arrive late).
+const RECENT_SESSIONS: usize = 8;
+
+/// The UTM parameters kept as first touch, with their field names.
+pub const UTM: [(&str, &str); 5] = [
+    ("utm_source", "profile.utmSource"),
+    ("utm_medium", "profile.utmMedium"),
+    ("utm_campaign", "profile.utmCampaign"),
+    ("utm_content", "profile.utmContent"),
+    ("utm_term", "profile.utmTerm"),
+];
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+pub struct Web {
+    pub browser: Option<String>,
+    pub browser_name: Option<String>,
+    pub os: Option<String>,
+    pub os_name: Option<String>,
+    pub device: Option<String>,
+    pub last_seen_at: Option<Millis>,
+    pub sessions_count: u32,
+}
+
+/// The live profile. Its stored form (in the visitor's object) is its serde form,
+/// versioned with the visitor record; every field has a default, so records written
+/// before a field existed still read.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+pub struct Profile {
+    pub created_at: Millis,
+    pub updated_at: Millis,
+    pub last_seen_at: Millis,
+    pub sessions_count: u32,
+    pub recent_sessions: VecDeque<String>,
+    pub country: Option<String>,
+    pub city: Option<String>,
+    pub language: Option<String>,
+    pub web: Web,
+    pub referrer: Option<String>,
+    /// First-touch UTM values, in the order of [`UTM`].
+    pub utm: [Option<String>; 5],
+}
+
+/// What one request tells about the visitor.
+#[derive(Debug, Clone, Default)]
+pub struct Visit<'a> {
+    pub now: Millis,
+    pub session_id: Option<&'a str>,
+    pub user_agent: Option<&'a str>,
+    pub country: Option<&'a str>,
+    pub city: Option<&'a str>,
+    pub language: Option<&'a str>,
+    /// The page's URL and the page's referrer, from a `PageView`.
+    pub page_url: Option<&'a str>,
+    pub referrer: Option<&'a str>,
+}
+
+/// The host (and port) of an absolute URL.
+fn host(url: &str) -> Option<&str> {
+    let rest = url.split_once("://")?.1;
+    let end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
+    Some(&rest[..end]).filter(|h| !h.is_empty())
+}
+
+fn hex(b: u8) -> Option<u8> {
+    char::from(b).to_digit(16).and_then(|d| u8::try_from(d).ok())
+}
+
+/// The decoded value of query parameter `name` in `url` (`+` is a space).
+pub fn query_param(url: &str, name: &str) -> Option<String> {
+    let query = url.split_once('?')?.1;
+    let query = query.split('#').next().unwrap_or(query);
+    let raw = query.split('&').find_map(|pair| {
+        let (key, value) = pair.split_once('=').unwrap_or((pair, ""));
+        (key == name).then_some(value)
+    })?;
+    let bytes = raw.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'+' => out.push(b' '),
+            b'%' if i + 2 < bytes.len() => match (hex(bytes[i + 1]), hex(bytes[i + 2])) {
+                (Some(h), Some(l)) => {
+                    out.push(h * 16 + l);
+                    i += 2;
+                }
+                _ => out.push(b'%'),
+            },
+            b => out.push(b),
+        }
+        i += 1;
+    }
+    Some(String::from_utf8_lossy(&out).trim().to_owned()).filter(|v| !v.is_empty())
+}
+
+fn limited(text: &str) -> String {
+    text.chars().take(256).collect()
+}
+
+impl Profile {
+    pub fn new(now: Millis) -> Profile {
+        Profile {
+            created_at: now,
+            updated_at: now,
+            last_seen_at: now,
+            ..Profile::default()
+        }
+    }
+
+    /// Applies what one request tells about the visitor.
+    pub fn observe(&mut self, visit: &Visit) {
+        let before = self.clone();
+        let now = visit.now;
+        if now > self.last_seen_at {
+            self.last_seen_at = now;
+        }
+        if self.web.last_seen_at.is_none_or(|at| now > at) {
+            self.web.last_seen_at = Some(now);
+        }
+        if let Some(id) = visit.session_id.filter(|id| !id.is_empty())
+            && !self.recent_sessions.iter().any(|s| s == id)
+        {
+            self.sessions_count += 1;
+            self.web.sessions_count += 1;
+            if self.recent_sessions.len() == RECENT_SESSIONS {
+                self.recent_sessions.pop_front();
+            }
+            self.recent_sessions.push_back(limited(id));
+        }
+        if let Some(ua) = visit.user_agent {
+            let agent = user_agent::parse(ua);
+            if agent.browser_name.is_some() || agent.os_name.is_some() {
+                self.web.browser = agent.browser;
+                self.web.browser_name = agent.browser_name.map(str::to_owned);
+                self.web.os = agent.os;
+                self.web.os_name = agent.os_name.map(str::to_owned);
+            }
+            self.web.device = Some(agent.device.to_owned());
+        }
+        for (field, value) in [
+            (&mut self.country, visit.country),
+            (&mut self.city, visit.city),
+            (&mut self.language, visit.language),
+        ] {
+            if let Some(value) = value.map(str::trim).filter(|v| !v.is_empty()) {
+                *field = Some(limited(value));
+            }
+        }
+        if let Some(page) = visit.page_url {
+            for (slot, (param, _)) in self.utm.iter_mut().zip(UTM) {
+                if slot.is_none() {
+                    *slot = query_param(page, param).map(|v| limited(&v));
+                }
+            }
+            let external = visit
+                .referrer
+                .filter(|r| !r.is_empty() && host(r).is_some() && host(r) != host(page));
+            if self.referrer.is_none()
+                && let Some(referrer) = external
+            {
+                self.referrer = Some(limited(referrer));
+            }
+        }
+        if *self != before {
+            self.updated_at = self.updated_at.max(now);
+        }
+    }
+
+    /// The profile as filters see it (built-in fields by key).
+    pub fn record(&self, id: &str) -> Record {
+        let mut r = Record::new();
+        let mut put = |key: &str, value: Value| {
+            r.insert(key.to_owned(), value);
+        };
+        put("id", Value::Text(id.to_owned()));
+        put("member", Value::Bool(false));
+        put("tags", Value::List(Vec::new()));
+        put("createdAt", Value::Date(self.created_at));
+        put("updatedAt", Value::Date(self.updated_at));
+        put("lastSeenAt", Value::Date(self.last_seen_at));
+        put("sessionsCount", Value::Number(f64::from(self.sessions_count)));
+        put("web.sessionsCount", Value::Number(f64::from(self.web.sessions_count)));
+        put("hasPushToken", Value::Bool(false));
+        put("unsubscribeEmail", Value::Bool(false));
+        put("unsubscribeTexting", Value::Bool(false));
+        let texts = [
+            ("country", &self.country),
+            ("city", &self.city),
+            ("language", &self.language),
+            ("web.browser", &self.web.browser),
+            ("web.browserName", &self.web.browser_name),
+            ("web.os", &self.web.os),
+            ("web.osName", &self.web.os_name),
+            ("web.device", &self.web.device),
+            ("profile.referrer", &self.referrer),
+        ];
+        for (key, value) in texts {
+            if let Some(value) = value {
+                put(key, Value::Text(value.clone()));
+            }
+        }
+        if let Some(at) = self.web.last_seen_at {
+            put("web.lastSeenAt", Value::Date(at));
+        }
+        for (value, (_, key)) in self.utm.iter().zip(UTM) {
+            if let Some(value) = value {
+                put(key, Value::Text(value.clone()));
+            }
+        }
+        r
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::time::{HOUR, MINUTE};
+
+    const T: Millis = 1_795_000_000_000;
+    const CHROME: &str =
+        "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/156.0.0.0 Safari/537.36";
+
+    fn page(now: Millis, session: &str, url: &str, referrer: &str) -> Visit<'static> {
+        let leak = |s: &str| -> &'static str { Box::leak(s.to_owned().into_boxed_str()) };
+        Visit {
+            now,
+            session_id: Some(leak(session)),
+            user_agent: Some(CHROME),
+            country: Some("JP"),
+            city: Some("Tokyo"),
+            language: Some("ja"),
+            page_url: Some(leak(url)),
+            referrer: Some(leak(referrer)),
+        }
+    }
+
+    #[test]
+    fn sessions_count_distinct_sessions_not_page_loads() {
+        let mut p = Profile::new(T);
+        p.observe(&page(T, "s1", "https://shop.jp/", ""));
+        p.observe(&page(T + MINUTE, "s1", "https://shop.jp/a", "https://shop.jp/"));
+        p.observe(&page(T + 2 * HOUR, "s2", "https://shop.jp/b", ""));
+        p.observe(&page(T + 2 * HOUR, "s1", "https://shop.jp/late", ""));
+        assert_eq!((p.sessions_count, p.web.sessions_count), (2, 2));
+        assert_eq!(p.last_seen_at, T + 2 * HOUR);
+    }
+
+    #[test]
+    fn first_touch_utm_and_referrer_are_written_once() {
+        let mut p = Profile::new(T);
+        p.observe(&page(
+            T,
+            "s1",
+            "https://shop.jp/?utm_source=news%20letter&utm_medium=email",
+            "https://mail.example/inbox",
+        ));
+        p.observe(&page(
+            T + HOUR,
+            "s2",
+            "https://shop.jp/?utm_source=ads&utm_campaign=autumn",
+            "https://search.example/",
+        ));
+        assert_eq!(p.utm[0].as_deref(), Some("news letter"));
+        assert_eq!(p.utm[1].as_deref(), Some("email"));
+        assert_eq!(
+            p.utm[2].as_deref(),
+            Some("autumn"),
+            "a parameter the first visit lacked is still first touch"
+        );
+        assert_eq!(p.referrer.as_deref(), Some("https://mail.example/inbox"));
+    }
+
+    #[test]
+    fn a_referrer_from_the_same_site_is_not_a_first_touch() {
+        let mut p = Profile::new(T);
+        p.observe(&page(T, "s1", "https://shop.jp/a", "https://shop.jp/"));
+        assert_eq!(p.referrer, None);
+    }
+
+    #[test]
+    fn the_visit_fills_web_and_location_fields_for_filters() {
+        let mut p = Profile::new(T);
+        p.observe(&page(T + 1, "s1", "https://shop.jp/", ""));
+        let r = p.record("v1");
+        assert_eq!(r.get("web.browserName"), Some(&Value::Text("Chrome".into())));
+        assert_eq!(r.get("web.osName"), Some(&Value::Text("Linux".into())));
+        assert_eq!(r.get("country"), Some(&Value::Text("JP".into())));
+        assert_eq!(r.get("sessionsCount"), Some(&Value::Number(1.0)));
+        assert_eq!(r.get("updatedAt"), Some(&Value::Date(T + 1)));
+    }
+
+    #[test]
+    fn every_recorded_key_is_a_built_in_field() {
+        let schema = crate::customer::Schema::new(&[]).unwrap();
+        let mut p = Profile::new(T);
+        p.observe(&page(
+            T,
+            "s1",
+            "https://shop.jp/?utm_source=a&utm_medium=b&utm_campaign=c&utm_content=d&utm_term=e",
+            "https://x.example/",
+        ));
+        for (key, value) in p.record("v1") {
+            let field = schema.field(&key).unwrap_or_else(|| panic!("{key} is not a field"));
+            let fits = matches!(
+                (field.ty, &value),
+                (crate::filter::FieldType::Text, Value::Text(_))
+                    | (crate::filter::FieldType::Number, Value::Number(_))
+                    | (crate::filter::FieldType::Boolean, Value::Bool(_))
+                    | (crate::filter::FieldType::Date, Value::Date(_))
+                    | (crate::filter::FieldType::List, Value::List(_))
+            );
+            assert!(fits, "{key} holds {value:?}, not a {:?}", field.ty);
+        }
+    }
+
+    #[test]
+    fn query_parameters_are_decoded() {
+        assert_eq!(
+            query_param("https://x/?a=1&b=%E3%81%82+x#frag", "b").as_deref(),
+            Some("あ x")
+        );
+        assert_eq!(query_param("https://x/?a=%zz", "a").as_deref(), Some("%zz"));
+        assert_eq!(query_param("https://x/?a=%4", "a").as_deref(), Some("%4"));
+        assert_eq!(query_param("https://x/?a=", "a"), None);
+        assert_eq!(query_param("https://x/", "a"), None);
+    }
+}
