@@ -13,15 +13,9 @@ use worker::{Env, Request, Response};
 /// The SHA-256 (hex) of the request's bearer token; tokens are stored only hashed.
 fn bearer_hash(req: &Request) -> Result<String, ApiError> {
     let header = req.headers().get("authorization")?.ok_or(ApiError::Unauthorized)?;
-    let token = header
-        .strip_prefix("Bearer ")
-        .map(str::trim)
-        .filter(|t| !t.is_empty())
-        .ok_or(ApiError::Unauthorized)?;
-    Ok(Sha256::digest(token.as_bytes())
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect())
+    let token =
+        header.strip_prefix("Bearer ").map(str::trim).filter(|t| !t.is_empty()).ok_or(ApiError::Unauthorized)?;
+    Ok(Sha256::digest(token.as_bytes()).iter().map(|b| format!("{b:02x}")).collect())
 }
 
 /// `GET /admin/v1/campaigns/{id}/stats?from=YYYY-MM-DD&to=YYYY-MM-DD`
@@ -35,9 +29,7 @@ pub async fn campaign_stats(req: Request, env: &Env, now: Millis, campaign: &str
         Some(channel) if db::member_role(&db, &member, &channel).await?.is_some() => channel,
         _ => return Err(ApiError::NotFound("campaign")),
     };
-    let channel = publication::channel(env, &channel_id, now)
-        .await?
-        .ok_or(ApiError::NotFound("channel"))?;
+    let channel = publication::channel(env, &channel_id, now).await?.ok_or(ApiError::NotFound("channel"))?;
     let today = Day::of(now, channel.utc_offset_minutes);
     let mut from = Day(today.0 - (DEFAULT_DAYS - 1));
     let mut to = today;
@@ -49,10 +41,7 @@ pub async fn campaign_stats(req: Request, env: &Env, now: Millis, campaign: &str
             "from" => from = day()?,
             "to" => to = day()?,
             other => {
-                return Err(ApiError::invalid(
-                    other.to_owned(),
-                    "unknown query parameter (use from, to)",
-                ));
+                return Err(ApiError::invalid(other.to_owned(), "unknown query parameter (use from, to)"));
             }
         }
     }
@@ -60,10 +49,7 @@ pub async fn campaign_stats(req: Request, env: &Env, now: Millis, campaign: &str
         return Err(ApiError::invalid("from", "must not be after to"));
     }
     if to.0 - from.0 + 1 > MAX_DAYS {
-        return Err(ApiError::invalid(
-            "from",
-            format!("the period may span at most {MAX_DAYS} days"),
-        ));
+        return Err(ApiError::invalid("from", format!("the period may span at most {MAX_DAYS} days")));
     }
     let days = series(&db::daily_stats(&db, &id, from, to).await?, from, to);
     let total = totals(&days);
@@ -74,13 +60,7 @@ pub async fn campaign_stats(req: Request, env: &Env, now: Millis, campaign: &str
             utc_offset_minutes: channel.utc_offset_minutes,
             from: from.iso(),
             to: to.iso(),
-            days: days
-                .into_iter()
-                .map(|(day, counts)| DayStats {
-                    date: day.iso(),
-                    counts,
-                })
-                .collect(),
+            days: days.into_iter().map(|(day, counts)| DayStats { date: day.iso(), counts }).collect(),
             totals: total,
             rates: rates(total),
         },

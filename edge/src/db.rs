@@ -42,18 +42,10 @@ struct ChannelRow {
 }
 
 pub async fn load_channel(db: &D1Database, id: &ChannelId) -> Result<Option<ChannelDocV1>, ApiError> {
-    let row = bind(
-        db,
-        "SELECT id, name, utc_offset_minutes FROM channels WHERE id = ?1",
-        &[text(id.as_str())],
-    )?
-    .first::<ChannelRow>(None)
-    .await?;
-    Ok(row.map(|r| ChannelDocV1 {
-        id: r.id,
-        name: r.name,
-        utc_offset_minutes: r.utc_offset_minutes,
-    }))
+    let row = bind(db, "SELECT id, name, utc_offset_minutes FROM channels WHERE id = ?1", &[text(id.as_str())])?
+        .first::<ChannelRow>(None)
+        .await?;
+    Ok(row.map(|r| ChannelDocV1 { id: r.id, name: r.name, utc_offset_minutes: r.utc_offset_minutes }))
 }
 
 #[derive(Deserialize)]
@@ -70,9 +62,7 @@ pub async fn load_running_campaigns(db: &D1Database, channel: &ChannelId) -> Res
     .all()
     .await?
     .results::<DefinitionRow>()?;
-    rows.iter()
-        .map(|row| serde_json::from_str(&row.definition).map_err(|e| corrupt("campaign", e)))
-        .collect()
+    rows.iter().map(|row| serde_json::from_str(&row.definition).map_err(|e| corrupt("campaign", e))).collect()
 }
 
 /// Adds `counts` to the campaign's row for `day`, but only if the statement just before
@@ -124,12 +114,7 @@ pub async fn insert_deliveries(
                 num(d.sent_at),
             ],
         )?);
-        batch.push(count_if_changed(
-            db,
-            &d.campaign_id,
-            Day::of(d.sent_at, offset_minutes),
-            Counts::SENT,
-        )?);
+        batch.push(count_if_changed(db, &d.campaign_id, Day::of(d.sent_at, offset_minutes), Counts::SENT)?);
     }
     if !batch.is_empty() {
         db.batch(batch).await?;
@@ -168,11 +153,7 @@ impl DeliveryRow {
             id: DeliveryId::parse(&self.id).map_err(|e| corrupt("delivery id", e))?,
             campaign_id: CampaignId::parse(&self.campaign_id).map_err(|e| corrupt("campaign id", e))?,
             visitor_id: VisitorId::parse(&self.visitor_id).map_err(|e| corrupt("visitor id", e))?,
-            display: if self.display == "fullscreen" {
-                Display::Fullscreen
-            } else {
-                Display::Bubble
-            },
+            display: if self.display == "fullscreen" { Display::Fullscreen } else { Display::Bubble },
             sent_at: self.sent_at,
             view_at: self.view_at,
             click_at: self.click_at,
@@ -190,13 +171,9 @@ pub async fn load_delivery(
     id: &DeliveryId,
 ) -> Result<Option<(Delivery, Option<Goal>)>, ApiError> {
     let sql = format!("SELECT {DELIVERY_COLUMNS} WHERE d.id = ?1 AND d.channel_id = ?2 AND d.visitor_id = ?3");
-    let row = bind(
-        db,
-        &sql,
-        &[text(id.as_str()), text(channel.as_str()), text(visitor.as_str())],
-    )?
-    .first::<DeliveryRow>(None)
-    .await?;
+    let row = bind(db, &sql, &[text(id.as_str()), text(channel.as_str()), text(visitor.as_str())])?
+        .first::<DeliveryRow>(None)
+        .await?;
     row.map(DeliveryRow::into_delivery).transpose()
 }
 
@@ -215,19 +192,11 @@ pub async fn deliveries_awaiting_goal(
             "SELECT {DELIVERY_COLUMNS} WHERE d.channel_id = ?1 AND d.visitor_id = ?2 AND d.campaign_id = ?3
              AND d.view_at IS NOT NULL AND d.goal_at IS NULL AND d.sent_at >= ?4"
         );
-        let rows = bind(
-            db,
-            &sql,
-            &[
-                text(channel.as_str()),
-                text(visitor.as_str()),
-                text(campaign.as_str()),
-                num(since),
-            ],
-        )?
-        .all()
-        .await?
-        .results::<DeliveryRow>()?;
+        let rows =
+            bind(db, &sql, &[text(channel.as_str()), text(visitor.as_str()), text(campaign.as_str()), num(since)])?
+                .all()
+                .await?
+                .results::<DeliveryRow>()?;
         for row in rows {
             found.push(row.into_delivery()?);
         }
@@ -258,14 +227,8 @@ pub async fn save_action(
             opt(before.goal_at),
         ],
     )?;
-    let results = db
-        .batch(vec![update, count_if_changed(db, &after.campaign_id, day, counts)?])
-        .await?;
-    let changed = results
-        .first()
-        .and_then(|r| r.meta().ok().flatten())
-        .and_then(|m| m.changes)
-        .unwrap_or(0);
+    let results = db.batch(vec![update, count_if_changed(db, &after.campaign_id, day, counts)?]).await?;
+    let changed = results.first().and_then(|r| r.meta().ok().flatten()).and_then(|m| m.changes).unwrap_or(0);
     Ok(changed == 1)
 }
 
@@ -282,14 +245,11 @@ struct RoleRow {
 /// The member holding the token with this hash; `Unauthorized` for an unknown or
 /// revoked token.
 pub async fn token_member(db: &D1Database, token_hash: &str) -> Result<String, ApiError> {
-    let member = bind(
-        db,
-        "SELECT member_id FROM api_tokens WHERE token_hash = ?1 AND revoked_at IS NULL",
-        &[text(token_hash)],
-    )?
-    .first::<MemberRow>(None)
-    .await?
-    .ok_or(ApiError::Unauthorized)?;
+    let member =
+        bind(db, "SELECT member_id FROM api_tokens WHERE token_hash = ?1 AND revoked_at IS NULL", &[text(token_hash)])?
+            .first::<MemberRow>(None)
+            .await?
+            .ok_or(ApiError::Unauthorized)?;
     Ok(member.member_id)
 }
 
@@ -311,15 +271,10 @@ struct CampaignChannelRow {
 }
 
 pub async fn campaign_channel(db: &D1Database, campaign: &CampaignId) -> Result<Option<ChannelId>, ApiError> {
-    let row = bind(
-        db,
-        "SELECT channel_id FROM campaigns WHERE id = ?1",
-        &[text(campaign.as_str())],
-    )?
-    .first::<CampaignChannelRow>(None)
-    .await?;
-    row.map(|r| ChannelId::parse(&r.channel_id).map_err(|e| corrupt("channel id", e)))
-        .transpose()
+    let row = bind(db, "SELECT channel_id FROM campaigns WHERE id = ?1", &[text(campaign.as_str())])?
+        .first::<CampaignChannelRow>(None)
+        .await?;
+    row.map(|r| ChannelId::parse(&r.channel_id).map_err(|e| corrupt("channel id", e))).transpose()
 }
 
 #[derive(Deserialize)]
@@ -349,15 +304,7 @@ pub async fn daily_stats(
     rows.into_iter()
         .map(|r| {
             let day = Day::parse_iso(&r.day).ok_or_else(|| corrupt("stats day", &r.day))?;
-            Ok((
-                day,
-                Counts {
-                    sent: count(r.sent),
-                    view: count(r.view),
-                    click: count(r.click),
-                    goal: count(r.goal),
-                },
-            ))
+            Ok((day, Counts { sent: count(r.sent), view: count(r.view), click: count(r.click), goal: count(r.goal) }))
         })
         .collect()
 }

@@ -22,10 +22,7 @@ pub enum ApiError {
 
 impl ApiError {
     pub fn invalid(field: impl Into<String>, problem: impl Into<String>) -> ApiError {
-        ApiError::Invalid {
-            field: field.into(),
-            problem: problem.into(),
-        }
+        ApiError::Invalid { field: field.into(), problem: problem.into() }
     }
 
     pub fn status(&self) -> u16 {
@@ -48,13 +45,7 @@ impl ApiError {
             ApiError::MethodNotAllowed => ("method_not_allowed", None),
             ApiError::Internal(_) => ("internal", None),
         };
-        ErrorReply {
-            error: ErrorDetail {
-                code: code.to_owned(),
-                message: self.to_string(),
-                field,
-            },
-        }
+        ErrorReply { error: ErrorDetail { code: code.to_owned(), message: self.to_string(), field } }
     }
 
     pub fn response(&self) -> worker::Response {
@@ -79,9 +70,6 @@ impl From<worker::kv::KvError> for ApiError {
 
 impl From<FieldError> for ApiError {
     fn from(err: FieldError) -> ApiError {
-        ApiError::Invalid {
-            field: err.field,
-            problem: err.problem,
-        }
+        ApiError::Invalid { field: err.field, problem: err.problem }
     }
 }

@@ -10,22 +10,13 @@ use worker::{Headers, Request, Response};
 /// Reads a JSON body of at most [`MAX_BATCH_BYTES`]. The widget sends `text/plain` (a
 /// "simple" request, so browsers skip the CORS preflight); any content type is parsed.
 pub async fn read_json<T: DeserializeOwned>(req: &mut Request) -> Result<T, ApiError> {
-    let declared = req
-        .headers()
-        .get("content-length")?
-        .and_then(|len| len.parse::<usize>().ok());
+    let declared = req.headers().get("content-length")?.and_then(|len| len.parse::<usize>().ok());
     if declared.is_some_and(|len| len > MAX_BATCH_BYTES) {
-        return Err(ApiError::TooLarge {
-            field: "body".to_owned(),
-            limit: MAX_BATCH_BYTES,
-        });
+        return Err(ApiError::TooLarge { field: "body".to_owned(), limit: MAX_BATCH_BYTES });
     }
     let bytes = req.bytes().await?;
     if bytes.len() > MAX_BATCH_BYTES {
-        return Err(ApiError::TooLarge {
-            field: "body".to_owned(),
-            limit: MAX_BATCH_BYTES,
-        });
+        return Err(ApiError::TooLarge { field: "body".to_owned(), limit: MAX_BATCH_BYTES });
     }
     parse_json(&bytes)
 }
@@ -37,15 +28,10 @@ pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
         // Unknown segments (`?`) appear where the JSON itself is malformed.
         let path = err.path().to_string();
         let path = path.trim_end_matches('?').trim_end_matches('.');
-        let field = if path.is_empty() {
-            "body".to_owned()
-        } else {
-            path.to_owned()
-        };
+        let field = if path.is_empty() { "body".to_owned() } else { path.to_owned() };
         ApiError::invalid(field, clean_message(&err.inner().to_string()))
     })?;
-    de.end()
-        .map_err(|err| ApiError::invalid("body", clean_message(&err.to_string())))?;
+    de.end().map_err(|err| ApiError::invalid("body", clean_message(&err.to_string())))?;
     Ok(value)
 }
 
@@ -70,10 +56,7 @@ pub fn cors_headers(headers: &Headers) {
 pub fn json<T: Serialize>(status: u16, body: &T) -> Response {
     match serde_json::to_string(body) {
         Ok(text) => json_text(status, text),
-        Err(_) => json_text(
-            500,
-            r#"{"error":{"code":"internal","message":"internal error"}}"#.to_owned(),
-        ),
+        Err(_) => json_text(500, r#"{"error":{"code":"internal","message":"internal error"}}"#.to_owned()),
     }
 }
 
@@ -82,10 +65,7 @@ pub fn json_text(status: u16, text: String) -> Response {
     let _ = headers.set("content-type", "application/json; charset=utf-8");
     let _ = headers.set("cache-control", "no-store");
     cors_headers(&headers);
-    Response::builder()
-        .with_status(status)
-        .with_headers(headers)
-        .fixed(text.into_bytes())
+    Response::builder().with_status(status).with_headers(headers).fixed(text.into_bytes())
 }
 
 /// The answer to a CORS preflight.

@@ -41,10 +41,9 @@ async fn route(req: Request, env: &Env) -> Result<Response, ApiError> {
     let parts = http::segments(&path);
     match (method, parts.as_slice()) {
         (Method::Options, ["v1", ..]) => Ok(http::preflight()),
-        (Method::Get, ["healthz"]) => Ok(http::json(
-            200,
-            &serde_json::json!({ "ok": true, "version": env!("CARGO_PKG_VERSION") }),
-        )),
+        (Method::Get, ["healthz"]) => {
+            Ok(http::json(200, &serde_json::json!({ "ok": true, "version": env!("CARGO_PKG_VERSION") })))
+        }
         (Method::Get, ["openapi.json"]) => Ok(http::json_text(200, OPENAPI.to_owned())),
         (Method::Post, ["v1", "boot"]) => public::boot(req, env, now).await,
         (Method::Post, ["v1", "events"]) => public::events(req, env, now).await,

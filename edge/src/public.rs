@@ -15,18 +15,13 @@ use std::rc::Rc;
 use worker::{D1Database, Env, Request, Response};
 
 async fn require_channel(env: &Env, id: &ChannelId, now: Millis) -> Result<Rc<Channel>, ApiError> {
-    publication::channel(env, id, now)
-        .await?
-        .ok_or_else(|| ApiError::invalid("channel", "no such channel"))
+    publication::channel(env, id, now).await?.ok_or_else(|| ApiError::invalid("channel", "no such channel"))
 }
 
 pub async fn boot(mut req: Request, env: &Env, now: Millis) -> Result<Response, ApiError> {
     let body: BootRequest = http::read_json(&mut req).await?;
     require_channel(env, &body.channel, now).await?;
-    let call = VisitorCall::Boot {
-        channel: body.channel.clone(),
-        visitor_id: body.visitor_id.clone(),
-    };
+    let call = VisitorCall::Boot { channel: body.channel.clone(), visitor_id: body.visitor_id.clone() };
     visitor::call(env, &body.channel, &body.visitor_id, &call).await
 }
 
@@ -36,18 +31,12 @@ pub async fn events(mut req: Request, env: &Env, now: Millis) -> Result<Response
         check_event_name(&event.name).map_err(|problem| ApiError::invalid(format!("events[{i}].name"), problem))?;
         let size = serde_json::to_vec(event).map_or(usize::MAX, |bytes| bytes.len());
         if size > MAX_EVENT_BYTES {
-            return Err(ApiError::TooLarge {
-                field: format!("events[{i}]"),
-                limit: MAX_EVENT_BYTES,
-            });
+            return Err(ApiError::TooLarge { field: format!("events[{i}]"), limit: MAX_EVENT_BYTES });
         }
     }
     require_channel(env, &body.channel, now).await?;
-    let call = VisitorCall::Events {
-        channel: body.channel.clone(),
-        visitor_id: body.visitor_id.clone(),
-        events: body.events,
-    };
+    let call =
+        VisitorCall::Events { channel: body.channel.clone(), visitor_id: body.visitor_id.clone(), events: body.events };
     visitor::call(env, &body.channel, &body.visitor_id, &call).await
 }
 
@@ -62,9 +51,8 @@ pub async fn action(
     let body: ActionRequest = http::read_json(&mut req).await?;
     let channel = require_channel(env, &body.channel, now).await?;
     let db = env.d1("DB")?;
-    let (delivery, goal) = db::load_delivery(&db, &body.channel, &body.visitor_id, &id)
-        .await?
-        .ok_or(ApiError::NotFound("delivery"))?;
+    let (delivery, goal) =
+        db::load_delivery(&db, &body.channel, &body.visitor_id, &id).await?.ok_or(ApiError::NotFound("delivery"))?;
     let counted = apply_action(&db, &channel, &delivery, goal.as_ref(), action, now).await?;
     Ok(http::json(200, &ActionReply { counted }))
 }

@@ -39,11 +39,7 @@ impl<T: Clone> IsolateCache<T> {
     }
 
     fn get(&self, id: &ChannelId, now: Millis) -> Option<T> {
-        self.0
-            .borrow()
-            .get(id)
-            .filter(|(until, _)| *until > now)
-            .map(|(_, value)| value.clone())
+        self.0.borrow().get(id).filter(|(until, _)| *until > now).map(|(_, value)| value.clone())
     }
 
     fn put(&self, id: &ChannelId, value: T, now: Millis) {
@@ -82,9 +78,9 @@ pub async fn channel(env: &Env, id: &ChannelId, now: Millis) -> Result<Option<Rc
     let doc = published(env, &channel_key(id), db::load_channel(&db, id)).await?;
     let value = match doc {
         None => None,
-        Some(doc) => Some(Rc::new(
-            Channel::try_from(&doc).map_err(|e| ApiError::Internal(format!("channel {id}: {e}")))?,
-        )),
+        Some(doc) => {
+            Some(Rc::new(Channel::try_from(&doc).map_err(|e| ApiError::Internal(format!("channel {id}: {e}")))?))
+        }
     };
     CHANNELS.with(|cache| cache.put(id, value.clone(), now));
     Ok(value)

@@ -23,8 +23,5 @@ pub async fn serve(req: Request, env: &Env) -> Result<Response, ApiError> {
     headers.set("cache-control", "public, max-age=300")?;
     let status = answer.status_code();
     let body = answer.bytes().await?;
-    Ok(Response::builder()
-        .with_status(status)
-        .with_headers(headers)
-        .fixed(body))
+    Ok(Response::builder().with_status(status).with_headers(headers).fixed(body))
 }

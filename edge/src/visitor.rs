@@ -22,15 +22,8 @@ const RECORD_KEY: &str = "visitor";
 #[derive(Debug, Serialize, Deserialize)]
 #[serde(tag = "call", rename_all = "camelCase")]
 pub enum VisitorCall {
-    Boot {
-        channel: ChannelId,
-        visitor_id: VisitorId,
-    },
-    Events {
-        channel: ChannelId,
-        visitor_id: VisitorId,
-        events: Vec<EventIn>,
-    },
+    Boot { channel: ChannelId, visitor_id: VisitorId },
+    Events { channel: ChannelId, visitor_id: VisitorId, events: Vec<EventIn> },
 }
 
 /// Sends `call` to the object of (`channel`, `visitor`) and relays its answer.
@@ -40,16 +33,11 @@ pub async fn call(
     visitor: &VisitorId,
     call: &VisitorCall,
 ) -> Result<Response, ApiError> {
-    let stub = env
-        .durable_object("VISITOR")?
-        .id_from_name(&format!("{channel}/{visitor}"))?
-        .get_stub()?;
+    let stub = env.durable_object("VISITOR")?.id_from_name(&format!("{channel}/{visitor}"))?.get_stub()?;
     let body = serde_json::to_string(call).map_err(|e| ApiError::Internal(e.to_string()))?;
     let mut init = RequestInit::new();
     init.with_method(Method::Post).with_body(Some(JsValue::from_str(&body)));
-    let mut answer = stub
-        .fetch_with_request(Request::new_with_init("https://visitor.internal/call", &init)?)
-        .await?;
+    let mut answer = stub.fetch_with_request(Request::new_with_init("https://visitor.internal/call", &init)?).await?;
     let status = answer.status_code();
     Ok(http::json_text(status, answer.text().await?))
 }
@@ -72,10 +60,7 @@ impl DurableObject for Visitor {
         };
         let storage = self.state.storage();
         let env = self.env.clone();
-        let served = self
-            .state
-            .block_concurrency_while(async move { Ok(serve(&storage, &env, call).await) })
-            .await;
+        let served = self.state.block_concurrency_while(async move { Ok(serve(&storage, &env, call).await) }).await;
         Ok(match served {
             Ok(Ok(response)) => response,
             Ok(Err(err)) => err.response(),
@@ -92,19 +77,9 @@ async fn serve(storage: &Storage, env: &Env, call: VisitorCall) -> Result<Respon
         VisitorCall::Boot { visitor_id, .. } => {
             state.touch(now);
             storage.put(RECORD_KEY, VisitorRecordV1::from(&state)).await?;
-            Ok(http::json(
-                200,
-                &BootReply {
-                    visitor_id,
-                    first_seen_at: state.first_seen_at.unwrap_or(now),
-                },
-            ))
+            Ok(http::json(200, &BootReply { visitor_id, first_seen_at: state.first_seen_at.unwrap_or(now) }))
         }
-        VisitorCall::Events {
-            channel,
-            visitor_id,
-            events,
-        } => {
+        VisitorCall::Events { channel, visitor_id, events } => {
             let reply = on_events(env, &channel, &visitor_id, &mut state, events, now).await?;
             storage.put(RECORD_KEY, VisitorRecordV1::from(&state)).await?;
             Ok(http::json(200, &reply))
@@ -120,19 +95,13 @@ async fn on_events(
     events: Vec<EventIn>,
     now: i64,
 ) -> Result<EventsReply, ApiError> {
-    let channel = publication::channel(env, channel_id, now)
-        .await?
-        .ok_or(ApiError::NotFound("channel"))?;
+    let channel = publication::channel(env, channel_id, now).await?.ok_or(ApiError::NotFound("channel"))?;
     let campaigns = publication::campaigns(env, channel_id, now).await?;
     let mut reply = EventsReply::default();
     let mut deliveries = Vec::new();
     let mut goal_of: Vec<CampaignId> = Vec::new();
     for event in events {
-        let event = Event {
-            id: event.id,
-            name: event.name,
-            properties: event.properties,
-        };
+        let event = Event { id: event.id, name: event.name, properties: event.properties };
         let outcome = on_event(&campaigns, visitor_id, state, &event, now);
         if outcome.fresh {
             reply.accepted += 1;
@@ -155,12 +124,7 @@ async fn on_events(
     }
     reply.popups = deliveries
         .iter()
-        .filter_map(|d| {
-            campaigns
-                .iter()
-                .find(|c| c.id == d.campaign_id)
-                .map(|c| Popup::new(d, &c.message))
-        })
+        .filter_map(|d| campaigns.iter().find(|c| c.id == d.campaign_id).map(|c| Popup::new(d, &c.message)))
         .collect();
     Ok(reply)
 }

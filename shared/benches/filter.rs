@@ -25,10 +25,7 @@ fn schema() -> Schema {
 
 /// Country is JP, more than 2 sessions, seen in the last 30 days, tagged vip, on the gold plan.
 fn five_conditions() -> Filter {
-    let field = |key: &str, test| Filter::Field {
-        key: key.to_owned(),
-        test,
-    };
+    let field = |key: &str, test| Filter::Field { key: key.to_owned(), test };
     Filter::All(vec![
         field("country", Test::TextEquals("JP".into())),
         field("sessionsCount", Test::NumberGreater(2.0)),
@@ -47,10 +44,7 @@ const HAND_WRITTEN: &str = "SELECT COUNT(*) FROM customers WHERE channel_id = ?1
 struct Lcg(u64);
 impl Lcg {
     fn next(&mut self, n: u64) -> u64 {
-        self.0 = self
-            .0
-            .wrapping_mul(6_364_136_223_846_793_005)
-            .wrapping_add(1_442_695_040_888_963_407);
+        self.0 = self.0.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1_442_695_040_888_963_407);
         (self.0 >> 33) % n
     }
 }
@@ -95,18 +89,13 @@ fn count_compiled(conn: &Connection, filter: &Filter, schema: &Schema) -> i64 {
     let statement = format!("SELECT COUNT(*) FROM customers WHERE channel_id = ? AND {}", sql.sql);
     let mut all = vec![Sql::Text("demo".into())];
     all.extend(support::params(&sql));
-    conn.prepare_cached(&statement)
-        .unwrap()
-        .query_row(params_from_iter(all), |r| r.get(0))
-        .unwrap()
+    conn.prepare_cached(&statement).unwrap().query_row(params_from_iter(all), |r| r.get(0)).unwrap()
 }
 
 fn count_hand_written(conn: &Connection) -> i64 {
     conn.prepare_cached(HAND_WRITTEN)
         .unwrap()
-        .query_row(params!["demo", "JP", 2.0, NOW - 30 * DAY, NOW, "vip", "gold"], |r| {
-            r.get(0)
-        })
+        .query_row(params!["demo", "JP", 2.0, NOW - 30 * DAY, NOW, "vip", "gold"], |r| r.get(0))
         .unwrap()
 }
 
@@ -134,16 +123,9 @@ fn sql(c: &mut Criterion) {
     let schema = schema();
     for (label, count) in [("100k", 100_000), ("1m", 1_000_000)] {
         let conn = populate(count);
-        assert_eq!(
-            count_compiled(&conn, &filter, &schema),
-            count_hand_written(&conn),
-            "both count the same"
-        );
+        assert_eq!(count_compiled(&conn, &filter, &schema), count_hand_written(&conn), "both count the same");
         let mut group = c.benchmark_group(format!("filter_sql_{label}"));
-        group
-            .sample_size(10)
-            .warm_up_time(Duration::from_secs(1))
-            .measurement_time(Duration::from_secs(5));
+        group.sample_size(10).warm_up_time(Duration::from_secs(1)).measurement_time(Duration::from_secs(5));
         group.bench_function("compiled", |b| b.iter(|| count_compiled(&conn, &filter, &schema)));
         group.bench_function("hand_written", |b| b.iter(|| count_hand_written(&conn)));
         group.finish();

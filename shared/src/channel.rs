@@ -12,9 +12,5 @@ pub struct Channel {
 
 /// UTC-12:00 to UTC+14:00, the offsets in use.
 pub fn check_utc_offset(minutes: i32) -> Result<(), &'static str> {
-    if (-720..=840).contains(&minutes) {
-        Ok(())
-    } else {
-        Err("must be between -720 and 840 minutes")
-    }
+    if (-720..=840).contains(&minutes) { Ok(()) } else { Err("must be between -720 and 840 minutes") }
 }

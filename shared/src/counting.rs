@@ -59,12 +59,7 @@ pub struct Counts {
 }
 
 impl Counts {
-    pub const SENT: Counts = Counts {
-        sent: 1,
-        view: 0,
-        click: 0,
-        goal: 0,
-    };
+    pub const SENT: Counts = Counts { sent: 1, view: 0, click: 0, goal: 0 };
 
     pub fn is_zero(&self) -> bool {
         *self == Counts::default()
@@ -146,9 +141,7 @@ mod tests {
     }
 
     fn event_goal() -> Goal {
-        Goal::Event {
-            name: "CheckoutComplete".to_owned(),
-        }
+        Goal::Event { name: "CheckoutComplete".to_owned() }
     }
 
     #[track_caller]
@@ -162,21 +155,12 @@ mod tests {
     }
 
     const fn counts(view: u64, click: u64, goal: u64) -> Counts {
-        Counts {
-            sent: 0,
-            view,
-            click,
-            goal,
-        }
+        Counts { sent: 0, view, click, goal }
     }
 
     #[test]
     fn a_view_within_seven_days_counts_once() {
-        check(
-            &[(Action::View, DAY_1), (Action::View, DAY_1 + HOUR)],
-            None,
-            counts(1, 0, 0),
-        );
+        check(&[(Action::View, DAY_1), (Action::View, DAY_1 + HOUR)], None, counts(1, 0, 0));
     }
 
     #[test]
@@ -196,15 +180,7 @@ mod tests {
 
     #[test]
     fn a_click_after_a_view_counts_only_the_click() {
-        check(
-            &[
-                (Action::View, DAY_0),
-                (Action::Click, DAY_1),
-                (Action::Click, DAY_1 + 1),
-            ],
-            None,
-            counts(1, 1, 0),
-        );
+        check(&[(Action::View, DAY_0), (Action::Click, DAY_1), (Action::Click, DAY_1 + 1)], None, counts(1, 1, 0));
     }
 
     #[test]
@@ -220,11 +196,7 @@ mod tests {
     #[test]
     fn a_goal_after_a_view_within_seven_days_counts_once() {
         check(
-            &[
-                (Action::View, DAY_1),
-                (Action::Goal, DAY_1 + HOUR),
-                (Action::Goal, DAY_1 + 2 * HOUR),
-            ],
+            &[(Action::View, DAY_1), (Action::Goal, DAY_1 + HOUR), (Action::Goal, DAY_1 + 2 * HOUR)],
             Some(event_goal()),
             counts(1, 0, 1),
         );
@@ -232,29 +204,17 @@ mod tests {
 
     #[test]
     fn goal_after_a_week_from_view_is_not_counted() {
-        check(
-            &[(Action::View, DAY_1), (Action::Goal, DAY_8 + HOUR)],
-            Some(event_goal()),
-            counts(1, 0, 0),
-        );
+        check(&[(Action::View, DAY_1), (Action::Goal, DAY_8 + HOUR)], Some(event_goal()), counts(1, 0, 0));
     }
 
     #[test]
     fn a_goal_eight_days_after_delivery_is_not_counted_even_soon_after_a_view() {
-        check(
-            &[(Action::View, DAY_7), (Action::Goal, DAY_8)],
-            Some(event_goal()),
-            counts(1, 0, 0),
-        );
+        check(&[(Action::View, DAY_7), (Action::Goal, DAY_8)], Some(event_goal()), counts(1, 0, 0));
     }
 
     #[test]
     fn a_goal_before_the_view_does_not_count_later() {
-        check(
-            &[(Action::Goal, DAY_0 + HOUR), (Action::View, DAY_1)],
-            Some(event_goal()),
-            counts(1, 0, 0),
-        );
+        check(&[(Action::Goal, DAY_0 + HOUR), (Action::View, DAY_1)], Some(event_goal()), counts(1, 0, 0));
     }
 
     #[test]
@@ -266,11 +226,7 @@ mod tests {
     #[test]
     fn a_clicked_goal_is_reached_by_the_click_only() {
         check(&[(Action::View, DAY_1)], Some(Goal::LinkClicked), counts(1, 0, 0));
-        check(
-            &[(Action::View, DAY_1), (Action::Click, DAY_1 + HOUR)],
-            Some(Goal::LinkClicked),
-            counts(1, 1, 1),
-        );
+        check(&[(Action::View, DAY_1), (Action::Click, DAY_1 + HOUR)], Some(Goal::LinkClicked), counts(1, 1, 1));
     }
 
     #[test]

@@ -51,11 +51,7 @@ pub const BUILT_IN: &[(&str, FieldType, &str)] = &[
     ("profile.email", FieldType::Text, "profile_email"),
     ("profile.mobileNumber", FieldType::Text, "profile_mobile_number"),
     ("profile.description", FieldType::Text, "profile_description"),
-    (
-        "profile.lastCheckoutCompletedAt",
-        FieldType::Date,
-        "profile_last_checkout_completed_at",
-    ),
+    ("profile.lastCheckoutCompletedAt", FieldType::Date, "profile_last_checkout_completed_at"),
     ("profile.referrer", FieldType::Text, "profile_referrer"),
     ("profile.utmSource", FieldType::Text, "profile_utm_source"),
     ("profile.utmMedium", FieldType::Text, "profile_utm_medium"),
@@ -80,29 +76,19 @@ impl Schema {
     pub fn new(custom: &[(&str, FieldType)]) -> Result<Schema, String> {
         let mut fields: Vec<FieldDef> = BUILT_IN
             .iter()
-            .map(|&(key, ty, column)| FieldDef {
-                key: key.to_owned(),
-                ty,
-                column: Column::Typed(column),
-            })
+            .map(|&(key, ty, column)| FieldDef { key: key.to_owned(), ty, column: Column::Typed(column) })
             .collect();
         for &(name, ty) in custom {
             let valid =
                 !name.is_empty() && name.len() <= 64 && name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_');
             if !valid {
-                return Err(format!(
-                    "custom field name {name:?} must be 1 to 64 characters of A-Z, a-z, 0-9 and '_'"
-                ));
+                return Err(format!("custom field name {name:?} must be 1 to 64 characters of A-Z, a-z, 0-9 and '_'"));
             }
             let key = format!("profile.{name}");
             if fields.iter().any(|f| f.key == key) {
                 return Err(format!("{key} is already a field"));
             }
-            fields.push(FieldDef {
-                key,
-                ty,
-                column: Column::Profile(name.to_owned()),
-            });
+            fields.push(FieldDef { key, ty, column: Column::Profile(name.to_owned()) });
         }
         Ok(Schema { fields })
     }

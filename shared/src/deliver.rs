@@ -84,11 +84,7 @@ pub fn on_event(
             vec![Delivery::new(visitor_id, campaign, &event.id, now)]
         })
         .unwrap_or_default();
-    EventOutcome {
-        fresh: true,
-        deliveries,
-        goal_of,
-    }
+    EventOutcome { fresh: true, deliveries, goal_of }
 }
 
 fn triggers(campaign: &Campaign, event: &Event) -> bool {
@@ -121,20 +117,12 @@ mod tests {
                 url: Some(UrlCondition::Contains(url_contains.to_owned())),
             },
             message: Message {
-                sender: Sender {
-                    name: "Kizuna".to_owned(),
-                    avatar_url: None,
-                },
+                sender: Sender { name: "Kizuna".to_owned(), avatar_url: None },
                 text: "Hello".to_owned(),
-                buttons: vec![LinkButton {
-                    label: "Go".to_owned(),
-                    url: SafeUrl::parse("/sale").unwrap(),
-                }],
+                buttons: vec![LinkButton { label: "Go".to_owned(), url: SafeUrl::parse("/sale").unwrap() }],
                 display: Display::Bubble,
             },
-            goal: Some(Goal::Event {
-                name: "CheckoutComplete".to_owned(),
-            }),
+            goal: Some(Goal::Event { name: "CheckoutComplete".to_owned() }),
             starts_at: None,
             ends_at: None,
         }
@@ -155,13 +143,8 @@ mod tests {
     #[test]
     fn a_page_view_on_a_matching_url_delivers_the_campaign() {
         let mut state = VisitorState::default();
-        let out = on_event(
-            &[campaign("c1", "/shop")],
-            &visitor(),
-            &mut state,
-            &page_view("e1", "https://x.y/shop/a"),
-            NOW,
-        );
+        let out =
+            on_event(&[campaign("c1", "/shop")], &visitor(), &mut state, &page_view("e1", "https://x.y/shop/a"), NOW);
         assert_eq!(out.deliveries.len(), 1);
         assert_eq!(out.deliveries[0].campaign_id.as_str(), "c1");
         assert_eq!(out.deliveries[0].sent_at, NOW);
@@ -171,13 +154,8 @@ mod tests {
     #[test]
     fn a_page_view_elsewhere_delivers_nothing() {
         let mut state = VisitorState::default();
-        let out = on_event(
-            &[campaign("c1", "/shop")],
-            &visitor(),
-            &mut state,
-            &page_view("e1", "https://x.y/about"),
-            NOW,
-        );
+        let out =
+            on_event(&[campaign("c1", "/shop")], &visitor(), &mut state, &page_view("e1", "https://x.y/about"), NOW);
         assert!(out.fresh);
         assert!(out.deliveries.is_empty());
     }
@@ -225,13 +203,7 @@ mod tests {
         let mut over = campaign("over", "/");
         over.ends_at = Some(NOW);
         let mut state = VisitorState::default();
-        let out = on_event(
-            &[paused, later, over],
-            &visitor(),
-            &mut state,
-            &page_view("e1", "/"),
-            NOW,
-        );
+        let out = on_event(&[paused, later, over], &visitor(), &mut state, &page_view("e1", "/"), NOW);
         assert!(out.deliveries.is_empty());
     }
 

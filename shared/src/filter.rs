@@ -127,23 +127,13 @@ fn check_text(field: &str, text: &str) -> Result<(), FieldError> {
 
 fn check_list(field: &str, values: &[String]) -> Result<(), FieldError> {
     if values.is_empty() || values.len() > MAX_LIST_VALUES {
-        return Err(FieldError::new(
-            field,
-            format!("must list 1 to {MAX_LIST_VALUES} values"),
-        ));
+        return Err(FieldError::new(field, format!("must list 1 to {MAX_LIST_VALUES} values")));
     }
-    values
-        .iter()
-        .enumerate()
-        .try_for_each(|(i, v)| check_text(&format!("{field}[{i}]"), v))
+    values.iter().enumerate().try_for_each(|(i, v)| check_text(&format!("{field}[{i}]"), v))
 }
 
 fn check_number(field: &str, n: f64) -> Result<(), FieldError> {
-    if n.is_finite() {
-        Ok(())
-    } else {
-        Err(FieldError::new(field, "must be a finite number"))
-    }
+    if n.is_finite() { Ok(()) } else { Err(FieldError::new(field, "must be a finite number")) }
 }
 
 impl Filter {
@@ -156,10 +146,7 @@ impl Filter {
 
     fn validate_at(&self, schema: &Schema, path: &str, depth: usize, count: &mut usize) -> Result<(), FieldError> {
         if depth > MAX_DEPTH {
-            return Err(FieldError::new(
-                path,
-                format!("groups may nest at most {MAX_DEPTH} deep"),
-            ));
+            return Err(FieldError::new(path, format!("groups may nest at most {MAX_DEPTH} deep")));
         }
         match self {
             Filter::All(parts) | Filter::Any(parts) => {
@@ -172,10 +159,7 @@ impl Filter {
             Filter::Search(text) => check_text(&format!("{path}.search"), text)?,
             Filter::Tags { include, exclude, .. } => {
                 if include.is_empty() && exclude.is_empty() {
-                    return Err(FieldError::new(
-                        format!("{path}.tags"),
-                        "include or exclude at least one tag",
-                    ));
+                    return Err(FieldError::new(format!("{path}.tags"), "include or exclude at least one tag"));
                 }
                 for (name, list) in [("include", include), ("exclude", exclude)] {
                     if !list.is_empty() {
@@ -184,9 +168,8 @@ impl Filter {
                 }
             }
             Filter::Field { key, test } => {
-                let field = schema
-                    .field(key)
-                    .ok_or_else(|| FieldError::new(format!("{path}.field"), "no such field"))?;
+                let field =
+                    schema.field(key).ok_or_else(|| FieldError::new(format!("{path}.field"), "no such field"))?;
                 if !test.applies_to(field.ty) {
                     return Err(FieldError::new(
                         format!("{path}.op"),
@@ -230,12 +213,7 @@ impl Filter {
             Filter::All(parts) => parts.iter().all(|p| p.matches(customer, now)),
             Filter::Any(parts) => parts.iter().any(|p| p.matches(customer, now)),
             Filter::Field { key, test } => test.holds(customer.get(key), now),
-            Filter::Tags {
-                include,
-                include_mode,
-                exclude,
-                exclude_mode,
-            } => {
+            Filter::Tags { include, include_mode, exclude, exclude_mode } => {
                 let tags = customer.get("tags");
                 let included = include.is_empty()
                     || match include_mode {
@@ -324,10 +302,7 @@ mod tests {
     }
 
     fn field(key: &str, test: Test) -> Filter {
-        Filter::Field {
-            key: key.to_owned(),
-            test,
-        }
+        Filter::Field { key: key.to_owned(), test }
     }
 
     #[test]
@@ -395,10 +370,7 @@ mod tests {
     fn groups_nest_and_empty_groups_are_neutral() {
         let yes = field("member", Test::IsTrue);
         let no = field("member", Test::IsFalse);
-        check(
-            Filter::All(vec![yes.clone(), Filter::Any(vec![no.clone(), yes.clone()])]),
-            true,
-        );
+        check(Filter::All(vec![yes.clone(), Filter::Any(vec![no.clone(), yes.clone()])]), true);
         check(Filter::Any(vec![no.clone(), Filter::All(vec![no, yes])]), false);
         check(Filter::All(vec![]), true);
         check(Filter::Any(vec![]), false);
@@ -413,17 +385,11 @@ mod tests {
         ]);
         let err = filter.validate(&schema, "filter").unwrap_err();
         assert_eq!(err.field, "filter.all[1].any[0].op");
-        let unknown = field("profile.nope", Test::Exists)
-            .validate(&schema, "filter")
-            .unwrap_err();
+        let unknown = field("profile.nope", Test::Exists).validate(&schema, "filter").unwrap_err();
         assert_eq!(unknown.field, "filter.field");
-        let range = field("sessionsCount", Test::NumberBetween(5.0, 1.0))
-            .validate(&schema, "filter")
-            .unwrap_err();
+        let range = field("sessionsCount", Test::NumberBetween(5.0, 1.0)).validate(&schema, "filter").unwrap_err();
         assert_eq!(range.field, "filter.value");
-        let nan = field("sessionsCount", Test::NumberEquals(f64::NAN))
-            .validate(&schema, "filter")
-            .unwrap_err();
+        let nan = field("sessionsCount", Test::NumberEquals(f64::NAN)).validate(&schema, "filter").unwrap_err();
         assert_eq!(nan.field, "filter.value");
     }
 

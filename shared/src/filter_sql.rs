@@ -29,10 +29,7 @@ pub struct SqlFilter {
 /// Compiles a filter validated against `schema` ([`Filter::validate`]). A field the
 /// schema does not know compiles to "no match".
 pub fn compile(filter: &Filter, schema: &Schema, now: Millis) -> SqlFilter {
-    let mut out = SqlFilter {
-        sql: String::new(),
-        params: Vec::new(),
-    };
+    let mut out = SqlFilter { sql: String::new(), params: Vec::new() };
     emit(filter, schema, now, &mut out);
     out
 }
@@ -55,12 +52,7 @@ fn emit(filter: &Filter, schema: &Schema, now: Millis, out: &mut SqlFilter) {
             Some((expr, ty)) => predicate(&expr, ty, test, now, out),
             None => out.sql.push('0'),
         },
-        Filter::Tags {
-            include,
-            include_mode,
-            exclude,
-            exclude_mode,
-        } => {
+        Filter::Tags { include, include_mode, exclude, exclude_mode } => {
             let Some((expr, ty)) = column(schema, "tags") else {
                 return out.sql.push('0');
             };
@@ -87,10 +79,7 @@ fn emit(filter: &Filter, schema: &Schema, now: Millis, out: &mut SqlFilter) {
         Filter::Search(text) => {
             let parts: Vec<Filter> = QUICK_SEARCH
                 .iter()
-                .map(|key| Filter::Field {
-                    key: (*key).to_owned(),
-                    test: Test::TextContains(text.clone()),
-                })
+                .map(|key| Filter::Field { key: (*key).to_owned(), test: Test::TextContains(text.clone()) })
                 .collect();
             group(&parts, " OR ", "0", schema, now, out);
         }
@@ -126,8 +115,7 @@ fn in_list(values: &[String], out: &mut SqlFilter) -> (String, usize) {
     distinct.dedup();
     let marks = vec!["?"; distinct.len()].join(", ");
     let n = distinct.len();
-    out.params
-        .extend(distinct.into_iter().map(|v| SqlParam::Text(v.clone())));
+    out.params.extend(distinct.into_iter().map(|v| SqlParam::Text(v.clone())));
     (marks, n)
 }
 
@@ -143,12 +131,9 @@ fn predicate(expr: &str, ty: FieldType, test: &Test, now: Millis, out: &mut SqlF
         Test::Missing => guarded(out, expr, &format!("NOT {exists}"), vec![]),
         Test::TextEquals(x) => guarded(out, expr, "{v} = ?", vec![Text(x.clone())]),
         Test::TextContains(x) => guarded(out, expr, "instr(lower({v}), lower(?)) > 0", vec![Text(x.clone())]),
-        Test::TextStartsWith(x) => guarded(
-            out,
-            expr,
-            "substr(lower({v}), 1, length(?)) = lower(?)",
-            vec![Text(x.clone()), Text(x.clone())],
-        ),
+        Test::TextStartsWith(x) => {
+            guarded(out, expr, "substr(lower({v}), 1, length(?)) = lower(?)", vec![Text(x.clone()), Text(x.clone())])
+        }
         Test::NumberEquals(x) => guarded(out, expr, "{v} = ?", vec![Real(*x)]),
         Test::NumberGreater(x) => guarded(out, expr, "{v} > ?", vec![Real(*x)]),
         Test::NumberLess(x) => guarded(out, expr, "{v} < ?", vec![Real(*x)]),
@@ -164,22 +149,14 @@ fn predicate(expr: &str, ty: FieldType, test: &Test, now: Millis, out: &mut SqlF
         }
         Test::MoreThanDaysAgo(n) => guarded(out, expr, "{v} < ?", vec![Integer(now - i64::from(*n) * DAY)]),
         Test::ListContainsAny(xs) | Test::ListContainsNone(xs) => {
-            let negate = if matches!(test, Test::ListContainsNone(_)) {
-                "NOT "
-            } else {
-                ""
-            };
-            out.sql.push_str(&format!(
-                "{negate}EXISTS (SELECT 1 FROM json_each({expr}) WHERE value IN ("
-            ));
+            let negate = if matches!(test, Test::ListContainsNone(_)) { "NOT " } else { "" };
+            out.sql.push_str(&format!("{negate}EXISTS (SELECT 1 FROM json_each({expr}) WHERE value IN ("));
             let (marks, _) = in_list(xs, out);
             out.sql.push_str(&marks);
             out.sql.push_str("))");
         }
         Test::ListContainsAll(xs) => {
-            out.sql.push_str(&format!(
-                "((SELECT COUNT(DISTINCT value) FROM json_each({expr}) WHERE value IN ("
-            ));
+            out.sql.push_str(&format!("((SELECT COUNT(DISTINCT value) FROM json_each({expr}) WHERE value IN ("));
             let (marks, n) = in_list(xs, out);
             out.sql.push_str(&marks);
             out.sql.push_str(&format!(")) = {n})"));
@@ -195,21 +172,12 @@ mod tests {
     fn values_travel_as_parameters_never_in_the_sql_text() {
         let schema = Schema::new(&[("plan", FieldType::Text)]).unwrap();
         let filter = Filter::All(vec![
-            Filter::Field {
-                key: "name".into(),
-                test: Test::TextEquals("x' OR 1=1 --".into()),
-            },
-            Filter::Field {
-                key: "profile.plan".into(),
-                test: Test::TextContains("gold".into()),
-            },
+            Filter::Field { key: "name".into(), test: Test::TextEquals("x' OR 1=1 --".into()) },
+            Filter::Field { key: "profile.plan".into(), test: Test::TextContains("gold".into()) },
         ]);
         let sql = compile(&filter, &schema, 0);
         assert!(!sql.sql.contains("OR 1=1"), "{}", sql.sql);
-        assert_eq!(
-            sql.params,
-            vec![SqlParam::Text("x' OR 1=1 --".into()), SqlParam::Text("gold".into())]
-        );
+        assert_eq!(sql.params, vec![SqlParam::Text("x' OR 1=1 --".into()), SqlParam::Text("gold".into())]);
         assert!(sql.sql.contains("json_extract(profile, '$.\"plan\"')"), "{}", sql.sql);
     }
 

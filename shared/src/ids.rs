@@ -81,10 +81,7 @@ fn check_id(text: &str) -> Result<(), IdError> {
         Err(IdError::Empty)
     } else if text.len() > 64 {
         Err(IdError::TooLong)
-    } else if !text
-        .bytes()
-        .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-')
-    {
+    } else if !text.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-') {
         Err(IdError::BadCharacter)
     } else {
         Ok(())

@@ -115,12 +115,7 @@ fn limited(text: &str) -> String {
 
 impl Profile {
     pub fn new(now: Millis) -> Profile {
-        Profile {
-            created_at: now,
-            updated_at: now,
-            last_seen_at: now,
-            ..Profile::default()
-        }
+        Profile { created_at: now, updated_at: now, last_seen_at: now, ..Profile::default() }
     }
 
     /// Applies what one request tells about the visitor.
@@ -153,11 +148,9 @@ impl Profile {
             }
             self.web.device = Some(agent.device.to_owned());
         }
-        for (field, value) in [
-            (&mut self.country, visit.country),
-            (&mut self.city, visit.city),
-            (&mut self.language, visit.language),
-        ] {
+        for (field, value) in
+            [(&mut self.country, visit.country), (&mut self.city, visit.city), (&mut self.language, visit.language)]
+        {
             if let Some(value) = value.map(str::trim).filter(|v| !v.is_empty()) {
                 *field = Some(limited(value));
             }
@@ -168,9 +161,7 @@ impl Profile {
                     *slot = query_param(page, param).map(|v| limited(&v));
                 }
             }
-            let external = visit
-                .referrer
-                .filter(|r| !r.is_empty() && host(r).is_some() && host(r) != host(page));
+            let external = visit.referrer.filter(|r| !r.is_empty() && host(r).is_some() && host(r) != host(page));
             if self.referrer.is_none()
                 && let Some(referrer) = external
             {
@@ -278,11 +269,7 @@ mod tests {
         ));
         assert_eq!(p.utm[0].as_deref(), Some("news letter"));
         assert_eq!(p.utm[1].as_deref(), Some("email"));
-        assert_eq!(
-            p.utm[2].as_deref(),
-            Some("autumn"),
-            "a parameter the first visit lacked is still first touch"
-        );
+        assert_eq!(p.utm[2].as_deref(), Some("autumn"), "a parameter the first visit lacked is still first touch");
         assert_eq!(p.referrer.as_deref(), Some("https://mail.example/inbox"));
     }
 
@@ -331,10 +318,7 @@ mod tests {
 
     #[test]
     fn query_parameters_are_decoded() {
-        assert_eq!(
-            query_param("https://x/?a=1&b=%E3%81%82+x#frag", "b").as_deref(),
-            Some("あ x")
-        );
+        assert_eq!(query_param("https://x/?a=1&b=%E3%81%82+x#frag", "b").as_deref(), Some("あ x"));
         assert_eq!(query_param("https://x/?a=%zz", "a").as_deref(), Some("%zz"));
         assert_eq!(query_param("https://x/?a=%4", "a").as_deref(), Some("%4"));
         assert_eq!(query_param("https://x/?a=", "a"), None);

@@ -17,20 +17,10 @@ impl Session {
     /// session if it was active within the last 30 minutes, else a new one.
     pub fn resume(saved: Option<Session>, now: Millis, new_id: impl FnOnce() -> String) -> (Session, bool) {
         match saved {
-            Some(s) if now >= s.last_activity && now - s.last_activity <= SESSION_TIMEOUT => (
-                Session {
-                    id: s.id,
-                    last_activity: now,
-                },
-                false,
-            ),
-            _ => (
-                Session {
-                    id: new_id(),
-                    last_activity: now,
-                },
-                true,
-            ),
+            Some(s) if now >= s.last_activity && now - s.last_activity <= SESSION_TIMEOUT => {
+                (Session { id: s.id, last_activity: now }, false)
+            }
+            _ => (Session { id: new_id(), last_activity: now }, true),
         }
     }
 
@@ -44,10 +34,7 @@ impl Session {
 
     pub fn decode(text: &str) -> Option<Session> {
         let (id, at) = text.split_once(':')?;
-        Some(Session {
-            id: id.to_owned(),
-            last_activity: at.parse().ok()?,
-        })
+        Some(Session { id: id.to_owned(), last_activity: at.parse().ok()? })
     }
 }
 
@@ -58,19 +45,13 @@ mod tests {
     const T: Millis = 1_795_000_000_000;
 
     fn saved(at: Millis) -> Option<Session> {
-        Some(Session {
-            id: "s1".into(),
-            last_activity: at,
-        })
+        Some(Session { id: "s1".into(), last_activity: at })
     }
 
     #[test]
     fn activity_within_thirty_minutes_continues_the_session() {
         let (s, started) = Session::resume(saved(T), T + SESSION_TIMEOUT, || "s2".into());
-        assert_eq!(
-            (s.id.as_str(), started, s.last_activity),
-            ("s1", false, T + SESSION_TIMEOUT)
-        );
+        assert_eq!((s.id.as_str(), started, s.last_activity), ("s1", false, T + SESSION_TIMEOUT));
     }
 
     #[test]
@@ -87,10 +68,7 @@ mod tests {
 
     #[test]
     fn a_session_survives_the_browser_round_trip() {
-        let s = Session {
-            id: "s_ab12".into(),
-            last_activity: T,
-        };
+        let s = Session { id: "s_ab12".into(), last_activity: T };
         assert_eq!(Session::decode(&s.encode()), Some(s));
         assert_eq!(Session::decode("garbage"), None);
     }

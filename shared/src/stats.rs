@@ -62,15 +62,7 @@ mod tests {
 
     #[test]
     fn a_period_lists_every_day_with_zeros_where_nothing_happened() {
-        let rows = [(
-            day("2026-11-02"),
-            Counts {
-                sent: 3,
-                view: 2,
-                click: 1,
-                goal: 0,
-            },
-        )];
+        let rows = [(day("2026-11-02"), Counts { sent: 3, view: 2, click: 1, goal: 0 })];
         let out = series(&rows, day("2026-11-01"), day("2026-11-03"));
         assert_eq!(out.len(), 3);
         assert_eq!(out[0].1, Counts::default());
@@ -87,16 +79,8 @@ mod tests {
 
     #[test]
     fn rates_divide_each_step_by_the_one_before() {
-        let r = rates(Counts {
-            sent: 4,
-            view: 2,
-            click: 1,
-            goal: 1,
-        });
-        assert_eq!(
-            (r.view_rate, r.click_rate, r.goal_rate),
-            (Some(0.5), Some(0.5), Some(0.5))
-        );
+        let r = rates(Counts { sent: 4, view: 2, click: 1, goal: 1 });
+        assert_eq!((r.view_rate, r.click_rate, r.goal_rate), (Some(0.5), Some(0.5), Some(0.5)));
         assert_eq!(rates(Counts::default()).view_rate, None);
     }
 }

@@ -22,10 +22,7 @@ pub struct FieldError {
 
 impl FieldError {
     pub fn new(field: impl Into<String>, problem: impl Into<String>) -> FieldError {
-        FieldError {
-            field: field.into(),
-            problem: problem.into(),
-        }
+        FieldError { field: field.into(), problem: problem.into() }
     }
 }
 
@@ -104,10 +101,7 @@ fn text_field(field: &str, value: &str, max_chars: usize) -> Result<String, Fiel
         return Err(FieldError::new(field, "must not be empty"));
     }
     if trimmed.chars().count() > max_chars {
-        return Err(FieldError::new(
-            field,
-            format!("must be at most {max_chars} characters"),
-        ));
+        return Err(FieldError::new(field, format!("must be at most {max_chars} characters")));
     }
     Ok(trimmed.to_owned())
 }
@@ -129,10 +123,7 @@ impl TryFrom<&CampaignDocV1> for Campaign {
             Some(url) => Some(SafeUrl::parse(url).map_err(|p| FieldError::new("message.sender.avatarUrl", p))?),
         };
         if message.buttons.len() > MAX_BUTTONS {
-            return Err(FieldError::new(
-                "message.buttons",
-                format!("at most {MAX_BUTTONS} buttons"),
-            ));
+            return Err(FieldError::new("message.buttons", format!("at most {MAX_BUTTONS} buttons")));
         }
         let buttons = message
             .buttons
@@ -164,10 +155,7 @@ impl TryFrom<&CampaignDocV1> for Campaign {
             id,
             name,
             state: doc.state,
-            trigger: Trigger {
-                event: doc.trigger.event.clone(),
-                url,
-            },
+            trigger: Trigger { event: doc.trigger.event.clone(), url },
             message: Message {
                 sender: Sender {
                     name: text_field("message.sender.name", &message.sender.name, MAX_NAME_CHARS)?,
@@ -222,11 +210,7 @@ impl From<&VisitorState> for VisitorRecordV1 {
         VisitorRecordV1 {
             first_seen_at: state.first_seen_at,
             last_seen_at: state.last_seen_at,
-            received: state
-                .received
-                .iter()
-                .map(|(id, at)| (id.as_str().to_owned(), *at))
-                .collect(),
+            received: state.received.iter().map(|(id, at)| (id.as_str().to_owned(), *at)).collect(),
             recent_events: state.recent_events.iter().map(|id| id.as_str().to_owned()).collect(),
         }
     }
@@ -239,17 +223,8 @@ impl From<&VisitorRecordV1> for VisitorState {
         VisitorState {
             first_seen_at: record.first_seen_at,
             last_seen_at: record.last_seen_at,
-            received: record
-                .received
-                .iter()
-                .filter_map(|(id, at)| Some((CampaignId::parse(id).ok()?, *at)))
-                .collect(),
-            recent_events: record
-                .recent_events
-                .iter()
-                .skip(skip)
-                .filter_map(|id| EventId::parse(id).ok())
-                .collect(),
+            received: record.received.iter().filter_map(|(id, at)| Some((CampaignId::parse(id).ok()?, *at))).collect(),
+            recent_events: record.recent_events.iter().skip(skip).filter_map(|id| EventId::parse(id).ok()).collect(),
         }
     }
 }
@@ -274,12 +249,7 @@ mod tests {
         let campaign = Campaign::try_from(&doc()).unwrap();
         assert_eq!(campaign.name, "Welcome");
         assert_eq!(campaign.trigger.url, Some(UrlCondition::Contains("/shop".to_owned())));
-        assert_eq!(
-            campaign.goal,
-            Some(Goal::Event {
-                name: "CheckoutComplete".to_owned()
-            })
-        );
+        assert_eq!(campaign.goal, Some(Goal::Event { name: "CheckoutComplete".to_owned() }));
     }
 
     #[test]

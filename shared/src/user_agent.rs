@@ -43,9 +43,8 @@ pub fn parse(ua: &str) -> Agent {
         ("HeadlessChrome/", "Chrome"),
         ("Chrome/", "Chrome"),
     ];
-    let mut browser = BROWSERS
-        .iter()
-        .find_map(|(marker, name)| ua.contains(marker).then(|| (*name, version_after(ua, marker))));
+    let mut browser =
+        BROWSERS.iter().find_map(|(marker, name)| ua.contains(marker).then(|| (*name, version_after(ua, marker))));
     if browser.is_none() && ua.contains("Safari/") {
         browser = Some(("Safari", version_after(ua, "Version/")));
     }
@@ -56,10 +55,7 @@ pub fn parse(ua: &str) -> Agent {
     } else if ua.contains("Android") {
         Some(("Android", version_after(ua, "Android ")))
     } else if ua.contains("Windows") {
-        Some((
-            "Windows",
-            version_after(ua, "Windows NT ").map(|v| if v == "10.0" { "10".into() } else { v }),
-        ))
+        Some(("Windows", version_after(ua, "Windows NT ").map(|v| if v == "10.0" { "10".into() } else { v })))
     } else if ua.contains("Mac OS X") {
         Some(("macOS", version_after(ua, "Mac OS X ")))
     } else if ua.contains("CrOS") {
@@ -83,9 +79,7 @@ pub fn parse(ua: &str) -> Agent {
     };
     Agent {
         browser_name: browser.as_ref().map(|(name, _)| *name),
-        browser: browser
-            .as_ref()
-            .map(|(name, version)| with_version(name, version, true)),
+        browser: browser.as_ref().map(|(name, version)| with_version(name, version, true)),
         os_name: os.as_ref().map(|(name, _)| *name),
         os: os.as_ref().map(|(name, version)| with_version(name, version, false)),
         device,
@@ -100,11 +94,7 @@ mod tests {
     fn check(ua: &str, browser: &str, os: &str, device: &str) {
         let a = parse(ua);
         assert_eq!(
-            (
-                a.browser.as_deref().unwrap_or("?"),
-                a.os.as_deref().unwrap_or("?"),
-                a.device
-            ),
+            (a.browser.as_deref().unwrap_or("?"), a.os.as_deref().unwrap_or("?"), a.device),
             (browser, os, device),
             "{ua}"
         );
@@ -164,12 +154,6 @@ mod tests {
 
     #[test]
     fn an_unknown_agent_gives_no_names() {
-        assert_eq!(
-            parse("curl/8.5.0"),
-            Agent {
-                device: "desktop",
-                ..Agent::default()
-            }
-        );
+        assert_eq!(parse("curl/8.5.0"), Agent { device: "desktop", ..Agent::default() });
     }
 }

@@ -100,10 +100,7 @@ impl Popup {
             buttons: message
                 .buttons
                 .iter()
-                .map(|b| PopupButton {
-                    label: b.label.clone(),
-                    url: b.url.as_str().to_owned(),
-                })
+                .map(|b| PopupButton { label: b.label.clone(), url: b.url.as_str().to_owned() })
                 .collect(),
         }
     }

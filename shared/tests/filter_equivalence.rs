@@ -54,9 +54,7 @@ fn words() -> impl Strategy<Value = Vec<String>> {
 
 fn value(ty: FieldType) -> BoxedStrategy<Value> {
     match ty {
-        FieldType::Text => prop_oneof![1 => Just(String::new()), 6 => text()]
-            .prop_map(Value::Text)
-            .boxed(),
+        FieldType::Text => prop_oneof![1 => Just(String::new()), 6 => text()].prop_map(Value::Text).boxed(),
         FieldType::Number => prop::sample::select(NUMBERS).prop_map(Value::Number).boxed(),
         FieldType::Boolean => any::<bool>().prop_map(Value::Bool).boxed(),
         FieldType::Date => prop::sample::select(DATES).prop_map(Value::Date).boxed(),
@@ -125,9 +123,7 @@ fn condition() -> BoxedStrategy<Filter> {
         .prop_flat_map(|(key, ty)| test_for(ty).prop_map(move |test| Filter::Field { key: key.clone(), test }));
     let mode = || prop_oneof![Just(Combine::All), Just(Combine::Any)];
     let tags = (words(), mode(), words(), mode())
-        .prop_filter("a tag condition names a tag", |(i, _, e, _)| {
-            !(i.is_empty() && e.is_empty())
-        })
+        .prop_filter("a tag condition names a tag", |(i, _, e, _)| !(i.is_empty() && e.is_empty()))
         .prop_map(|(include, include_mode, exclude, exclude_mode)| Filter::Tags {
             include,
             include_mode,

@@ -22,32 +22,14 @@ const FORBIDDEN: &[&str] = &[
 fn shared_depends_on_no_io_or_host_crate() {
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned());
     let out = Command::new(cargo)
-        .args([
-            "tree",
-            "--offline",
-            "-p",
-            "kizuna-shared",
-            "-e",
-            "normal",
-            "--prefix",
-            "none",
-            "--format",
-            "{p}",
-        ])
+        .args(["tree", "--offline", "-p", "kizuna-shared", "-e", "normal", "--prefix", "none", "--format", "{p}"])
         .current_dir(env!("CARGO_MANIFEST_DIR"))
         .output()
         .expect("cargo tree runs");
-    assert!(
-        out.status.success(),
-        "cargo tree failed: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    assert!(out.status.success(), "cargo tree failed: {}", String::from_utf8_lossy(&out.stderr));
     let tree = String::from_utf8_lossy(&out.stdout);
     let crates: Vec<&str> = tree.lines().filter_map(|line| line.split_whitespace().next()).collect();
-    assert!(
-        crates.contains(&"kizuna-shared"),
-        "unexpected cargo tree output: {tree}"
-    );
+    assert!(crates.contains(&"kizuna-shared"), "unexpected cargo tree output: {tree}");
     let found: Vec<&&str> = crates.iter().filter(|name| FORBIDDEN.contains(name)).collect();
     assert!(found.is_empty(), "shared/ must stay pure, but depends on {found:?}");
 }

@@ -43,23 +43,15 @@ pub fn start(channel: &str, base: &str) {
         return;
     };
     let key = ["kz:", channel.as_str(), ":visitor"].concat();
-    let visitor = saved::get(&key)
-        .filter(|id| VisitorId::parse(id).is_ok())
-        .unwrap_or_else(|| {
-            let id = saved::random_id("v_");
-            saved::set(&key, &id);
-            id
-        });
+    let visitor = saved::get(&key).filter(|id| VisitorId::parse(id).is_ok()).unwrap_or_else(|| {
+        let id = saved::random_id("v_");
+        saved::set(&key, &id);
+        id
+    });
     let Ok(visitor) = VisitorId::parse(&visitor) else {
         return;
     };
-    APP.set(Some(App {
-        base: base.to_owned(),
-        channel,
-        visitor,
-        widget: Widget::default(),
-        dom: None,
-    }));
+    APP.set(Some(App { base: base.to_owned(), channel, visitor, widget: Widget::default(), dom: None }));
     dom::when_ready(|| {
         spawn_local(boot());
         spawn_local(page_view());
@@ -71,12 +63,9 @@ fn with_app<T>(f: impl FnOnce(&mut App) -> T) -> Option<T> {
 }
 
 async fn boot() {
-    let Some((url, body)) = with_app(|app| {
-        (
-            endpoint(app, "/v1/boot"),
-            json::visitor_body(app.channel.as_str(), app.visitor.as_str()),
-        )
-    }) else {
+    let Some((url, body)) =
+        with_app(|app| (endpoint(app, "/v1/boot"), json::visitor_body(app.channel.as_str(), app.visitor.as_str())))
+    else {
         return;
     };
     if let Err(error) = net::post(&url, &body).await {
@@ -89,25 +78,13 @@ async fn page_view() {
     let Ok(id) = EventId::parse(&saved::random_id("e_")) else {
         return;
     };
-    let properties = [
-        ("url", page.url),
-        ("path", page.path),
-        ("title", page.title),
-        ("referrer", page.referrer),
-    ]
-    .into_iter()
-    .map(|(key, value)| (key.to_owned(), PropertyValue::Text(value)))
-    .collect();
-    let event = EventIn {
-        id,
-        name: PAGE_VIEW.to_owned(),
-        properties,
-    };
+    let properties = [("url", page.url), ("path", page.path), ("title", page.title), ("referrer", page.referrer)]
+        .into_iter()
+        .map(|(key, value)| (key.to_owned(), PropertyValue::Text(value)))
+        .collect();
+    let event = EventIn { id, name: PAGE_VIEW.to_owned(), properties };
     let Some((url, body)) = with_app(|app| {
-        (
-            endpoint(app, "/v1/events"),
-            json::events_body(app.channel.as_str(), app.visitor.as_str(), &[event]),
-        )
+        (endpoint(app, "/v1/events"), json::events_body(app.channel.as_str(), app.visitor.as_str(), &[event]))
     }) else {
         return;
     };

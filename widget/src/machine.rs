@@ -72,11 +72,7 @@ impl Widget {
                 }
             }
             Input::ButtonClicked(index) => {
-                let target = self
-                    .current
-                    .as_ref()
-                    .and_then(|s| s.popup.buttons.get(index))
-                    .map(|b| b.url.clone());
+                let target = self.current.as_ref().and_then(|s| s.popup.buttons.get(index)).map(|b| b.url.clone());
                 if let (Some(url), Some(showing)) = (target, self.current.take()) {
                     effects.push(Effect::ReportClick(showing.popup.delivery_id));
                     effects.push(Effect::Hide);
@@ -114,15 +110,9 @@ mod tests {
             delivery_id: id.to_owned(),
             campaign_id: "c1".to_owned(),
             display,
-            sender: PopupSender {
-                name: "Shop".to_owned(),
-                avatar_url: None,
-            },
+            sender: PopupSender { name: "Shop".to_owned(), avatar_url: None },
             text: "Hello".to_owned(),
-            buttons: vec![PopupButton {
-                label: "Go".to_owned(),
-                url: "/sale".to_owned(),
-            }],
+            buttons: vec![PopupButton { label: "Go".to_owned(), url: "/sale".to_owned() }],
         }
     }
 
@@ -134,24 +124,14 @@ mod tests {
             vec![Effect::Show(popup("d1", Display::Bubble))]
         );
         assert_eq!(w.step(Input::Opened), vec![Effect::ReportView("d1".to_owned())]);
-        assert_eq!(
-            w.step(Input::Opened),
-            vec![],
-            "a second click on the bubble reports nothing"
-        );
+        assert_eq!(w.step(Input::Opened), vec![], "a second click on the bubble reports nothing");
     }
 
     #[test]
     fn a_fullscreen_is_viewed_when_displayed() {
         let mut w = Widget::default();
         let effects = w.step(Input::Received(vec![popup("d1", Display::Fullscreen)]));
-        assert_eq!(
-            effects,
-            vec![
-                Effect::Show(popup("d1", Display::Fullscreen)),
-                Effect::ReportView("d1".to_owned())
-            ]
-        );
+        assert_eq!(effects, vec![Effect::Show(popup("d1", Display::Fullscreen)), Effect::ReportView("d1".to_owned())]);
         assert_eq!(w.step(Input::Opened), vec![]);
     }
 
@@ -161,11 +141,7 @@ mod tests {
         w.step(Input::Received(vec![popup("d1", Display::Bubble)]));
         assert_eq!(
             w.step(Input::ButtonClicked(0)),
-            vec![
-                Effect::ReportClick("d1".to_owned()),
-                Effect::Hide,
-                Effect::Navigate("/sale".to_owned())
-            ]
+            vec![Effect::ReportClick("d1".to_owned()), Effect::Hide, Effect::Navigate("/sale".to_owned())]
         );
         assert_eq!(w.step(Input::ButtonClicked(0)), vec![], "nothing is on screen any more");
     }
@@ -180,18 +156,11 @@ mod tests {
     #[test]
     fn a_second_message_waits_behind_the_first() {
         let mut w = Widget::default();
-        let effects = w.step(Input::Received(vec![
-            popup("d1", Display::Bubble),
-            popup("d2", Display::Fullscreen),
-        ]));
+        let effects = w.step(Input::Received(vec![popup("d1", Display::Bubble), popup("d2", Display::Fullscreen)]));
         assert_eq!(effects, vec![Effect::Show(popup("d1", Display::Bubble))]);
         assert_eq!(
             w.step(Input::Closed),
-            vec![
-                Effect::Hide,
-                Effect::Show(popup("d2", Display::Fullscreen)),
-                Effect::ReportView("d2".to_owned())
-            ]
+            vec![Effect::Hide, Effect::Show(popup("d2", Display::Fullscreen)), Effect::ReportView("d2".to_owned())]
         );
         assert_eq!(w.step(Input::Closed), vec![Effect::Hide]);
         assert_eq!(w.step(Input::Closed), vec![]);

@@ -16,9 +16,7 @@ fn send(url: &str, body: &str) -> Result<js_sys::Promise, JsValue> {
     init.set_body(&JsValue::from_str(body));
     // web-sys has no setter for `keepalive` yet.
     Reflect::set(&init, &JsValue::from_str("keepalive"), &JsValue::TRUE)?;
-    Ok(web_sys::window()
-        .ok_or("no window")?
-        .fetch_with_str_and_init(url, &init))
+    Ok(web_sys::window().ok_or("no window")?.fetch_with_str_and_init(url, &init))
 }
 
 /// Posts `body` and returns the parsed JSON answer of a 2xx response. Otherwise the error
@@ -31,10 +29,7 @@ pub async fn post(url: &str, body: &str) -> Result<JsValue, JsValue> {
         return answer;
     }
     let message = answer.ok().and_then(|reply| text(&get(&reply, "error"), "message"));
-    Err(message.map_or_else(
-        || JsValue::from_f64(f64::from(response.status())),
-        |m| JsValue::from_str(&m),
-    ))
+    Err(message.map_or_else(|| JsValue::from_f64(f64::from(response.status())), |m| JsValue::from_str(&m)))
 }
 
 /// Posts `body` without waiting for the answer (view and click reports).
@@ -56,10 +51,7 @@ fn text(object: &JsValue, key: &str) -> Option<String> {
 }
 
 fn list(object: &JsValue, key: &str) -> Vec<JsValue> {
-    get(object, key)
-        .dyn_into::<Array>()
-        .map(|a| a.iter().collect())
-        .unwrap_or_default()
+    get(object, key).dyn_into::<Array>().map(|a| a.iter().collect()).unwrap_or_default()
 }
 
 /// The `popups` of an `EventsReply`; malformed entries are skipped.
@@ -72,24 +64,12 @@ fn popup(value: &JsValue) -> Option<Popup> {
     Some(Popup {
         delivery_id: text(value, "deliveryId")?,
         campaign_id: text(value, "campaignId")?,
-        display: if text(value, "display")? == "fullscreen" {
-            Display::Fullscreen
-        } else {
-            Display::Bubble
-        },
-        sender: PopupSender {
-            name: text(&sender, "name")?,
-            avatar_url: text(&sender, "avatarUrl"),
-        },
+        display: if text(value, "display")? == "fullscreen" { Display::Fullscreen } else { Display::Bubble },
+        sender: PopupSender { name: text(&sender, "name")?, avatar_url: text(&sender, "avatarUrl") },
         text: text(value, "text")?,
         buttons: list(value, "buttons")
             .iter()
-            .filter_map(|b| {
-                Some(PopupButton {
-                    label: text(b, "label")?,
-                    url: text(b, "url")?,
-                })
-            })
+            .filter_map(|b| Some(PopupButton { label: text(b, "label")?, url: text(b, "url")? }))
             .collect(),
     })
 }

@@ -54,12 +54,7 @@ pub fn markup(popup: &Popup) -> String {
     }
     escape(&popup.sender.name, &mut out);
     out.push_str("\"><button class=\"x\" data-kz=\"close\" aria-label=\"Close\">×</button><p class=\"s\">");
-    if let Some(avatar) = popup
-        .sender
-        .avatar_url
-        .as_deref()
-        .filter(|url| SafeUrl::parse(url).is_ok())
-    {
+    if let Some(avatar) = popup.sender.avatar_url.as_deref().filter(|url| SafeUrl::parse(url).is_ok()) {
         out.push_str("<img alt=\"\" src=\"");
         escape(avatar, &mut out);
         out.push_str("\">");
@@ -103,10 +98,7 @@ mod tests {
                 avatar_url: Some("https://cdn.example/a.png".to_owned()),
             },
             text: "20% off\n<b>today</b>".to_owned(),
-            buttons: vec![PopupButton {
-                label: "See \"sale\"".to_owned(),
-                url: "/sale?a=1&b=2".to_owned(),
-            }],
+            buttons: vec![PopupButton { label: "See \"sale\"".to_owned(), url: "/sale?a=1&b=2".to_owned() }],
         }
     }
 

@@ -15,15 +15,11 @@ use std::path::Path;
 pub fn database() -> Connection {
     let conn = Connection::open_in_memory().expect("sqlite opens");
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../edge/migrations");
-    let mut files: Vec<_> = std::fs::read_dir(dir)
-        .expect("migrations")
-        .map(|e| e.expect("entry").path())
-        .collect();
+    let mut files: Vec<_> = std::fs::read_dir(dir).expect("migrations").map(|e| e.expect("entry").path()).collect();
     files.sort();
     for file in files {
         let sql = std::fs::read_to_string(&file).expect("migration is text");
-        conn.execute_batch(&sql)
-            .unwrap_or_else(|e| panic!("{}: {e}", file.display()));
+        conn.execute_batch(&sql).unwrap_or_else(|e| panic!("{}: {e}", file.display()));
     }
     conn
 }
@@ -73,8 +69,7 @@ pub fn insert(conn: &Connection, schema: &Schema, channel: &str, id: &str, custo
     values.push(Sql::Text(serde_json::Value::Object(profile).to_string()));
     let marks = vec!["?"; columns.len()].join(", ");
     let statement = format!("INSERT INTO customers ({}) VALUES ({marks})", columns.join(", "));
-    conn.execute(&statement, params_from_iter(values))
-        .unwrap_or_else(|e| panic!("{statement}: {e}"));
+    conn.execute(&statement, params_from_iter(values)).unwrap_or_else(|e| panic!("{statement}: {e}"));
 }
 
 pub fn params(filter: &SqlFilter) -> Vec<Sql> {
@@ -91,15 +86,10 @@ pub fn params(filter: &SqlFilter) -> Vec<Sql> {
 
 /// The ids of `channel`'s customers matching the compiled filter, sorted.
 pub fn matching_ids(conn: &Connection, channel: &str, filter: &SqlFilter) -> Vec<String> {
-    let statement = format!(
-        "SELECT id FROM customers WHERE channel_id = ? AND {} ORDER BY id",
-        filter.sql
-    );
+    let statement = format!("SELECT id FROM customers WHERE channel_id = ? AND {} ORDER BY id", filter.sql);
     let mut all = vec![Sql::Text(channel.to_owned())];
     all.extend(params(filter));
     let mut stmt = conn.prepare(&statement).unwrap_or_else(|e| panic!("{statement}: {e}"));
-    let rows = stmt
-        .query_map(params_from_iter(all), |row| row.get::<_, String>(0))
-        .expect("query runs");
+    let rows = stmt.query_map(params_from_iter(all), |row| row.get::<_, String>(0)).expect("query runs");
     rows.map(|r| r.expect("row")).collect()
 }
