@@ -8,6 +8,7 @@ use crate::error::ApiError;
 use kizuna_shared::campaign::{Campaign, Display, Goal};
 use kizuna_shared::counting::{Counts, Delivery};
 use kizuna_shared::ids::{CampaignId, ChannelId, DeliveryId, VisitorId};
+use kizuna_shared::profile::Profile;
 use kizuna_shared::stored::{CampaignDocV1, ChannelDocV1};
 use kizuna_shared::time::{Day, Millis};
 use serde::Deserialize;
@@ -24,6 +25,10 @@ fn num(value: i64) -> JsValue {
 
 fn opt(value: Option<Millis>) -> JsValue {
     value.map_or(JsValue::NULL, num)
+}
+
+fn opt_text(value: &Option<String>) -> JsValue {
+    value.as_deref().map_or(JsValue::NULL, text)
 }
 
 fn bind(db: &D1Database, sql: &str, args: &[JsValue]) -> Result<D1PreparedStatement, ApiError> {
@@ -307,4 +312,71 @@ pub async fn daily_stats(
             Ok((day, Counts { sent: count(r.sent), view: count(r.view), click: count(r.click), goal: count(r.goal) }))
         })
         .collect()
+}
+
+/// The columns a visitor's live profile owns in its `customers` row. Tags, member,
+/// unsubscribe flags and profile values edited by managers are written elsewhere and
+/// left alone here.
+const PROFILE_COLUMNS: [&str; 20] = [
+    "updated_at",
+    "last_seen_at",
+    "sessions_count",
+    "country",
+    "city",
+    "language",
+    "web_browser",
+    "web_browser_name",
+    "web_os",
+    "web_os_name",
+    "web_device",
+    "web_last_seen_at",
+    "web_sessions_count",
+    "profile_referrer",
+    "profile_utm_source",
+    "profile_utm_medium",
+    "profile_utm_campaign",
+    "profile_utm_content",
+    "profile_utm_term",
+    "created_at",
+];
+
+/// Writes the visitor's live profile into its `customers` row, creating the row on the
+/// first visit. `created_at` is kept from the first write.
+pub async fn upsert_customer(
+    db: &D1Database,
+    channel: &ChannelId,
+    id: &VisitorId,
+    p: &Profile,
+) -> Result<(), ApiError> {
+    let mut values = vec![
+        num(p.updated_at),
+        num(p.last_seen_at),
+        num(i64::from(p.sessions_count)),
+        opt_text(&p.country),
+        opt_text(&p.city),
+        opt_text(&p.language),
+        opt_text(&p.web.browser),
+        opt_text(&p.web.browser_name),
+        opt_text(&p.web.os),
+        opt_text(&p.web.os_name),
+        opt_text(&p.web.device),
+        opt(p.web.last_seen_at),
+        num(i64::from(p.web.sessions_count)),
+        opt_text(&p.referrer),
+    ];
+    values.extend(p.utm.iter().map(opt_text));
+    values.push(num(p.created_at));
+    let marks: Vec<String> = (3..3 + PROFILE_COLUMNS.len()).map(|i| format!("?{i}")).collect();
+    let updates: Vec<String> =
+        PROFILE_COLUMNS.iter().filter(|c| **c != "created_at").map(|c| format!("{c} = excluded.{c}")).collect();
+    let sql = format!(
+        "INSERT INTO customers (channel_id, id, {}) VALUES (?1, ?2, {}) ON CONFLICT (channel_id, id) DO UPDATE SET {}",
+        PROFILE_COLUMNS.join(", "),
+        marks.join(", "),
+        updates.join(", ")
+    );
+    let mut args = vec![text(channel.as_str()), text(id.as_str())];
+    args.extend(values);
+    bind(db, &sql, &args)?.run().await?;
+    Ok(())
 }

@@ -2,7 +2,7 @@
 //! Every input is validated here, before any state is touched.
 
 use crate::error::ApiError;
-use crate::visitor::{self, VisitorCall};
+use crate::visitor::{self, RequestFacts, VisitorCall};
 use crate::{db, http, publication};
 use kizuna_shared::campaign::Goal;
 use kizuna_shared::channel::Channel;
@@ -16,6 +16,22 @@ use worker::{D1Database, Env, Request, Response};
 
 async fn require_channel(env: &Env, id: &ChannelId, now: Millis) -> Result<Rc<Channel>, ApiError> {
     publication::channel(env, id, now).await?.ok_or_else(|| ApiError::invalid("channel", "no such channel"))
+}
+
+/// The visitor's browser, place and language, as the request tells them.
+fn request_facts(req: &Request) -> Result<RequestFacts, ApiError> {
+    let headers = req.headers();
+    let language = headers.get("accept-language")?.and_then(|value| {
+        let first = value.split(',').next()?.split(';').next()?.trim().to_owned();
+        (!first.is_empty() && first != "*").then_some(first)
+    });
+    let cf = req.cf();
+    Ok(RequestFacts {
+        user_agent: headers.get("user-agent")?,
+        country: cf.and_then(|cf| cf.country()),
+        city: cf.and_then(|cf| cf.city()),
+        language,
+    })
 }
 
 pub async fn boot(mut req: Request, env: &Env, now: Millis) -> Result<Response, ApiError> {
@@ -35,8 +51,13 @@ pub async fn events(mut req: Request, env: &Env, now: Millis) -> Result<Response
         }
     }
     require_channel(env, &body.channel, now).await?;
-    let call =
-        VisitorCall::Events { channel: body.channel.clone(), visitor_id: body.visitor_id.clone(), events: body.events };
+    let call = VisitorCall::Events {
+        channel: body.channel.clone(),
+        visitor_id: body.visitor_id.clone(),
+        session_id: body.session_id,
+        facts: request_facts(&req)?,
+        events: body.events,
+    };
     visitor::call(env, &body.channel, &body.visitor_id, &call).await
 }
 

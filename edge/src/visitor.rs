@@ -8,8 +8,9 @@ use crate::error::ApiError;
 use crate::{db, http, now, public, publication};
 use kizuna_shared::counting::{Action, WINDOW};
 use kizuna_shared::deliver::{VisitorState, on_event};
-use kizuna_shared::event::Event;
-use kizuna_shared::ids::{CampaignId, ChannelId, VisitorId};
+use kizuna_shared::event::{Event, PAGE_VIEW, PropertyValue};
+use kizuna_shared::ids::{CampaignId, ChannelId, SessionId, VisitorId};
+use kizuna_shared::profile::{Profile, Visit};
 use kizuna_shared::stored::VisitorRecordV1;
 use kizuna_shared::wire::{BootReply, EventIn, EventsReply, Popup};
 use serde::{Deserialize, Serialize};
@@ -22,8 +23,26 @@ const RECORD_KEY: &str = "visitor";
 #[derive(Debug, Serialize, Deserialize)]
 #[serde(tag = "call", rename_all = "camelCase")]
 pub enum VisitorCall {
-    Boot { channel: ChannelId, visitor_id: VisitorId },
-    Events { channel: ChannelId, visitor_id: VisitorId, events: Vec<EventIn> },
+    Boot {
+        channel: ChannelId,
+        visitor_id: VisitorId,
+    },
+    Events {
+        channel: ChannelId,
+        visitor_id: VisitorId,
+        session_id: Option<SessionId>,
+        facts: RequestFacts,
+        events: Vec<EventIn>,
+    },
+}
+
+/// What the request itself tells about the visitor (headers, Cloudflare's geolocation).
+#[derive(Debug, Default, Serialize, Deserialize)]
+pub struct RequestFacts {
+    pub user_agent: Option<String>,
+    pub country: Option<String>,
+    pub city: Option<String>,
+    pub language: Option<String>,
 }
 
 /// Sends `call` to the object of (`channel`, `visitor`) and relays its answer.
@@ -73,17 +92,54 @@ async fn serve(storage: &Storage, env: &Env, call: VisitorCall) -> Result<Respon
     let now = now();
     let record: Option<VisitorRecordV1> = storage.get(RECORD_KEY).await?;
     let mut state = record.as_ref().map(VisitorState::from).unwrap_or_default();
+    let mut profile = record.and_then(|r| r.profile).unwrap_or_else(|| Profile::new(now));
+    let save = |state: &VisitorState, profile: Profile| {
+        let mut record = VisitorRecordV1::from(state);
+        record.profile = Some(profile);
+        record
+    };
     match call {
         VisitorCall::Boot { visitor_id, .. } => {
             state.touch(now);
-            storage.put(RECORD_KEY, VisitorRecordV1::from(&state)).await?;
-            Ok(http::json(200, &BootReply { visitor_id, first_seen_at: state.first_seen_at.unwrap_or(now) }))
+            storage.put(RECORD_KEY, save(&state, profile)).await?;
+            let first_seen_at = state.first_seen_at.unwrap_or(now);
+            Ok(http::json(200, &BootReply { visitor_id, first_seen_at }))
         }
-        VisitorCall::Events { channel, visitor_id, events } => {
+        VisitorCall::Events { channel, visitor_id, session_id, facts, events } => {
+            observe(&mut profile, session_id.as_ref(), &facts, &events, now);
+            let db = env.d1("DB")?;
+            db::upsert_customer(&db, &channel, &visitor_id, &profile).await?;
             let reply = on_events(env, &channel, &visitor_id, &mut state, events, now).await?;
-            storage.put(RECORD_KEY, VisitorRecordV1::from(&state)).await?;
+            storage.put(RECORD_KEY, save(&state, profile)).await?;
             Ok(http::json(200, &reply))
         }
+    }
+}
+
+/// Applies what a batch tells about the visitor: one visit per page view (its URL and
+/// referrer carry first-touch data), or one for the batch when it has no page view.
+fn observe(profile: &mut Profile, session: Option<&SessionId>, facts: &RequestFacts, events: &[EventIn], now: i64) {
+    let visit = |page_url, referrer| Visit {
+        now,
+        session_id: session.map(SessionId::as_str),
+        user_agent: facts.user_agent.as_deref(),
+        country: facts.country.as_deref(),
+        city: facts.city.as_deref(),
+        language: facts.language.as_deref(),
+        page_url,
+        referrer,
+    };
+    let text = |event: &EventIn, key: &str| match event.properties.get(key) {
+        Some(PropertyValue::Text(t)) => Some(t.clone()),
+        _ => None,
+    };
+    let pages: Vec<(Option<String>, Option<String>)> =
+        events.iter().filter(|e| e.name == PAGE_VIEW).map(|e| (text(e, "url"), text(e, "referrer"))).collect();
+    if pages.is_empty() {
+        profile.observe(&visit(None, None));
+    }
+    for (url, referrer) in &pages {
+        profile.observe(&visit(url.as_deref(), referrer.as_deref()));
     }
 }
 

@@ -58,6 +58,10 @@ id_type!(
     /// An event, chosen by the sender; retries carry the same id.
     EventId
 );
+id_type!(
+    /// A visit (30-minute session), chosen by the widget and shared by a browser's tabs.
+    SessionId
+);
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum IdError {

@@ -9,6 +9,7 @@ use crate::channel::{Channel, check_utc_offset};
 use crate::deliver::{RECENT_EVENTS, VisitorState};
 use crate::event::check_event_name;
 use crate::ids::{CampaignId, ChannelId, EventId};
+use crate::profile::Profile;
 use crate::time::Millis;
 use serde::{Deserialize, Serialize};
 
@@ -203,6 +204,9 @@ pub struct VisitorRecordV1 {
     /// `(campaign id, last delivered at)`.
     pub received: Vec<(String, Millis)>,
     pub recent_events: Vec<String>,
+    /// The live customer profile (absent in records written before it existed).
+    #[serde(default)]
+    pub profile: Option<Profile>,
 }
 
 impl From<&VisitorState> for VisitorRecordV1 {
@@ -212,6 +216,7 @@ impl From<&VisitorState> for VisitorRecordV1 {
             last_seen_at: state.last_seen_at,
             received: state.received.iter().map(|(id, at)| (id.as_str().to_owned(), *at)).collect(),
             recent_events: state.recent_events.iter().map(|id| id.as_str().to_owned()).collect(),
+            profile: None,
         }
     }
 }

@@ -4,7 +4,7 @@
 use crate::campaign::{Display, Message};
 use crate::counting::{Counts, Delivery};
 use crate::event::PropertyValue;
-use crate::ids::{ChannelId, EventId, VisitorId};
+use crate::ids::{ChannelId, EventId, SessionId, VisitorId};
 use crate::stats::Rates;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -36,6 +36,9 @@ pub struct BootReply {
 pub struct EventBatch {
     pub channel: ChannelId,
     pub visitor_id: VisitorId,
+    /// The visit these events belong to; a new id counts a new session.
+    #[serde(default)]
+    pub session_id: Option<SessionId>,
     pub events: Vec<EventIn>,
 }
 

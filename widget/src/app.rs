@@ -6,6 +6,7 @@ use crate::render::markup;
 use crate::{dom, json, net, saved};
 use kizuna_shared::event::{PAGE_VIEW, PropertyValue};
 use kizuna_shared::ids::{ChannelId, EventId, VisitorId};
+use kizuna_shared::session::Session;
 use kizuna_shared::wire::EventIn;
 use std::cell::RefCell;
 use wasm_bindgen::prelude::*;
@@ -73,6 +74,16 @@ async fn boot() {
     }
 }
 
+/// The visit this activity belongs to (30-minute rule), kept in `localStorage` so that
+/// every tab of the browser shares it.
+fn session(app: &App) -> Session {
+    let key = ["kz:", app.channel.as_str(), ":session"].concat();
+    let saved = saved::get(&key).and_then(|text| Session::decode(&text));
+    let (session, _) = Session::resume(saved, js_sys::Date::now() as i64, || saved::random_id("s_"));
+    saved::set(&key, &session.encode());
+    session
+}
+
 async fn page_view() {
     let Some(page) = dom::page() else { return };
     let Ok(id) = EventId::parse(&saved::random_id("e_")) else {
@@ -84,7 +95,9 @@ async fn page_view() {
         .collect();
     let event = EventIn { id, name: PAGE_VIEW.to_owned(), properties };
     let Some((url, body)) = with_app(|app| {
-        (endpoint(app, "/v1/events"), json::events_body(app.channel.as_str(), app.visitor.as_str(), &[event]))
+        let session = session(app);
+        let body = json::events_body(app.channel.as_str(), app.visitor.as_str(), &session.id, &[event]);
+        (endpoint(app, "/v1/events"), body)
     }) else {
         return;
     };

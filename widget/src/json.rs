@@ -43,9 +43,11 @@ pub fn visitor_body(channel: &str, visitor: &str) -> String {
 }
 
 /// `EventBatch`. Only text properties are written: the widget sends no others.
-pub fn events_body(channel: &str, visitor: &str, events: &[EventIn]) -> String {
+pub fn events_body(channel: &str, visitor: &str, session: &str, events: &[EventIn]) -> String {
     let mut out = String::with_capacity(256);
     head(&mut out, channel, visitor);
+    out.push_str(",\"sessionId\":");
+    string(&mut out, session);
     out.push_str(",\"events\":[");
     for (i, event) in events.iter().enumerate() {
         if i > 0 {
@@ -99,8 +101,9 @@ mod tests {
             ]
             .into(),
         };
-        let body = events_body("demo", "v_1", &[event.clone(), event.clone()]);
+        let body = events_body("demo", "v_1", "s_1", &[event.clone(), event.clone()]);
         let parsed: EventBatch = serde_json::from_str(&body).unwrap();
+        assert_eq!(parsed.session_id.map(|s| s.as_str().to_owned()).as_deref(), Some("s_1"));
         assert_eq!(parsed.events.len(), 2);
         assert_eq!(parsed.events[1].properties, event.properties);
         assert_eq!(parsed.events[0].id, event.id);
@@ -108,7 +111,7 @@ mod tests {
 
     #[test]
     fn an_empty_batch_is_valid_json() {
-        let parsed: EventBatch = serde_json::from_str(&events_body("demo", "v_1", &[])).unwrap();
+        let parsed: EventBatch = serde_json::from_str(&events_body("demo", "v_1", "s_1", &[])).unwrap();
         assert!(parsed.events.is_empty());
     }
 }
