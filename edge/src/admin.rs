@@ -3,7 +3,11 @@
 
 use crate::error::ApiError;
 use crate::{db, http, publication};
-use kizuna_shared::ids::CampaignId;
+use kizuna_shared::admin_wire::{CustomerOut, CustomerPage, CustomerQuery, SORTS};
+use kizuna_shared::customer::Schema;
+use kizuna_shared::filter::Filter;
+use kizuna_shared::filter_sql::compile;
+use kizuna_shared::ids::{CampaignId, ChannelId};
 use kizuna_shared::stats::{DEFAULT_DAYS, MAX_DAYS, rates, series, totals};
 use kizuna_shared::time::{Day, Millis};
 use kizuna_shared::wire::{DayStats, StatsReply};
@@ -65,4 +69,124 @@ pub async fn campaign_stats(req: Request, env: &Env, now: Millis, campaign: &str
             rates: rates(total),
         },
     ))
+}
+
+/// The member's role in `channel`: 401 without a valid token, 403 outside the channel.
+async fn channel_role(req: &Request, env: &Env, channel: &str) -> Result<(ChannelId, String), ApiError> {
+    let token = bearer_hash(req)?;
+    let channel = ChannelId::parse(channel).map_err(|e| ApiError::invalid("channel", e.to_string()))?;
+    let db = env.d1("DB")?;
+    let member = db::token_member(&db, &token).await?;
+    let role = db::member_role(&db, &member, &channel).await?.ok_or(ApiError::Forbidden)?;
+    Ok((channel, role))
+}
+
+const DEFAULT_LIMIT: u32 = 50;
+const MAX_LIMIT: u32 = 200;
+
+/// `GET /admin/v1/channels/{channel}/customers?q=&sort=&order=&limit=&cursor=`
+pub async fn list_customers(req: Request, env: &Env, now: Millis, channel: &str) -> Result<Response, ApiError> {
+    let mut query = CustomerQuery::default();
+    for (key, value) in req.url()?.query_pairs() {
+        let value = Some(value.into_owned());
+        match key.as_ref() {
+            "q" => query.q = value,
+            "sort" => query.sort = value,
+            "order" => query.order = value,
+            "cursor" => query.cursor = value,
+            "limit" => {
+                let limit = value.and_then(|v| v.parse().ok());
+                query.limit = Some(limit.ok_or_else(|| ApiError::invalid("limit", "must be a whole number"))?);
+            }
+            other => {
+                return Err(ApiError::invalid(other, "unknown query parameter (use q, sort, order, limit, cursor)"));
+            }
+        }
+    }
+    search_customers(&req, env, now, channel, query).await
+}
+
+/// `POST /admin/v1/channels/{channel}/customers/search` with a `CustomerQuery` body.
+pub async fn search_customers_body(
+    mut req: Request,
+    env: &Env,
+    now: Millis,
+    channel: &str,
+) -> Result<Response, ApiError> {
+    let query: CustomerQuery = http::read_json(&mut req).await?;
+    search_customers(&req, env, now, channel, query).await
+}
+
+async fn search_customers(
+    req: &Request,
+    env: &Env,
+    now: Millis,
+    channel: &str,
+    query: CustomerQuery,
+) -> Result<Response, ApiError> {
+    let (channel, _role) = channel_role(req, env, channel).await?;
+    // Custom fields join the schema with the field-schema admin API; built-ins for now.
+    let schema = Schema::new(&[]).map_err(ApiError::Internal)?;
+    let mut parts = Vec::new();
+    if let Some(q) = query.q.as_deref().map(str::trim).filter(|q| !q.is_empty()) {
+        let search = Filter::Search(q.to_owned());
+        search.validate(&schema, "q").map_err(|e| ApiError::invalid("q", e.problem))?;
+        parts.push(search);
+    }
+    if let Some(doc) = &query.filter {
+        parts.push(doc.to_filter(&schema, "filter")?);
+    }
+    let sort_name = query.sort.as_deref().unwrap_or("lastSeenAt");
+    let (_, sort_expr) = SORTS
+        .iter()
+        .find(|(name, _)| *name == sort_name)
+        .ok_or_else(|| ApiError::invalid("sort", "use lastSeenAt, createdAt, updatedAt or sessionsCount"))?;
+    let descending = match query.order.as_deref().unwrap_or("desc") {
+        "desc" => true,
+        "asc" => false,
+        _ => return Err(ApiError::invalid("order", "use asc or desc")),
+    };
+    let limit = query.limit.unwrap_or(DEFAULT_LIMIT);
+    if !(1..=MAX_LIMIT).contains(&limit) {
+        return Err(ApiError::invalid("limit", format!("must be 1 to {MAX_LIMIT}")));
+    }
+    let after = match &query.cursor {
+        None => None,
+        Some(cursor) => Some(parse_cursor(cursor, sort_name)?),
+    };
+    let sql = compile(&Filter::All(parts), &schema, now);
+    let customers =
+        db::customers_page(&env.d1("DB")?, &channel, &sql, sort_expr, descending, after.as_ref(), limit).await?;
+    let next_cursor = (customers.len() == limit as usize)
+        .then(|| customers.last().map(|c| format!("{sort_name}:{}:{}", sort_key(c, sort_name), c.id)))
+        .flatten();
+    Ok(http::json(200, &CustomerPage { customers, next_cursor }))
+}
+
+/// The value a customer has for the sort (the same expression as `SORTS` computes in SQL).
+fn sort_key(customer: &CustomerOut, sort: &str) -> i64 {
+    match sort {
+        "createdAt" => customer.created_at,
+        "updatedAt" => customer.updated_at,
+        "sessionsCount" => customer.sessions_count,
+        _ => customer.last_seen_at.unwrap_or(0),
+    }
+}
+
+/// Cursors read `sort:key:id`; one from another sort is refused.
+fn parse_cursor(cursor: &str, sort: &str) -> Result<db::After, ApiError> {
+    let bad = || ApiError::invalid("cursor", "not a cursor of this list (start again without one)");
+    let mut parts = cursor.splitn(3, ':');
+    let (Some(for_sort), Some(key), Some(id)) = (parts.next(), parts.next(), parts.next()) else { return Err(bad()) };
+    if for_sort != sort || id.is_empty() {
+        return Err(bad());
+    }
+    Ok(db::After { key: key.parse().map_err(|_| bad())?, id: id.to_owned() })
+}
+
+/// `GET /admin/v1/channels/{channel}/customers/{id}`
+pub async fn get_customer(req: Request, env: &Env, channel: &str, id: &str) -> Result<Response, ApiError> {
+    let (channel, _role) = channel_role(&req, env, channel).await?;
+    let customer = db::customer(&env.d1("DB")?, &channel, id).await?.ok_or(ApiError::NotFound("customer"))?;
+    Ok(http::json(200, &customer))
 }

@@ -5,13 +5,16 @@
 //! actually happened (`changes() = 1`), so retries and races never count twice.
 
 use crate::error::ApiError;
+use kizuna_shared::admin_wire::{CustomerOut, FieldValue, WebOut};
 use kizuna_shared::campaign::{Campaign, Display, Goal};
 use kizuna_shared::counting::{Counts, Delivery};
+use kizuna_shared::filter_sql::{SqlFilter, SqlParam};
 use kizuna_shared::ids::{CampaignId, ChannelId, DeliveryId, VisitorId};
 use kizuna_shared::profile::Profile;
 use kizuna_shared::stored::{CampaignDocV1, ChannelDocV1};
 use kizuna_shared::time::{Day, Millis};
 use serde::Deserialize;
+use std::collections::BTreeMap;
 use wasm_bindgen::JsValue;
 use worker::{D1Database, D1PreparedStatement};
 
@@ -379,4 +382,148 @@ pub async fn upsert_customer(
     args.extend(values);
     bind(db, &sql, &args)?.run().await?;
     Ok(())
+}
+
+#[derive(Deserialize)]
+struct CustomerRow {
+    id: String,
+    member_id: Option<String>,
+    member: i64,
+    name: Option<String>,
+    tags: String,
+    city: Option<String>,
+    country: Option<String>,
+    language: Option<String>,
+    created_at: i64,
+    last_seen_at: Option<i64>,
+    updated_at: i64,
+    sessions_count: i64,
+    web_browser: Option<String>,
+    web_browser_name: Option<String>,
+    web_os: Option<String>,
+    web_os_name: Option<String>,
+    web_device: Option<String>,
+    web_last_seen_at: Option<i64>,
+    web_sessions_count: Option<i64>,
+    has_push_token: i64,
+    unsubscribe_email: i64,
+    unsubscribe_texting: i64,
+    profile_name: Option<String>,
+    profile_email: Option<String>,
+    profile_mobile_number: Option<String>,
+    profile_description: Option<String>,
+    profile_last_checkout_completed_at: Option<i64>,
+    profile_referrer: Option<String>,
+    profile_utm_source: Option<String>,
+    profile_utm_medium: Option<String>,
+    profile_utm_campaign: Option<String>,
+    profile_utm_content: Option<String>,
+    profile_utm_term: Option<String>,
+    profile: String,
+}
+
+impl CustomerRow {
+    fn into_out(self) -> Result<CustomerOut, ApiError> {
+        let mut profile: BTreeMap<String, FieldValue> =
+            serde_json::from_str(&self.profile).map_err(|e| corrupt("customer profile", e))?;
+        let texts = [
+            ("name", self.profile_name),
+            ("email", self.profile_email),
+            ("mobileNumber", self.profile_mobile_number),
+            ("description", self.profile_description),
+            ("referrer", self.profile_referrer),
+            ("utmSource", self.profile_utm_source),
+            ("utmMedium", self.profile_utm_medium),
+            ("utmCampaign", self.profile_utm_campaign),
+            ("utmContent", self.profile_utm_content),
+            ("utmTerm", self.profile_utm_term),
+        ];
+        for (key, value) in texts {
+            if let Some(value) = value {
+                profile.insert(key.to_owned(), FieldValue::Text(value));
+            }
+        }
+        if let Some(at) = self.profile_last_checkout_completed_at {
+            profile.insert("lastCheckoutCompletedAt".to_owned(), FieldValue::Number(at as f64));
+        }
+        Ok(CustomerOut {
+            id: self.id,
+            member_id: self.member_id,
+            member: self.member == 1,
+            name: self.name,
+            tags: serde_json::from_str(&self.tags).map_err(|e| corrupt("customer tags", e))?,
+            city: self.city,
+            country: self.country,
+            language: self.language,
+            created_at: self.created_at,
+            last_seen_at: self.last_seen_at,
+            updated_at: self.updated_at,
+            sessions_count: self.sessions_count,
+            web: WebOut {
+                browser: self.web_browser,
+                browser_name: self.web_browser_name,
+                os: self.web_os,
+                os_name: self.web_os_name,
+                device: self.web_device,
+                last_seen_at: self.web_last_seen_at,
+                sessions_count: self.web_sessions_count,
+            },
+            has_push_token: self.has_push_token == 1,
+            unsubscribe_email: self.unsubscribe_email == 1,
+            unsubscribe_texting: self.unsubscribe_texting == 1,
+            profile,
+        })
+    }
+}
+
+fn sql_param(param: &SqlParam) -> JsValue {
+    match param {
+        SqlParam::Text(t) => text(t),
+        SqlParam::Real(r) => JsValue::from_f64(*r),
+        SqlParam::Integer(i) => num(*i),
+    }
+}
+
+/// Where a page of customers starts: after (`key`, `id`) in the sort order.
+pub struct After {
+    pub key: i64,
+    pub id: String,
+}
+
+/// One page of a channel's customers matching `filter`, ordered by `sort_expr`
+/// (a constant from `admin_wire::SORTS`) then id, starting after `after`.
+pub async fn customers_page(
+    db: &D1Database,
+    channel: &ChannelId,
+    filter: &SqlFilter,
+    sort_expr: &str,
+    descending: bool,
+    after: Option<&After>,
+    limit: u32,
+) -> Result<Vec<CustomerOut>, ApiError> {
+    let (dir, cmp) = if descending { ("DESC", "<") } else { ("ASC", ">") };
+    let mut args = vec![text(channel.as_str())];
+    args.extend(filter.params.iter().map(sql_param));
+    let keyset = match after {
+        Some(after) => {
+            args.extend([num(after.key), num(after.key), text(&after.id)]);
+            format!(" AND ({sort_expr} {cmp} ? OR ({sort_expr} = ? AND id {cmp} ?))")
+        }
+        None => String::new(),
+    };
+    args.push(num(i64::from(limit)));
+    let sql = format!(
+        "SELECT * FROM customers WHERE channel_id = ? AND {}{keyset} ORDER BY {sort_expr} {dir}, id {dir} LIMIT ?",
+        filter.sql
+    );
+    let rows = bind(db, &sql, &args)?.all().await?.results::<CustomerRow>()?;
+    rows.into_iter().map(CustomerRow::into_out).collect()
+}
+
+pub async fn customer(db: &D1Database, channel: &ChannelId, id: &str) -> Result<Option<CustomerOut>, ApiError> {
+    let row =
+        bind(db, "SELECT * FROM customers WHERE channel_id = ?1 AND id = ?2", &[text(channel.as_str()), text(id)])?
+            .first::<CustomerRow>(None)
+            .await?;
+    row.map(CustomerRow::into_out).transpose()
 }

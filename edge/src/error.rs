@@ -12,6 +12,8 @@ pub enum ApiError {
     TooLarge { field: String, limit: usize },
     #[error("a valid bearer token is required")]
     Unauthorized,
+    #[error("this token may not do that in this channel")]
+    Forbidden,
     #[error("{0} not found")]
     NotFound(&'static str),
     #[error("method not allowed")]
@@ -30,6 +32,7 @@ impl ApiError {
             ApiError::Invalid { .. } => 400,
             ApiError::TooLarge { .. } => 413,
             ApiError::Unauthorized => 401,
+            ApiError::Forbidden => 403,
             ApiError::NotFound(_) => 404,
             ApiError::MethodNotAllowed => 405,
             ApiError::Internal(_) => 500,
@@ -41,6 +44,7 @@ impl ApiError {
             ApiError::Invalid { field, .. } => ("invalid", Some(field.clone())),
             ApiError::TooLarge { field, .. } => ("too_large", Some(field.clone())),
             ApiError::Unauthorized => ("unauthorized", None),
+            ApiError::Forbidden => ("forbidden", None),
             ApiError::NotFound(_) => ("not_found", None),
             ApiError::MethodNotAllowed => ("method_not_allowed", None),
             ApiError::Internal(_) => ("internal", None),

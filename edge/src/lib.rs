@@ -50,6 +50,15 @@ async fn route(req: Request, env: &Env) -> Result<Response, ApiError> {
         (Method::Post, ["v1", "deliveries", id, "view"]) => public::action(req, env, now, id, Action::View).await,
         (Method::Post, ["v1", "deliveries", id, "click"]) => public::action(req, env, now, id, Action::Click).await,
         (Method::Get, ["admin", "v1", "campaigns", id, "stats"]) => admin::campaign_stats(req, env, now, id).await,
+        (Method::Get, ["admin", "v1", "channels", channel, "customers"]) => {
+            admin::list_customers(req, env, now, channel).await
+        }
+        (Method::Post, ["admin", "v1", "channels", channel, "customers", "search"]) => {
+            admin::search_customers_body(req, env, now, channel).await
+        }
+        (Method::Get, ["admin", "v1", "channels", channel, "customers", id]) => {
+            admin::get_customer(req, env, channel, id).await
+        }
         (_, ["v1", ..]) | (_, ["admin", ..]) => {
             if known_path(&parts) {
                 Err(ApiError::MethodNotAllowed)
@@ -69,5 +78,8 @@ fn known_path(parts: &[&str]) -> bool {
             | ["v1", "events"]
             | ["v1", "deliveries", _, "view" | "click"]
             | ["admin", "v1", "campaigns", _, "stats"]
+            | ["admin", "v1", "channels", _, "customers"]
+            | ["admin", "v1", "channels", _, "customers", "search"]
+            | ["admin", "v1", "channels", _, "customers", _]
     )
 }

@@ -5,6 +5,7 @@
 //! their inputs), so every rule here is tested natively with plain `cargo test`.
 //! `tests/purity.rs` fails if a forbidden dependency enters the manifest.
 
+pub mod admin_wire;
 pub mod campaign;
 pub mod channel;
 pub mod counting;

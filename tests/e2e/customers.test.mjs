@@ -1,0 +1,122 @@
+// Visitors become customers: sessions by the 30-minute rule (shared by tabs), browser
+// facts and first-touch UTM, and the admin API finding the customer by a filter.
+import { test, before, after } from "node:test";
+import assert from "node:assert/strict";
+import { OWNER_TOKEN, admin, launchBrowser, startWorker } from "./harness.mjs";
+
+let worker;
+let browser;
+
+before(async () => {
+  worker = await startWorker();
+  browser = await launchBrowser();
+});
+
+after(async () => {
+  await browser?.close();
+  await worker?.stop();
+});
+
+async function search(body) {
+  const response = await fetch(`${worker.base}/admin/v1/channels/demo/customers/search`, {
+    method: "POST",
+    headers: { authorization: `Bearer ${OWNER_TOKEN}`, "content-type": "application/json" },
+    body: JSON.stringify(body),
+  });
+  return { status: response.status, body: await response.json() };
+}
+
+/** Waits until the customer's row shows `ready(customer)`. */
+async function customerWhen(id, ready) {
+  const deadline = Date.now() + 10_000;
+  let last;
+  while (Date.now() < deadline) {
+    try {
+      last = await admin(worker, `/admin/v1/channels/demo/customers/${id}`);
+      if (ready(last)) return last;
+    } catch {
+      // not written yet
+    }
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  throw new Error(`customer ${id} never became ready: ${JSON.stringify(last)}`);
+}
+
+test("three pages across two sessions, a second tab, and first-touch UTM kept", async () => {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  await page.goto(`${worker.base}/?utm_source=newsletter&utm_campaign=autumn`);
+  const visitor = await page.waitForFunction(() => localStorage.getItem("kz:demo:visitor")).then((h) => h.jsonValue());
+  await customerWhen(visitor, (c) => c.sessionsCount === 1);
+
+  await page.goto(`${worker.base}/products/sencha`);
+  const second = await customerWhen(visitor, (c) => c.lastSeenAt > c.createdAt);
+  assert.equal(second.sessionsCount, 1, "a second page in the same visit is not a new session");
+
+  // 31 minutes pass (the stored last activity moves back instead of the test sleeping).
+  await page.evaluate(() => {
+    const [id] = localStorage.getItem("kz:demo:session").split(":");
+    localStorage.setItem("kz:demo:session", `${id}:${Date.now() - 31 * 60 * 1000}`);
+  });
+  await page.goto(`${worker.base}/sale?utm_source=ads&utm_campaign=winter`);
+  const customer = await customerWhen(visitor, (c) => c.sessionsCount === 2);
+
+  // A second tab of the same browser joins the current session.
+  const tab = await context.newPage();
+  await tab.goto(`${worker.base}/newsletter`);
+  await tab.waitForLoadState("networkidle");
+  const afterTab = await customerWhen(visitor, (c) => c.lastSeenAt > customer.lastSeenAt);
+  assert.equal(afterTab.sessionsCount, 2, "two tabs do not count twice");
+  assert.equal(afterTab.web.sessionsCount, 2);
+
+  assert.equal(afterTab.profile.utmSource, "newsletter", "first touch is never overwritten");
+  assert.equal(afterTab.profile.utmCampaign, "autumn");
+  assert.equal(afterTab.web.browserName, "Chrome");
+  assert.equal(afterTab.web.osName, "Linux");
+  assert.equal(afterTab.web.device, "desktop");
+  assert.ok(afterTab.language, "the browser's language is kept");
+
+  const found = await search({
+    filter: {
+      all: [
+        { field: "profile.utmSource", op: "equals", value: "newsletter" },
+        { field: "sessionsCount", op: "equals", value: 2 },
+        { field: "lastSeenAt", op: "withinLastDays", value: 1 },
+      ],
+    },
+  });
+  assert.equal(found.status, 200);
+  assert.deepEqual(found.body.customers.map((c) => c.id), [visitor]);
+  const none = await search({ filter: { field: "profile.utmSource", op: "equals", value: "ads" } });
+  assert.deepEqual(none.body.customers, []);
+  await context.close();
+});
+
+test("customer lists page with a cursor and refuse bad input naming the field", async () => {
+  for (const id of ["v_page_1", "v_page_2", "v_page_3"]) {
+    await fetch(`${worker.base}/v1/events`, {
+      method: "POST",
+      body: JSON.stringify({ channel: "demo", visitorId: id, sessionId: `s_${id}`, events: [{ id: "e1", name: "PageView", properties: { url: "http://shop/" } }] }),
+    });
+  }
+  const seen = [];
+  let cursor;
+  do {
+    const query = new URLSearchParams({ limit: "2", sort: "createdAt", order: "asc", ...(cursor ? { cursor } : {}) });
+    const page = await admin(worker, `/admin/v1/channels/demo/customers?${query}`);
+    seen.push(...page.customers.map((c) => c.id));
+    cursor = page.nextCursor;
+  } while (cursor);
+  assert.deepEqual(seen.filter((id) => id.startsWith("v_page_")), ["v_page_1", "v_page_2", "v_page_3"]);
+  assert.equal(new Set(seen).size, seen.length, "no customer appears twice across pages");
+
+  const badOp = await search({ filter: { field: "country", op: "greaterThan", value: 3 } });
+  assert.equal(badOp.status, 400);
+  assert.equal(badOp.body.error.field, "filter.op");
+  const badSort = await search({ sort: "name" });
+  assert.equal(badSort.body.error.field, "sort");
+  const unknown = await search({ filtre: {} });
+  assert.equal(unknown.body.error.field, "filtre");
+  const other = await fetch(`${worker.base}/admin/v1/channels/elsewhere/customers`, { headers: { authorization: `Bearer ${OWNER_TOKEN}` } });
+  assert.equal(other.status, 403, "a token of one channel cannot read another");
+});
