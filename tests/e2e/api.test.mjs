@@ -113,7 +113,17 @@ test("the admin API needs a valid token and validates its query", async () => {
 test("the OpenAPI document is served and describes every route", async () => {
   const doc = await (await fetch(`${worker.base}/openapi.json`)).json();
   assert.equal(doc.openapi, "3.1.0");
-  for (const path of ["/healthz", "/v1/boot", "/v1/events", "/v1/deliveries/{deliveryId}/view", "/v1/deliveries/{deliveryId}/click", "/admin/v1/campaigns/{campaignId}/stats"]) {
+  for (const path of [
+    "/healthz",
+    "/v1/boot",
+    "/v1/events",
+    "/v1/deliveries/{deliveryId}/view",
+    "/v1/deliveries/{deliveryId}/click",
+    "/admin/v1/campaigns/{campaignId}/stats",
+    "/admin/v1/channels/{channel}/customers",
+    "/admin/v1/channels/{channel}/customers/search",
+    "/admin/v1/channels/{channel}/customers/{customerId}",
+  ]) {
     assert.ok(doc.paths[path], `${path} is documented`);
   }
 });
