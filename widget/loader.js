@@ -13,9 +13,33 @@
     console.warn("Kizuna: add data-channel=\"YOUR_CHANNEL\" to the widget's script tag");
     return;
   }
+  // Single-page apps change the URL without loading a page: every pushState,
+  // replaceState, back/forward and hash change is reported; the widget drops repeats of
+  // the URL it reported last.
+  function watchNavigation() {
+    function navigated() {
+      try {
+        wasm_bindgen.navigated();
+      } catch (error) {
+        console.warn("Kizuna:", error);
+      }
+    }
+    ["pushState", "replaceState"].forEach(function (name) {
+      var original = history[name];
+      if (typeof original !== "function") return;
+      history[name] = function () {
+        var result = original.apply(this, arguments);
+        navigated();
+        return result;
+      };
+    });
+    addEventListener("popstate", navigated);
+    addEventListener("hashchange", navigated);
+  }
   wasm_bindgen({ module_or_path: base + "/widget.wasm" })
     .then(function () {
       wasm_bindgen.start(channel, base);
+      watchNavigation();
     })
     .catch(function (error) {
       console.warn("Kizuna: the widget did not start", error);

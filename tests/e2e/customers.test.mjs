@@ -120,3 +120,32 @@ test("customer lists page with a cursor and refuse bad input naming the field", 
   const other = await fetch(`${worker.base}/admin/v1/channels/elsewhere/customers`, { headers: { authorization: `Bearer ${OWNER_TOKEN}` } });
   assert.equal(other.status, 403, "a token of one channel cannot read another");
 });
+
+test("single-page navigation sends page views without code from the site, and triggers campaigns", async () => {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  const pageViews = [];
+  page.on("request", (request) => {
+    if (request.url().endsWith("/v1/events")) pageViews.push(JSON.parse(request.postData()).events[0].properties.url);
+  });
+  await page.goto(`${worker.base}/`);
+  await page.waitForLoadState("networkidle");
+  assert.equal(pageViews.length, 1);
+
+  // A client-side route change to a product page: the campaign's bubble appears.
+  await page.evaluate(() => history.pushState({}, "", "/products/spa-matcha"));
+  await page.locator("[data-kizuna] .b").waitFor({ state: "visible", timeout: 15_000 });
+  // Same URL again (frameworks do this to store state): nothing new is sent.
+  await page.evaluate(() => history.replaceState({ step: 2 }, "", location.href));
+  await page.evaluate(() => {
+    location.hash = "#reviews";
+  });
+  await page.evaluate(() => history.back());
+  await page.waitForFunction(() => location.hash === "");
+  await page.waitForLoadState("networkidle");
+  assert.deepEqual(
+    pageViews.map((url) => new URL(url).pathname + new URL(url).hash),
+    ["/", "/products/spa-matcha", "/products/spa-matcha#reviews", "/products/spa-matcha"],
+  );
+  await context.close();
+});

@@ -18,6 +18,8 @@ struct App {
     visitor: VisitorId,
     widget: Widget,
     dom: Option<dom::Dom>,
+    /// The URL of the last page view sent, so a navigation to the same URL sends none.
+    last_url: Option<String>,
 }
 
 thread_local! {
@@ -52,7 +54,14 @@ pub fn start(channel: &str, base: &str) {
     let Ok(visitor) = VisitorId::parse(&visitor) else {
         return;
     };
-    APP.set(Some(App { base: base.to_owned(), channel, visitor, widget: Widget::default(), dom: None }));
+    APP.set(Some(App {
+        base: base.to_owned(),
+        channel,
+        visitor,
+        widget: Widget::default(),
+        dom: None,
+        last_url: None,
+    }));
     dom::when_ready(|| {
         spawn_local(boot());
         spawn_local(page_view());
@@ -84,8 +93,22 @@ fn session(app: &App) -> Session {
     session
 }
 
+/// The page's URL changed without a page load (single-page apps). Called by the loader.
+#[wasm_bindgen]
+pub fn navigated() {
+    spawn_local(page_view());
+}
+
 async fn page_view() {
     let Some(page) = dom::page() else { return };
+    let repeated = with_app(|app| {
+        let repeated = app.last_url.as_deref() == Some(page.url.as_str());
+        app.last_url = Some(page.url.clone());
+        repeated
+    });
+    if repeated != Some(false) {
+        return;
+    }
     let Ok(id) = EventId::parse(&saved::random_id("e_")) else {
         return;
     };
