@@ -3,7 +3,7 @@
 
 use crate::error::ApiError;
 use crate::{db, http, publication};
-use kizuna_shared::admin_wire::{CustomerOut, CustomerPage, CustomerQuery, SORTS};
+use kizuna_shared::admin_wire::{CustomerOut, CustomerPage, CustomerQuery, SORTS, SegmentIn, SegmentList, SegmentOut};
 use kizuna_shared::customer::Schema;
 use kizuna_shared::filter::Filter;
 use kizuna_shared::filter_sql::compile;
@@ -136,6 +136,13 @@ async fn search_customers(
     if let Some(doc) = &query.filter {
         parts.push(doc.to_filter(&schema, "filter")?);
     }
+    if let Some(id) = &query.segment {
+        let segment = db::segment(&env.d1("DB")?, &channel, id)
+            .await?
+            .ok_or_else(|| ApiError::invalid("segment", "no such segment in this channel"))?;
+        // Evaluated afresh with today's fields; a segment that no longer fits them says so.
+        parts.push(segment.filter.to_filter(&schema, "segment.filter")?);
+    }
     let sort_name = query.sort.as_deref().unwrap_or("lastSeenAt");
     let (_, sort_expr) = SORTS
         .iter()
@@ -189,4 +196,78 @@ pub async fn get_customer(req: Request, env: &Env, channel: &str, id: &str) -> R
     let (channel, _role) = channel_role(&req, env, channel).await?;
     let customer = db::customer(&env.d1("DB")?, &channel, id).await?.ok_or(ApiError::NotFound("customer"))?;
     Ok(http::json(200, &customer))
+}
+
+/// A new id from the runtime's CSPRNG (`crypto.randomUUID()`), with a readable prefix.
+fn new_id(prefix: &str) -> Result<String, ApiError> {
+    use wasm_bindgen::JsCast;
+    let crypto = js_sys::Reflect::get(&js_sys::global(), &"crypto".into())?;
+    let random_uuid: js_sys::Function = js_sys::Reflect::get(&crypto, &"randomUUID".into())?.dyn_into()?;
+    let uuid = random_uuid.call0(&crypto)?.as_string().ok_or_else(|| ApiError::Internal("randomUUID".into()))?;
+    Ok(format!("{prefix}{}", uuid.replace('-', "")))
+}
+
+fn segment_name(name: &str) -> Result<String, ApiError> {
+    let name = name.trim();
+    if name.is_empty() || name.chars().count() > 80 {
+        return Err(ApiError::invalid("name", "must be 1 to 80 characters"));
+    }
+    Ok(name.to_owned())
+}
+
+async fn store_segment(env: &Env, channel: &ChannelId, segment: &SegmentOut) -> Result<(), ApiError> {
+    if db::save_segment(&env.d1("DB")?, channel, segment).await? {
+        Ok(())
+    } else {
+        Err(ApiError::Conflict { field: "name".into(), problem: "another segment has this name".into() })
+    }
+}
+
+/// `GET` and `POST /admin/v1/channels/{channel}/segments`
+pub async fn segments(mut req: Request, env: &Env, now: Millis, channel: &str) -> Result<Response, ApiError> {
+    let (channel, _role) = channel_role(&req, env, channel).await?;
+    if req.method() == worker::Method::Get {
+        let segments = db::segments(&env.d1("DB")?, &channel).await?;
+        return Ok(http::json(200, &SegmentList { segments }));
+    }
+    let body: SegmentIn = http::read_json(&mut req).await?;
+    let name = segment_name(body.name.as_deref().ok_or_else(|| ApiError::invalid("name", "required"))?)?;
+    let filter = body.filter.ok_or_else(|| ApiError::invalid("filter", "required"))?;
+    filter.to_filter(&Schema::new(&[]).map_err(ApiError::Internal)?, "filter")?;
+    let segment = SegmentOut { id: new_id("seg_")?, name, filter, created_at: now, updated_at: now };
+    store_segment(env, &channel, &segment).await?;
+    Ok(http::json(201, &segment))
+}
+
+/// `GET`, `PATCH` and `DELETE /admin/v1/channels/{channel}/segments/{id}`
+pub async fn segment(mut req: Request, env: &Env, now: Millis, channel: &str, id: &str) -> Result<Response, ApiError> {
+    let (channel, _role) = channel_role(&req, env, channel).await?;
+    let db = env.d1("DB")?;
+    match req.method() {
+        worker::Method::Delete => {
+            if db::delete_segment(&db, &channel, id).await? {
+                Ok(http::json(200, &serde_json::json!({ "deleted": id })))
+            } else {
+                Err(ApiError::NotFound("segment"))
+            }
+        }
+        worker::Method::Patch => {
+            let body: SegmentIn = http::read_json(&mut req).await?;
+            let mut segment = db::segment(&db, &channel, id).await?.ok_or(ApiError::NotFound("segment"))?;
+            if let Some(name) = &body.name {
+                segment.name = segment_name(name)?;
+            }
+            if let Some(filter) = body.filter {
+                filter.to_filter(&Schema::new(&[]).map_err(ApiError::Internal)?, "filter")?;
+                segment.filter = filter;
+            }
+            segment.updated_at = now;
+            store_segment(env, &channel, &segment).await?;
+            Ok(http::json(200, &segment))
+        }
+        _ => {
+            let segment = db::segment(&db, &channel, id).await?.ok_or(ApiError::NotFound("segment"))?;
+            Ok(http::json(200, &segment))
+        }
+    }
 }

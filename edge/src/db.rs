@@ -5,7 +5,7 @@
 //! actually happened (`changes() = 1`), so retries and races never count twice.
 
 use crate::error::ApiError;
-use kizuna_shared::admin_wire::{CustomerOut, FieldValue, WebOut};
+use kizuna_shared::admin_wire::{CustomerOut, FieldValue, FilterDoc, SegmentOut, WebOut};
 use kizuna_shared::campaign::{Campaign, Display, Goal};
 use kizuna_shared::counting::{Counts, Delivery};
 use kizuna_shared::filter_sql::{SqlFilter, SqlParam};
@@ -526,4 +526,84 @@ pub async fn customer(db: &D1Database, channel: &ChannelId, id: &str) -> Result<
             .first::<CustomerRow>(None)
             .await?;
     row.map(CustomerRow::into_out).transpose()
+}
+
+#[derive(Deserialize)]
+struct SegmentRow {
+    id: String,
+    name: String,
+    filter: String,
+    created_at: i64,
+    updated_at: i64,
+}
+
+impl SegmentRow {
+    fn into_out(self) -> Result<SegmentOut, ApiError> {
+        let filter: FilterDoc = serde_json::from_str(&self.filter).map_err(|e| corrupt("segment filter", e))?;
+        Ok(SegmentOut {
+            id: self.id,
+            name: self.name,
+            filter,
+            created_at: self.created_at,
+            updated_at: self.updated_at,
+        })
+    }
+}
+
+pub async fn segments(db: &D1Database, channel: &ChannelId) -> Result<Vec<SegmentOut>, ApiError> {
+    let rows = bind(
+        db,
+        "SELECT id, name, filter, created_at, updated_at FROM segments WHERE channel_id = ?1 ORDER BY name",
+        &[text(channel.as_str())],
+    )?
+    .all()
+    .await?
+    .results::<SegmentRow>()?;
+    rows.into_iter().map(SegmentRow::into_out).collect()
+}
+
+pub async fn segment(db: &D1Database, channel: &ChannelId, id: &str) -> Result<Option<SegmentOut>, ApiError> {
+    let row = bind(
+        db,
+        "SELECT id, name, filter, created_at, updated_at FROM segments WHERE channel_id = ?1 AND id = ?2",
+        &[text(channel.as_str()), text(id)],
+    )?
+    .first::<SegmentRow>(None)
+    .await?;
+    row.map(SegmentRow::into_out).transpose()
+}
+
+/// Inserts or updates a segment; false when another segment of the channel has the name.
+pub async fn save_segment(db: &D1Database, channel: &ChannelId, segment: &SegmentOut) -> Result<bool, ApiError> {
+    let filter = serde_json::to_string(&segment.filter).map_err(|e| ApiError::Internal(e.to_string()))?;
+    let saved = bind(
+        db,
+        "INSERT INTO segments (id, channel_id, name, filter, created_at, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)
+         ON CONFLICT (id) DO UPDATE SET name = excluded.name, filter = excluded.filter, updated_at = excluded.updated_at",
+        &[
+            text(&segment.id),
+            text(channel.as_str()),
+            text(&segment.name),
+            text(&filter),
+            num(segment.created_at),
+            num(segment.updated_at),
+        ],
+    )?
+    .run()
+    .await;
+    match saved {
+        Ok(_) => Ok(true),
+        // The (channel, name) unique index decides, so two racing saves cannot both win.
+        Err(err) if err.to_string().contains("UNIQUE constraint failed") => Ok(false),
+        Err(err) => Err(err.into()),
+    }
+}
+
+/// Deletes a segment; false when there was none.
+pub async fn delete_segment(db: &D1Database, channel: &ChannelId, id: &str) -> Result<bool, ApiError> {
+    let result =
+        bind(db, "DELETE FROM segments WHERE channel_id = ?1 AND id = ?2", &[text(channel.as_str()), text(id)])?
+            .run()
+            .await?;
+    Ok(result.meta()?.and_then(|m| m.changes).unwrap_or(0) > 0)
 }

@@ -8,6 +8,8 @@ use kizuna_shared::wire::{ErrorDetail, ErrorReply};
 pub enum ApiError {
     #[error("{field}: {problem}")]
     Invalid { field: String, problem: String },
+    #[error("{field}: {problem}")]
+    Conflict { field: String, problem: String },
     #[error("{field}: larger than {limit} bytes")]
     TooLarge { field: String, limit: usize },
     #[error("a valid bearer token is required")]
@@ -30,6 +32,7 @@ impl ApiError {
     pub fn status(&self) -> u16 {
         match self {
             ApiError::Invalid { .. } => 400,
+            ApiError::Conflict { .. } => 409,
             ApiError::TooLarge { .. } => 413,
             ApiError::Unauthorized => 401,
             ApiError::Forbidden => 403,
@@ -42,6 +45,7 @@ impl ApiError {
     pub fn reply(&self) -> ErrorReply {
         let (code, field) = match self {
             ApiError::Invalid { field, .. } => ("invalid", Some(field.clone())),
+            ApiError::Conflict { field, .. } => ("conflict", Some(field.clone())),
             ApiError::TooLarge { field, .. } => ("too_large", Some(field.clone())),
             ApiError::Unauthorized => ("unauthorized", None),
             ApiError::Forbidden => ("forbidden", None),
@@ -63,6 +67,12 @@ impl ApiError {
 impl From<worker::Error> for ApiError {
     fn from(err: worker::Error) -> ApiError {
         ApiError::Internal(err.to_string())
+    }
+}
+
+impl From<wasm_bindgen::JsValue> for ApiError {
+    fn from(err: wasm_bindgen::JsValue) -> ApiError {
+        ApiError::Internal(format!("{err:?}"))
     }
 }
 

@@ -59,6 +59,12 @@ async fn route(req: Request, env: &Env) -> Result<Response, ApiError> {
         (Method::Get, ["admin", "v1", "channels", channel, "customers", id]) => {
             admin::get_customer(req, env, channel, id).await
         }
+        (Method::Get | Method::Post, ["admin", "v1", "channels", channel, "segments"]) => {
+            admin::segments(req, env, now, channel).await
+        }
+        (Method::Get | Method::Patch | Method::Delete, ["admin", "v1", "channels", channel, "segments", id]) => {
+            admin::segment(req, env, now, channel, id).await
+        }
         (_, ["v1", ..]) | (_, ["admin", ..]) => {
             if known_path(&parts) {
                 Err(ApiError::MethodNotAllowed)
@@ -81,5 +87,7 @@ fn known_path(parts: &[&str]) -> bool {
             | ["admin", "v1", "channels", _, "customers"]
             | ["admin", "v1", "channels", _, "customers", "search"]
             | ["admin", "v1", "channels", _, "customers", _]
+            | ["admin", "v1", "channels", _, "segments"]
+            | ["admin", "v1", "channels", _, "segments", _]
     )
 }

@@ -206,6 +206,9 @@ pub struct CustomerQuery {
     pub q: Option<String>,
     #[serde(default)]
     pub filter: Option<FilterDoc>,
+    /// A saved segment's id: its conditions, evaluated now, join `q` and `filter` (AND).
+    #[serde(default)]
+    pub segment: Option<String>,
     /// `lastSeenAt` (default), `createdAt`, `updatedAt` or `sessionsCount`.
     #[serde(default)]
     pub sort: Option<String>,
@@ -227,6 +230,31 @@ pub const SORTS: [(&str, &str); 4] = [
     ("updatedAt", "updated_at"),
     ("sessionsCount", "sessions_count"),
 ];
+
+/// `POST …/segments` and `PATCH …/segments/{id}` (where both fields are optional).
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct SegmentIn {
+    #[serde(default)]
+    pub name: Option<String>,
+    #[serde(default)]
+    pub filter: Option<FilterDoc>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SegmentOut {
+    pub id: String,
+    pub name: String,
+    pub filter: FilterDoc,
+    pub created_at: i64,
+    pub updated_at: i64,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct SegmentList {
+    pub segments: Vec<SegmentOut>,
+}
 
 /// A customer as the admin API shows it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

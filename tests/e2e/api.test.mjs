@@ -123,6 +123,8 @@ test("the OpenAPI document is served and describes every route", async () => {
     "/admin/v1/channels/{channel}/customers",
     "/admin/v1/channels/{channel}/customers/search",
     "/admin/v1/channels/{channel}/customers/{customerId}",
+    "/admin/v1/channels/{channel}/segments",
+    "/admin/v1/channels/{channel}/segments/{segmentId}",
   ]) {
     assert.ok(doc.paths[path], `${path} is documented`);
   }

@@ -149,3 +149,51 @@ test("single-page navigation sends page views without code from the site, and tr
   );
   await context.close();
 });
+
+test("a segment stores conditions and is evaluated afresh each time it is used", async () => {
+  const call = async (method, path, body) => {
+    const response = await fetch(`${worker.base}/admin/v1/channels/demo${path}`, {
+      method,
+      headers: { authorization: `Bearer ${OWNER_TOKEN}`, "content-type": "application/json" },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    return { status: response.status, body: await response.json() };
+  };
+  const created = await call("POST", "/segments", {
+    name: "Newsletter readers",
+    filter: { all: [{ field: "profile.utmSource", op: "equals", value: "seg-news" }, { field: "sessionsCount", op: "greaterThan", value: 0 }] },
+  });
+  assert.equal(created.status, 201);
+  const id = created.body.id;
+  assert.match(id, /^seg_[0-9a-f]{32}$/);
+  assert.deepEqual((await search({ segment: id })).body.customers, [], "nobody matches yet");
+
+  await fetch(`${worker.base}/v1/events`, {
+    method: "POST",
+    body: JSON.stringify({
+      channel: "demo",
+      visitorId: "v_reader",
+      sessionId: "s_reader",
+      events: [{ id: "e1", name: "PageView", properties: { url: "http://shop/?utm_source=seg-news" } }],
+    }),
+  });
+  assert.deepEqual((await search({ segment: id })).body.customers.map((c) => c.id), ["v_reader"], "found by the saved conditions");
+  assert.deepEqual((await search({ segment: id, q: "nobody-has-this-name" })).body.customers, [], "quick search narrows a segment");
+
+  const renamed = await call("PATCH", `/segments/${id}`, { name: "Readers" });
+  assert.equal(renamed.body.name, "Readers");
+  assert.deepEqual((await call("GET", "/segments")).body.segments.map((s) => s.name), ["Readers"]);
+  const clash = await call("POST", "/segments", { name: "Readers", filter: { field: "member", op: "isTrue" } });
+  assert.equal(clash.status, 409);
+  assert.equal(clash.body.error.field, "name");
+  const bad = await call("POST", "/segments", { name: "Broken", filter: { field: "member", op: "contains", value: "x" } });
+  assert.equal(bad.status, 400);
+  assert.equal(bad.body.error.field, "filter.op");
+  assert.deepEqual((await call("GET", "/segments")).body.segments.length, 1, "nothing half-written");
+
+  assert.equal((await call("DELETE", `/segments/${id}`)).status, 200);
+  assert.equal((await call("GET", `/segments/${id}`)).status, 404);
+  const gone = await search({ segment: id });
+  assert.equal(gone.status, 400);
+  assert.equal(gone.body.error.field, "segment");
+});
