@@ -14,6 +14,7 @@ pub mod deliver;
 pub mod event;
 pub mod filter;
 pub mod filter_sql;
+pub mod identity;
 pub mod ids;
 pub mod profile;
 pub mod session;

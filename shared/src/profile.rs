@@ -54,6 +54,50 @@ pub struct Profile {
     pub referrer: Option<String>,
     /// First-touch UTM values, in the order of [`UTM`].
     pub utm: [Option<String>; 5],
+    /// Set when the visitor signed in (`boot` with a member id): the customer is a member.
+    pub member_id: Option<String>,
+    pub name: Option<String>,
+    pub email: Option<String>,
+    pub mobile_number: Option<String>,
+}
+
+/// Contact fields a site may set (`boot` and `updateUser`), validated.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct Contact {
+    #[serde(default)]
+    pub name: Option<String>,
+    #[serde(default)]
+    pub email: Option<String>,
+    #[serde(default)]
+    pub mobile_number: Option<String>,
+}
+
+impl Contact {
+    /// Checks each given field; `path` prefixes the field names in errors (`profile`).
+    pub fn validate(&self, path: &str) -> Result<(), crate::stored::FieldError> {
+        use crate::stored::FieldError;
+        let bad = |field: &str, problem: &str| Err(FieldError::new(format!("{path}.{field}"), problem));
+        if let Some(name) = &self.name
+            && (name.trim().is_empty() || name.chars().count() > 80 || name.chars().any(char::is_control))
+        {
+            return bad("name", "must be 1 to 80 characters without control characters");
+        }
+        if let Some(email) = &self.email {
+            let (local, domain) = email.split_once('@').unwrap_or(("", ""));
+            if local.is_empty() || !domain.contains('.') || email.len() > 254 || email.chars().any(char::is_whitespace)
+            {
+                return bad("email", "must be an email address");
+            }
+        }
+        if let Some(mobile) = &self.mobile_number {
+            let digits = mobile.chars().filter(char::is_ascii_digit).count();
+            if !(6..=20).contains(&digits) || !mobile.chars().all(|c| c.is_ascii_digit() || " +-().".contains(c)) {
+                return bad("mobileNumber", "must be a phone number (6 to 20 digits, with + - ( ) . allowed)");
+            }
+        }
+        Ok(())
+    }
 }
 
 /// What one request tells about the visitor.
@@ -173,6 +217,79 @@ impl Profile {
         }
     }
 
+    /// Links the profile to a member and applies the contact fields the site sent.
+    pub fn sign_in(&mut self, member_id: &str, contact: &Contact, now: Millis) {
+        let before = self.clone();
+        self.member_id = Some(member_id.to_owned());
+        self.update_contact(contact);
+        if *self != before {
+            self.updated_at = self.updated_at.max(now);
+        }
+    }
+
+    /// Applies given contact fields (trimmed); fields not given are left as they are.
+    pub fn update_contact(&mut self, contact: &Contact) {
+        for (slot, value) in [
+            (&mut self.name, &contact.name),
+            (&mut self.email, &contact.email),
+            (&mut self.mobile_number, &contact.mobile_number),
+        ] {
+            if let Some(value) = value {
+                *slot = Some(value.trim().to_owned());
+            }
+        }
+    }
+
+    /// Merges an anonymous visitor's profile into this member's: visits add up, the
+    /// earliest first touch wins, the latest browser and place win, contact fields this
+    /// profile lacks are taken.
+    pub fn absorb(&mut self, other: &Profile) {
+        let other_is_earlier = other.created_at < self.created_at;
+        let other_is_later = other.last_seen_at > self.last_seen_at;
+        self.sessions_count += other.sessions_count;
+        self.web.sessions_count += other.web.sessions_count;
+        for id in &other.recent_sessions {
+            if !self.recent_sessions.contains(id) {
+                if self.recent_sessions.len() == RECENT_SESSIONS {
+                    self.recent_sessions.pop_front();
+                }
+                self.recent_sessions.push_back(id.clone());
+            }
+        }
+        let first_touch = |mine: &mut Option<String>, theirs: &Option<String>| {
+            if theirs.is_some() && (mine.is_none() || other_is_earlier) {
+                *mine = theirs.clone();
+            }
+        };
+        first_touch(&mut self.referrer, &other.referrer);
+        for (mine, theirs) in self.utm.iter_mut().zip(&other.utm) {
+            first_touch(mine, theirs);
+        }
+        if other_is_later {
+            self.web.browser = other.web.browser.clone().or(self.web.browser.take());
+            self.web.browser_name = other.web.browser_name.clone().or(self.web.browser_name.take());
+            self.web.os = other.web.os.clone().or(self.web.os.take());
+            self.web.os_name = other.web.os_name.clone().or(self.web.os_name.take());
+            self.web.device = other.web.device.clone().or(self.web.device.take());
+            self.country = other.country.clone().or(self.country.take());
+            self.city = other.city.clone().or(self.city.take());
+            self.language = other.language.clone().or(self.language.take());
+        }
+        for (mine, theirs) in [
+            (&mut self.name, &other.name),
+            (&mut self.email, &other.email),
+            (&mut self.mobile_number, &other.mobile_number),
+        ] {
+            if mine.is_none() {
+                *mine = theirs.clone();
+            }
+        }
+        self.created_at = self.created_at.min(other.created_at);
+        self.last_seen_at = self.last_seen_at.max(other.last_seen_at);
+        self.web.last_seen_at = self.web.last_seen_at.max(other.web.last_seen_at);
+        self.updated_at = self.updated_at.max(other.updated_at);
+    }
+
     /// The profile as filters see it (built-in fields by key).
     pub fn record(&self, id: &str) -> Record {
         let mut r = Record::new();
@@ -180,7 +297,7 @@ impl Profile {
             r.insert(key.to_owned(), value);
         };
         put("id", Value::Text(id.to_owned()));
-        put("member", Value::Bool(false));
+        put("member", Value::Bool(self.member_id.is_some()));
         put("tags", Value::List(Vec::new()));
         put("createdAt", Value::Date(self.created_at));
         put("updatedAt", Value::Date(self.updated_at));
@@ -200,6 +317,11 @@ impl Profile {
             ("web.osName", &self.web.os_name),
             ("web.device", &self.web.device),
             ("profile.referrer", &self.referrer),
+            ("memberId", &self.member_id),
+            ("name", &self.name),
+            ("profile.name", &self.name),
+            ("profile.email", &self.email),
+            ("profile.mobileNumber", &self.mobile_number),
         ];
         for (key, value) in texts {
             if let Some(value) = value {
@@ -314,6 +436,53 @@ mod tests {
             );
             assert!(fits, "{key} holds {value:?}, not a {:?}", field.ty);
         }
+    }
+
+    #[test]
+    fn signing_in_makes_a_member_with_contact_fields() {
+        let mut p = Profile::new(T);
+        let contact =
+            Contact { name: Some(" Aiko Tanaka ".into()), email: Some("aiko@example.jp".into()), mobile_number: None };
+        contact.validate("profile").unwrap();
+        p.sign_in("member-1", &contact, T + 5);
+        let r = p.record("c1");
+        assert_eq!(r.get("member"), Some(&Value::Bool(true)));
+        assert_eq!(r.get("name"), Some(&Value::Text("Aiko Tanaka".into())));
+        assert_eq!(r.get("profile.email"), Some(&Value::Text("aiko@example.jp".into())));
+        assert_eq!(p.updated_at, T + 5);
+    }
+
+    #[test]
+    fn contact_fields_are_validated_by_name() {
+        let err = |c: Contact| c.validate("profile").unwrap_err().field;
+        assert_eq!(err(Contact { email: Some("not-an-email".into()), ..Contact::default() }), "profile.email");
+        assert_eq!(err(Contact { name: Some("  ".into()), ..Contact::default() }), "profile.name");
+        assert_eq!(
+            err(Contact { mobile_number: Some("call me".into()), ..Contact::default() }),
+            "profile.mobileNumber"
+        );
+        assert!(
+            Contact { mobile_number: Some("+81 90-1234-5678".into()), ..Contact::default() }
+                .validate("profile")
+                .is_ok()
+        );
+    }
+
+    #[test]
+    fn a_merged_visitor_adds_its_visits_and_the_earliest_first_touch_wins() {
+        let mut member = Profile::new(T + 10 * HOUR);
+        member.observe(&page(T + 10 * HOUR, "m1", "https://shop.jp/?utm_source=ads", ""));
+        member.sign_in("member-1", &Contact::default(), T + 10 * HOUR);
+        let mut anonymous = Profile::new(T);
+        anonymous.observe(&page(T, "a1", "https://shop.jp/?utm_source=newsletter", "https://mail.example/"));
+        anonymous.observe(&page(T + 2 * HOUR, "a2", "https://shop.jp/", ""));
+        member.absorb(&anonymous);
+        assert_eq!(member.sessions_count, 3);
+        assert_eq!(member.created_at, T);
+        assert_eq!(member.utm[0].as_deref(), Some("newsletter"));
+        assert_eq!(member.referrer.as_deref(), Some("https://mail.example/"));
+        assert_eq!(member.member_id.as_deref(), Some("member-1"));
+        assert_eq!(member.last_seen_at, T + 10 * HOUR);
     }
 
     #[test]
