@@ -7,6 +7,14 @@
   if (!script || window.__kizunaLoaded) return; // a second copy of the tag does nothing
   window.__kizunaLoaded = true;
   var channel = script.getAttribute("data-channel");
+  // The JS API: Kizuna('boot', {memberId, memberHash, profile}), Kizuna('shutdown').
+  // Calls made before the widget is ready wait in the stub's queue, in order (a site may
+  // install the same stub itself, before this tag, to call Kizuna right away).
+  if (typeof window.Kizuna !== "function") {
+    window.Kizuna = function () {
+      (window.Kizuna.q = window.Kizuna.q || []).push(arguments);
+    };
+  }
   var base = script.src.replace(/\/widget\.js([?#].*)?$/, "");
   /* wasm-bindgen glue goes here */
   if (!channel) {
@@ -38,7 +46,15 @@
   }
   wasm_bindgen({ module_or_path: base + "/widget.wasm" })
     .then(function () {
-      wasm_bindgen.start(channel, base);
+      var queued = window.Kizuna.q || [];
+      window.Kizuna = function (command, argument) {
+        try {
+          wasm_bindgen.command(String(command), argument);
+        } catch (error) {
+          console.warn("Kizuna:", error);
+        }
+      };
+      wasm_bindgen.start(channel, base, Array.prototype.slice.call(queued));
       watchNavigation();
     })
     .catch(function (error) {

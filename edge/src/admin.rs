@@ -3,7 +3,9 @@
 
 use crate::error::ApiError;
 use crate::{db, http, publication};
-use kizuna_shared::admin_wire::{CustomerOut, CustomerPage, CustomerQuery, SORTS, SegmentIn, SegmentList, SegmentOut};
+use kizuna_shared::admin_wire::{
+    CustomerOut, CustomerPage, CustomerQuery, IdentityIn, IdentityOut, SORTS, SegmentIn, SegmentList, SegmentOut,
+};
 use kizuna_shared::customer::Schema;
 use kizuna_shared::filter::Filter;
 use kizuna_shared::filter_sql::compile;
@@ -270,4 +272,28 @@ pub async fn segment(mut req: Request, env: &Env, now: Millis, channel: &str, id
             Ok(http::json(200, &segment))
         }
     }
+}
+
+/// `GET` and `PUT /admin/v1/channels/{channel}/identity-verification` (owners only).
+pub async fn identity_verification(mut req: Request, env: &Env, channel: &str) -> Result<Response, ApiError> {
+    let (channel, role) = channel_role(&req, env, channel).await?;
+    if role != "owner" {
+        return Err(ApiError::Forbidden);
+    }
+    let db = env.d1("DB")?;
+    let current = db::identity(&db, &channel).await?.ok_or(ApiError::NotFound("channel"))?;
+    if req.method() == worker::Method::Get {
+        let enabled = current.identity_verification == 1;
+        return Ok(http::json(200, &IdentityOut { enabled, secret: current.member_hash_secret }));
+    }
+    let body: IdentityIn = http::read_json(&mut req).await?;
+    let (secret, previous) = match current.member_hash_secret {
+        Some(secret) if !body.rotate_secret => (Some(secret), current.member_hash_secret_previous),
+        Some(secret) => (Some(new_id("kzs_")?), Some(secret)),
+        None if body.enabled || body.rotate_secret => (Some(new_id("kzs_")?), None),
+        None => (None, None),
+    };
+    db::set_identity(&db, &channel, body.enabled, secret.as_deref(), previous.as_deref()).await?;
+    publication::forget_channel(env, &channel).await?;
+    Ok(http::json(200, &IdentityOut { enabled: body.enabled, secret }))
 }

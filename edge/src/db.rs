@@ -47,13 +47,30 @@ struct ChannelRow {
     id: String,
     name: String,
     utc_offset_minutes: i32,
+    identity_verification: i64,
+    member_hash_secret: Option<String>,
+    member_hash_secret_previous: Option<String>,
 }
 
 pub async fn load_channel(db: &D1Database, id: &ChannelId) -> Result<Option<ChannelDocV1>, ApiError> {
-    let row = bind(db, "SELECT id, name, utc_offset_minutes FROM channels WHERE id = ?1", &[text(id.as_str())])?
-        .first::<ChannelRow>(None)
-        .await?;
-    Ok(row.map(|r| ChannelDocV1 { id: r.id, name: r.name, utc_offset_minutes: r.utc_offset_minutes }))
+    let row = bind(
+        db,
+        "SELECT id, name, utc_offset_minutes, identity_verification, member_hash_secret, member_hash_secret_previous
+         FROM channels WHERE id = ?1",
+        &[text(id.as_str())],
+    )?
+    .first::<ChannelRow>(None)
+    .await?;
+    Ok(row.map(|r| {
+        let secrets: Vec<String> =
+            [r.member_hash_secret, r.member_hash_secret_previous].into_iter().flatten().collect();
+        ChannelDocV1 {
+            id: r.id,
+            name: r.name,
+            utc_offset_minutes: r.utc_offset_minutes,
+            identity_secrets: (r.identity_verification == 1).then_some(secrets),
+        }
+    }))
 }
 
 #[derive(Deserialize)]
@@ -317,10 +334,9 @@ pub async fn daily_stats(
         .collect()
 }
 
-/// The columns a visitor's live profile owns in its `customers` row. Tags, member,
-/// unsubscribe flags and profile values edited by managers are written elsewhere and
-/// left alone here.
-const PROFILE_COLUMNS: [&str; 20] = [
+/// The columns a visitor's live profile owns in its `customers` row. Tags, unsubscribe
+/// flags and profile values edited by managers are written elsewhere and left alone here.
+const PROFILE_COLUMNS: [&str; 26] = [
     "updated_at",
     "last_seen_at",
     "sessions_count",
@@ -340,6 +356,12 @@ const PROFILE_COLUMNS: [&str; 20] = [
     "profile_utm_campaign",
     "profile_utm_content",
     "profile_utm_term",
+    "member_id",
+    "member",
+    "name",
+    "profile_name",
+    "profile_email",
+    "profile_mobile_number",
     "created_at",
 ];
 
@@ -368,6 +390,14 @@ pub async fn upsert_customer(
         opt_text(&p.referrer),
     ];
     values.extend(p.utm.iter().map(opt_text));
+    values.extend([
+        opt_text(&p.member_id),
+        num(i64::from(p.member_id.is_some())),
+        opt_text(&p.name),
+        opt_text(&p.name),
+        opt_text(&p.email),
+        opt_text(&p.mobile_number),
+    ]);
     values.push(num(p.created_at));
     let marks: Vec<String> = (3..3 + PROFILE_COLUMNS.len()).map(|i| format!("?{i}")).collect();
     let updates: Vec<String> =
@@ -606,4 +636,69 @@ pub async fn delete_segment(db: &D1Database, channel: &ChannelId, id: &str) -> R
             .run()
             .await?;
     Ok(result.meta()?.and_then(|m| m.changes).unwrap_or(0) > 0)
+}
+
+#[derive(Deserialize)]
+struct IdRow {
+    id: String,
+}
+
+/// The customer a member is already linked to in the channel, if any.
+pub async fn customer_of_member(
+    db: &D1Database,
+    channel: &ChannelId,
+    member: &str,
+) -> Result<Option<String>, ApiError> {
+    let row = bind(
+        db,
+        "SELECT id FROM customers WHERE channel_id = ?1 AND member_id = ?2",
+        &[text(channel.as_str()), text(member)],
+    )?
+    .first::<IdRow>(None)
+    .await?;
+    Ok(row.map(|r| r.id))
+}
+
+pub async fn delete_customer(db: &D1Database, channel: &ChannelId, id: &str) -> Result<(), ApiError> {
+    bind(db, "DELETE FROM customers WHERE channel_id = ?1 AND id = ?2", &[text(channel.as_str()), text(id)])?
+        .run()
+        .await?;
+    Ok(())
+}
+
+/// Turns identity verification on or off and stores the secrets (current, previous).
+pub async fn set_identity(
+    db: &D1Database,
+    channel: &ChannelId,
+    enabled: bool,
+    secret: Option<&str>,
+    previous: Option<&str>,
+) -> Result<(), ApiError> {
+    let opt_str = |v: Option<&str>| v.map_or(JsValue::NULL, text);
+    bind(
+        db,
+        "UPDATE channels SET identity_verification = ?2, member_hash_secret = ?3, member_hash_secret_previous = ?4
+         WHERE id = ?1",
+        &[text(channel.as_str()), num(i64::from(enabled)), opt_str(secret), opt_str(previous)],
+    )?
+    .run()
+    .await?;
+    Ok(())
+}
+
+#[derive(Deserialize)]
+pub struct IdentityRow {
+    pub identity_verification: i64,
+    pub member_hash_secret: Option<String>,
+    pub member_hash_secret_previous: Option<String>,
+}
+
+pub async fn identity(db: &D1Database, channel: &ChannelId) -> Result<Option<IdentityRow>, ApiError> {
+    Ok(bind(
+        db,
+        "SELECT identity_verification, member_hash_secret, member_hash_secret_previous FROM channels WHERE id = ?1",
+        &[text(channel.as_str())],
+    )?
+    .first::<IdentityRow>(None)
+    .await?)
 }

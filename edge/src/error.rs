@@ -16,6 +16,8 @@ pub enum ApiError {
     Unauthorized,
     #[error("this token may not do that in this channel")]
     Forbidden,
+    #[error("{field}: {problem}")]
+    Refused { field: String, problem: String },
     #[error("{0} not found")]
     NotFound(&'static str),
     #[error("method not allowed")]
@@ -35,7 +37,7 @@ impl ApiError {
             ApiError::Conflict { .. } => 409,
             ApiError::TooLarge { .. } => 413,
             ApiError::Unauthorized => 401,
-            ApiError::Forbidden => 403,
+            ApiError::Forbidden | ApiError::Refused { .. } => 403,
             ApiError::NotFound(_) => 404,
             ApiError::MethodNotAllowed => 405,
             ApiError::Internal(_) => 500,
@@ -49,6 +51,7 @@ impl ApiError {
             ApiError::TooLarge { field, .. } => ("too_large", Some(field.clone())),
             ApiError::Unauthorized => ("unauthorized", None),
             ApiError::Forbidden => ("forbidden", None),
+            ApiError::Refused { field, .. } => ("refused", Some(field.clone())),
             ApiError::NotFound(_) => ("not_found", None),
             ApiError::MethodNotAllowed => ("method_not_allowed", None),
             ApiError::Internal(_) => ("internal", None),

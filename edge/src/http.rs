@@ -46,7 +46,7 @@ fn clean_message(message: &str) -> String {
 pub fn cors_headers(headers: &Headers) {
     // Infallible for these constant names and values.
     let _ = headers.set("access-control-allow-origin", "*");
-    let _ = headers.set("access-control-allow-methods", "GET, POST, PATCH, DELETE, OPTIONS");
+    let _ = headers.set("access-control-allow-methods", "GET, POST, PUT, PATCH, DELETE, OPTIONS");
     let _ = headers.set("access-control-allow-headers", "content-type, authorization");
     let _ = headers.set("access-control-max-age", "86400");
 }

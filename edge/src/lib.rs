@@ -59,6 +59,9 @@ async fn route(req: Request, env: &Env) -> Result<Response, ApiError> {
         (Method::Get, ["admin", "v1", "channels", channel, "customers", id]) => {
             admin::get_customer(req, env, channel, id).await
         }
+        (Method::Get | Method::Put, ["admin", "v1", "channels", channel, "identity-verification"]) => {
+            admin::identity_verification(req, env, channel).await
+        }
         (Method::Get | Method::Post, ["admin", "v1", "channels", channel, "segments"]) => {
             admin::segments(req, env, now, channel).await
         }
@@ -87,6 +90,7 @@ fn known_path(parts: &[&str]) -> bool {
             | ["admin", "v1", "channels", _, "customers"]
             | ["admin", "v1", "channels", _, "customers", "search"]
             | ["admin", "v1", "channels", _, "customers", _]
+            | ["admin", "v1", "channels", _, "identity-verification"]
             | ["admin", "v1", "channels", _, "segments"]
             | ["admin", "v1", "channels", _, "segments", _]
     )

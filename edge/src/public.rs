@@ -8,7 +8,9 @@ use kizuna_shared::campaign::Goal;
 use kizuna_shared::channel::Channel;
 use kizuna_shared::counting::{Action, Counts, Delivery, record};
 use kizuna_shared::event::check_event_name;
-use kizuna_shared::ids::{ChannelId, DeliveryId};
+use kizuna_shared::identity;
+use kizuna_shared::ids::{ChannelId, DeliveryId, VisitorId};
+use kizuna_shared::profile::Profile;
 use kizuna_shared::time::{Day, Millis};
 use kizuna_shared::wire::{ActionReply, ActionRequest, BootRequest, EventBatch, MAX_EVENT_BYTES};
 use std::rc::Rc;
@@ -36,9 +38,57 @@ fn request_facts(req: &Request) -> Result<RequestFacts, ApiError> {
 
 pub async fn boot(mut req: Request, env: &Env, now: Millis) -> Result<Response, ApiError> {
     let body: BootRequest = http::read_json(&mut req).await?;
-    require_channel(env, &body.channel, now).await?;
-    let call = VisitorCall::Boot { channel: body.channel.clone(), visitor_id: body.visitor_id.clone() };
-    visitor::call(env, &body.channel, &body.visitor_id, &call).await
+    let channel = require_channel(env, &body.channel, now).await?;
+    let (channel_id, visitor) = (body.channel.clone(), body.visitor_id.clone());
+    let Some(member_id) = body.member_id else {
+        return visitor::call(
+            env,
+            &channel_id,
+            &visitor,
+            &VisitorCall::Boot { channel: channel_id.clone(), visitor_id: visitor.clone() },
+        )
+        .await;
+    };
+    if member_id.is_empty() || member_id.chars().count() > 256 || member_id.chars().any(char::is_control) {
+        return Err(ApiError::invalid("memberId", "must be 1 to 256 characters without control characters"));
+    }
+    let contact = body.profile.unwrap_or_default();
+    contact.validate("profile")?;
+    if let Some(secrets) = &channel.identity_secrets {
+        let secrets: Vec<&str> = secrets.iter().map(String::as_str).collect();
+        let hash = body.member_hash.as_deref().unwrap_or_default();
+        if !identity::verify(&secrets, &member_id, hash) {
+            return Err(ApiError::Refused {
+                field: "memberHash".into(),
+                problem: "identity verification is on: a valid hash of memberId is required".into(),
+            });
+        }
+    }
+    let db = env.d1("DB")?;
+    match db::customer_of_member(&db, &channel_id, &member_id).await? {
+        Some(existing) if existing != visitor.as_str() => {
+            // The member already has a customer (another device): copy this visitor's
+            // profile into it first, then forget this visitor, so a failure loses nothing.
+            let existing = VisitorId::parse(&existing).map_err(|e| ApiError::Internal(e.to_string()))?;
+            let other: Profile = visitor::call_json(env, &channel_id, &visitor, &VisitorCall::ReadProfile).await?;
+            let absorb = VisitorCall::Absorb {
+                channel: channel_id.clone(),
+                visitor_id: existing.clone(),
+                member_id,
+                contact,
+                other: Box::new(other),
+            };
+            let reply = visitor::call(env, &channel_id, &existing, &absorb).await?;
+            let forget = VisitorCall::Forget { channel: channel_id.clone(), visitor_id: visitor.clone() };
+            let _: serde_json::Value = visitor::call_json(env, &channel_id, &visitor, &forget).await?;
+            Ok(reply)
+        }
+        _ => {
+            let sign_in =
+                VisitorCall::SignIn { channel: channel_id.clone(), visitor_id: visitor.clone(), member_id, contact };
+            visitor::call(env, &channel_id, &visitor, &sign_in).await
+        }
+    }
 }
 
 pub async fn events(mut req: Request, env: &Env, now: Millis) -> Result<Response, ApiError> {

@@ -86,6 +86,14 @@ pub async fn channel(env: &Env, id: &ChannelId, now: Millis) -> Result<Option<Rc
     Ok(value)
 }
 
+/// Drops the published copy of a channel after its settings changed in D1: the next read
+/// republishes it. Other isolates may keep their copy for up to [`ISOLATE_TTL`].
+pub async fn forget_channel(env: &Env, id: &ChannelId) -> Result<(), ApiError> {
+    env.kv("KV")?.delete(&channel_key(id)).await?;
+    CHANNELS.with(|cache| cache.0.borrow_mut().remove(id));
+    Ok(())
+}
+
 /// The channel's running campaigns in priority order.
 pub async fn campaigns(env: &Env, id: &ChannelId, now: Millis) -> Result<Rc<Vec<Campaign>>, ApiError> {
     if let Some(hit) = CAMPAIGNS.with(|cache| cache.get(id, now)) {

@@ -10,7 +10,7 @@ use kizuna_shared::counting::{Action, WINDOW};
 use kizuna_shared::deliver::{VisitorState, on_event};
 use kizuna_shared::event::{Event, PAGE_VIEW, PropertyValue};
 use kizuna_shared::ids::{CampaignId, ChannelId, SessionId, VisitorId};
-use kizuna_shared::profile::{Profile, Visit};
+use kizuna_shared::profile::{Contact, Profile, Visit};
 use kizuna_shared::stored::VisitorRecordV1;
 use kizuna_shared::wire::{BootReply, EventIn, EventsReply, Popup};
 use serde::{Deserialize, Serialize};
@@ -34,6 +34,28 @@ pub enum VisitorCall {
         facts: RequestFacts,
         events: Vec<EventIn>,
     },
+    /// The visitor signed in as `member_id` (already verified by the front worker).
+    SignIn {
+        channel: ChannelId,
+        visitor_id: VisitorId,
+        member_id: String,
+        contact: Contact,
+    },
+    /// The live profile, to merge it elsewhere.
+    ReadProfile,
+    /// Merge an anonymous visitor's profile into this member's, then sign in.
+    Absorb {
+        channel: ChannelId,
+        visitor_id: VisitorId,
+        member_id: String,
+        contact: Contact,
+        other: Box<Profile>,
+    },
+    /// Delete everything this object and D1's customer row hold (after a merge).
+    Forget {
+        channel: ChannelId,
+        visitor_id: VisitorId,
+    },
 }
 
 /// What the request itself tells about the visitor (headers, Cloudflare's geolocation).
@@ -52,13 +74,36 @@ pub async fn call(
     visitor: &VisitorId,
     call: &VisitorCall,
 ) -> Result<Response, ApiError> {
+    let (status, text) = send(env, channel, visitor, call).await?;
+    Ok(http::json_text(status, text))
+}
+
+/// Sends `call` and reads a successful JSON answer.
+pub async fn call_json<T: serde::de::DeserializeOwned>(
+    env: &Env,
+    channel: &ChannelId,
+    visitor: &VisitorId,
+    call: &VisitorCall,
+) -> Result<T, ApiError> {
+    let (status, text) = send(env, channel, visitor, call).await?;
+    if status != 200 {
+        return Err(ApiError::Internal(format!("visitor object answered {status}: {text}")));
+    }
+    serde_json::from_str(&text).map_err(|e| ApiError::Internal(format!("visitor object answer: {e}")))
+}
+
+async fn send(
+    env: &Env,
+    channel: &ChannelId,
+    visitor: &VisitorId,
+    call: &VisitorCall,
+) -> Result<(u16, String), ApiError> {
     let stub = env.durable_object("VISITOR")?.id_from_name(&format!("{channel}/{visitor}"))?.get_stub()?;
     let body = serde_json::to_string(call).map_err(|e| ApiError::Internal(e.to_string()))?;
     let mut init = RequestInit::new();
     init.with_method(Method::Post).with_body(Some(JsValue::from_str(&body)));
     let mut answer = stub.fetch_with_request(Request::new_with_init("https://visitor.internal/call", &init)?).await?;
-    let status = answer.status_code();
-    Ok(http::json_text(status, answer.text().await?))
+    Ok((answer.status_code(), answer.text().await?))
 }
 
 #[durable_object]
@@ -101,9 +146,31 @@ async fn serve(storage: &Storage, env: &Env, call: VisitorCall) -> Result<Respon
     match call {
         VisitorCall::Boot { visitor_id, .. } => {
             state.touch(now);
+            let member = profile.member_id.is_some();
             storage.put(RECORD_KEY, save(&state, profile)).await?;
             let first_seen_at = state.first_seen_at.unwrap_or(now);
-            Ok(http::json(200, &BootReply { visitor_id, first_seen_at }))
+            Ok(http::json(200, &BootReply { visitor_id, member, first_seen_at }))
+        }
+        VisitorCall::SignIn { channel, visitor_id, member_id, contact } => {
+            profile.sign_in(&member_id, &contact, now);
+            db::upsert_customer(&env.d1("DB")?, &channel, &visitor_id, &profile).await?;
+            let first_seen_at = profile.created_at;
+            storage.put(RECORD_KEY, save(&state, profile)).await?;
+            Ok(http::json(200, &BootReply { visitor_id, member: true, first_seen_at }))
+        }
+        VisitorCall::ReadProfile => Ok(http::json(200, &profile)),
+        VisitorCall::Absorb { channel, visitor_id, member_id, contact, other } => {
+            profile.absorb(&other);
+            profile.sign_in(&member_id, &contact, now);
+            db::upsert_customer(&env.d1("DB")?, &channel, &visitor_id, &profile).await?;
+            let first_seen_at = profile.created_at;
+            storage.put(RECORD_KEY, save(&state, profile)).await?;
+            Ok(http::json(200, &BootReply { visitor_id, member: true, first_seen_at }))
+        }
+        VisitorCall::Forget { channel, visitor_id } => {
+            db::delete_customer(&env.d1("DB")?, &channel, visitor_id.as_str()).await?;
+            storage.delete_all().await?;
+            Ok(http::json(200, &serde_json::json!({ "forgotten": visitor_id })))
         }
         VisitorCall::Events { channel, visitor_id, session_id, facts, events } => {
             observe(&mut profile, session_id.as_ref(), &facts, &events, now);

@@ -256,6 +256,24 @@ pub struct SegmentList {
     pub segments: Vec<SegmentOut>,
 }
 
+/// `PUT /admin/v1/channels/{channel}/identity-verification` (owners only).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct IdentityIn {
+    pub enabled: bool,
+    /// Make a new secret; the current one stays valid as the previous secret.
+    #[serde(default)]
+    pub rotate_secret: bool,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct IdentityOut {
+    pub enabled: bool,
+    /// The secret the site's server signs member ids with (hex HMAC-SHA256).
+    pub secret: Option<String>,
+}
+
 /// A customer as the admin API shows it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]

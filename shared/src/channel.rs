@@ -8,6 +8,9 @@ pub struct Channel {
     pub name: String,
     /// The channel's clock, minutes east of UTC: its statistics days start at its midnight.
     pub utc_offset_minutes: i32,
+    /// With identity verification on, the secrets a member hash may be made with (the
+    /// current one first); `None` when it is off.
+    pub identity_secrets: Option<Vec<String>>,
 }
 
 /// UTC-12:00 to UTC+14:00, the offsets in use.

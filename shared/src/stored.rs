@@ -180,6 +180,9 @@ pub struct ChannelDocV1 {
     pub id: String,
     pub name: String,
     pub utc_offset_minutes: i32,
+    /// Present when identity verification is on: the current secret, then the previous.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub identity_secrets: Option<Vec<String>>,
 }
 
 impl TryFrom<&ChannelDocV1> for Channel {
@@ -191,6 +194,7 @@ impl TryFrom<&ChannelDocV1> for Channel {
             id: ChannelId::parse(&doc.id).map_err(|e| FieldError::new("id", e.to_string()))?,
             name: text_field("name", &doc.name, MAX_NAME_CHARS)?,
             utc_offset_minutes: doc.utc_offset_minutes,
+            identity_secrets: doc.identity_secrets.clone(),
         })
     }
 }

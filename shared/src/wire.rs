@@ -20,12 +20,24 @@ pub const MAX_BATCH_BYTES: usize = 500 * 1024;
 pub struct BootRequest {
     pub channel: ChannelId,
     pub visitor_id: VisitorId,
+    /// The site's id of the signed-in member: links this visitor to the member.
+    #[serde(default)]
+    pub member_id: Option<String>,
+    /// Hex HMAC-SHA256 of `memberId` under the channel's secret (identity verification).
+    #[serde(default)]
+    pub member_hash: Option<String>,
+    #[serde(default)]
+    pub profile: Option<crate::profile::Contact>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct BootReply {
+    /// The id to use from now on: a member's customer id when the visitor was merged
+    /// into one.
     pub visitor_id: VisitorId,
+    #[serde(default)]
+    pub member: bool,
     /// First time this visitor was seen (ms since the epoch).
     pub first_seen_at: i64,
 }

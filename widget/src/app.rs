@@ -20,6 +20,8 @@ struct App {
     dom: Option<dom::Dom>,
     /// The URL of the last page view sent, so a navigation to the same URL sends none.
     last_url: Option<String>,
+    /// The member the site signed in with `Kizuna('boot', {memberId, ...})`.
+    member: Option<json::MemberBoot>,
 }
 
 thread_local! {
@@ -38,22 +40,31 @@ fn endpoint(app: &App, path: &str) -> String {
     url
 }
 
-/// Starts the widget for `channel`, talking to the edge at `base`. Called by the loader.
-#[wasm_bindgen]
-pub fn start(channel: &str, base: &str) {
-    let Ok(channel) = ChannelId::parse(channel) else {
-        warn("data-channel is not a valid channel id:", &JsValue::from_str(channel));
-        return;
-    };
-    let key = ["kz:", channel.as_str(), ":visitor"].concat();
-    let visitor = saved::get(&key).filter(|id| VisitorId::parse(id).is_ok()).unwrap_or_else(|| {
+fn visitor_key(channel: &ChannelId) -> String {
+    ["kz:", channel.as_str(), ":visitor"].concat()
+}
+
+/// The visitor id kept in `localStorage`, or a new anonymous one (stored).
+fn stored_visitor(channel: &ChannelId, fresh: bool) -> Option<VisitorId> {
+    let key = visitor_key(channel);
+    let saved = if fresh { None } else { saved::get(&key).filter(|id| VisitorId::parse(id).is_ok()) };
+    let id = saved.unwrap_or_else(|| {
         let id = saved::random_id("v_");
         saved::set(&key, &id);
         id
     });
-    let Ok(visitor) = VisitorId::parse(&visitor) else {
+    VisitorId::parse(&id).ok()
+}
+
+/// Starts the widget for `channel`, talking to the edge at `base`, after replaying the
+/// JS API calls the page queued before the widget loaded. Called by the loader.
+#[wasm_bindgen]
+pub fn start(channel: &str, base: &str, queued: js_sys::Array) {
+    let Ok(channel) = ChannelId::parse(channel) else {
+        warn("data-channel is not a valid channel id:", &JsValue::from_str(channel));
         return;
     };
+    let Some(visitor) = stored_visitor(&channel, false) else { return };
     APP.set(Some(App {
         base: base.to_owned(),
         channel,
@@ -61,11 +72,65 @@ pub fn start(channel: &str, base: &str) {
         widget: Widget::default(),
         dom: None,
         last_url: None,
+        member: None,
     }));
+    for call in queued.iter() {
+        let call = js_sys::Array::from(&call);
+        apply(&call.get(0).as_string().unwrap_or_default(), &call.get(1), false);
+    }
     dom::when_ready(|| {
-        spawn_local(boot());
-        spawn_local(page_view());
+        if with_app(|app| app.member.is_some()) == Some(true) {
+            // A signed-in visitor boots first, so the first page view lands on the member.
+            spawn_local(async {
+                boot().await;
+                page_view().await;
+            });
+        } else {
+            spawn_local(boot());
+            spawn_local(page_view());
+        }
     });
+}
+
+/// One JS API call after the widget started: `Kizuna(command, argument)`.
+#[wasm_bindgen]
+pub fn command(name: &str, argument: JsValue) {
+    apply(name, &argument, true);
+}
+
+/// Applies a JS API command; `live` when the widget already booted (so a `boot` goes out now).
+fn apply(name: &str, argument: &JsValue, live: bool) {
+    match name {
+        "boot" => {
+            let Some(member_id) = net::text(argument, "memberId") else {
+                // `boot` without a member keeps the visitor anonymous.
+                return;
+            };
+            let profile = net::get(argument, "profile");
+            let member = json::MemberBoot {
+                member_id,
+                member_hash: net::text(argument, "memberHash"),
+                name: net::text(&profile, "name"),
+                email: net::text(&profile, "email"),
+                mobile_number: net::text(&profile, "mobileNumber"),
+            };
+            with_app(|app| app.member = Some(member));
+            if live {
+                spawn_local(boot());
+            }
+        }
+        "shutdown" => {
+            // Forget the member: a new anonymous visitor begins, with a new session.
+            with_app(|app| {
+                app.member = None;
+                saved::set(&["kz:", app.channel.as_str(), ":session"].concat(), "");
+                if let Some(visitor) = stored_visitor(&app.channel, true) {
+                    app.visitor = visitor;
+                }
+            });
+        }
+        other => warn("unknown command:", &JsValue::from_str(other)),
+    }
 }
 
 fn with_app<T>(f: impl FnOnce(&mut App) -> T) -> Option<T> {
@@ -73,13 +138,25 @@ fn with_app<T>(f: impl FnOnce(&mut App) -> T) -> Option<T> {
 }
 
 async fn boot() {
-    let Some((url, body)) =
-        with_app(|app| (endpoint(app, "/v1/boot"), json::visitor_body(app.channel.as_str(), app.visitor.as_str())))
-    else {
+    let Some((url, body)) = with_app(|app| {
+        let body = json::boot_body(app.channel.as_str(), app.visitor.as_str(), app.member.as_ref());
+        (endpoint(app, "/v1/boot"), body)
+    }) else {
         return;
     };
-    if let Err(error) = net::post(&url, &body).await {
-        warn("boot failed:", &error);
+    match net::post(&url, &body).await {
+        // Signing in may merge this visitor into the member's customer: use its id now.
+        Ok(reply) => {
+            if let Some(id) = net::text(&reply, "visitorId").and_then(|id| VisitorId::parse(&id).ok()) {
+                with_app(|app| {
+                    if app.visitor != id {
+                        saved::set(&visitor_key(&app.channel), id.as_str());
+                        app.visitor = id;
+                    }
+                });
+            }
+        }
+        Err(error) => warn("boot failed:", &error),
     }
 }
 

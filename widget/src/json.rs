@@ -34,6 +34,52 @@ fn head(out: &mut String, channel: &str, visitor: &str) {
     string(out, visitor);
 }
 
+/// A `boot` call of the JS API with a member: `Kizuna('boot', {memberId, memberHash, profile})`.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct MemberBoot {
+    pub member_id: String,
+    pub member_hash: Option<String>,
+    pub name: Option<String>,
+    pub email: Option<String>,
+    pub mobile_number: Option<String>,
+}
+
+fn optional(out: &mut String, key: &str, value: &Option<String>) {
+    if let Some(value) = value {
+        out.push_str(",\"");
+        out.push_str(key);
+        out.push_str("\":");
+        string(out, value);
+    }
+}
+
+/// `BootRequest`, with the member and profile when the site signed the visitor in.
+pub fn boot_body(channel: &str, visitor: &str, member: Option<&MemberBoot>) -> String {
+    let mut out = String::with_capacity(160);
+    head(&mut out, channel, visitor);
+    if let Some(m) = member {
+        out.push_str(",\"memberId\":");
+        string(&mut out, &m.member_id);
+        optional(&mut out, "memberHash", &m.member_hash);
+        out.push_str(",\"profile\":{");
+        let mut first = true;
+        for (key, value) in [("name", &m.name), ("email", &m.email), ("mobileNumber", &m.mobile_number)] {
+            if let Some(value) = value {
+                if !first {
+                    out.push(',');
+                }
+                first = false;
+                string(&mut out, key);
+                out.push(':');
+                string(&mut out, value);
+            }
+        }
+        out.push('}');
+    }
+    out.push('}');
+    out
+}
+
 /// `BootRequest` and `ActionRequest` (they have the same fields).
 pub fn visitor_body(channel: &str, visitor: &str) -> String {
     let mut out = String::with_capacity(96);
@@ -107,6 +153,30 @@ mod tests {
         assert_eq!(parsed.events.len(), 2);
         assert_eq!(parsed.events[1].properties, event.properties);
         assert_eq!(parsed.events[0].id, event.id);
+    }
+
+    #[test]
+    fn a_member_boot_body_parses_as_the_shared_wire_type() {
+        let member = MemberBoot {
+            member_id: "user \"42\"".into(),
+            member_hash: Some("ab".repeat(32)),
+            name: Some("Aiko".into()),
+            email: None,
+            mobile_number: Some("+81 90".into()),
+        };
+        let parsed: BootRequest = serde_json::from_str(&boot_body("demo", "v_1", Some(&member))).unwrap();
+        assert_eq!(parsed.member_id.as_deref(), Some("user \"42\""));
+        assert_eq!(parsed.member_hash, member.member_hash);
+        let profile = parsed.profile.unwrap();
+        assert_eq!(
+            (profile.name.as_deref(), profile.email, profile.mobile_number.as_deref()),
+            (Some("Aiko"), None, Some("+81 90"))
+        );
+        let bare: BootRequest = serde_json::from_str(&boot_body("demo", "v_1", None)).unwrap();
+        assert_eq!(bare.member_id, None);
+        let no_profile = MemberBoot { member_id: "m".into(), ..MemberBoot::default() };
+        let parsed: BootRequest = serde_json::from_str(&boot_body("demo", "v_1", Some(&no_profile))).unwrap();
+        assert_eq!(parsed.profile, Some(Default::default()));
     }
 
     #[test]

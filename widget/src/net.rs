@@ -42,11 +42,11 @@ pub fn fire(url: &str, body: &str) {
     }
 }
 
-fn get(object: &JsValue, key: &str) -> JsValue {
+pub fn get(object: &JsValue, key: &str) -> JsValue {
     Reflect::get(object, &JsValue::from_str(key)).unwrap_or(JsValue::UNDEFINED)
 }
 
-fn text(object: &JsValue, key: &str) -> Option<String> {
+pub fn text(object: &JsValue, key: &str) -> Option<String> {
     get(object, key).as_string()
 }
 
