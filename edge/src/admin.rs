@@ -297,3 +297,24 @@ pub async fn identity_verification(mut req: Request, env: &Env, channel: &str) -
     publication::forget_channel(env, &channel).await?;
     Ok(http::json(200, &IdentityOut { enabled: body.enabled, secret }))
 }
+
+/// `GET /admin/v1/channels/{channel}/mau?month=YYYY-MM`: customers whose `updatedAt`
+/// moved in the month (channel time; default: this month).
+pub async fn monthly_active(req: Request, env: &Env, now: Millis, channel: &str) -> Result<Response, ApiError> {
+    let (channel, _role) = channel_role(&req, env, channel).await?;
+    let offset =
+        publication::channel(env, &channel, now).await?.ok_or(ApiError::NotFound("channel"))?.utc_offset_minutes;
+    let mut month = Day::of(now, offset).month();
+    for (key, value) in req.url()?.query_pairs() {
+        match key.as_ref() {
+            "month" => {
+                month = Day::parse_month(&value)
+                    .map(Day::month)
+                    .ok_or_else(|| ApiError::invalid("month", "must be a month YYYY-MM"))?;
+            }
+            other => return Err(ApiError::invalid(other, "unknown query parameter (use month)")),
+        }
+    }
+    let mau = db::monthly_active(&env.d1("DB")?, &channel, &month).await?;
+    Ok(http::json(200, &serde_json::json!({ "month": month, "mau": mau })))
+}

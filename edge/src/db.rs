@@ -366,12 +366,14 @@ const PROFILE_COLUMNS: [&str; 26] = [
 ];
 
 /// Writes the visitor's live profile into its `customers` row, creating the row on the
-/// first visit. `created_at` is kept from the first write.
+/// first visit (`created_at` is kept from the first write), and notes the month of its
+/// `updated_at` (channel time) for MAU, in one batch.
 pub async fn upsert_customer(
     db: &D1Database,
     channel: &ChannelId,
     id: &VisitorId,
     p: &Profile,
+    offset_minutes: i32,
 ) -> Result<(), ApiError> {
     let mut values = vec![
         num(p.updated_at),
@@ -410,8 +412,52 @@ pub async fn upsert_customer(
     );
     let mut args = vec![text(channel.as_str()), text(id.as_str())];
     args.extend(values);
-    bind(db, &sql, &args)?.run().await?;
+    let month = Day::of(p.updated_at, offset_minutes).month();
+    let active = bind(
+        db,
+        "INSERT OR IGNORE INTO customer_months (channel_id, month, customer_id) VALUES (?1, ?2, ?3)",
+        &[text(channel.as_str()), text(&month), text(id.as_str())],
+    )?;
+    db.batch(vec![bind(db, &sql, &args)?, active]).await?;
     Ok(())
+}
+
+/// Moves a merged visitor's active months to the member's customer, and deletes its row.
+pub async fn merge_customer_rows(db: &D1Database, channel: &ChannelId, from: &str, into: &str) -> Result<(), ApiError> {
+    let (ch, from_v, into_v) = (text(channel.as_str()), text(from), text(into));
+    db.batch(vec![
+        bind(
+            db,
+            "INSERT OR IGNORE INTO customer_months (channel_id, month, customer_id)
+             SELECT channel_id, month, ?3 FROM customer_months WHERE channel_id = ?1 AND customer_id = ?2",
+            &[ch.clone(), from_v.clone(), into_v],
+        )?,
+        bind(
+            db,
+            "DELETE FROM customer_months WHERE channel_id = ?1 AND customer_id = ?2",
+            &[ch.clone(), from_v.clone()],
+        )?,
+        bind(db, "DELETE FROM customers WHERE channel_id = ?1 AND id = ?2", &[ch, from_v])?,
+    ])
+    .await?;
+    Ok(())
+}
+
+#[derive(Deserialize)]
+struct CountRow {
+    count: i64,
+}
+
+/// Customers whose `updatedAt` moved in `month` (`YYYY-MM`, channel time).
+pub async fn monthly_active(db: &D1Database, channel: &ChannelId, month: &str) -> Result<i64, ApiError> {
+    let row = bind(
+        db,
+        "SELECT COUNT(*) AS count FROM customer_months WHERE channel_id = ?1 AND month = ?2",
+        &[text(channel.as_str()), text(month)],
+    )?
+    .first::<CountRow>(None)
+    .await?;
+    Ok(row.map_or(0, |r| r.count))
 }
 
 #[derive(Deserialize)]
@@ -657,13 +703,6 @@ pub async fn customer_of_member(
     .first::<IdRow>(None)
     .await?;
     Ok(row.map(|r| r.id))
-}
-
-pub async fn delete_customer(db: &D1Database, channel: &ChannelId, id: &str) -> Result<(), ApiError> {
-    bind(db, "DELETE FROM customers WHERE channel_id = ?1 AND id = ?2", &[text(channel.as_str()), text(id)])?
-        .run()
-        .await?;
-    Ok(())
 }
 
 /// Turns identity verification on or off and stores the secrets (current, previous).

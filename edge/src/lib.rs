@@ -62,6 +62,9 @@ async fn route(req: Request, env: &Env) -> Result<Response, ApiError> {
         (Method::Get | Method::Put, ["admin", "v1", "channels", channel, "identity-verification"]) => {
             admin::identity_verification(req, env, channel).await
         }
+        (Method::Get, ["admin", "v1", "channels", channel, "mau"]) => {
+            admin::monthly_active(req, env, now, channel).await
+        }
         (Method::Get | Method::Post, ["admin", "v1", "channels", channel, "segments"]) => {
             admin::segments(req, env, now, channel).await
         }
@@ -91,6 +94,7 @@ fn known_path(parts: &[&str]) -> bool {
             | ["admin", "v1", "channels", _, "customers", "search"]
             | ["admin", "v1", "channels", _, "customers", _]
             | ["admin", "v1", "channels", _, "identity-verification"]
+            | ["admin", "v1", "channels", _, "mau"]
             | ["admin", "v1", "channels", _, "segments"]
             | ["admin", "v1", "channels", _, "segments", _]
     )

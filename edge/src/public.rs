@@ -78,8 +78,9 @@ pub async fn boot(mut req: Request, env: &Env, now: Millis) -> Result<Response, 
                 contact,
                 other: Box::new(other),
             };
-            let reply = visitor::call(env, &channel_id, &existing, &absorb).await?;
-            let forget = VisitorCall::Forget { channel: channel_id.clone(), visitor_id: visitor.clone() };
+            let reply = visitor::call(env, &channel_id, &existing.clone(), &absorb).await?;
+            let forget =
+                VisitorCall::Forget { channel: channel_id.clone(), visitor_id: visitor.clone(), into: existing };
             let _: serde_json::Value = visitor::call_json(env, &channel_id, &visitor, &forget).await?;
             Ok(reply)
         }

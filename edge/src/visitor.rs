@@ -51,10 +51,11 @@ pub enum VisitorCall {
         contact: Contact,
         other: Box<Profile>,
     },
-    /// Delete everything this object and D1's customer row hold (after a merge).
+    /// After a merge into `into`: move D1's rows over and delete everything this holds.
     Forget {
         channel: ChannelId,
         visitor_id: VisitorId,
+        into: VisitorId,
     },
 }
 
@@ -153,7 +154,8 @@ async fn serve(storage: &Storage, env: &Env, call: VisitorCall) -> Result<Respon
         }
         VisitorCall::SignIn { channel, visitor_id, member_id, contact } => {
             profile.sign_in(&member_id, &contact, now);
-            db::upsert_customer(&env.d1("DB")?, &channel, &visitor_id, &profile).await?;
+            let offset = offset(env, &channel, now).await?;
+            db::upsert_customer(&env.d1("DB")?, &channel, &visitor_id, &profile, offset).await?;
             let first_seen_at = profile.created_at;
             storage.put(RECORD_KEY, save(&state, profile)).await?;
             Ok(http::json(200, &BootReply { visitor_id, member: true, first_seen_at }))
@@ -162,25 +164,32 @@ async fn serve(storage: &Storage, env: &Env, call: VisitorCall) -> Result<Respon
         VisitorCall::Absorb { channel, visitor_id, member_id, contact, other } => {
             profile.absorb(&other);
             profile.sign_in(&member_id, &contact, now);
-            db::upsert_customer(&env.d1("DB")?, &channel, &visitor_id, &profile).await?;
+            let offset = offset(env, &channel, now).await?;
+            db::upsert_customer(&env.d1("DB")?, &channel, &visitor_id, &profile, offset).await?;
             let first_seen_at = profile.created_at;
             storage.put(RECORD_KEY, save(&state, profile)).await?;
             Ok(http::json(200, &BootReply { visitor_id, member: true, first_seen_at }))
         }
-        VisitorCall::Forget { channel, visitor_id } => {
-            db::delete_customer(&env.d1("DB")?, &channel, visitor_id.as_str()).await?;
+        VisitorCall::Forget { channel, visitor_id, into } => {
+            db::merge_customer_rows(&env.d1("DB")?, &channel, visitor_id.as_str(), into.as_str()).await?;
             storage.delete_all().await?;
             Ok(http::json(200, &serde_json::json!({ "forgotten": visitor_id })))
         }
         VisitorCall::Events { channel, visitor_id, session_id, facts, events } => {
             observe(&mut profile, session_id.as_ref(), &facts, &events, now);
             let db = env.d1("DB")?;
-            db::upsert_customer(&db, &channel, &visitor_id, &profile).await?;
+            db::upsert_customer(&db, &channel, &visitor_id, &profile, offset(env, &channel, now).await?).await?;
             let reply = on_events(env, &channel, &visitor_id, &mut state, events, now).await?;
             storage.put(RECORD_KEY, save(&state, profile)).await?;
             Ok(http::json(200, &reply))
         }
     }
+}
+
+/// The channel's clock (minutes east of UTC), for MAU months.
+async fn offset(env: &Env, channel: &ChannelId, now: i64) -> Result<i32, ApiError> {
+    let channel = publication::channel(env, channel, now).await?.ok_or(ApiError::NotFound("channel"))?;
+    Ok(channel.utc_offset_minutes)
 }
 
 /// Applies what a batch tells about the visitor: one visit per page view (its URL and

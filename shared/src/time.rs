@@ -46,6 +46,21 @@ impl Day {
         Some(Day(days_from_civil(y, m, d)))
     }
 
+    /// `YYYY-MM`, the month the day is in.
+    pub fn month(self) -> String {
+        let mut iso = self.iso();
+        iso.truncate(7);
+        iso
+    }
+
+    /// The first day of a `YYYY-MM` month.
+    pub fn parse_month(text: &str) -> Option<Day> {
+        if text.len() != 7 {
+            return None;
+        }
+        Day::parse_iso(&format!("{text}-01"))
+    }
+
     pub fn next(self) -> Day {
         Day(self.0 + 1)
     }
@@ -110,6 +125,15 @@ mod tests {
     fn iso_days_round_trip_across_leap_years() {
         for text in ["2000-02-29", "2024-02-29", "2026-12-31", "1999-01-01", "2100-03-01"] {
             assert_eq!(Day::parse_iso(text).map(Day::iso).as_deref(), Some(text));
+        }
+    }
+
+    #[test]
+    fn months_are_named_and_parsed() {
+        assert_eq!(Day::parse_iso("2026-11-30").unwrap().month(), "2026-11");
+        assert_eq!(Day::parse_month("2026-02").map(Day::iso).as_deref(), Some("2026-02-01"));
+        for bad in ["2026-13", "2026-1", "26-11", "2026-11-01"] {
+            assert_eq!(Day::parse_month(bad), None, "{bad}");
         }
     }
 

@@ -124,6 +124,7 @@ test("the OpenAPI document is served and describes every route", async () => {
     "/admin/v1/channels/{channel}/customers/search",
     "/admin/v1/channels/{channel}/customers/{customerId}",
     "/admin/v1/channels/{channel}/identity-verification",
+    "/admin/v1/channels/{channel}/mau",
     "/admin/v1/channels/{channel}/segments",
     "/admin/v1/channels/{channel}/segments/{segmentId}",
   ]) {

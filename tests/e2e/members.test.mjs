@@ -112,6 +112,16 @@ test("members: accepted without verification, then only with a valid hash", asyn
   assert.equal(refused.status, 403);
   assert.equal((await refused.json()).error.field, "memberHash");
 
+  // MAU counts each customer active this month once: the merged device is not extra.
+  const everyone = (await admin(worker, "/admin/v1/channels/demo/customers?limit=200")).customers;
+  const mau = await admin(worker, "/admin/v1/channels/demo/mau");
+  assert.equal(mau.mau, everyone.length);
+  assert.equal(everyone.length, 3, "member-7, the refused visitor, and member-42 (two devices)");
+  assert.deepEqual(await admin(worker, "/admin/v1/channels/demo/mau?month=2020-01"), { month: "2020-01", mau: 0 });
+  const badMonth = await fetch(`${worker.base}/admin/v1/channels/demo/mau?month=2026-13`, { headers: { authorization: `Bearer ${OWNER_TOKEN}` } });
+  assert.equal(badMonth.status, 400);
+  assert.equal((await badMonth.json()).error.field, "month");
+
   // Shutdown forgets the member: a new anonymous visitor begins.
   await phone.page.evaluate(() => window.Kizuna("shutdown"));
   const after = await phone.page.evaluate(() => localStorage.getItem("kz:demo:visitor"));
