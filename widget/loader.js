@@ -7,7 +7,8 @@
   if (!script || window.__kizunaLoaded) return; // a second copy of the tag does nothing
   window.__kizunaLoaded = true;
   var channel = script.getAttribute("data-channel");
-  // The JS API: Kizuna('boot', {memberId, memberHash, profile}), Kizuna('shutdown').
+  // The JS API: Kizuna('boot', {memberId, memberHash, profile}), Kizuna('track', name,
+  // properties), Kizuna('updateUser', {profile}), Kizuna('shutdown').
   // Calls made before the widget is ready wait in the stub's queue, in order (a site may
   // install the same stub itself, before this tag, to call Kizuna right away).
   if (typeof window.Kizuna !== "function") {
@@ -47,9 +48,9 @@
   wasm_bindgen({ module_or_path: base + "/widget.wasm" })
     .then(function () {
       var queued = window.Kizuna.q || [];
-      window.Kizuna = function (command, argument) {
+      window.Kizuna = function (command, first, second) {
         try {
-          wasm_bindgen.command(String(command), argument);
+          wasm_bindgen.command(String(command), first, second);
         } catch (error) {
           console.warn("Kizuna:", error);
         }

@@ -47,6 +47,7 @@ async fn route(req: Request, env: &Env) -> Result<Response, ApiError> {
         (Method::Get, ["openapi.json"]) => Ok(http::json_text(200, OPENAPI.to_owned())),
         (Method::Post, ["v1", "boot"]) => public::boot(req, env, now).await,
         (Method::Post, ["v1", "events"]) => public::events(req, env, now).await,
+        (Method::Post, ["v1", "profile"]) => public::update_profile(req, env, now).await,
         (Method::Post, ["v1", "deliveries", id, "view"]) => public::action(req, env, now, id, Action::View).await,
         (Method::Post, ["v1", "deliveries", id, "click"]) => public::action(req, env, now, id, Action::Click).await,
         (Method::Get, ["admin", "v1", "campaigns", id, "stats"]) => admin::campaign_stats(req, env, now, id).await,
@@ -88,6 +89,7 @@ fn known_path(parts: &[&str]) -> bool {
         parts,
         ["v1", "boot"]
             | ["v1", "events"]
+            | ["v1", "profile"]
             | ["v1", "deliveries", _, "view" | "click"]
             | ["admin", "v1", "campaigns", _, "stats"]
             | ["admin", "v1", "channels", _, "customers"]

@@ -12,7 +12,7 @@ use kizuna_shared::identity;
 use kizuna_shared::ids::{ChannelId, DeliveryId, VisitorId};
 use kizuna_shared::profile::Profile;
 use kizuna_shared::time::{Day, Millis};
-use kizuna_shared::wire::{ActionReply, ActionRequest, BootRequest, EventBatch, MAX_EVENT_BYTES};
+use kizuna_shared::wire::{ActionReply, ActionRequest, BootRequest, EventBatch, MAX_EVENT_BYTES, ProfileUpdate};
 use std::rc::Rc;
 use worker::{D1Database, Env, Request, Response};
 
@@ -90,6 +90,19 @@ pub async fn boot(mut req: Request, env: &Env, now: Millis) -> Result<Response, 
             visitor::call(env, &channel_id, &visitor, &sign_in).await
         }
     }
+}
+
+/// `POST /v1/profile`: the JS API's `updateUser`.
+pub async fn update_profile(mut req: Request, env: &Env, now: Millis) -> Result<Response, ApiError> {
+    let body: ProfileUpdate = http::read_json(&mut req).await?;
+    body.profile.validate("profile")?;
+    require_channel(env, &body.channel, now).await?;
+    let call = VisitorCall::UpdateContact {
+        channel: body.channel.clone(),
+        visitor_id: body.visitor_id.clone(),
+        contact: body.profile,
+    };
+    visitor::call(env, &body.channel, &body.visitor_id, &call).await
 }
 
 pub async fn events(mut req: Request, env: &Env, now: Millis) -> Result<Response, ApiError> {

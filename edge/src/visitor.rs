@@ -41,6 +41,12 @@ pub enum VisitorCall {
         member_id: String,
         contact: Contact,
     },
+    /// The site's `updateUser`: new contact fields (validated by the front worker).
+    UpdateContact {
+        channel: ChannelId,
+        visitor_id: VisitorId,
+        contact: Contact,
+    },
     /// The live profile, to merge it elsewhere.
     ReadProfile,
     /// Merge an anonymous visitor's profile into this member's, then sign in.
@@ -159,6 +165,13 @@ async fn serve(storage: &Storage, env: &Env, call: VisitorCall) -> Result<Respon
             let first_seen_at = profile.created_at;
             storage.put(RECORD_KEY, save(&state, profile)).await?;
             Ok(http::json(200, &BootReply { visitor_id, member: true, first_seen_at }))
+        }
+        VisitorCall::UpdateContact { channel, visitor_id, contact } => {
+            profile.update_contact(&contact, now);
+            let offset = offset(env, &channel, now).await?;
+            db::upsert_customer(&env.d1("DB")?, &channel, &visitor_id, &profile, offset).await?;
+            storage.put(RECORD_KEY, save(&state, profile)).await?;
+            Ok(http::json(200, &serde_json::json!({ "updated": true })))
         }
         VisitorCall::ReadProfile => Ok(http::json(200, &profile)),
         VisitorCall::Absorb { channel, visitor_id, member_id, contact, other } => {

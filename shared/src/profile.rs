@@ -219,16 +219,24 @@ impl Profile {
 
     /// Links the profile to a member and applies the contact fields the site sent.
     pub fn sign_in(&mut self, member_id: &str, contact: &Contact, now: Millis) {
+        if self.member_id.as_deref() != Some(member_id) {
+            self.member_id = Some(member_id.to_owned());
+            self.updated_at = self.updated_at.max(now);
+        }
+        self.update_contact(contact, now);
+    }
+
+    /// The site's `updateUser`: applies the contact fields given; a change moves `updatedAt`.
+    pub fn update_contact(&mut self, contact: &Contact, now: Millis) {
         let before = self.clone();
-        self.member_id = Some(member_id.to_owned());
-        self.update_contact(contact);
+        self.apply_contact(contact);
         if *self != before {
             self.updated_at = self.updated_at.max(now);
         }
     }
 
     /// Applies given contact fields (trimmed); fields not given are left as they are.
-    pub fn update_contact(&mut self, contact: &Contact) {
+    fn apply_contact(&mut self, contact: &Contact) {
         for (slot, value) in [
             (&mut self.name, &contact.name),
             (&mut self.email, &contact.email),

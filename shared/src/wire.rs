@@ -74,6 +74,15 @@ pub struct EventsReply {
     pub popups: Vec<Popup>,
 }
 
+/// `POST /v1/profile`: the JS API's `updateUser`.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct ProfileUpdate {
+    pub channel: ChannelId,
+    pub visitor_id: VisitorId,
+    pub profile: crate::profile::Contact,
+}
+
 /// `POST /v1/deliveries/{id}/view` and `/click`.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]

@@ -117,6 +117,7 @@ test("the OpenAPI document is served and describes every route", async () => {
     "/healthz",
     "/v1/boot",
     "/v1/events",
+    "/v1/profile",
     "/v1/deliveries/{deliveryId}/view",
     "/v1/deliveries/{deliveryId}/click",
     "/admin/v1/campaigns/{campaignId}/stats",

@@ -4,10 +4,9 @@
 use crate::machine::{Effect, Input, Widget};
 use crate::render::markup;
 use crate::{dom, json, net, saved};
-use kizuna_shared::event::{PAGE_VIEW, PropertyValue};
-use kizuna_shared::ids::{ChannelId, EventId, VisitorId};
+use kizuna_shared::event::PAGE_VIEW;
+use kizuna_shared::ids::{ChannelId, VisitorId};
 use kizuna_shared::session::Session;
-use kizuna_shared::wire::EventIn;
 use std::cell::RefCell;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::spawn_local;
@@ -22,6 +21,8 @@ struct App {
     last_url: Option<String>,
     /// The member the site signed in with `Kizuna('boot', {memberId, ...})`.
     member: Option<json::MemberBoot>,
+    /// `track` calls made before the widget started: sent after the first page view.
+    queued_events: Vec<(String, String)>,
 }
 
 thread_local! {
@@ -73,34 +74,54 @@ pub fn start(channel: &str, base: &str, queued: js_sys::Array) {
         dom: None,
         last_url: None,
         member: None,
+        queued_events: Vec::new(),
     }));
     for call in queued.iter() {
         let call = js_sys::Array::from(&call);
-        apply(&call.get(0).as_string().unwrap_or_default(), &call.get(1), false);
+        apply(&call.get(0).as_string().unwrap_or_default(), &call.get(1), &call.get(2), false);
     }
     dom::when_ready(|| {
-        if with_app(|app| app.member.is_some()) == Some(true) {
-            // A signed-in visitor boots first, so the first page view lands on the member.
-            spawn_local(async {
+        let signed_in = with_app(|app| app.member.is_some()) == Some(true);
+        spawn_local(async move {
+            if signed_in {
+                // A signed-in visitor boots first, so the first page view lands on the member.
                 boot().await;
-                page_view().await;
-            });
-        } else {
-            spawn_local(boot());
-            spawn_local(page_view());
-        }
+            } else {
+                spawn_local(boot());
+            }
+            page_view().await;
+            for (event, properties) in with_app(|app| std::mem::take(&mut app.queued_events)).unwrap_or_default() {
+                send_event(&event, properties).await;
+            }
+        });
     });
 }
 
-/// One JS API call after the widget started: `Kizuna(command, argument)`.
+/// One JS API call after the widget started: `Kizuna(command, first, second)`.
 #[wasm_bindgen]
-pub fn command(name: &str, argument: JsValue) {
-    apply(name, &argument, true);
+pub fn command(name: &str, first: JsValue, second: JsValue) {
+    apply(name, &first, &second, true);
 }
 
-/// Applies a JS API command; `live` when the widget already booted (so a `boot` goes out now).
-fn apply(name: &str, argument: &JsValue, live: bool) {
+/// Applies a JS API command; `live` when the widget already booted (so a `boot` goes out
+/// now; before that, events wait until the first page view has gone out).
+fn apply(name: &str, argument: &JsValue, second: &JsValue, live: bool) {
     match name {
+        "track" => match (argument.as_string(), json_of(second)) {
+            (Some(event), Ok(properties)) => {
+                if live {
+                    spawn_local(async move { send_event(&event, properties).await });
+                } else {
+                    with_app(|app| app.queued_events.push((event, properties)));
+                }
+            }
+            (None, _) => warn("track needs an event name:", argument),
+            (_, Err(error)) => warn("track's properties:", &error),
+        },
+        "updateUser" => match json_of(&net::get(argument, "profile")) {
+            Ok(profile) => spawn_local(async move { update_user(profile).await }),
+            Err(error) => warn("updateUser needs {profile: {...}}:", &error),
+        },
         "boot" => {
             let Some(member_id) = net::text(argument, "memberId") else {
                 // `boot` without a member keeps the visitor anonymous.
@@ -130,6 +151,18 @@ fn apply(name: &str, argument: &JsValue, live: bool) {
             });
         }
         other => warn("unknown command:", &JsValue::from_str(other)),
+    }
+}
+
+/// `updateUser`: the site changed the visitor's contact fields.
+async fn update_user(profile: String) {
+    let Some((url, body)) = with_app(|app| {
+        (endpoint(app, "/v1/profile"), json::profile_body(app.channel.as_str(), app.visitor.as_str(), &profile))
+    }) else {
+        return;
+    };
+    if let Err(error) = net::post(&url, &body).await {
+        warn("updateUser failed:", &error);
     }
 }
 
@@ -186,14 +219,18 @@ async fn page_view() {
     if repeated != Some(false) {
         return;
     }
-    let Ok(id) = EventId::parse(&saved::random_id("e_")) else {
-        return;
-    };
-    let properties = [("url", page.url), ("path", page.path), ("title", page.title), ("referrer", page.referrer)]
-        .into_iter()
-        .map(|(key, value)| (key.to_owned(), PropertyValue::Text(value)))
-        .collect();
-    let event = EventIn { id, name: PAGE_VIEW.to_owned(), properties };
+    let properties = json::text_properties(&[
+        ("url", &page.url),
+        ("path", &page.path),
+        ("title", &page.title),
+        ("referrer", &page.referrer),
+    ]);
+    send_event(PAGE_VIEW, properties).await;
+}
+
+/// Sends one event of this visitor's current session and shows what it delivers.
+async fn send_event(name: &str, properties: String) {
+    let event = json::Outgoing { id: saved::random_id("e_"), name: name.to_owned(), properties };
     let Some((url, body)) = with_app(|app| {
         let session = session(app);
         let body = json::events_body(app.channel.as_str(), app.visitor.as_str(), &session.id, &[event]);
@@ -203,8 +240,19 @@ async fn page_view() {
     };
     match net::post(&url, &body).await {
         Ok(reply) => dispatch(Input::Received(net::popups(&reply))),
-        Err(error) => warn("sending the page view failed:", &error),
+        Err(error) => warn("sending an event failed:", &error),
     }
+}
+
+/// The browser's JSON of a JS API argument (`{}` when absent), or why it has none.
+fn json_of(value: &JsValue) -> Result<String, JsValue> {
+    if value.is_undefined() || value.is_null() {
+        return Ok("{}".to_owned());
+    }
+    if !value.is_object() || js_sys::Array::is_array(value) {
+        return Err(JsValue::from_str("expected an object"));
+    }
+    js_sys::JSON::stringify(value)?.as_string().ok_or_else(|| JsValue::from_str("not serializable"))
 }
 
 /// Feeds one input to the machine, then carries out its effects (outside the borrow, so

@@ -3,9 +3,6 @@
 //! shared wire types; the tests parse every body back with serde into those types, so the
 //! two cannot drift apart.
 
-use kizuna_shared::event::PropertyValue;
-use kizuna_shared::wire::EventIn;
-
 /// Appends `text` as a JSON string literal.
 pub fn string(out: &mut String, text: &str) {
     out.push('"');
@@ -88,8 +85,30 @@ pub fn visitor_body(channel: &str, visitor: &str) -> String {
     out
 }
 
-/// `EventBatch`. Only text properties are written: the widget sends no others.
-pub fn events_body(channel: &str, visitor: &str, session: &str, events: &[EventIn]) -> String {
+/// One event to send, its properties already written as a JSON object.
+pub struct Outgoing {
+    pub id: String,
+    pub name: String,
+    pub properties: String,
+}
+
+/// A JSON object of text properties (what the widget itself reports, such as a page view).
+pub fn text_properties(pairs: &[(&str, &str)]) -> String {
+    let mut out = String::from("{");
+    for (i, (key, value)) in pairs.iter().enumerate() {
+        if i > 0 {
+            out.push(',');
+        }
+        string(&mut out, key);
+        out.push(':');
+        string(&mut out, value);
+    }
+    out.push('}');
+    out
+}
+
+/// `EventBatch`.
+pub fn events_body(channel: &str, visitor: &str, session: &str, events: &[Outgoing]) -> String {
     let mut out = String::with_capacity(256);
     head(&mut out, channel, visitor);
     out.push_str(",\"sessionId\":");
@@ -100,33 +119,32 @@ pub fn events_body(channel: &str, visitor: &str, session: &str, events: &[EventI
             out.push(',');
         }
         out.push_str("{\"id\":");
-        string(&mut out, event.id.as_str());
+        string(&mut out, &event.id);
         out.push_str(",\"name\":");
         string(&mut out, &event.name);
-        out.push_str(",\"properties\":{");
-        let mut first = true;
-        for (key, value) in &event.properties {
-            if let PropertyValue::Text(text) = value {
-                if !first {
-                    out.push(',');
-                }
-                first = false;
-                string(&mut out, key);
-                out.push(':');
-                string(&mut out, text);
-            }
-        }
-        out.push_str("}}");
+        out.push_str(",\"properties\":");
+        out.push_str(&event.properties);
+        out.push('}');
     }
     out.push_str("]}");
+    out
+}
+
+/// `ProfileUpdate` (`updateUser`): `profile` is the site's object, as the browser wrote it.
+pub fn profile_body(channel: &str, visitor: &str, profile_json: &str) -> String {
+    let mut out = String::with_capacity(96 + profile_json.len());
+    head(&mut out, channel, visitor);
+    out.push_str(",\"profile\":");
+    out.push_str(profile_json);
+    out.push('}');
     out
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use kizuna_shared::ids::EventId;
-    use kizuna_shared::wire::{ActionRequest, BootRequest, EventBatch};
+    use kizuna_shared::event::PropertyValue;
+    use kizuna_shared::wire::{ActionRequest, BootRequest, EventBatch, ProfileUpdate};
 
     #[test]
     fn a_boot_body_parses_as_the_shared_wire_type() {
@@ -138,21 +156,33 @@ mod tests {
     #[test]
     fn an_events_body_round_trips_awkward_text() {
         let awkward = "quote \" backslash \\ newline \n tab \t bell \u{7} emoji 🍵 </script>";
-        let event = EventIn {
-            id: EventId::parse("e_1").unwrap(),
-            name: "PageView".to_owned(),
-            properties: [
-                ("title".to_owned(), PropertyValue::Text(awkward.to_owned())),
-                ("url".to_owned(), PropertyValue::Text("https://x.y/?a=1&b=2".to_owned())),
-            ]
-            .into(),
-        };
-        let body = events_body("demo", "v_1", "s_1", &[event.clone(), event.clone()]);
+        let properties = text_properties(&[("title", awkward), ("url", "https://x.y/?a=1&b=2")]);
+        let event = |id: &str| Outgoing { id: id.into(), name: "PageView".into(), properties: properties.clone() };
+        let body = events_body("demo", "v_1", "s_1", &[event("e_1"), event("e_2")]);
         let parsed: EventBatch = serde_json::from_str(&body).unwrap();
         assert_eq!(parsed.session_id.map(|s| s.as_str().to_owned()).as_deref(), Some("s_1"));
         assert_eq!(parsed.events.len(), 2);
-        assert_eq!(parsed.events[1].properties, event.properties);
-        assert_eq!(parsed.events[0].id, event.id);
+        assert_eq!(parsed.events[1].properties.get("title"), Some(&PropertyValue::Text(awkward.into())));
+        assert_eq!(parsed.events[0].id.as_str(), "e_1");
+    }
+
+    #[test]
+    fn tracked_properties_written_by_the_browser_are_carried_as_they_are() {
+        let tracked = Outgoing {
+            id: "e_9".into(),
+            name: "CheckoutComplete".into(),
+            properties: r#"{"amount":3000,"coupon":"AUTUMN","first":true}"#.into(),
+        };
+        let parsed: EventBatch = serde_json::from_str(&events_body("demo", "v_1", "s_1", &[tracked])).unwrap();
+        let properties = &parsed.events[0].properties;
+        assert_eq!(properties.get("amount"), Some(&PropertyValue::Number(3000.0)));
+        assert_eq!(properties.get("first"), Some(&PropertyValue::Bool(true)));
+    }
+
+    #[test]
+    fn a_profile_body_parses_as_the_shared_wire_type() {
+        let parsed: ProfileUpdate = serde_json::from_str(&profile_body("demo", "v_1", r#"{"name":"Aiko"}"#)).unwrap();
+        assert_eq!(parsed.profile.name.as_deref(), Some("Aiko"));
     }
 
     #[test]
