@@ -22,6 +22,8 @@ pub enum ApiError {
     NotFound(&'static str),
     #[error("method not allowed")]
     MethodNotAllowed,
+    #[error("too many requests from this client for this channel; retry in a minute")]
+    RateLimited,
     #[error("internal error")]
     Internal(String),
 }
@@ -40,6 +42,7 @@ impl ApiError {
             ApiError::Forbidden | ApiError::Refused { .. } => 403,
             ApiError::NotFound(_) => 404,
             ApiError::MethodNotAllowed => 405,
+            ApiError::RateLimited => 429,
             ApiError::Internal(_) => 500,
         }
     }
@@ -54,6 +57,7 @@ impl ApiError {
             ApiError::Refused { field, .. } => ("refused", Some(field.clone())),
             ApiError::NotFound(_) => ("not_found", None),
             ApiError::MethodNotAllowed => ("method_not_allowed", None),
+            ApiError::RateLimited => ("rate_limited", None),
             ApiError::Internal(_) => ("internal", None),
         };
         ErrorReply { error: ErrorDetail { code: code.to_owned(), message: self.to_string(), field } }
@@ -63,7 +67,11 @@ impl ApiError {
         if let ApiError::Internal(detail) = self {
             worker::console_error!("internal error: {detail}");
         }
-        crate::http::json(self.status(), &self.reply())
+        let response = crate::http::json(self.status(), &self.reply());
+        if let ApiError::RateLimited = self {
+            let _ = response.headers().set("retry-after", "60");
+        }
+        response
     }
 }
 

@@ -16,7 +16,14 @@ use kizuna_shared::wire::{ActionReply, ActionRequest, BootRequest, EventBatch, M
 use std::rc::Rc;
 use worker::{D1Database, Env, Request, Response};
 
-async fn require_channel(env: &Env, id: &ChannelId, now: Millis) -> Result<Rc<Channel>, ApiError> {
+/// The channel of a public request, after the request passed the per-channel, per-client
+/// rate limit (the client is the connecting IP Cloudflare reports).
+async fn require_channel(req: &Request, env: &Env, id: &ChannelId, now: Millis) -> Result<Rc<Channel>, ApiError> {
+    let client = req.headers().get("cf-connecting-ip")?.unwrap_or_else(|| "unknown".to_owned());
+    let outcome = env.rate_limiter("PUBLIC_LIMIT")?.limit(format!("{id}/{client}")).await?;
+    if !outcome.success {
+        return Err(ApiError::RateLimited);
+    }
     publication::channel(env, id, now).await?.ok_or_else(|| ApiError::invalid("channel", "no such channel"))
 }
 
@@ -38,7 +45,7 @@ fn request_facts(req: &Request) -> Result<RequestFacts, ApiError> {
 
 pub async fn boot(mut req: Request, env: &Env, now: Millis) -> Result<Response, ApiError> {
     let body: BootRequest = http::read_json(&mut req).await?;
-    let channel = require_channel(env, &body.channel, now).await?;
+    let channel = require_channel(&req, env, &body.channel, now).await?;
     let (channel_id, visitor) = (body.channel.clone(), body.visitor_id.clone());
     let Some(member_id) = body.member_id else {
         return visitor::call(
@@ -96,7 +103,7 @@ pub async fn boot(mut req: Request, env: &Env, now: Millis) -> Result<Response, 
 pub async fn update_profile(mut req: Request, env: &Env, now: Millis) -> Result<Response, ApiError> {
     let body: ProfileUpdate = http::read_json(&mut req).await?;
     body.profile.validate("profile")?;
-    require_channel(env, &body.channel, now).await?;
+    require_channel(&req, env, &body.channel, now).await?;
     let call = VisitorCall::UpdateContact {
         channel: body.channel.clone(),
         visitor_id: body.visitor_id.clone(),
@@ -114,7 +121,7 @@ pub async fn events(mut req: Request, env: &Env, now: Millis) -> Result<Response
             return Err(ApiError::TooLarge { field: format!("events[{i}]"), limit: MAX_EVENT_BYTES });
         }
     }
-    require_channel(env, &body.channel, now).await?;
+    require_channel(&req, env, &body.channel, now).await?;
     let call = VisitorCall::Events {
         channel: body.channel.clone(),
         visitor_id: body.visitor_id.clone(),
@@ -134,7 +141,7 @@ pub async fn action(
 ) -> Result<Response, ApiError> {
     let id = DeliveryId::parse(delivery).map_err(|e| ApiError::invalid("deliveryId", e.to_string()))?;
     let body: ActionRequest = http::read_json(&mut req).await?;
-    let channel = require_channel(env, &body.channel, now).await?;
+    let channel = require_channel(&req, env, &body.channel, now).await?;
     let db = env.d1("DB")?;
     let (delivery, goal) =
         db::load_delivery(&db, &body.channel, &body.visitor_id, &id).await?.ok_or(ApiError::NotFound("delivery"))?;

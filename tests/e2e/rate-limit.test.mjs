@@ -1,0 +1,34 @@
+// Public endpoints are rate limited per channel and client: 600 requests a minute.
+// Its own worker, so no other test shares the budget.
+import { test, before, after } from "node:test";
+import assert from "node:assert/strict";
+import { startWorker } from "./harness.mjs";
+
+let worker;
+before(async () => {
+  worker = await startWorker();
+});
+after(async () => {
+  await worker?.stop();
+});
+
+const boot = (headers = {}) =>
+  fetch(`${worker.base}/v1/boot`, { method: "POST", headers, body: JSON.stringify({ channel: "demo", visitorId: "v_rate" }) });
+
+test("a client over 600 requests a minute gets 429 with Retry-After; other clients do not", async () => {
+  const statuses = [];
+  let refused;
+  for (let batch = 0; batch < 13; batch++) {
+    const answers = await Promise.all(Array.from({ length: 50 }, () => boot()));
+    for (const answer of answers) {
+      statuses.push(answer.status);
+      if (answer.status === 429 && !refused) refused = { retryAfter: answer.headers.get("retry-after"), body: await answer.json() };
+      else await answer.text();
+    }
+  }
+  assert.equal(statuses.filter((s) => s === 200).length, 600);
+  assert.equal(statuses.indexOf(429), 600, "the first 600 pass");
+  assert.equal(refused.retryAfter, "60");
+  assert.equal(refused.body.error.code, "rate_limited");
+  assert.equal((await boot({ "cf-connecting-ip": "203.0.113.9" })).status, 200, "another client has its own budget");
+});
