@@ -2,14 +2,16 @@
 //! what it touches.
 
 use crate::error::ApiError;
+use crate::visitor::{self, VisitorCall};
 use crate::{db, http, publication};
 use kizuna_shared::admin_wire::{
-    CustomerOut, CustomerPage, CustomerQuery, IdentityIn, IdentityOut, SORTS, SegmentIn, SegmentList, SegmentOut,
+    CustomerIn, CustomerOut, CustomerPage, CustomerQuery, IdentityIn, IdentityOut, SORTS, SegmentIn, SegmentList,
+    SegmentOut,
 };
 use kizuna_shared::customer::Schema;
 use kizuna_shared::filter::Filter;
 use kizuna_shared::filter_sql::compile;
-use kizuna_shared::ids::{CampaignId, ChannelId};
+use kizuna_shared::ids::{CampaignId, ChannelId, VisitorId};
 use kizuna_shared::stats::{DEFAULT_DAYS, MAX_DAYS, rates, series, totals};
 use kizuna_shared::time::{Day, Millis};
 use kizuna_shared::wire::{DayStats, StatsReply};
@@ -193,11 +195,63 @@ fn parse_cursor(cursor: &str, sort: &str) -> Result<db::After, ApiError> {
     Ok(db::After { key: key.parse().map_err(|_| bad())?, id: id.to_owned() })
 }
 
-/// `GET /admin/v1/channels/{channel}/customers/{id}`
-pub async fn get_customer(req: Request, env: &Env, channel: &str, id: &str) -> Result<Response, ApiError> {
+/// `GET`, `PATCH` and `DELETE /admin/v1/channels/{channel}/customers/{id}`
+pub async fn customer(mut req: Request, env: &Env, channel: &str, id: &str) -> Result<Response, ApiError> {
     let (channel, _role) = channel_role(&req, env, channel).await?;
-    let customer = db::customer(&env.d1("DB")?, &channel, id).await?.ok_or(ApiError::NotFound("customer"))?;
-    Ok(http::json(200, &customer))
+    let db = env.d1("DB")?;
+    let existing = db::customer(&db, &channel, id).await?.ok_or(ApiError::NotFound("customer"))?;
+    let visitor = VisitorId::parse(&existing.id).map_err(|e| ApiError::Internal(e.to_string()))?;
+    match req.method() {
+        worker::Method::Delete => {
+            let erase = VisitorCall::Erase { channel: channel.clone(), visitor_id: visitor.clone() };
+            let _: serde_json::Value = visitor::call_json(env, &channel, &visitor, &erase).await?;
+            Ok(http::json(200, &serde_json::json!({ "deleted": visitor })))
+        }
+        worker::Method::Patch => {
+            let body: CustomerIn = http::read_json(&mut req).await?;
+            if body.member_id.is_some() {
+                return Err(ApiError::invalid("memberId", "is set when the member signs in, not edited"));
+            }
+            body.profile.validate("profile")?;
+            let update = VisitorCall::UpdateContact {
+                channel: channel.clone(),
+                visitor_id: visitor.clone(),
+                contact: body.profile,
+            };
+            let _: serde_json::Value = visitor::call_json(env, &channel, &visitor, &update).await?;
+            let customer = db::customer(&db, &channel, id).await?.ok_or(ApiError::NotFound("customer"))?;
+            Ok(http::json(200, &customer))
+        }
+        _ => Ok(http::json(200, &existing)),
+    }
+}
+
+/// `POST /admin/v1/channels/{channel}/customers`: a customer created by hand (a lead met
+/// offline, say), optionally a member.
+pub async fn create_customer(mut req: Request, env: &Env, channel: &str) -> Result<Response, ApiError> {
+    let (channel, _role) = channel_role(&req, env, channel).await?;
+    let body: CustomerIn = http::read_json(&mut req).await?;
+    body.profile.validate("profile")?;
+    let db = env.d1("DB")?;
+    let id = VisitorId::parse(&new_id("c_")?).map_err(|e| ApiError::Internal(e.to_string()))?;
+    let call = match body.member_id {
+        Some(member_id) => {
+            if member_id.is_empty() || member_id.chars().count() > 256 || member_id.chars().any(char::is_control) {
+                return Err(ApiError::invalid("memberId", "must be 1 to 256 characters without control characters"));
+            }
+            if db::customer_of_member(&db, &channel, &member_id).await?.is_some() {
+                return Err(ApiError::Conflict {
+                    field: "memberId".into(),
+                    problem: "this member already has a customer".into(),
+                });
+            }
+            VisitorCall::SignIn { channel: channel.clone(), visitor_id: id.clone(), member_id, contact: body.profile }
+        }
+        None => VisitorCall::UpdateContact { channel: channel.clone(), visitor_id: id.clone(), contact: body.profile },
+    };
+    let _: serde_json::Value = visitor::call_json(env, &channel, &id, &call).await?;
+    let customer = db::customer(&db, &channel, id.as_str()).await?.ok_or(ApiError::NotFound("customer"))?;
+    Ok(http::json(201, &customer))
 }
 
 /// A new id from the runtime's CSPRNG (`crypto.randomUUID()`), with a readable prefix.

@@ -443,6 +443,19 @@ pub async fn merge_customer_rows(db: &D1Database, channel: &ChannelId, from: &st
     Ok(())
 }
 
+/// Deletes a customer's rows everywhere in D1: the customer, its active months and its
+/// delivery records (the day counters keep what was counted), in one batch.
+pub async fn erase_customer(db: &D1Database, channel: &ChannelId, id: &str) -> Result<(), ApiError> {
+    let args = [text(channel.as_str()), text(id)];
+    db.batch(vec![
+        bind(db, "DELETE FROM customers WHERE channel_id = ?1 AND id = ?2", &args)?,
+        bind(db, "DELETE FROM customer_months WHERE channel_id = ?1 AND customer_id = ?2", &args)?,
+        bind(db, "DELETE FROM deliveries WHERE channel_id = ?1 AND visitor_id = ?2", &args)?,
+    ])
+    .await?;
+    Ok(())
+}
+
 #[derive(Deserialize)]
 struct CountRow {
     count: i64,

@@ -54,11 +54,14 @@ async fn route(req: Request, env: &Env) -> Result<Response, ApiError> {
         (Method::Get, ["admin", "v1", "channels", channel, "customers"]) => {
             admin::list_customers(req, env, now, channel).await
         }
+        (Method::Post, ["admin", "v1", "channels", channel, "customers"]) => {
+            admin::create_customer(req, env, channel).await
+        }
         (Method::Post, ["admin", "v1", "channels", channel, "customers", "search"]) => {
             admin::search_customers_body(req, env, now, channel).await
         }
-        (Method::Get, ["admin", "v1", "channels", channel, "customers", id]) => {
-            admin::get_customer(req, env, channel, id).await
+        (Method::Get | Method::Patch | Method::Delete, ["admin", "v1", "channels", channel, "customers", id]) => {
+            admin::customer(req, env, channel, id).await
         }
         (Method::Get | Method::Put, ["admin", "v1", "channels", channel, "identity-verification"]) => {
             admin::identity_verification(req, env, channel).await

@@ -49,6 +49,11 @@ pub enum VisitorCall {
     },
     /// The live profile, to merge it elsewhere.
     ReadProfile,
+    /// Delete the customer everywhere: D1's rows and this object's state.
+    Erase {
+        channel: ChannelId,
+        visitor_id: VisitorId,
+    },
     /// Merge an anonymous visitor's profile into this member's, then sign in.
     Absorb {
         channel: ChannelId,
@@ -174,6 +179,11 @@ async fn serve(storage: &Storage, env: &Env, call: VisitorCall) -> Result<Respon
             Ok(http::json(200, &serde_json::json!({ "updated": true })))
         }
         VisitorCall::ReadProfile => Ok(http::json(200, &profile)),
+        VisitorCall::Erase { channel, visitor_id } => {
+            db::erase_customer(&env.d1("DB")?, &channel, visitor_id.as_str()).await?;
+            storage.delete_all().await?;
+            Ok(http::json(200, &serde_json::json!({ "deleted": visitor_id })))
+        }
         VisitorCall::Absorb { channel, visitor_id, member_id, contact, other } => {
             profile.absorb(&other);
             profile.sign_in(&member_id, &contact, now);

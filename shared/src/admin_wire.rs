@@ -274,6 +274,17 @@ pub struct IdentityOut {
     pub secret: Option<String>,
 }
 
+/// `POST …/customers` (create by hand) and `PATCH …/customers/{id}` (edit profile values).
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct CustomerIn {
+    /// Only when creating: the site's member id for this person.
+    #[serde(default)]
+    pub member_id: Option<String>,
+    #[serde(default)]
+    pub profile: crate::profile::Contact,
+}
+
 /// A customer as the admin API shows it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]

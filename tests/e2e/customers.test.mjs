@@ -197,3 +197,48 @@ test("a segment stores conditions and is evaluated afresh each time it is used",
   assert.equal(gone.status, 400);
   assert.equal(gone.body.error.field, "segment");
 });
+
+test("a customer is created by hand, edited, and deleted everywhere", async () => {
+  const call = async (method, path, body) => {
+    const response = await fetch(`${worker.base}/admin/v1/channels/demo${path}`, {
+      method,
+      headers: { authorization: `Bearer ${OWNER_TOKEN}`, "content-type": "application/json" },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    return { status: response.status, body: await response.json() };
+  };
+  const created = await call("POST", "/customers", { memberId: "crm-lead-1", profile: { name: "Yui Mori", email: "yui@example.jp" } });
+  assert.equal(created.status, 201);
+  assert.equal(created.body.member, true);
+  assert.equal(created.body.profile.email, "yui@example.jp");
+  const id = created.body.id;
+  const twice = await call("POST", "/customers", { memberId: "crm-lead-1" });
+  assert.equal(twice.status, 409);
+  assert.equal(twice.body.error.field, "memberId");
+  const invalid = await call("POST", "/customers", { profile: { email: "yui" } });
+  assert.equal(invalid.body.error.field, "profile.email");
+
+  const edited = await call("PATCH", `/customers/${id}`, { profile: { mobileNumber: "+81 90-1111-2222" } });
+  assert.equal(edited.status, 200);
+  assert.equal(edited.body.profile.mobileNumber, "+81 90-1111-2222");
+  assert.equal(edited.body.profile.email, "yui@example.jp", "fields not given are kept");
+  assert.deepEqual((await search({ q: "1111" })).body.customers.map((c) => c.id), [id], "quick search finds the mobile number");
+
+  // A visitor with its history, then deleted everywhere.
+  const visitor = "v_to_delete";
+  const event = (n) => ({ channel: "demo", visitorId: visitor, sessionId: `s_del_${n}`, events: [{ id: `e${n}`, name: "PageView", properties: { url: "http://shop/products/x" } }] });
+  const first = await (await fetch(`${worker.base}/v1/events`, { method: "POST", body: JSON.stringify(event(1)) })).json();
+  assert.equal(first.popups.length, 1, "the campaign reached it");
+  await fetch(`${worker.base}/v1/events`, { method: "POST", body: JSON.stringify(event(2)) });
+  assert.equal((await call("GET", `/customers/${visitor}`)).body.sessionsCount, 2);
+  const mauBefore = (await admin(worker, "/admin/v1/channels/demo/mau")).mau;
+  assert.equal((await call("DELETE", `/customers/${visitor}`)).status, 200);
+  assert.equal((await call("GET", `/customers/${visitor}`)).status, 404);
+  assert.equal((await admin(worker, "/admin/v1/channels/demo/mau")).mau, mauBefore - 1);
+  const view = await fetch(`${worker.base}/v1/deliveries/${first.popups[0].deliveryId}/view`, { method: "POST", body: JSON.stringify({ channel: "demo", visitorId: visitor }) });
+  assert.equal(view.status, 404, "its delivery records are gone");
+  // The visitor's object forgot it too: coming back starts from scratch.
+  const back = await (await fetch(`${worker.base}/v1/events`, { method: "POST", body: JSON.stringify(event(3)) })).json();
+  assert.equal(back.accepted, 1);
+  assert.equal((await call("GET", `/customers/${visitor}`)).body.sessionsCount, 1);
+});
