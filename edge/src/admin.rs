@@ -245,7 +245,13 @@ pub async fn create_customer(mut req: Request, env: &Env, channel: &str) -> Resu
                     problem: "this member already has a customer".into(),
                 });
             }
-            VisitorCall::SignIn { channel: channel.clone(), visitor_id: id.clone(), member_id, contact: body.profile }
+            VisitorCall::SignIn {
+                channel: channel.clone(),
+                visitor_id: id.clone(),
+                member_id,
+                contact: body.profile,
+                absorb: None,
+            }
         }
         None => VisitorCall::UpdateContact { channel: channel.clone(), visitor_id: id.clone(), contact: body.profile },
     };

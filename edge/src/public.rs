@@ -78,12 +78,12 @@ pub async fn boot(mut req: Request, env: &Env, now: Millis) -> Result<Response, 
             // profile into it first, then forget this visitor, so a failure loses nothing.
             let existing = VisitorId::parse(&existing).map_err(|e| ApiError::Internal(e.to_string()))?;
             let other: Profile = visitor::call_json(env, &channel_id, &visitor, &VisitorCall::ReadProfile).await?;
-            let absorb = VisitorCall::Absorb {
+            let absorb = VisitorCall::SignIn {
                 channel: channel_id.clone(),
                 visitor_id: existing.clone(),
                 member_id,
                 contact,
-                other: Box::new(other),
+                absorb: Some(Box::new(other)),
             };
             let reply = visitor::call(env, &channel_id, &existing.clone(), &absorb).await?;
             let forget =
@@ -92,8 +92,13 @@ pub async fn boot(mut req: Request, env: &Env, now: Millis) -> Result<Response, 
             Ok(reply)
         }
         _ => {
-            let sign_in =
-                VisitorCall::SignIn { channel: channel_id.clone(), visitor_id: visitor.clone(), member_id, contact };
+            let sign_in = VisitorCall::SignIn {
+                channel: channel_id.clone(),
+                visitor_id: visitor.clone(),
+                member_id,
+                contact,
+                absorb: None,
+            };
             visitor::call(env, &channel_id, &visitor, &sign_in).await
         }
     }

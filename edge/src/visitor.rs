@@ -34,12 +34,14 @@ pub enum VisitorCall {
         facts: RequestFacts,
         events: Vec<EventIn>,
     },
-    /// The visitor signed in as `member_id` (already verified by the front worker).
+    /// The visitor signed in as `member_id` (already verified by the front worker); with
+    /// `absorb`, an anonymous visitor's profile merges into this member's first.
     SignIn {
         channel: ChannelId,
         visitor_id: VisitorId,
         member_id: String,
         contact: Contact,
+        absorb: Option<Box<Profile>>,
     },
     /// The site's `updateUser`: new contact fields (validated by the front worker).
     UpdateContact {
@@ -53,14 +55,6 @@ pub enum VisitorCall {
     Erase {
         channel: ChannelId,
         visitor_id: VisitorId,
-    },
-    /// Merge an anonymous visitor's profile into this member's, then sign in.
-    Absorb {
-        channel: ChannelId,
-        visitor_id: VisitorId,
-        member_id: String,
-        contact: Contact,
-        other: Box<Profile>,
     },
     /// After a merge into `into`: move D1's rows over and delete everything this holds.
     Forget {
@@ -163,19 +157,18 @@ async fn serve(storage: &Storage, env: &Env, call: VisitorCall) -> Result<Respon
             let first_seen_at = state.first_seen_at.unwrap_or(now);
             Ok(http::json(200, &BootReply { visitor_id, member, first_seen_at }))
         }
-        VisitorCall::SignIn { channel, visitor_id, member_id, contact } => {
+        VisitorCall::SignIn { channel, visitor_id, member_id, contact, absorb } => {
+            if let Some(other) = absorb {
+                profile.absorb(&other);
+            }
             profile.sign_in(&member_id, &contact, now);
-            let offset = offset(env, &channel, now).await?;
-            db::upsert_customer(&env.d1("DB")?, &channel, &visitor_id, &profile, offset).await?;
             let first_seen_at = profile.created_at;
-            storage.put(RECORD_KEY, save(&state, profile)).await?;
+            write_through(env, storage, &channel, &visitor_id, save(&state, profile), now).await?;
             Ok(http::json(200, &BootReply { visitor_id, member: true, first_seen_at }))
         }
         VisitorCall::UpdateContact { channel, visitor_id, contact } => {
             profile.update_contact(&contact, now);
-            let offset = offset(env, &channel, now).await?;
-            db::upsert_customer(&env.d1("DB")?, &channel, &visitor_id, &profile, offset).await?;
-            storage.put(RECORD_KEY, save(&state, profile)).await?;
+            write_through(env, storage, &channel, &visitor_id, save(&state, profile), now).await?;
             Ok(http::json(200, &serde_json::json!({ "updated": true })))
         }
         VisitorCall::ReadProfile => Ok(http::json(200, &profile)),
@@ -183,15 +176,6 @@ async fn serve(storage: &Storage, env: &Env, call: VisitorCall) -> Result<Respon
             db::erase_customer(&env.d1("DB")?, &channel, visitor_id.as_str()).await?;
             storage.delete_all().await?;
             Ok(http::json(200, &serde_json::json!({ "deleted": visitor_id })))
-        }
-        VisitorCall::Absorb { channel, visitor_id, member_id, contact, other } => {
-            profile.absorb(&other);
-            profile.sign_in(&member_id, &contact, now);
-            let offset = offset(env, &channel, now).await?;
-            db::upsert_customer(&env.d1("DB")?, &channel, &visitor_id, &profile, offset).await?;
-            let first_seen_at = profile.created_at;
-            storage.put(RECORD_KEY, save(&state, profile)).await?;
-            Ok(http::json(200, &BootReply { visitor_id, member: true, first_seen_at }))
         }
         VisitorCall::Forget { channel, visitor_id, into } => {
             db::merge_customer_rows(&env.d1("DB")?, &channel, visitor_id.as_str(), into.as_str()).await?;
@@ -207,6 +191,23 @@ async fn serve(storage: &Storage, env: &Env, call: VisitorCall) -> Result<Respon
             Ok(http::json(200, &reply))
         }
     }
+}
+
+/// Saves the record, after D1's customer row took the profile (so a failure leaves the
+/// object as it was, and a retry redoes both).
+async fn write_through(
+    env: &Env,
+    storage: &Storage,
+    channel: &ChannelId,
+    visitor_id: &VisitorId,
+    record: VisitorRecordV1,
+    now: i64,
+) -> Result<(), ApiError> {
+    if let Some(profile) = &record.profile {
+        db::upsert_customer(&env.d1("DB")?, channel, visitor_id, profile, offset(env, channel, now).await?).await?;
+    }
+    storage.put(RECORD_KEY, record).await?;
+    Ok(())
 }
 
 /// The channel's clock (minutes east of UTC), for MAU months.

@@ -1,30 +1,15 @@
 // Visitors become customers: sessions by the 30-minute rule (shared by tabs), browser
 // facts and first-touch UTM, and the admin API finding the customer by a filter.
-import { test, before, after } from "node:test";
+import { test } from "node:test";
 import assert from "node:assert/strict";
-import { OWNER_TOKEN, admin, launchBrowser, startWorker } from "./harness.mjs";
+import { OWNER_TOKEN, admin, adminCall, suite } from "./harness.mjs";
 
-let worker;
-let browser;
+const env = suite();
 
-before(async () => {
-  worker = await startWorker();
-  browser = await launchBrowser();
-});
+/** The demo channel's admin API: `call("POST", "/segments", {...})`. */
+const call = (method, path, body) => adminCall(env.worker, method, `/admin/v1/channels/demo${path}`, body);
 
-after(async () => {
-  await browser?.close();
-  await worker?.stop();
-});
-
-async function search(body) {
-  const response = await fetch(`${worker.base}/admin/v1/channels/demo/customers/search`, {
-    method: "POST",
-    headers: { authorization: `Bearer ${OWNER_TOKEN}`, "content-type": "application/json" },
-    body: JSON.stringify(body),
-  });
-  return { status: response.status, body: await response.json() };
-}
+const search = (body) => adminCall(env.worker, "POST", "/admin/v1/channels/demo/customers/search", body);
 
 /** Waits until the customer's row shows `ready(customer)`. */
 async function customerWhen(id, ready) {
@@ -32,7 +17,7 @@ async function customerWhen(id, ready) {
   let last;
   while (Date.now() < deadline) {
     try {
-      last = await admin(worker, `/admin/v1/channels/demo/customers/${id}`);
+      last = await admin(env.worker, `/admin/v1/channels/demo/customers/${id}`);
       if (ready(last)) return last;
     } catch {
       // not written yet
@@ -43,13 +28,13 @@ async function customerWhen(id, ready) {
 }
 
 test("three pages across two sessions, a second tab, and first-touch UTM kept", async () => {
-  const context = await browser.newContext();
+  const context = await env.browser.newContext();
   const page = await context.newPage();
-  await page.goto(`${worker.base}/?utm_source=newsletter&utm_campaign=autumn`);
+  await page.goto(`${env.worker.base}/?utm_source=newsletter&utm_campaign=autumn`);
   const visitor = await page.waitForFunction(() => localStorage.getItem("kz:demo:visitor")).then((h) => h.jsonValue());
   await customerWhen(visitor, (c) => c.sessionsCount === 1);
 
-  await page.goto(`${worker.base}/products/sencha`);
+  await page.goto(`${env.worker.base}/products/sencha`);
   const second = await customerWhen(visitor, (c) => c.lastSeenAt > c.createdAt);
   assert.equal(second.sessionsCount, 1, "a second page in the same visit is not a new session");
 
@@ -58,12 +43,12 @@ test("three pages across two sessions, a second tab, and first-touch UTM kept", 
     const [id] = localStorage.getItem("kz:demo:session").split(":");
     localStorage.setItem("kz:demo:session", `${id}:${Date.now() - 31 * 60 * 1000}`);
   });
-  await page.goto(`${worker.base}/sale?utm_source=ads&utm_campaign=winter`);
+  await page.goto(`${env.worker.base}/sale?utm_source=ads&utm_campaign=winter`);
   const customer = await customerWhen(visitor, (c) => c.sessionsCount === 2);
 
   // A second tab of the same browser joins the current session.
   const tab = await context.newPage();
-  await tab.goto(`${worker.base}/newsletter`);
+  await tab.goto(`${env.worker.base}/newsletter`);
   await tab.waitForLoadState("networkidle");
   const afterTab = await customerWhen(visitor, (c) => c.lastSeenAt > customer.lastSeenAt);
   assert.equal(afterTab.sessionsCount, 2, "two tabs do not count twice");
@@ -94,7 +79,7 @@ test("three pages across two sessions, a second tab, and first-touch UTM kept", 
 
 test("customer lists page with a cursor and refuse bad input naming the field", async () => {
   for (const id of ["v_page_1", "v_page_2", "v_page_3"]) {
-    await fetch(`${worker.base}/v1/events`, {
+    await fetch(`${env.worker.base}/v1/events`, {
       method: "POST",
       body: JSON.stringify({ channel: "demo", visitorId: id, sessionId: `s_${id}`, events: [{ id: "e1", name: "PageView", properties: { url: "http://shop/" } }] }),
     });
@@ -103,7 +88,7 @@ test("customer lists page with a cursor and refuse bad input naming the field", 
   let cursor;
   do {
     const query = new URLSearchParams({ limit: "2", sort: "createdAt", order: "asc", ...(cursor ? { cursor } : {}) });
-    const page = await admin(worker, `/admin/v1/channels/demo/customers?${query}`);
+    const page = await admin(env.worker, `/admin/v1/channels/demo/customers?${query}`);
     seen.push(...page.customers.map((c) => c.id));
     cursor = page.nextCursor;
   } while (cursor);
@@ -117,18 +102,18 @@ test("customer lists page with a cursor and refuse bad input naming the field", 
   assert.equal(badSort.body.error.field, "sort");
   const unknown = await search({ filtre: {} });
   assert.equal(unknown.body.error.field, "filtre");
-  const other = await fetch(`${worker.base}/admin/v1/channels/elsewhere/customers`, { headers: { authorization: `Bearer ${OWNER_TOKEN}` } });
+  const other = await fetch(`${env.worker.base}/admin/v1/channels/elsewhere/customers`, { headers: { authorization: `Bearer ${OWNER_TOKEN}` } });
   assert.equal(other.status, 403, "a token of one channel cannot read another");
 });
 
 test("single-page navigation sends page views without code from the site, and triggers campaigns", async () => {
-  const context = await browser.newContext();
+  const context = await env.browser.newContext();
   const page = await context.newPage();
   const pageViews = [];
   page.on("request", (request) => {
     if (request.url().endsWith("/v1/events")) pageViews.push(JSON.parse(request.postData()).events[0].properties.url);
   });
-  await page.goto(`${worker.base}/`);
+  await page.goto(`${env.worker.base}/`);
   await page.waitForLoadState("networkidle");
   assert.equal(pageViews.length, 1);
 
@@ -151,14 +136,6 @@ test("single-page navigation sends page views without code from the site, and tr
 });
 
 test("a segment stores conditions and is evaluated afresh each time it is used", async () => {
-  const call = async (method, path, body) => {
-    const response = await fetch(`${worker.base}/admin/v1/channels/demo${path}`, {
-      method,
-      headers: { authorization: `Bearer ${OWNER_TOKEN}`, "content-type": "application/json" },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    return { status: response.status, body: await response.json() };
-  };
   const created = await call("POST", "/segments", {
     name: "Newsletter readers",
     filter: { all: [{ field: "profile.utmSource", op: "equals", value: "seg-news" }, { field: "sessionsCount", op: "greaterThan", value: 0 }] },
@@ -168,7 +145,7 @@ test("a segment stores conditions and is evaluated afresh each time it is used",
   assert.match(id, /^seg_[0-9a-f]{32}$/);
   assert.deepEqual((await search({ segment: id })).body.customers, [], "nobody matches yet");
 
-  await fetch(`${worker.base}/v1/events`, {
+  await fetch(`${env.worker.base}/v1/events`, {
     method: "POST",
     body: JSON.stringify({
       channel: "demo",
@@ -199,14 +176,6 @@ test("a segment stores conditions and is evaluated afresh each time it is used",
 });
 
 test("a customer is created by hand, edited, and deleted everywhere", async () => {
-  const call = async (method, path, body) => {
-    const response = await fetch(`${worker.base}/admin/v1/channels/demo${path}`, {
-      method,
-      headers: { authorization: `Bearer ${OWNER_TOKEN}`, "content-type": "application/json" },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    return { status: response.status, body: await response.json() };
-  };
   const created = await call("POST", "/customers", { memberId: "crm-lead-1", profile: { name: "Yui Mori", email: "yui@example.jp" } });
   assert.equal(created.status, 201);
   assert.equal(created.body.member, true);
@@ -227,18 +196,18 @@ test("a customer is created by hand, edited, and deleted everywhere", async () =
   // A visitor with its history, then deleted everywhere.
   const visitor = "v_to_delete";
   const event = (n) => ({ channel: "demo", visitorId: visitor, sessionId: `s_del_${n}`, events: [{ id: `e${n}`, name: "PageView", properties: { url: "http://shop/products/x" } }] });
-  const first = await (await fetch(`${worker.base}/v1/events`, { method: "POST", body: JSON.stringify(event(1)) })).json();
+  const first = await (await fetch(`${env.worker.base}/v1/events`, { method: "POST", body: JSON.stringify(event(1)) })).json();
   assert.equal(first.popups.length, 1, "the campaign reached it");
-  await fetch(`${worker.base}/v1/events`, { method: "POST", body: JSON.stringify(event(2)) });
+  await fetch(`${env.worker.base}/v1/events`, { method: "POST", body: JSON.stringify(event(2)) });
   assert.equal((await call("GET", `/customers/${visitor}`)).body.sessionsCount, 2);
-  const mauBefore = (await admin(worker, "/admin/v1/channels/demo/mau")).mau;
+  const mauBefore = (await admin(env.worker, "/admin/v1/channels/demo/mau")).mau;
   assert.equal((await call("DELETE", `/customers/${visitor}`)).status, 200);
   assert.equal((await call("GET", `/customers/${visitor}`)).status, 404);
-  assert.equal((await admin(worker, "/admin/v1/channels/demo/mau")).mau, mauBefore - 1);
-  const view = await fetch(`${worker.base}/v1/deliveries/${first.popups[0].deliveryId}/view`, { method: "POST", body: JSON.stringify({ channel: "demo", visitorId: visitor }) });
+  assert.equal((await admin(env.worker, "/admin/v1/channels/demo/mau")).mau, mauBefore - 1);
+  const view = await fetch(`${env.worker.base}/v1/deliveries/${first.popups[0].deliveryId}/view`, { method: "POST", body: JSON.stringify({ channel: "demo", visitorId: visitor }) });
   assert.equal(view.status, 404, "its delivery records are gone");
   // The visitor's object forgot it too: coming back starts from scratch.
-  const back = await (await fetch(`${worker.base}/v1/events`, { method: "POST", body: JSON.stringify(event(3)) })).json();
+  const back = await (await fetch(`${env.worker.base}/v1/events`, { method: "POST", body: JSON.stringify(event(3)) })).json();
   assert.equal(back.accepted, 1);
   assert.equal((await call("GET", `/customers/${visitor}`)).body.sessionsCount, 1);
 });

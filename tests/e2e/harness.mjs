@@ -5,6 +5,7 @@ import { mkdirSync, mkdtempSync, createWriteStream, rmSync } from "node:fs";
 import { createServer } from "node:net";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { before, after } from "node:test";
 import { chromium } from "playwright-core";
 
 export const ROOT = fileURLToPath(new URL("../..", import.meta.url));
@@ -120,4 +121,32 @@ export async function statsWhen(worker, campaign, ready) {
   } catch (error) {
     throw new Error(`${error.message}; last answer: ${JSON.stringify(last?.totals)}`);
   }
+}
+
+/**
+ * Registers hooks that start a worker (fresh state, `sql` fixtures) and, unless told
+ * otherwise, headless Chromium for the calling test file, and stop both after it.
+ * Returns an object whose `worker` and `browser` are set once the hooks ran.
+ */
+export function suite({ sql = [], browser = true } = {}) {
+  const env = {};
+  before(async () => {
+    env.worker = await startWorker({ sql });
+    if (browser) env.browser = await launchBrowser();
+  });
+  after(async () => {
+    await env.browser?.close();
+    await env.worker?.stop();
+  });
+  return env;
+}
+
+/** Calls the admin API with the demo owner's token; answers `{status, body}`. */
+export async function adminCall(worker, method, path, body) {
+  const response = await fetch(`${worker.base}${path}`, {
+    method,
+    headers: { authorization: `Bearer ${OWNER_TOKEN}`, "content-type": "application/json" },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  return { status: response.status, body: await response.json() };
 }

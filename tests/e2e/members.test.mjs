@@ -1,39 +1,24 @@
 // Becoming a member: the JS API's boot with memberId (queued before the widget loads, as
 // a site's snippet would), identity verification with HMAC hashes and secret rotation,
 // a second device merged into the member's customer, and shutdown.
-import { test, before, after } from "node:test";
+import { test } from "node:test";
 import assert from "node:assert/strict";
 import { createHmac } from "node:crypto";
-import { OWNER_TOKEN, admin, launchBrowser, startWorker } from "./harness.mjs";
+import { OWNER_TOKEN, admin, adminCall, suite } from "./harness.mjs";
 
-let worker;
-let browser;
-
-before(async () => {
-  worker = await startWorker();
-  browser = await launchBrowser();
-});
-
-after(async () => {
-  await browser?.close();
-  await worker?.stop();
-});
+const env = suite();
 
 const hash = (secret, memberId) => createHmac("sha256", secret).update(memberId).digest("hex");
 
 async function identity(body) {
-  const response = await fetch(`${worker.base}/admin/v1/channels/demo/identity-verification`, {
-    method: "PUT",
-    headers: { authorization: `Bearer ${OWNER_TOKEN}`, "content-type": "application/json" },
-    body: JSON.stringify(body),
-  });
-  assert.equal(response.status, 200);
-  return response.json();
+  const answer = await adminCall(env.worker, "PUT", "/admin/v1/channels/demo/identity-verification", body);
+  assert.equal(answer.status, 200);
+  return answer.body;
 }
 
-/** A browser (a device) whose page calls Kizuna('boot', options) before the widget loads. */
+/** A env.browser (a device) whose page calls Kizuna('boot', options) before the widget loads. */
 async function device(bootOptions) {
-  const context = await browser.newContext();
+  const context = await env.browser.newContext();
   await context.addInitScript((options) => {
     window.Kizuna = function () {
       (window.Kizuna.q = window.Kizuna.q || []).push(arguments);
@@ -47,13 +32,13 @@ async function device(bootOptions) {
 }
 
 async function visit(page, path) {
-  await page.goto(`${worker.base}${path}`);
+  await page.goto(`${env.worker.base}${path}`);
   await page.waitForLoadState("networkidle");
   return page.evaluate(() => localStorage.getItem("kz:demo:visitor"));
 }
 
 async function customersMatching(q) {
-  return (await admin(worker, `/admin/v1/channels/demo/customers?q=${encodeURIComponent(q)}`)).customers;
+  return (await admin(env.worker, `/admin/v1/channels/demo/customers?q=${encodeURIComponent(q)}`)).customers;
 }
 
 test("members: accepted without verification, then only with a valid hash", async () => {
@@ -73,7 +58,7 @@ test("members: accepted without verification, then only with a valid hash", asyn
   const forgedVisitor = await visit(forged.page, "/");
   assert.ok(forged.warnings.some((w) => w.includes("memberHash")), `the refusal is explained: ${forged.warnings}`);
   assert.deepEqual(await customersMatching("aiko"), [], "a wrong hash links nothing");
-  const anonymous = await admin(worker, `/admin/v1/channels/demo/customers/${forgedVisitor}`);
+  const anonymous = await admin(env.worker, `/admin/v1/channels/demo/customers/${forgedVisitor}`);
   assert.equal(anonymous.member, false);
 
   const phone = await device({
@@ -102,7 +87,7 @@ test("members: accepted without verification, then only with a valid hash", asyn
   const rotated = await identity({ enabled: true, rotateSecret: true });
   assert.notEqual(rotated.secret, secret);
   const boot = (memberHash) =>
-    fetch(`${worker.base}/v1/boot`, {
+    fetch(`${env.worker.base}/v1/boot`, {
       method: "POST",
       body: JSON.stringify({ channel: "demo", visitorId: phoneVisitor, memberId: "member-42", memberHash }),
     });
@@ -113,12 +98,12 @@ test("members: accepted without verification, then only with a valid hash", asyn
   assert.equal((await refused.json()).error.field, "memberHash");
 
   // MAU counts each customer active this month once: the merged device is not extra.
-  const everyone = (await admin(worker, "/admin/v1/channels/demo/customers?limit=200")).customers;
-  const mau = await admin(worker, "/admin/v1/channels/demo/mau");
+  const everyone = (await admin(env.worker, "/admin/v1/channels/demo/customers?limit=200")).customers;
+  const mau = await admin(env.worker, "/admin/v1/channels/demo/mau");
   assert.equal(mau.mau, everyone.length);
   assert.equal(everyone.length, 3, "member-7, the refused visitor, and member-42 (two devices)");
-  assert.deepEqual(await admin(worker, "/admin/v1/channels/demo/mau?month=2020-01"), { month: "2020-01", mau: 0 });
-  const badMonth = await fetch(`${worker.base}/admin/v1/channels/demo/mau?month=2026-13`, { headers: { authorization: `Bearer ${OWNER_TOKEN}` } });
+  assert.deepEqual(await admin(env.worker, "/admin/v1/channels/demo/mau?month=2020-01"), { month: "2020-01", mau: 0 });
+  const badMonth = await fetch(`${env.worker.base}/admin/v1/channels/demo/mau?month=2026-13`, { headers: { authorization: `Bearer ${OWNER_TOKEN}` } });
   assert.equal(badMonth.status, 400);
   assert.equal((await badMonth.json()).error.field, "month");
 
