@@ -74,6 +74,20 @@ test("three pages across two sessions, a second tab, and first-touch UTM kept", 
   assert.deepEqual(found.body.customers.map((c) => c.id), [visitor]);
   const none = await search({ filter: { field: "profile.utmSource", op: "equals", value: "ads" } });
   assert.deepEqual(none.body.customers, []);
+
+  // The same customer by quick search (after the site names them) and by a saved segment.
+  await page.evaluate(() => window.Kizuna("updateUser", { profile: { name: "Ren Ito", email: "ren@example.jp" } }));
+  await customerWhen(visitor, (c) => c.name === "Ren Ito");
+  assert.deepEqual((await search({ q: "ren ito" })).body.customers.map((c) => c.id), [visitor]);
+  const segment = await call("POST", "/segments", {
+    name: "Returning newsletter readers",
+    filter: { all: [{ field: "profile.utmSource", op: "equals", value: "newsletter" }, { field: "sessionsCount", op: "greaterThan", value: 1 }] },
+  });
+  const bySegment = (await search({ segment: segment.body.id })).body.customers;
+  assert.deepEqual(bySegment.map((c) => c.id), [visitor]);
+  assert.equal(bySegment[0].sessionsCount, 2);
+  assert.equal(bySegment[0].profile.utmSource, "newsletter");
+  await call("DELETE", `/segments/${segment.body.id}`);
   await context.close();
 });
 
