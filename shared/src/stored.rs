@@ -233,7 +233,7 @@ impl From<&VisitorRecordV1> for VisitorState {
             first_seen_at: record.first_seen_at,
             last_seen_at: record.last_seen_at,
             received: record.received.iter().filter_map(|(id, at)| Some((CampaignId::parse(id).ok()?, *at))).collect(),
-            recent_events: record.recent_events.iter().skip(skip).filter_map(|id| EventId::parse(id).ok()).collect(),
+            recent_events: record.recent_events[skip..].iter().filter_map(|id| EventId::parse(id).ok()).collect(),
         }
     }
 }
