@@ -85,6 +85,12 @@ async fn channel_role(req: &Request, env: &Env, channel: &str) -> Result<(Channe
     Ok((channel, role))
 }
 
+/// The fields filters and segments may use in a channel. Custom `profile.*` fields join
+/// here with the field-schema admin API; until then, the built-in fields.
+fn channel_schema() -> Result<Schema, ApiError> {
+    Schema::new(&[]).map_err(ApiError::Internal)
+}
+
 const DEFAULT_LIMIT: u32 = 50;
 const MAX_LIMIT: u32 = 200;
 
@@ -129,8 +135,7 @@ async fn search_customers(
     query: CustomerQuery,
 ) -> Result<Response, ApiError> {
     let (channel, _role) = channel_role(req, env, channel).await?;
-    // Custom fields join the schema with the field-schema admin API; built-ins for now.
-    let schema = Schema::new(&[]).map_err(ApiError::Internal)?;
+    let schema = channel_schema()?;
     let mut parts = Vec::new();
     if let Some(q) = query.q.as_deref().map(str::trim).filter(|q| !q.is_empty()) {
         let search = Filter::Search(q.to_owned());
@@ -295,7 +300,7 @@ pub async fn segments(mut req: Request, env: &Env, now: Millis, channel: &str) -
     let body: SegmentIn = http::read_json(&mut req).await?;
     let name = segment_name(body.name.as_deref().ok_or_else(|| ApiError::invalid("name", "required"))?)?;
     let filter = body.filter.ok_or_else(|| ApiError::invalid("filter", "required"))?;
-    filter.to_filter(&Schema::new(&[]).map_err(ApiError::Internal)?, "filter")?;
+    filter.to_filter(&channel_schema()?, "filter")?;
     let segment = SegmentOut { id: new_id("seg_")?, name, filter, created_at: now, updated_at: now };
     store_segment(env, &channel, &segment).await?;
     Ok(http::json(201, &segment))
@@ -320,7 +325,7 @@ pub async fn segment(mut req: Request, env: &Env, now: Millis, channel: &str, id
                 segment.name = segment_name(name)?;
             }
             if let Some(filter) = body.filter {
-                filter.to_filter(&Schema::new(&[]).map_err(ApiError::Internal)?, "filter")?;
+                filter.to_filter(&channel_schema()?, "filter")?;
                 segment.filter = filter;
             }
             segment.updated_at = now;

@@ -334,40 +334,10 @@ pub async fn daily_stats(
         .collect()
 }
 
-/// The columns a visitor's live profile owns in its `customers` row. Tags, unsubscribe
-/// flags and profile values edited by managers are written elsewhere and left alone here.
-const PROFILE_COLUMNS: [&str; 26] = [
-    "updated_at",
-    "last_seen_at",
-    "sessions_count",
-    "country",
-    "city",
-    "language",
-    "web_browser",
-    "web_browser_name",
-    "web_os",
-    "web_os_name",
-    "web_device",
-    "web_last_seen_at",
-    "web_sessions_count",
-    "profile_referrer",
-    "profile_utm_source",
-    "profile_utm_medium",
-    "profile_utm_campaign",
-    "profile_utm_content",
-    "profile_utm_term",
-    "member_id",
-    "member",
-    "name",
-    "profile_name",
-    "profile_email",
-    "profile_mobile_number",
-    "created_at",
-];
-
 /// Writes the visitor's live profile into its `customers` row, creating the row on the
 /// first visit (`created_at` is kept from the first write), and notes the month of its
-/// `updated_at` (channel time) for MAU, in one batch.
+/// `updated_at` (channel time) for MAU, in one batch. Tags, unsubscribe flags and values
+/// edited by managers are not the profile's and are left alone.
 pub async fn upsert_customer(
     db: &D1Database,
     channel: &ChannelId,
@@ -375,43 +345,44 @@ pub async fn upsert_customer(
     p: &Profile,
     offset_minutes: i32,
 ) -> Result<(), ApiError> {
-    let mut values = vec![
-        num(p.updated_at),
-        num(p.last_seen_at),
-        num(i64::from(p.sessions_count)),
-        opt_text(&p.country),
-        opt_text(&p.city),
-        opt_text(&p.language),
-        opt_text(&p.web.browser),
-        opt_text(&p.web.browser_name),
-        opt_text(&p.web.os),
-        opt_text(&p.web.os_name),
-        opt_text(&p.web.device),
-        opt(p.web.last_seen_at),
-        num(i64::from(p.web.sessions_count)),
-        opt_text(&p.referrer),
+    // Each column beside its value, so the two can never drift apart.
+    let mut columns: Vec<(&str, JsValue)> = vec![
+        ("updated_at", num(p.updated_at)),
+        ("last_seen_at", num(p.last_seen_at)),
+        ("sessions_count", num(i64::from(p.sessions_count))),
+        ("country", opt_text(&p.country)),
+        ("city", opt_text(&p.city)),
+        ("language", opt_text(&p.language)),
+        ("web_browser", opt_text(&p.web.browser)),
+        ("web_browser_name", opt_text(&p.web.browser_name)),
+        ("web_os", opt_text(&p.web.os)),
+        ("web_os_name", opt_text(&p.web.os_name)),
+        ("web_device", opt_text(&p.web.device)),
+        ("web_last_seen_at", opt(p.web.last_seen_at)),
+        ("web_sessions_count", num(i64::from(p.web.sessions_count))),
+        ("profile_referrer", opt_text(&p.referrer)),
+        ("member_id", opt_text(&p.member_id)),
+        ("member", num(i64::from(p.member_id.is_some()))),
+        ("name", opt_text(&p.name)),
+        ("profile_name", opt_text(&p.name)),
+        ("profile_email", opt_text(&p.email)),
+        ("profile_mobile_number", opt_text(&p.mobile_number)),
     ];
-    values.extend(p.utm.iter().map(opt_text));
-    values.extend([
-        opt_text(&p.member_id),
-        num(i64::from(p.member_id.is_some())),
-        opt_text(&p.name),
-        opt_text(&p.name),
-        opt_text(&p.email),
-        opt_text(&p.mobile_number),
-    ]);
-    values.push(num(p.created_at));
-    let marks: Vec<String> = (3..3 + PROFILE_COLUMNS.len()).map(|i| format!("?{i}")).collect();
-    let updates: Vec<String> =
-        PROFILE_COLUMNS.iter().filter(|c| **c != "created_at").map(|c| format!("{c} = excluded.{c}")).collect();
+    const UTM_COLUMNS: [&str; 5] =
+        ["profile_utm_source", "profile_utm_medium", "profile_utm_campaign", "profile_utm_content", "profile_utm_term"];
+    columns.extend(UTM_COLUMNS.into_iter().zip(p.utm.iter().map(opt_text)));
+    let names: Vec<&str> = columns.iter().map(|(name, _)| *name).collect();
+    let marks: Vec<String> = (0..columns.len()).map(|i| format!("?{}", i + 4)).collect();
+    let updates: Vec<String> = names.iter().map(|c| format!("{c} = excluded.{c}")).collect();
     let sql = format!(
-        "INSERT INTO customers (channel_id, id, {}) VALUES (?1, ?2, {}) ON CONFLICT (channel_id, id) DO UPDATE SET {}",
-        PROFILE_COLUMNS.join(", "),
+        "INSERT INTO customers (channel_id, id, created_at, {}) VALUES (?1, ?2, ?3, {})
+         ON CONFLICT (channel_id, id) DO UPDATE SET {}",
+        names.join(", "),
         marks.join(", "),
         updates.join(", ")
     );
-    let mut args = vec![text(channel.as_str()), text(id.as_str())];
-    args.extend(values);
+    let mut args = vec![text(channel.as_str()), text(id.as_str()), num(p.created_at)];
+    args.extend(columns.into_iter().map(|(_, value)| value));
     let month = Day::of(p.updated_at, offset_minutes).month();
     let active = bind(
         db,
