@@ -9,6 +9,7 @@ use kizuna_shared::admin_wire::{
     SegmentOut,
 };
 use kizuna_shared::customer::Schema;
+use kizuna_shared::fields::{CustomField, Visibility, Writer, custom_fields, resolve};
 use kizuna_shared::filter::Filter;
 use kizuna_shared::filter_sql::compile;
 use kizuna_shared::ids::{CampaignId, ChannelId, VisitorId};
@@ -76,7 +77,7 @@ pub async fn campaign_stats(req: Request, env: &Env, now: Millis, campaign: &str
 }
 
 /// The member's role in `channel`: 401 without a valid token, 403 outside the channel.
-async fn channel_role(req: &Request, env: &Env, channel: &str) -> Result<(ChannelId, String), ApiError> {
+pub(crate) async fn channel_role(req: &Request, env: &Env, channel: &str) -> Result<(ChannelId, String), ApiError> {
     let token = bearer_hash(req)?;
     let channel = ChannelId::parse(channel).map_err(|e| ApiError::invalid("channel", e.to_string()))?;
     let db = env.d1("DB")?;
@@ -85,10 +86,19 @@ async fn channel_role(req: &Request, env: &Env, channel: &str) -> Result<(Channe
     Ok((channel, role))
 }
 
-/// The fields filters and segments may use in a channel. Custom `profile.*` fields join
-/// here with the field-schema admin API; until then, the built-in fields.
-fn channel_schema() -> Result<Schema, ApiError> {
-    Schema::new(&[]).map_err(ApiError::Internal)
+/// The fields filters and segments may use in a channel (hidden ones are not), and its
+/// custom fields.
+async fn channel_schema(env: &Env, channel: &ChannelId) -> Result<(Schema, Vec<CustomField>), ApiError> {
+    let custom = custom_fields(&db::field_settings(&env.d1("DB")?, channel).await?);
+    Ok((Schema::of_channel(&custom).map_err(ApiError::Internal)?, custom))
+}
+
+/// Drops the values of hidden fields from what a manager sees (they are kept in data).
+fn shown(mut customer: CustomerOut, custom: &[CustomField]) -> CustomerOut {
+    for field in custom.iter().filter(|f| f.visibility == Visibility::Hidden) {
+        customer.profile.remove(&field.name);
+    }
+    customer
 }
 
 const DEFAULT_LIMIT: u32 = 50;
@@ -135,7 +145,7 @@ async fn search_customers(
     query: CustomerQuery,
 ) -> Result<Response, ApiError> {
     let (channel, _role) = channel_role(req, env, channel).await?;
-    let schema = channel_schema()?;
+    let (schema, custom) = channel_schema(env, &channel).await?;
     let mut parts = Vec::new();
     if let Some(q) = query.q.as_deref().map(str::trim).filter(|q| !q.is_empty()) {
         let search = Filter::Search(q.to_owned());
@@ -171,8 +181,12 @@ async fn search_customers(
         Some(cursor) => Some(parse_cursor(cursor, sort_name)?),
     };
     let sql = compile(&Filter::All(parts), &schema, now);
-    let customers =
-        db::customers_page(&env.d1("DB")?, &channel, &sql, sort_expr, descending, after.as_ref(), limit).await?;
+    let customers: Vec<CustomerOut> =
+        db::customers_page(&env.d1("DB")?, &channel, &sql, sort_expr, descending, after.as_ref(), limit)
+            .await?
+            .into_iter()
+            .map(|c| shown(c, &custom))
+            .collect();
     let next_cursor = (customers.len() == limit as usize)
         .then(|| customers.last().map(|c| format!("{sort_name}:{}:{}", sort_key(c, sort_name), c.id)))
         .flatten();
@@ -203,6 +217,7 @@ fn parse_cursor(cursor: &str, sort: &str) -> Result<db::After, ApiError> {
 /// `GET`, `PATCH` and `DELETE /admin/v1/channels/{channel}/customers/{id}`
 pub async fn customer(mut req: Request, env: &Env, channel: &str, id: &str) -> Result<Response, ApiError> {
     let (channel, _role) = channel_role(&req, env, channel).await?;
+    let (_, custom) = channel_schema(env, &channel).await?;
     let db = env.d1("DB")?;
     let existing = db::customer(&db, &channel, id).await?.ok_or(ApiError::NotFound("customer"))?;
     let visitor = VisitorId::parse(&existing.id).map_err(|e| ApiError::Internal(e.to_string()))?;
@@ -217,17 +232,13 @@ pub async fn customer(mut req: Request, env: &Env, channel: &str, id: &str) -> R
             if body.member_id.is_some() {
                 return Err(ApiError::invalid("memberId", "is set when the member signs in, not edited"));
             }
-            body.profile.validate("profile")?;
-            let update = VisitorCall::UpdateContact {
-                channel: channel.clone(),
-                visitor_id: visitor.clone(),
-                contact: body.profile,
-            };
+            let change = resolve(&body.profile, &custom, Writer::Manager, "profile")?;
+            let update = VisitorCall::UpdateProfile { channel: channel.clone(), visitor_id: visitor.clone(), change };
             let _: serde_json::Value = visitor::call_json(env, &channel, &visitor, &update).await?;
             let customer = db::customer(&db, &channel, id).await?.ok_or(ApiError::NotFound("customer"))?;
-            Ok(http::json(200, &customer))
+            Ok(http::json(200, &shown(customer, &custom)))
         }
-        _ => Ok(http::json(200, &existing)),
+        _ => Ok(http::json(200, &shown(existing, &custom))),
     }
 }
 
@@ -236,7 +247,8 @@ pub async fn customer(mut req: Request, env: &Env, channel: &str, id: &str) -> R
 pub async fn create_customer(mut req: Request, env: &Env, channel: &str) -> Result<Response, ApiError> {
     let (channel, _role) = channel_role(&req, env, channel).await?;
     let body: CustomerIn = http::read_json(&mut req).await?;
-    body.profile.validate("profile")?;
+    let (_, custom) = channel_schema(env, &channel).await?;
+    let change = resolve(&body.profile, &custom, Writer::Manager, "profile")?;
     let db = env.d1("DB")?;
     let id = VisitorId::parse(&new_id("c_")?).map_err(|e| ApiError::Internal(e.to_string()))?;
     let call = match body.member_id {
@@ -250,23 +262,17 @@ pub async fn create_customer(mut req: Request, env: &Env, channel: &str) -> Resu
                     problem: "this member already has a customer".into(),
                 });
             }
-            VisitorCall::SignIn {
-                channel: channel.clone(),
-                visitor_id: id.clone(),
-                member_id,
-                contact: body.profile,
-                absorb: None,
-            }
+            VisitorCall::SignIn { channel: channel.clone(), visitor_id: id.clone(), member_id, change, absorb: None }
         }
-        None => VisitorCall::UpdateContact { channel: channel.clone(), visitor_id: id.clone(), contact: body.profile },
+        None => VisitorCall::UpdateProfile { channel: channel.clone(), visitor_id: id.clone(), change },
     };
     let _: serde_json::Value = visitor::call_json(env, &channel, &id, &call).await?;
     let customer = db::customer(&db, &channel, id.as_str()).await?.ok_or(ApiError::NotFound("customer"))?;
-    Ok(http::json(201, &customer))
+    Ok(http::json(201, &shown(customer, &custom)))
 }
 
 /// A new id from the runtime's CSPRNG (`crypto.randomUUID()`), with a readable prefix.
-fn new_id(prefix: &str) -> Result<String, ApiError> {
+pub(crate) fn new_id(prefix: &str) -> Result<String, ApiError> {
     use wasm_bindgen::JsCast;
     let crypto = js_sys::Reflect::get(&js_sys::global(), &"crypto".into())?;
     let random_uuid: js_sys::Function = js_sys::Reflect::get(&crypto, &"randomUUID".into())?.dyn_into()?;
@@ -300,7 +306,7 @@ pub async fn segments(mut req: Request, env: &Env, now: Millis, channel: &str) -
     let body: SegmentIn = http::read_json(&mut req).await?;
     let name = segment_name(body.name.as_deref().ok_or_else(|| ApiError::invalid("name", "required"))?)?;
     let filter = body.filter.ok_or_else(|| ApiError::invalid("filter", "required"))?;
-    filter.to_filter(&channel_schema()?, "filter")?;
+    filter.to_filter(&channel_schema(env, &channel).await?.0, "filter")?;
     let segment = SegmentOut { id: new_id("seg_")?, name, filter, created_at: now, updated_at: now };
     store_segment(env, &channel, &segment).await?;
     Ok(http::json(201, &segment))
@@ -325,7 +331,7 @@ pub async fn segment(mut req: Request, env: &Env, now: Millis, channel: &str, id
                 segment.name = segment_name(name)?;
             }
             if let Some(filter) = body.filter {
-                filter.to_filter(&channel_schema()?, "filter")?;
+                filter.to_filter(&channel_schema(env, &channel).await?.0, "filter")?;
                 segment.filter = filter;
             }
             segment.updated_at = now;

@@ -8,6 +8,8 @@ use crate::error::ApiError;
 use kizuna_shared::admin_wire::{CustomerOut, FieldValue, FilterDoc, SegmentOut, WebOut};
 use kizuna_shared::campaign::{Campaign, Display, Goal};
 use kizuna_shared::counting::{Counts, Delivery};
+use kizuna_shared::fields::{self, FieldSetting, Visibility};
+use kizuna_shared::filter::FieldType;
 use kizuna_shared::filter_sql::{SqlFilter, SqlParam};
 use kizuna_shared::ids::{CampaignId, ChannelId, DeliveryId, VisitorId};
 use kizuna_shared::profile::Profile;
@@ -53,6 +55,7 @@ struct ChannelRow {
 }
 
 pub async fn load_channel(db: &D1Database, id: &ChannelId) -> Result<Option<ChannelDocV1>, ApiError> {
+    let custom = fields::custom_fields(&field_settings(db, id).await?);
     let row = bind(
         db,
         "SELECT id, name, utc_offset_minutes, identity_verification, member_hash_secret, member_hash_secret_previous
@@ -69,8 +72,88 @@ pub async fn load_channel(db: &D1Database, id: &ChannelId) -> Result<Option<Chan
             name: r.name,
             utc_offset_minutes: r.utc_offset_minutes,
             identity_secrets: (r.identity_verification == 1).then_some(secrets),
+            fields: custom,
         }
     }))
+}
+
+#[derive(Deserialize)]
+struct FieldRow {
+    name: String,
+    display_name: String,
+    #[serde(rename = "type")]
+    ty: String,
+    built_in: i64,
+    write_once: i64,
+    visibility: String,
+    position: i64,
+}
+
+fn field_type(text: &str) -> Option<FieldType> {
+    serde_json::from_value(serde_json::Value::String(text.to_owned())).ok()
+}
+
+fn field_type_name(ty: FieldType) -> String {
+    serde_json::to_value(ty).ok().and_then(|v| v.as_str().map(str::to_owned)).unwrap_or_default()
+}
+
+/// Every profile field of the channel in display order (built-in ones with the
+/// channel's overrides, then custom ones).
+pub async fn field_settings(db: &D1Database, channel: &ChannelId) -> Result<Vec<FieldSetting>, ApiError> {
+    let rows = bind(
+        db,
+        "SELECT name, display_name, type, built_in, write_once, visibility, position
+         FROM profile_fields WHERE channel_id = ?1",
+        &[text(channel.as_str())],
+    )?
+    .all()
+    .await?
+    .results::<FieldRow>()?;
+    let stored = rows
+        .into_iter()
+        .map(|r| {
+            Ok(FieldSetting {
+                ty: field_type(&r.ty).ok_or_else(|| corrupt("field type", &r.ty))?,
+                visibility: Visibility::parse(&r.visibility)
+                    .ok_or_else(|| corrupt("field visibility", &r.visibility))?,
+                name: r.name,
+                display_name: r.display_name,
+                built_in: r.built_in == 1,
+                write_once: r.write_once == 1,
+                position: r.position,
+            })
+        })
+        .collect::<Result<Vec<_>, ApiError>>()?;
+    Ok(fields::profile_settings(&stored))
+}
+
+fn field_statement(db: &D1Database, channel: &ChannelId, s: &FieldSetting) -> Result<D1PreparedStatement, ApiError> {
+    bind(
+        db,
+        "INSERT INTO profile_fields (channel_id, name, display_name, type, built_in, write_once, visibility, position)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)
+         ON CONFLICT (channel_id, name) DO UPDATE SET display_name = excluded.display_name,
+           visibility = excluded.visibility, position = excluded.position",
+        &[
+            text(channel.as_str()),
+            text(&s.name),
+            text(&s.display_name),
+            text(&field_type_name(s.ty)),
+            num(i64::from(s.built_in)),
+            num(i64::from(s.write_once)),
+            text(s.visibility.as_str()),
+            num(s.position),
+        ],
+    )
+}
+
+/// Saves profile field settings (a new custom field, or a changed display name,
+/// visibility or position), all in one batch. Name, type and write-once are kept as
+/// first saved.
+pub async fn save_fields(db: &D1Database, channel: &ChannelId, settings: &[FieldSetting]) -> Result<(), ApiError> {
+    let statements = settings.iter().map(|s| field_statement(db, channel, s)).collect::<Result<Vec<_>, ApiError>>()?;
+    db.batch(statements).await?;
+    Ok(())
 }
 
 #[derive(Deserialize)]
@@ -367,13 +450,23 @@ pub async fn upsert_customer(
         ("profile_name", opt_text(&p.name)),
         ("profile_email", opt_text(&p.email)),
         ("profile_mobile_number", opt_text(&p.mobile_number)),
+        ("profile_description", opt_text(&p.description)),
+        ("profile_last_checkout_completed_at", opt(p.last_checkout_completed_at)),
+        ("profile", text(&serde_json::to_string(&p.custom).map_err(|e| ApiError::Internal(e.to_string()))?)),
     ];
     const UTM_COLUMNS: [&str; 5] =
         ["profile_utm_source", "profile_utm_medium", "profile_utm_campaign", "profile_utm_content", "profile_utm_term"];
     columns.extend(UTM_COLUMNS.into_iter().zip(p.utm.iter().map(opt_text)));
     let names: Vec<&str> = columns.iter().map(|(name, _)| *name).collect();
     let marks: Vec<String> = (0..columns.len()).map(|i| format!("?{}", i + 4)).collect();
-    let updates: Vec<String> = names.iter().map(|c| format!("{c} = excluded.{c}")).collect();
+    // A bulk action may have moved `updated_at` in D1 alone: it never moves back.
+    let updates: Vec<String> = names
+        .iter()
+        .map(|c| match *c {
+            "updated_at" => "updated_at = MAX(updated_at, excluded.updated_at)".to_owned(),
+            c => format!("{c} = excluded.{c}"),
+        })
+        .collect();
     let sql = format!(
         "INSERT INTO customers (channel_id, id, created_at, {}) VALUES (?1, ?2, ?3, {})
          ON CONFLICT (channel_id, id) DO UPDATE SET {}",

@@ -24,6 +24,9 @@ pub enum ApiError {
     MethodNotAllowed,
     #[error("too many requests from this client for this channel; retry in a minute")]
     RateLimited,
+    /// A 4xx answer of a Durable Object, passed on as it is.
+    #[error("{body}")]
+    Relayed { status: u16, body: String },
     #[error("internal error")]
     Internal(String),
 }
@@ -31,6 +34,11 @@ pub enum ApiError {
 impl ApiError {
     pub fn invalid(field: impl Into<String>, problem: impl Into<String>) -> ApiError {
         ApiError::Invalid { field: field.into(), problem: problem.into() }
+    }
+
+    /// A value that may be written once only and already has another value.
+    pub fn conflict(err: FieldError) -> ApiError {
+        ApiError::Conflict { field: err.field, problem: err.problem }
     }
 
     pub fn status(&self) -> u16 {
@@ -43,6 +51,7 @@ impl ApiError {
             ApiError::NotFound(_) => 404,
             ApiError::MethodNotAllowed => 405,
             ApiError::RateLimited => 429,
+            ApiError::Relayed { status, .. } => *status,
             ApiError::Internal(_) => 500,
         }
     }
@@ -58,7 +67,7 @@ impl ApiError {
             ApiError::NotFound(_) => ("not_found", None),
             ApiError::MethodNotAllowed => ("method_not_allowed", None),
             ApiError::RateLimited => ("rate_limited", None),
-            ApiError::Internal(_) => ("internal", None),
+            ApiError::Relayed { .. } | ApiError::Internal(_) => ("internal", None),
         };
         ErrorReply { error: ErrorDetail { code: code.to_owned(), message: self.to_string(), field } }
     }
@@ -66,6 +75,9 @@ impl ApiError {
     pub fn response(&self) -> worker::Response {
         if let ApiError::Internal(detail) = self {
             worker::console_error!("internal error: {detail}");
+        }
+        if let ApiError::Relayed { status, body } = self {
+            return crate::http::json_text(*status, body.clone());
         }
         let response = crate::http::json(self.status(), &self.reply());
         if let ApiError::RateLimited = self {

@@ -7,6 +7,7 @@
 //! `GET /admin/v1/campaigns/{id}/stats`, and the static files of `www/`.
 
 mod admin;
+mod admin_fields;
 mod db;
 mod error;
 mod http;
@@ -75,6 +76,15 @@ async fn route(req: Request, env: &Env) -> Result<Response, ApiError> {
         (Method::Get | Method::Patch | Method::Delete, ["admin", "v1", "channels", channel, "segments", id]) => {
             admin::segment(req, env, now, channel, id).await
         }
+        (Method::Get | Method::Post, ["admin", "v1", "channels", channel, "fields"]) => {
+            admin_fields::fields(req, env, channel).await
+        }
+        (Method::Put, ["admin", "v1", "channels", channel, "fields", "order"]) => {
+            admin_fields::order(req, env, channel).await
+        }
+        (Method::Patch, ["admin", "v1", "channels", channel, "fields", key]) => {
+            admin_fields::field(req, env, channel, key).await
+        }
         (_, ["v1", ..]) | (_, ["admin", ..]) => {
             if known_path(&parts) {
                 Err(ApiError::MethodNotAllowed)
@@ -102,5 +112,7 @@ fn known_path(parts: &[&str]) -> bool {
             | ["admin", "v1", "channels", _, "mau"]
             | ["admin", "v1", "channels", _, "segments"]
             | ["admin", "v1", "channels", _, "segments", _]
+            | ["admin", "v1", "channels", _, "fields"]
+            | ["admin", "v1", "channels", _, "fields", _]
     )
 }

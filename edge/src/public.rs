@@ -8,6 +8,7 @@ use kizuna_shared::campaign::Goal;
 use kizuna_shared::channel::Channel;
 use kizuna_shared::counting::{Action, Counts, Delivery, record};
 use kizuna_shared::event::check_event_name;
+use kizuna_shared::fields::{Writer, resolve};
 use kizuna_shared::identity;
 use kizuna_shared::ids::{ChannelId, DeliveryId, VisitorId};
 use kizuna_shared::profile::Profile;
@@ -59,8 +60,7 @@ pub async fn boot(mut req: Request, env: &Env, now: Millis) -> Result<Response, 
     if member_id.is_empty() || member_id.chars().count() > 256 || member_id.chars().any(char::is_control) {
         return Err(ApiError::invalid("memberId", "must be 1 to 256 characters without control characters"));
     }
-    let contact = body.profile.unwrap_or_default();
-    contact.validate("profile")?;
+    let change = resolve(&body.profile.unwrap_or_default(), &channel.fields, Writer::Site, "profile")?;
     if let Some(secrets) = &channel.identity_secrets {
         let secrets: Vec<&str> = secrets.iter().map(String::as_str).collect();
         let hash = body.member_hash.as_deref().unwrap_or_default();
@@ -82,7 +82,7 @@ pub async fn boot(mut req: Request, env: &Env, now: Millis) -> Result<Response, 
                 channel: channel_id.clone(),
                 visitor_id: existing.clone(),
                 member_id,
-                contact,
+                change,
                 absorb: Some(Box::new(other)),
             };
             let reply = visitor::call(env, &channel_id, &existing.clone(), &absorb).await?;
@@ -96,7 +96,7 @@ pub async fn boot(mut req: Request, env: &Env, now: Millis) -> Result<Response, 
                 channel: channel_id.clone(),
                 visitor_id: visitor.clone(),
                 member_id,
-                contact,
+                change,
                 absorb: None,
             };
             visitor::call(env, &channel_id, &visitor, &sign_in).await
@@ -107,13 +107,10 @@ pub async fn boot(mut req: Request, env: &Env, now: Millis) -> Result<Response, 
 /// `POST /v1/profile`: the JS API's `updateUser`.
 pub async fn update_profile(mut req: Request, env: &Env, now: Millis) -> Result<Response, ApiError> {
     let body: ProfileUpdate = http::read_json(&mut req).await?;
-    body.profile.validate("profile")?;
-    require_channel(&req, env, &body.channel, now).await?;
-    let call = VisitorCall::UpdateContact {
-        channel: body.channel.clone(),
-        visitor_id: body.visitor_id.clone(),
-        contact: body.profile,
-    };
+    let channel = require_channel(&req, env, &body.channel, now).await?;
+    let change = resolve(&body.profile, &channel.fields, Writer::Site, "profile")?;
+    let call =
+        VisitorCall::UpdateProfile { channel: body.channel.clone(), visitor_id: body.visitor_id.clone(), change };
     visitor::call(env, &body.channel, &body.visitor_id, &call).await
 }
 

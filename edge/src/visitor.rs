@@ -9,8 +9,9 @@ use crate::{db, http, now, public, publication};
 use kizuna_shared::counting::{Action, WINDOW};
 use kizuna_shared::deliver::{VisitorState, on_event};
 use kizuna_shared::event::{Event, PAGE_VIEW, PropertyValue};
+use kizuna_shared::fields::ProfileChange;
 use kizuna_shared::ids::{CampaignId, ChannelId, SessionId, VisitorId};
-use kizuna_shared::profile::{Contact, Profile, Visit};
+use kizuna_shared::profile::{Profile, Visit};
 use kizuna_shared::stored::VisitorRecordV1;
 use kizuna_shared::wire::{BootReply, EventIn, EventsReply, Popup};
 use serde::{Deserialize, Serialize};
@@ -40,14 +41,15 @@ pub enum VisitorCall {
         channel: ChannelId,
         visitor_id: VisitorId,
         member_id: String,
-        contact: Contact,
+        change: ProfileChange,
         absorb: Option<Box<Profile>>,
     },
-    /// The site's `updateUser`: new contact fields (validated by the front worker).
-    UpdateContact {
+    /// New profile values from the site (`updateUser`) or a manager, checked against the
+    /// channel's fields by the front worker.
+    UpdateProfile {
         channel: ChannelId,
         visitor_id: VisitorId,
-        contact: Contact,
+        change: ProfileChange,
     },
     /// The live profile, to merge it elsewhere.
     ReadProfile,
@@ -92,6 +94,9 @@ pub async fn call_json<T: serde::de::DeserializeOwned>(
     call: &VisitorCall,
 ) -> Result<T, ApiError> {
     let (status, text) = send(env, channel, visitor, call).await?;
+    if (400..500).contains(&status) {
+        return Err(ApiError::Relayed { status, body: text });
+    }
     if status != 200 {
         return Err(ApiError::Internal(format!("visitor object answered {status}: {text}")));
     }
@@ -157,17 +162,17 @@ async fn serve(storage: &Storage, env: &Env, call: VisitorCall) -> Result<Respon
             let first_seen_at = state.first_seen_at.unwrap_or(now);
             Ok(http::json(200, &BootReply { visitor_id, member, first_seen_at }))
         }
-        VisitorCall::SignIn { channel, visitor_id, member_id, contact, absorb } => {
+        VisitorCall::SignIn { channel, visitor_id, member_id, change, absorb } => {
             if let Some(other) = absorb {
                 profile.absorb(&other);
             }
-            profile.sign_in(&member_id, &contact, now);
+            profile.sign_in(&member_id, &change, now).map_err(ApiError::conflict)?;
             let first_seen_at = profile.created_at;
             write_through(env, storage, &channel, &visitor_id, save(&state, profile), now).await?;
             Ok(http::json(200, &BootReply { visitor_id, member: true, first_seen_at }))
         }
-        VisitorCall::UpdateContact { channel, visitor_id, contact } => {
-            profile.update_contact(&contact, now);
+        VisitorCall::UpdateProfile { channel, visitor_id, change } => {
+            profile.apply(&change, now).map_err(ApiError::conflict)?;
             write_through(env, storage, &channel, &visitor_id, save(&state, profile), now).await?;
             Ok(http::json(200, &serde_json::json!({ "updated": true })))
         }

@@ -281,8 +281,9 @@ pub struct CustomerIn {
     /// Only when creating: the site's member id for this person.
     #[serde(default)]
     pub member_id: Option<String>,
+    /// Profile values by name (`email`, `description`, a custom field...); `null` clears.
     #[serde(default)]
-    pub profile: crate::profile::Contact,
+    pub profile: crate::fields::ProfileValues,
 }
 
 /// A customer as the admin API shows it.

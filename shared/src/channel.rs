@@ -11,6 +11,8 @@ pub struct Channel {
     /// With identity verification on, the secrets a member hash may be made with (the
     /// current one first); `None` when it is off.
     pub identity_secrets: Option<Vec<String>>,
+    /// Its custom `profile.*` fields: what the site may send beside the built-in ones.
+    pub fields: Vec<crate::fields::CustomField>,
 }
 
 /// UTC-12:00 to UTC+14:00, the offsets in use.

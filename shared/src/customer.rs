@@ -93,6 +93,17 @@ impl Schema {
         Ok(Schema { fields })
     }
 
+    /// The fields a channel's filters may use: the built-in ones and its custom fields
+    /// that are not hidden (a hidden field is no longer shown nor filtered on).
+    pub fn of_channel(custom: &[crate::fields::CustomField]) -> Result<Schema, String> {
+        let visible: Vec<(&str, FieldType)> = custom
+            .iter()
+            .filter(|f| f.visibility != crate::fields::Visibility::Hidden)
+            .map(|f| (f.name.as_str(), f.ty))
+            .collect();
+        Schema::new(&visible)
+    }
+
     pub fn field(&self, key: &str) -> Option<&FieldDef> {
         self.fields.iter().find(|f| f.key == key)
     }

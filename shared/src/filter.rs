@@ -19,6 +19,8 @@ use std::collections::BTreeMap;
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum FieldType {
+    /// "String" in the product's words.
+    #[serde(rename = "string")]
     Text,
     Number,
     Boolean,

@@ -12,6 +12,7 @@ pub mod counting;
 pub mod customer;
 pub mod deliver;
 pub mod event;
+pub mod fields;
 pub mod filter;
 pub mod filter_sql;
 pub mod identity;

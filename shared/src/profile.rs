@@ -6,11 +6,14 @@
 //! the first visit that has them, and never overwritten; `updatedAt` moves whenever
 //! anything does (that is what makes a customer count toward MAU).
 
-use crate::filter::{Record, Value};
+use crate::admin_wire::FieldValue;
+use crate::fields::{CustomField, ProfileChange, Visibility};
+use crate::filter::{FieldType, Record, Value};
+use crate::stored::FieldError;
 use crate::time::Millis;
 use crate::user_agent;
 use serde::{Deserialize, Serialize};
-use std::collections::VecDeque;
+use std::collections::{BTreeMap, VecDeque};
 
 /// How many recent session ids a profile remembers (batches may arrive late).
 const RECENT_SESSIONS: usize = 8;
@@ -59,6 +62,11 @@ pub struct Profile {
     pub name: Option<String>,
     pub email: Option<String>,
     pub mobile_number: Option<String>,
+    /// The manager's memo.
+    pub description: Option<String>,
+    pub last_checkout_completed_at: Option<Millis>,
+    /// Custom `profile.*` values by name, in their stored form (dates as ms numbers).
+    pub custom: BTreeMap<String, FieldValue>,
 }
 
 /// Contact fields a site may set (`boot` and `updateUser`), validated.
@@ -217,35 +225,58 @@ impl Profile {
         }
     }
 
-    /// Links the profile to a member and applies the contact fields the site sent.
-    pub fn sign_in(&mut self, member_id: &str, contact: &Contact, now: Millis) {
+    /// Links the profile to a member and applies the profile values the site sent.
+    pub fn sign_in(&mut self, member_id: &str, change: &ProfileChange, now: Millis) -> Result<(), FieldError> {
+        self.apply(change, now)?;
         if self.member_id.as_deref() != Some(member_id) {
             self.member_id = Some(member_id.to_owned());
             self.updated_at = self.updated_at.max(now);
         }
-        self.update_contact(contact, now);
+        Ok(())
     }
 
-    /// The site's `updateUser`: applies the contact fields given; a change moves `updatedAt`.
-    pub fn update_contact(&mut self, contact: &Contact, now: Millis) {
-        let before = self.clone();
-        self.apply_contact(contact);
-        if *self != before {
-            self.updated_at = self.updated_at.max(now);
+    /// Applies checked profile values ([`crate::fields::resolve`]); a change moves
+    /// `updatedAt`. A write-once field keeps its first value; in a strict change (a
+    /// manager's) another value for it refuses the whole change and nothing is applied.
+    pub fn apply(&mut self, change: &ProfileChange, now: Millis) -> Result<(), FieldError> {
+        for write in change.custom.iter().filter(|w| w.write_once) {
+            let current = self.custom.get(&write.name);
+            if change.strict && current.is_some() && current != write.value.as_ref() {
+                return Err(FieldError::new(
+                    format!("profile.{}", write.name),
+                    "is write-once and already has a value; it keeps its first value",
+                ));
+            }
         }
-    }
-
-    /// Applies given contact fields (trimmed); fields not given are left as they are.
-    fn apply_contact(&mut self, contact: &Contact) {
+        let before = self.clone();
         for (slot, value) in [
-            (&mut self.name, &contact.name),
-            (&mut self.email, &contact.email),
-            (&mut self.mobile_number, &contact.mobile_number),
+            (&mut self.name, &change.contact.name),
+            (&mut self.email, &change.contact.email),
+            (&mut self.mobile_number, &change.contact.mobile_number),
         ] {
             if let Some(value) = value {
                 *slot = Some(value.trim().to_owned());
             }
         }
+        if let Some(memo) = &change.description {
+            self.description.clone_from(memo);
+        }
+        if let Some(at) = change.last_checkout_completed_at {
+            self.last_checkout_completed_at = at;
+        }
+        for write in &change.custom {
+            if write.write_once && self.custom.contains_key(&write.name) {
+                continue;
+            }
+            match &write.value {
+                Some(value) => self.custom.insert(write.name.clone(), value.clone()),
+                None => self.custom.remove(&write.name),
+            };
+        }
+        if *self != before {
+            self.updated_at = self.updated_at.max(now);
+        }
+        Ok(())
     }
 
     /// Merges an anonymous visitor's profile into this member's: visits add up, the
@@ -287,10 +318,15 @@ impl Profile {
             (&mut self.name, &other.name),
             (&mut self.email, &other.email),
             (&mut self.mobile_number, &other.mobile_number),
+            (&mut self.description, &other.description),
         ] {
             if mine.is_none() {
                 *mine = theirs.clone();
             }
+        }
+        self.last_checkout_completed_at = self.last_checkout_completed_at.max(other.last_checkout_completed_at);
+        for (name, value) in &other.custom {
+            self.custom.entry(name.clone()).or_insert_with(|| value.clone());
         }
         self.created_at = self.created_at.min(other.created_at);
         self.last_seen_at = self.last_seen_at.max(other.last_seen_at);
@@ -298,8 +334,9 @@ impl Profile {
         self.updated_at = self.updated_at.max(other.updated_at);
     }
 
-    /// The profile as filters see it (built-in fields by key).
-    pub fn record(&self, id: &str) -> Record {
+    /// The profile as filters see it: built-in fields by key, and the values of the
+    /// channel's custom `fields` that are not hidden, typed by their field.
+    pub fn record(&self, id: &str, fields: &[CustomField]) -> Record {
         let mut r = Record::new();
         let mut put = |key: &str, value: Value| {
             r.insert(key.to_owned(), value);
@@ -330,6 +367,7 @@ impl Profile {
             ("profile.name", &self.name),
             ("profile.email", &self.email),
             ("profile.mobileNumber", &self.mobile_number),
+            ("profile.description", &self.description),
         ];
         for (key, value) in texts {
             if let Some(value) = value {
@@ -343,6 +381,20 @@ impl Profile {
             if let Some(value) = value {
                 put(key, Value::Text(value.clone()));
             }
+        }
+        if let Some(at) = self.last_checkout_completed_at {
+            put("profile.lastCheckoutCompletedAt", Value::Date(at));
+        }
+        for field in fields.iter().filter(|f| f.visibility != Visibility::Hidden) {
+            let typed = match (field.ty, self.custom.get(&field.name)) {
+                (FieldType::Text, Some(FieldValue::Text(t))) => Value::Text(t.clone()),
+                (FieldType::Number, Some(FieldValue::Number(n))) => Value::Number(*n),
+                (FieldType::Date, Some(FieldValue::Number(n))) => Value::Date(*n as Millis),
+                (FieldType::Boolean, Some(FieldValue::Bool(b))) => Value::Bool(*b),
+                (FieldType::List, Some(FieldValue::Texts(items))) => Value::List(items.clone()),
+                _ => continue,
+            };
+            put(&format!("profile.{}", field.name), typed);
         }
         r
     }
@@ -414,7 +466,7 @@ mod tests {
     fn the_visit_fills_web_and_location_fields_for_filters() {
         let mut p = Profile::new(T);
         p.observe(&page(T + 1, "s1", "https://shop.jp/", ""));
-        let r = p.record("v1");
+        let r = p.record("v1", &[]);
         assert_eq!(r.get("web.browserName"), Some(&Value::Text("Chrome".into())));
         assert_eq!(r.get("web.osName"), Some(&Value::Text("Linux".into())));
         assert_eq!(r.get("country"), Some(&Value::Text("JP".into())));
@@ -423,8 +475,9 @@ mod tests {
     }
 
     #[test]
-    fn every_recorded_key_is_a_built_in_field() {
-        let schema = crate::customer::Schema::new(&[]).unwrap();
+    fn every_recorded_key_is_a_field_of_the_channel_with_its_type() {
+        let fields = custom_fields();
+        let schema = crate::customer::Schema::of_channel(&fields).unwrap();
         let mut p = Profile::new(T);
         p.observe(&page(
             T,
@@ -432,7 +485,13 @@ mod tests {
             "https://shop.jp/?utm_source=a&utm_medium=b&utm_campaign=c&utm_content=d&utm_term=e",
             "https://x.example/",
         ));
-        for (key, value) in p.record("v1") {
+        let all = r#"{"plan":"gold","signedUpAt":1700000000000,"interests":["tea"],"vip":false,"points":3,"old":"x","lastCheckoutCompletedAt":5}"#;
+        p.apply(&manager(all.replace(r#","old":"x""#, "").as_str()), T).unwrap();
+        p.custom.insert("old".into(), FieldValue::Text("kept from before it was hidden".into()));
+        let record = p.record("v1", &fields);
+        assert!(!record.contains_key("profile.old"), "a hidden field is not filtered on");
+        assert_eq!(record.get("profile.signedUpAt"), Some(&Value::Date(1_700_000_000_000)));
+        for (key, value) in record {
             let field = schema.field(&key).unwrap_or_else(|| panic!("{key} is not a field"));
             let fits = matches!(
                 (field.ty, &value),
@@ -446,14 +505,72 @@ mod tests {
         }
     }
 
+    fn custom_fields() -> Vec<CustomField> {
+        let field = |name: &str, ty, write_once, visibility| CustomField {
+            name: name.into(),
+            display_name: name.into(),
+            ty,
+            write_once,
+            visibility,
+        };
+        vec![
+            field("plan", FieldType::Text, false, Visibility::Visible),
+            field("signedUpAt", FieldType::Date, true, Visibility::Visible),
+            field("interests", FieldType::List, false, Visibility::Archived),
+            field("vip", FieldType::Boolean, false, Visibility::Visible),
+            field("points", FieldType::Number, false, Visibility::Visible),
+            field("old", FieldType::Text, false, Visibility::Hidden),
+        ]
+    }
+
+    fn change(json: &str, writer: crate::fields::Writer) -> ProfileChange {
+        let values = serde_json::from_str(json).unwrap();
+        crate::fields::resolve(&values, &custom_fields(), writer, "profile").unwrap()
+    }
+
+    fn manager(json: &str) -> ProfileChange {
+        change(json, crate::fields::Writer::Manager)
+    }
+
+    #[test]
+    fn a_write_once_field_keeps_its_first_value_from_the_site() {
+        let mut p = Profile::new(T);
+        p.apply(&change(r#"{"signedUpAt":1000,"plan":"free"}"#, crate::fields::Writer::Site), T + 1).unwrap();
+        p.apply(&change(r#"{"signedUpAt":2000,"plan":"gold"}"#, crate::fields::Writer::Site), T + 2).unwrap();
+        assert_eq!(p.custom.get("signedUpAt"), Some(&FieldValue::Number(1000.0)));
+        assert_eq!(p.custom.get("plan"), Some(&FieldValue::Text("gold".into())));
+        assert_eq!(p.updated_at, T + 2);
+    }
+
+    #[test]
+    fn a_managers_change_to_a_set_write_once_field_is_refused_whole() {
+        let mut p = Profile::new(T);
+        p.apply(&manager(r#"{"signedUpAt":1000}"#), T + 1).unwrap();
+        let before = p.clone();
+        let err = p.apply(&manager(r#"{"plan":"gold","signedUpAt":2000}"#), T + 2).unwrap_err();
+        assert_eq!(err.field, "profile.signedUpAt");
+        assert_eq!(p, before, "nothing half-written");
+        p.apply(&manager(r#"{"plan":"gold","signedUpAt":1000}"#), T + 3).unwrap();
+        assert_eq!(p.custom.get("plan"), Some(&FieldValue::Text("gold".into())));
+    }
+
+    #[test]
+    fn a_change_that_changes_nothing_leaves_updated_at() {
+        let mut p = Profile::new(T);
+        p.apply(&manager(r#"{"plan":"gold","description":"memo"}"#), T + 1).unwrap();
+        p.apply(&manager(r#"{"plan":"gold","description":"memo"}"#), T + 9).unwrap();
+        assert_eq!(p.updated_at, T + 1);
+        p.apply(&manager(r#"{"plan":null,"description":null}"#), T + 10).unwrap();
+        assert_eq!((p.custom.get("plan"), p.description.as_deref(), p.updated_at), (None, None, T + 10));
+    }
+
     #[test]
     fn signing_in_makes_a_member_with_contact_fields() {
         let mut p = Profile::new(T);
-        let contact =
-            Contact { name: Some(" Aiko Tanaka ".into()), email: Some("aiko@example.jp".into()), mobile_number: None };
-        contact.validate("profile").unwrap();
-        p.sign_in("member-1", &contact, T + 5);
-        let r = p.record("c1");
+        let values = serde_json::from_str(r#"{"name":" Aiko Tanaka ","email":"aiko@example.jp"}"#).unwrap();
+        let change = crate::fields::resolve(&values, &[], crate::fields::Writer::Site, "profile").unwrap();
+        p.sign_in("member-1", &change, T + 5).unwrap();
+        let r = p.record("c1", &[]);
         assert_eq!(r.get("member"), Some(&Value::Bool(true)));
         assert_eq!(r.get("name"), Some(&Value::Text("Aiko Tanaka".into())));
         assert_eq!(r.get("profile.email"), Some(&Value::Text("aiko@example.jp".into())));
@@ -480,7 +597,7 @@ mod tests {
     fn a_merged_visitor_adds_its_visits_and_the_earliest_first_touch_wins() {
         let mut member = Profile::new(T + 10 * HOUR);
         member.observe(&page(T + 10 * HOUR, "m1", "https://shop.jp/?utm_source=ads", ""));
-        member.sign_in("member-1", &Contact::default(), T + 10 * HOUR);
+        member.sign_in("member-1", &ProfileChange::default(), T + 10 * HOUR).unwrap();
         let mut anonymous = Profile::new(T);
         anonymous.observe(&page(T, "a1", "https://shop.jp/?utm_source=newsletter", "https://mail.example/"));
         anonymous.observe(&page(T + 2 * HOUR, "a2", "https://shop.jp/", ""));

@@ -183,6 +183,9 @@ pub struct ChannelDocV1 {
     /// Present when identity verification is on: the current secret, then the previous.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub identity_secrets: Option<Vec<String>>,
+    /// The channel's custom profile fields (absent in documents written before them).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub fields: Vec<crate::fields::CustomField>,
 }
 
 impl TryFrom<&ChannelDocV1> for Channel {
@@ -195,6 +198,7 @@ impl TryFrom<&ChannelDocV1> for Channel {
             name: text_field("name", &doc.name, MAX_NAME_CHARS)?,
             utc_offset_minutes: doc.utc_offset_minutes,
             identity_secrets: doc.identity_secrets.clone(),
+            fields: doc.fields.clone(),
         })
     }
 }

@@ -26,8 +26,9 @@ pub struct BootRequest {
     /// Hex HMAC-SHA256 of `memberId` under the channel's secret (identity verification).
     #[serde(default)]
     pub member_hash: Option<String>,
+    /// Profile values (built-in contact fields and the channel's custom fields).
     #[serde(default)]
-    pub profile: Option<crate::profile::Contact>,
+    pub profile: Option<crate::fields::ProfileValues>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -80,7 +81,7 @@ pub struct EventsReply {
 pub struct ProfileUpdate {
     pub channel: ChannelId,
     pub visitor_id: VisitorId,
-    pub profile: crate::profile::Contact,
+    pub profile: crate::fields::ProfileValues,
 }
 
 /// `POST /v1/deliveries/{id}/view` and `/click`.

@@ -128,6 +128,9 @@ test("the OpenAPI document is served and describes every route", async () => {
     "/admin/v1/channels/{channel}/mau",
     "/admin/v1/channels/{channel}/segments",
     "/admin/v1/channels/{channel}/segments/{segmentId}",
+    "/admin/v1/channels/{channel}/fields",
+    "/admin/v1/channels/{channel}/fields/{key}",
+    "/admin/v1/channels/{channel}/fields/order",
   ]) {
     assert.ok(doc.paths[path], `${path} is documented`);
   }

@@ -2,7 +2,7 @@
 // facts and first-touch UTM, and the admin API finding the customer by a filter.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { OWNER_TOKEN, admin, adminCall, suite } from "./harness.mjs";
+import { OWNER_TOKEN, admin, adminCall, customerWhen as harnessCustomerWhen, suite } from "./harness.mjs";
 
 const env = suite();
 
@@ -11,21 +11,7 @@ const call = (method, path, body) => adminCall(env.worker, method, `/admin/v1/ch
 
 const search = (body) => adminCall(env.worker, "POST", "/admin/v1/channels/demo/customers/search", body);
 
-/** Waits until the customer's row shows `ready(customer)`. */
-async function customerWhen(id, ready) {
-  const deadline = Date.now() + 10_000;
-  let last;
-  while (Date.now() < deadline) {
-    try {
-      last = await admin(env.worker, `/admin/v1/channels/demo/customers/${id}`);
-      if (ready(last)) return last;
-    } catch {
-      // not written yet
-    }
-    await new Promise((r) => setTimeout(r, 200));
-  }
-  throw new Error(`customer ${id} never became ready: ${JSON.stringify(last)}`);
-}
+const customerWhen = (id, ready) => harnessCustomerWhen(env.worker, id, ready);
 
 test("three pages across two sessions, a second tab, and first-touch UTM kept", async () => {
   const context = await env.browser.newContext();

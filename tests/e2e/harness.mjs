@@ -123,6 +123,19 @@ export async function statsWhen(worker, campaign, ready) {
   }
 }
 
+/** Polls a customer of the demo channel until `ready(customer)` (rows are written as visits land). */
+export async function customerWhen(worker, id, ready) {
+  let last;
+  try {
+    return await waitUntil(`customer ${id}`, async () => {
+      last = await admin(worker, `/admin/v1/channels/demo/customers/${id}`).catch(() => undefined);
+      return last && ready(last) && last;
+    }, 10_000);
+  } catch (error) {
+    throw new Error(`${error.message}; last answer: ${JSON.stringify(last)}`);
+  }
+}
+
 /**
  * Registers hooks that start a worker (fresh state, `sql` fixtures) and, unless told
  * otherwise, headless Chromium for the calling test file, and stop both after it.

@@ -127,14 +127,11 @@ fn apply(name: &str, argument: &JsValue, second: &JsValue, live: bool) {
                 // `boot` without a member keeps the visitor anonymous.
                 return;
             };
-            let profile = net::get(argument, "profile");
-            let member = json::MemberBoot {
-                member_id,
-                member_hash: net::text(argument, "memberHash"),
-                name: net::text(&profile, "name"),
-                email: net::text(&profile, "email"),
-                mobile_number: net::text(&profile, "mobileNumber"),
+            let profile_json = match json_of(&net::get(argument, "profile")) {
+                Ok(profile) => profile,
+                Err(error) => return warn("boot's profile:", &error),
             };
+            let member = json::MemberBoot { member_id, member_hash: net::text(argument, "memberHash"), profile_json };
             with_app(|app| app.member = Some(member));
             if live {
                 spawn_local(boot());

@@ -32,22 +32,12 @@ fn head(out: &mut String, channel: &str, visitor: &str) {
 }
 
 /// A `boot` call of the JS API with a member: `Kizuna('boot', {memberId, memberHash, profile})`.
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct MemberBoot {
     pub member_id: String,
     pub member_hash: Option<String>,
-    pub name: Option<String>,
-    pub email: Option<String>,
-    pub mobile_number: Option<String>,
-}
-
-fn optional(out: &mut String, key: &str, value: &Option<String>) {
-    if let Some(value) = value {
-        out.push_str(",\"");
-        out.push_str(key);
-        out.push_str("\":");
-        string(out, value);
-    }
+    /// The site's `profile` object, as the browser wrote it (JSON).
+    pub profile_json: String,
 }
 
 /// `BootRequest`, with the member and profile when the site signed the visitor in.
@@ -57,21 +47,12 @@ pub fn boot_body(channel: &str, visitor: &str, member: Option<&MemberBoot>) -> S
     if let Some(m) = member {
         out.push_str(",\"memberId\":");
         string(&mut out, &m.member_id);
-        optional(&mut out, "memberHash", &m.member_hash);
-        out.push_str(",\"profile\":{");
-        let mut first = true;
-        for (key, value) in [("name", &m.name), ("email", &m.email), ("mobileNumber", &m.mobile_number)] {
-            if let Some(value) = value {
-                if !first {
-                    out.push(',');
-                }
-                first = false;
-                string(&mut out, key);
-                out.push(':');
-                string(&mut out, value);
-            }
+        if let Some(hash) = &m.member_hash {
+            out.push_str(",\"memberHash\":");
+            string(&mut out, hash);
         }
-        out.push('}');
+        out.push_str(",\"profile\":");
+        out.push_str(&m.profile_json);
     }
     out.push('}');
     out
@@ -143,6 +124,7 @@ pub fn profile_body(channel: &str, visitor: &str, profile_json: &str) -> String 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use kizuna_shared::admin_wire::FieldValue;
     use kizuna_shared::event::PropertyValue;
     use kizuna_shared::wire::{ActionRequest, BootRequest, EventBatch, ProfileUpdate};
 
@@ -181,8 +163,10 @@ mod tests {
 
     #[test]
     fn a_profile_body_parses_as_the_shared_wire_type() {
-        let parsed: ProfileUpdate = serde_json::from_str(&profile_body("demo", "v_1", r#"{"name":"Aiko"}"#)).unwrap();
-        assert_eq!(parsed.profile.name.as_deref(), Some("Aiko"));
+        let parsed: ProfileUpdate =
+            serde_json::from_str(&profile_body("demo", "v_1", r#"{"name":"Aiko","plan":"gold"}"#)).unwrap();
+        assert_eq!(parsed.profile.get("name"), Some(&Some(FieldValue::Text("Aiko".into()))));
+        assert_eq!(parsed.profile.get("plan"), Some(&Some(FieldValue::Text("gold".into()))));
     }
 
     #[test]
@@ -190,21 +174,16 @@ mod tests {
         let member = MemberBoot {
             member_id: "user \"42\"".into(),
             member_hash: Some("ab".repeat(32)),
-            name: Some("Aiko".into()),
-            email: None,
-            mobile_number: Some("+81 90".into()),
+            profile_json: r#"{"name":"Aiko","points":3}"#.into(),
         };
         let parsed: BootRequest = serde_json::from_str(&boot_body("demo", "v_1", Some(&member))).unwrap();
         assert_eq!(parsed.member_id.as_deref(), Some("user \"42\""));
         assert_eq!(parsed.member_hash, member.member_hash);
         let profile = parsed.profile.unwrap();
-        assert_eq!(
-            (profile.name.as_deref(), profile.email, profile.mobile_number.as_deref()),
-            (Some("Aiko"), None, Some("+81 90"))
-        );
+        assert_eq!(profile.get("points"), Some(&Some(FieldValue::Number(3.0))));
         let bare: BootRequest = serde_json::from_str(&boot_body("demo", "v_1", None)).unwrap();
         assert_eq!(bare.member_id, None);
-        let no_profile = MemberBoot { member_id: "m".into(), ..MemberBoot::default() };
+        let no_profile = MemberBoot { member_id: "m".into(), member_hash: None, profile_json: "{}".into() };
         let parsed: BootRequest = serde_json::from_str(&boot_body("demo", "v_1", Some(&no_profile))).unwrap();
         assert_eq!(parsed.profile, Some(Default::default()));
     }

@@ -1,0 +1,96 @@
+//! The field-schema admin API: a channel's profile fields, their display names, order
+//! and visibility, and new custom fields. Reading is open to the channel's members;
+//! changing is for owners. Every change republishes the channel, whose custom fields
+//! the public endpoints check the site's values against.
+
+use crate::admin::channel_role;
+use crate::error::ApiError;
+use crate::{db, http, publication};
+use kizuna_shared::fields::{
+    FieldIn, FieldOrder, FieldOut, FieldPatch, FieldSetting, Visibility, check_display_name, check_new_name,
+    custom_fields, field_list,
+};
+use kizuna_shared::ids::ChannelId;
+use worker::{Env, Method, Request, Response};
+
+async fn owner(req: &Request, env: &Env, channel: &str) -> Result<ChannelId, ApiError> {
+    let (channel, role) = channel_role(req, env, channel).await?;
+    if role == "owner" { Ok(channel) } else { Err(ApiError::Forbidden) }
+}
+
+/// Saves `changed` settings, republishes the channel and answers with its field list.
+async fn save(env: &Env, channel: &ChannelId, changed: &[FieldSetting], status: u16) -> Result<Response, ApiError> {
+    let db = env.d1("DB")?;
+    db::save_fields(&db, channel, changed).await?;
+    publication::forget_channel(env, channel).await?;
+    let fields = field_list(&db::field_settings(&db, channel).await?);
+    Ok(http::json(status, &serde_json::json!({ "fields": fields })))
+}
+
+/// `GET` and `POST /admin/v1/channels/{channel}/fields`
+pub async fn fields(mut req: Request, env: &Env, channel: &str) -> Result<Response, ApiError> {
+    if req.method() == Method::Get {
+        let (channel, _role) = channel_role(&req, env, channel).await?;
+        let fields: Vec<FieldOut> = field_list(&db::field_settings(&env.d1("DB")?, &channel).await?);
+        return Ok(http::json(200, &serde_json::json!({ "fields": fields })));
+    }
+    let channel = owner(&req, env, channel).await?;
+    let body: FieldIn = http::read_json(&mut req).await?;
+    let settings = db::field_settings(&env.d1("DB")?, &channel).await?;
+    let name = body
+        .key
+        .strip_prefix("profile.")
+        .ok_or_else(|| ApiError::invalid("key", "must be profile. followed by the name the site sends"))?;
+    check_new_name(name, &custom_fields(&settings), "key")?;
+    let field = FieldSetting {
+        name: name.to_owned(),
+        display_name: check_display_name(&body.display_name, "displayName")?,
+        ty: body.ty,
+        built_in: false,
+        write_once: body.write_once,
+        visibility: Visibility::Visible,
+        position: settings.iter().map(|s| s.position).max().unwrap_or(0) + 1,
+    };
+    save(env, &channel, &[field], 201).await
+}
+
+/// `PATCH /admin/v1/channels/{channel}/fields/{key}`: display name and visibility.
+pub async fn field(mut req: Request, env: &Env, channel: &str, key: &str) -> Result<Response, ApiError> {
+    let channel = owner(&req, env, channel).await?;
+    let body: FieldPatch = http::read_json(&mut req).await?;
+    let settings = db::field_settings(&env.d1("DB")?, &channel).await?;
+    let mut field = key
+        .strip_prefix("profile.")
+        .and_then(|name| settings.iter().find(|s| s.name == name))
+        .cloned()
+        .ok_or(ApiError::NotFound("profile field"))?;
+    if body.ty.is_some_and(|ty| ty != field.ty) {
+        return Err(ApiError::invalid("type", "a field's type never changes; add a new field instead"));
+    }
+    if let Some(display_name) = &body.display_name {
+        field.display_name = check_display_name(display_name, "displayName")?;
+    }
+    if let Some(visibility) = body.visibility {
+        if field.built_in && visibility == Visibility::Hidden {
+            return Err(ApiError::invalid("visibility", "a built-in field is always collected; archive it instead"));
+        }
+        field.visibility = visibility;
+    }
+    save(env, &channel, &[field], 200).await
+}
+
+/// `PUT /admin/v1/channels/{channel}/fields/order`: every profile field key, in order.
+pub async fn order(mut req: Request, env: &Env, channel: &str) -> Result<Response, ApiError> {
+    let channel = owner(&req, env, channel).await?;
+    let body: FieldOrder = http::read_json(&mut req).await?;
+    let settings = db::field_settings(&env.d1("DB")?, &channel).await?;
+    let names = body.names(&settings)?;
+    let reordered: Vec<FieldSetting> = names
+        .iter()
+        .zip(0..)
+        .filter_map(|(name, position)| {
+            settings.iter().find(|s| s.name == *name).map(|s| FieldSetting { position, ..s.clone() })
+        })
+        .collect();
+    save(env, &channel, &reordered, 200).await
+}
