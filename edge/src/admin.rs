@@ -5,12 +5,11 @@ use crate::error::ApiError;
 use crate::visitor::{self, VisitorCall};
 use crate::{db, http, publication};
 use kizuna_shared::admin_wire::{
-    CustomerIn, CustomerOut, CustomerPage, CustomerQuery, IdentityIn, IdentityOut, SORTS, SegmentIn, SegmentList,
-    SegmentOut,
+    CustomerIn, CustomerOut, CustomerPage, CustomerQuery, FilterDoc, IdentityIn, IdentityOut, SORTS, SegmentIn,
+    SegmentList, SegmentOut,
 };
 use kizuna_shared::customer::Schema;
 use kizuna_shared::fields::{CustomField, Visibility, Writer, custom_fields, resolve};
-use kizuna_shared::filter::Filter;
 use kizuna_shared::filter_sql::compile;
 use kizuna_shared::ids::{CampaignId, ChannelId, VisitorId};
 use kizuna_shared::stats::{DEFAULT_DAYS, MAX_DAYS, rates, series, totals};
@@ -88,7 +87,7 @@ pub(crate) async fn channel_role(req: &Request, env: &Env, channel: &str) -> Res
 
 /// The fields filters and segments may use in a channel (hidden ones are not), and its
 /// custom fields.
-async fn channel_schema(env: &Env, channel: &ChannelId) -> Result<(Schema, Vec<CustomField>), ApiError> {
+pub(crate) async fn channel_schema(env: &Env, channel: &ChannelId) -> Result<(Schema, Vec<CustomField>), ApiError> {
     let custom = custom_fields(&db::field_settings(&env.d1("DB")?, channel).await?);
     Ok((Schema::of_channel(&custom).map_err(ApiError::Internal)?, custom))
 }
@@ -146,22 +145,8 @@ async fn search_customers(
 ) -> Result<Response, ApiError> {
     let (channel, _role) = channel_role(req, env, channel).await?;
     let (schema, custom) = channel_schema(env, &channel).await?;
-    let mut parts = Vec::new();
-    if let Some(q) = query.q.as_deref().map(str::trim).filter(|q| !q.is_empty()) {
-        let search = Filter::Search(q.to_owned());
-        search.validate(&schema, "q").map_err(|e| ApiError::invalid("q", e.problem))?;
-        parts.push(search);
-    }
-    if let Some(doc) = &query.filter {
-        parts.push(doc.to_filter(&schema, "filter")?);
-    }
-    if let Some(id) = &query.segment {
-        let segment = db::segment(&env.d1("DB")?, &channel, id)
-            .await?
-            .ok_or_else(|| ApiError::invalid("segment", "no such segment in this channel"))?;
-        // Evaluated afresh with today's fields; a segment that no longer fits them says so.
-        parts.push(segment.filter.to_filter(&schema, "segment.filter")?);
-    }
+    let doc =
+        search_doc(env, &channel, &schema, query.q.as_deref(), query.filter.as_ref(), query.segment.as_deref()).await?;
     let sort_name = query.sort.as_deref().unwrap_or("lastSeenAt");
     let (_, sort_expr) = SORTS
         .iter()
@@ -180,7 +165,7 @@ async fn search_customers(
         None => None,
         Some(cursor) => Some(parse_cursor(cursor, sort_name)?),
     };
-    let sql = compile(&Filter::All(parts), &schema, now);
+    let sql = compile(&doc.to_filter(&schema, "filter")?, &schema, now);
     let customers: Vec<CustomerOut> =
         db::customers_page(&env.d1("DB")?, &channel, &sql, sort_expr, descending, after.as_ref(), limit)
             .await?
@@ -191,6 +176,38 @@ async fn search_customers(
         .then(|| customers.last().map(|c| format!("{sort_name}:{}:{}", sort_key(c, sort_name), c.id)))
         .flatten();
     Ok(http::json(200, &CustomerPage { customers, next_cursor }))
+}
+
+/// The conditions of a search (`q`, `filter`, `segment`), each checked under the name the
+/// caller used, as one filter document (all must hold). A segment is read now, so its
+/// conditions are evaluated afresh.
+pub(crate) async fn search_doc(
+    env: &Env,
+    channel: &ChannelId,
+    schema: &Schema,
+    q: Option<&str>,
+    filter: Option<&FilterDoc>,
+    segment: Option<&str>,
+) -> Result<FilterDoc, ApiError> {
+    let mut parts = Vec::new();
+    if let Some(q) = q.map(str::trim).filter(|q| !q.is_empty()) {
+        let search = FilterDoc { search: Some(q.to_owned()), ..FilterDoc::default() };
+        search.to_filter(schema, "q").map_err(|e| ApiError::invalid("q", e.problem))?;
+        parts.push(search);
+    }
+    if let Some(doc) = filter {
+        doc.to_filter(schema, "filter")?;
+        parts.push(doc.clone());
+    }
+    if let Some(id) = segment {
+        let segment = db::segment(&env.d1("DB")?, channel, id)
+            .await?
+            .ok_or_else(|| ApiError::invalid("segment", "no such segment in this channel"))?;
+        // Evaluated afresh with today's fields; a segment that no longer fits them says so.
+        segment.filter.to_filter(schema, "segment.filter")?;
+        parts.push(segment.filter);
+    }
+    Ok(FilterDoc { all: Some(parts), ..FilterDoc::default() })
 }
 
 /// The value a customer has for the sort (the same expression as `SORTS` computes in SQL).

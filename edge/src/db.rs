@@ -6,6 +6,7 @@
 
 use crate::error::ApiError;
 use kizuna_shared::admin_wire::{CustomerOut, FieldValue, FilterDoc, SegmentOut, WebOut};
+use kizuna_shared::bulk::{BulkChange, BulkTarget, JobOut};
 use kizuna_shared::campaign::{Campaign, Display, Goal};
 use kizuna_shared::counting::{Counts, Delivery};
 use kizuna_shared::fields::{self, FieldSetting, Visibility};
@@ -817,4 +818,213 @@ pub async fn identity(db: &D1Database, channel: &ChannelId) -> Result<Option<Ide
     )?
     .first::<IdentityRow>(None)
     .await?)
+}
+
+/// The customers of a bulk job's target: listed ids, as a filter expression.
+pub fn ids_filter(ids: &[String]) -> Result<SqlFilter, ApiError> {
+    let list = serde_json::to_string(ids).map_err(|e| ApiError::Internal(e.to_string()))?;
+    Ok(SqlFilter { sql: "id IN (SELECT value FROM json_each(?))".to_owned(), params: vec![SqlParam::Text(list)] })
+}
+
+/// How many of the channel's customers `filter` matches.
+pub async fn count_customers(db: &D1Database, channel: &ChannelId, filter: &SqlFilter) -> Result<i64, ApiError> {
+    let mut args = vec![text(channel.as_str())];
+    args.extend(filter.params.iter().map(sql_param));
+    let sql = format!("SELECT COUNT(*) AS count FROM customers WHERE channel_id = ? AND {}", filter.sql);
+    Ok(bind(db, &sql, &args)?.first::<CountRow>(None).await?.map_or(0, |r| r.count))
+}
+
+/// A bulk job as stored.
+#[derive(Debug, Deserialize)]
+pub struct JobRow {
+    pub id: String,
+    pub channel_id: String,
+    pub target: String,
+    pub change: String,
+    pub evaluated_at: i64,
+    pub state: String,
+    pub cursor: String,
+    pub total: i64,
+    pub processed: i64,
+    pub changed: i64,
+    pub batches: i64,
+    pub error: Option<String>,
+    pub created_at: i64,
+    pub updated_at: i64,
+    pub finished_at: Option<i64>,
+}
+
+impl JobRow {
+    pub fn out(&self) -> Result<JobOut, ApiError> {
+        Ok(JobOut {
+            id: self.id.clone(),
+            state: self.state.clone(),
+            total: self.total,
+            processed: self.processed,
+            changed: self.changed,
+            batches: self.batches,
+            change: serde_json::from_str(&self.change).map_err(|e| corrupt("job change", e))?,
+            created_at: self.created_at,
+            updated_at: self.updated_at,
+            finished_at: self.finished_at,
+            error: self.error.clone(),
+        })
+    }
+}
+
+pub async fn insert_job(
+    db: &D1Database,
+    channel: &ChannelId,
+    id: &str,
+    target: &BulkTarget,
+    change: &BulkChange,
+    total: i64,
+    now: Millis,
+) -> Result<(), ApiError> {
+    let target = serde_json::to_string(target).map_err(|e| ApiError::Internal(e.to_string()))?;
+    let change = serde_json::to_string(change).map_err(|e| ApiError::Internal(e.to_string()))?;
+    bind(
+        db,
+        "INSERT INTO bulk_jobs (id, channel_id, target, change, evaluated_at, state, total, created_at, updated_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, 'running', ?6, ?5, ?5)",
+        &[text(id), text(channel.as_str()), text(&target), text(&change), num(now), num(total)],
+    )?
+    .run()
+    .await?;
+    Ok(())
+}
+
+/// A job by id; `channel` limits it to that channel's jobs.
+pub async fn job(db: &D1Database, id: &str, channel: Option<&ChannelId>) -> Result<Option<JobRow>, ApiError> {
+    let row = bind(db, "SELECT * FROM bulk_jobs WHERE id = ?1", &[text(id)])?.first::<JobRow>(None).await?;
+    Ok(row.filter(|r| channel.is_none_or(|c| r.channel_id == c.as_str())))
+}
+
+/// The next at most `limit` customer ids of the target after `cursor`, in id order.
+pub async fn next_batch(
+    db: &D1Database,
+    channel: &ChannelId,
+    target: &SqlFilter,
+    cursor: &str,
+    limit: u32,
+) -> Result<Vec<String>, ApiError> {
+    #[derive(Deserialize)]
+    struct IdRow {
+        id: String,
+    }
+    let mut args = vec![text(channel.as_str()), text(cursor)];
+    args.extend(target.params.iter().map(sql_param));
+    args.push(num(i64::from(limit)));
+    let sql =
+        format!("SELECT id FROM customers WHERE channel_id = ? AND id > ? AND {} ORDER BY id LIMIT ?", target.sql);
+    Ok(bind(db, &sql, &args)?.all().await?.results::<IdRow>()?.into_iter().map(|r| r.id).collect())
+}
+
+/// Applies `change` to the customers `ids` and moves the job from `cursor` to the last
+/// of them, in one batch. Only customers the change alters get a new `updated_at` (and
+/// count toward `month`'s MAU). Answers whether this call moved the job (a repeated
+/// batch finds it moved already: the customers are as the first one left them).
+#[allow(clippy::too_many_arguments)]
+pub async fn apply_batch(
+    db: &D1Database,
+    job: &JobRow,
+    change: &BulkChange,
+    ids: &[String],
+    done: bool,
+    now: Millis,
+    month: &str,
+) -> Result<bool, ApiError> {
+    let flag = |v: Option<bool>| v.map_or(JsValue::NULL, |b| num(i64::from(b)));
+    let list = |v: &[String]| serde_json::to_string(v).map_err(|e| ApiError::Internal(e.to_string()));
+    // ?1 channel, ?2 tags to add, ?3 tags to remove, ?4 email flag, ?5 texting flag, ?6 ids.
+    let args = [
+        text(&job.channel_id),
+        text(&list(&change.add_tags)?),
+        text(&list(&change.remove_tags)?),
+        flag(change.unsubscribe_email),
+        flag(change.unsubscribe_texting),
+        text(&list(ids)?),
+    ];
+    const ALTERS: &str = "channel_id = ?1 AND id IN (SELECT value FROM json_each(?6)) AND (
+          EXISTS (SELECT 1 FROM json_each(?2) a WHERE a.value NOT IN (SELECT value FROM json_each(customers.tags)))
+          OR EXISTS (SELECT 1 FROM json_each(customers.tags) t WHERE t.value IN (SELECT value FROM json_each(?3)))
+          OR (?4 IS NOT NULL AND unsubscribe_email IS NOT ?4)
+          OR (?5 IS NOT NULL AND unsubscribe_texting IS NOT ?5))";
+    let mut month_args = args.to_vec();
+    month_args.push(text(month));
+    let active = bind(
+        db,
+        &format!(
+            "INSERT OR IGNORE INTO customer_months (channel_id, month, customer_id)
+             SELECT channel_id, ?7, id FROM customers WHERE {ALTERS}"
+        ),
+        &month_args,
+    )?;
+    let mut update_args = args.to_vec();
+    update_args.push(num(now));
+    let update = bind(
+        db,
+        &format!(
+            "UPDATE customers SET
+               tags = (SELECT json_group_array(value) FROM (
+                 SELECT value FROM (SELECT value FROM json_each(customers.tags) UNION SELECT value FROM json_each(?2))
+                 WHERE value NOT IN (SELECT value FROM json_each(?3)) ORDER BY value)),
+               unsubscribe_email = COALESCE(?4, unsubscribe_email),
+               unsubscribe_texting = COALESCE(?5, unsubscribe_texting),
+               updated_at = MAX(updated_at, ?7)
+             WHERE {ALTERS}"
+        ),
+        &update_args,
+    )?;
+    // `changes()` is the UPDATE's count: the statements of a batch run in order, in one
+    // transaction.
+    let progress = bind(
+        db,
+        "UPDATE bulk_jobs SET cursor = ?3, processed = processed + ?4, changed = changed + changes(),
+           batches = batches + 1, updated_at = ?5,
+           state = CASE WHEN ?6 THEN 'done' ELSE state END,
+           finished_at = CASE WHEN ?6 THEN ?5 ELSE finished_at END
+         WHERE id = ?1 AND cursor = ?2 AND state = 'running'",
+        &[
+            text(&job.id),
+            text(&job.cursor),
+            text(ids.last().map_or(job.cursor.as_str(), String::as_str)),
+            num(ids.len() as i64),
+            num(now),
+            num(i64::from(done)),
+        ],
+    )?;
+    let results = db.batch(vec![active, update, progress]).await?;
+    let moved = results.last().and_then(|r| r.meta().ok().flatten()).and_then(|m| m.changes).unwrap_or(0);
+    Ok(moved == 1)
+}
+
+/// Marks a job failed (its target no longer compiles, say).
+pub async fn fail_job(db: &D1Database, id: &str, error: &str, now: Millis) -> Result<(), ApiError> {
+    bind(
+        db,
+        "UPDATE bulk_jobs SET state = 'failed', error = ?2, updated_at = ?3, finished_at = ?3
+         WHERE id = ?1 AND state = 'running'",
+        &[text(id), text(error), num(now)],
+    )?
+    .run()
+    .await?;
+    Ok(())
+}
+
+/// Running jobs that have not moved since `before`: their chain of queue messages broke.
+pub async fn stalled_jobs(db: &D1Database, before: Millis) -> Result<Vec<String>, ApiError> {
+    #[derive(Deserialize)]
+    struct IdRow {
+        id: String,
+    }
+    let rows = bind(
+        db,
+        "SELECT id FROM bulk_jobs WHERE state = 'running' AND updated_at < ?1 ORDER BY updated_at LIMIT 100",
+        &[num(before)],
+    )?
+    .all()
+    .await?
+    .results::<IdRow>()?;
+    Ok(rows.into_iter().map(|r| r.id).collect())
 }

@@ -8,6 +8,7 @@
 
 mod admin;
 mod admin_fields;
+mod bulk;
 mod db;
 mod error;
 mod http;
@@ -33,6 +34,24 @@ pub(crate) fn now() -> Millis {
 #[event(fetch)]
 async fn fetch(req: Request, env: Env, _ctx: Context) -> worker::Result<Response> {
     Ok(route(req, &env).await.unwrap_or_else(|err| err.response()))
+}
+
+/// The `JOBS` queue: the batches of bulk actions. A message whose batch failed is
+/// retried by the queue (the batch is idempotent).
+#[event(queue)]
+async fn queue(batch: worker::MessageBatch<bulk::NextBatch>, env: Env, _ctx: Context) -> worker::Result<()> {
+    if let Err(err) = bulk::consume(batch, &env, now()).await {
+        worker::console_error!("bulk job messages unreadable: {err:?}");
+    }
+    Ok(())
+}
+
+/// Cron: restarts stalled bulk jobs.
+#[event(scheduled)]
+async fn scheduled(_event: worker::ScheduledEvent, env: Env, _ctx: worker::ScheduleContext) {
+    if let Err(err) = bulk::restart_stalled(&env, now()).await {
+        worker::console_error!("restarting stalled jobs failed: {err:?}");
+    }
 }
 
 async fn route(req: Request, env: &Env) -> Result<Response, ApiError> {
@@ -61,6 +80,10 @@ async fn route(req: Request, env: &Env) -> Result<Response, ApiError> {
         (Method::Post, ["admin", "v1", "channels", channel, "customers", "search"]) => {
             admin::search_customers_body(req, env, now, channel).await
         }
+        (Method::Post, ["admin", "v1", "channels", channel, "customers", "bulk"]) => {
+            bulk::create(req, env, now, channel).await
+        }
+        (Method::Get, ["admin", "v1", "channels", channel, "jobs", id]) => bulk::status(req, env, channel, id).await,
         (Method::Get | Method::Patch | Method::Delete, ["admin", "v1", "channels", channel, "customers", id]) => {
             admin::customer(req, env, channel, id).await
         }
@@ -114,5 +137,6 @@ fn known_path(parts: &[&str]) -> bool {
             | ["admin", "v1", "channels", _, "segments", _]
             | ["admin", "v1", "channels", _, "fields"]
             | ["admin", "v1", "channels", _, "fields", _]
+            | ["admin", "v1", "channels", _, "jobs", _]
     )
 }

@@ -6,6 +6,7 @@
 //! `tests/purity.rs` fails if a forbidden dependency enters the manifest.
 
 pub mod admin_wire;
+pub mod bulk;
 pub mod campaign;
 pub mod channel;
 pub mod counting;

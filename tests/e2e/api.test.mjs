@@ -131,6 +131,8 @@ test("the OpenAPI document is served and describes every route", async () => {
     "/admin/v1/channels/{channel}/fields",
     "/admin/v1/channels/{channel}/fields/{key}",
     "/admin/v1/channels/{channel}/fields/order",
+    "/admin/v1/channels/{channel}/customers/bulk",
+    "/admin/v1/channels/{channel}/jobs/{jobId}",
   ]) {
     assert.ok(doc.paths[path], `${path} is documented`);
   }

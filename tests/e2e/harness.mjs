@@ -58,7 +58,7 @@ export async function startWorker({ sql = [] } = {}) {
   const log = createWriteStream(join(OUT, `wrangler-${port}.log`));
   const child = spawn(
     WRANGLER,
-    ["dev", "-c", "edge/wrangler.toml", "--local", "--ip", "127.0.0.1", "--port", String(port), "--persist-to", state],
+    ["dev", "-c", "edge/wrangler.toml", "--local", "--test-scheduled", "--ip", "127.0.0.1", "--port", String(port), "--persist-to", state],
     { cwd: ROOT, detached: true, stdio: ["ignore", "pipe", "pipe"], env: { ...process.env, WRANGLER_SEND_METRICS: "false" } },
   );
   child.stdout.pipe(log);

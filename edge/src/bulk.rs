@@ -1,0 +1,138 @@
+//! Bulk actions as jobs: the request checks the action, counts its target, stores the
+//! job and runs its first batch at once (a small selection is done before the answer);
+//! each further batch is one message on the `JOBS` queue, whose consumer runs it and
+//! sends the next. A cron watchdog restarts a job whose chain of messages broke.
+//!
+//! Invariant: a batch starts from the job's stored cursor and moves it with a
+//! compare-and-set (`db::apply_batch`), so a redelivered or duplicated message repeats
+//! idempotent work at most and never counts twice; a chain whose move lost stops.
+
+use crate::admin::{channel_role, channel_schema, new_id, search_doc};
+use crate::error::ApiError;
+use crate::{db, http, publication};
+use kizuna_shared::bulk::{BATCH, BulkChange, BulkIn, BulkTarget};
+use kizuna_shared::filter_sql::{SqlFilter, compile};
+use kizuna_shared::ids::ChannelId;
+use kizuna_shared::time::{Day, MINUTE, Millis};
+use serde::{Deserialize, Serialize};
+use worker::{Env, MessageBatch, MessageExt, Request, Response};
+
+/// One queue message: run the next batch of this job.
+#[derive(Debug, Serialize, Deserialize)]
+pub struct NextBatch {
+    pub job: String,
+}
+
+/// `POST /admin/v1/channels/{channel}/customers/bulk`: 200 with the finished job, or 202
+/// with a running one (poll `GET …/jobs/{id}`).
+pub async fn create(mut req: Request, env: &Env, now: Millis, channel: &str) -> Result<Response, ApiError> {
+    let (channel, _role) = channel_role(&req, env, channel).await?;
+    let body: BulkIn = http::read_json(&mut req).await?;
+    let change = body.change()?;
+    let target = match body.ids()? {
+        Some(ids) => BulkTarget::Ids(ids),
+        None => {
+            let (schema, _) = channel_schema(env, &channel).await?;
+            let doc =
+                search_doc(env, &channel, &schema, body.q.as_deref(), body.filter.as_ref(), body.segment.as_deref())
+                    .await?;
+            BulkTarget::Filter(doc)
+        }
+    };
+    let db = env.d1("DB")?;
+    let total = db::count_customers(&db, &channel, &target_sql(env, &channel, &target, now).await?).await?;
+    let id = new_id("job_")?;
+    db::insert_job(&db, &channel, &id, &target, &change, total, now).await?;
+    if step(env, &id, now).await? {
+        send_next(env, &id).await?;
+    }
+    let job = db::job(&db, &id, Some(&channel)).await?.ok_or(ApiError::NotFound("job"))?;
+    let status = if job.state == "running" { 202 } else { 200 };
+    Ok(http::json(status, &job.out()?))
+}
+
+/// `GET /admin/v1/channels/{channel}/jobs/{id}`
+pub async fn status(req: Request, env: &Env, channel: &str, id: &str) -> Result<Response, ApiError> {
+    let (channel, _role) = channel_role(&req, env, channel).await?;
+    let job = db::job(&env.d1("DB")?, id, Some(&channel)).await?.ok_or(ApiError::NotFound("job"))?;
+    Ok(http::json(200, &job.out()?))
+}
+
+/// The job's customers as SQL: its ids, or its filter with the channel's fields of now,
+/// evaluated at `evaluated_at` (the job's creation, the same for every batch).
+async fn target_sql(
+    env: &Env,
+    channel: &ChannelId,
+    target: &BulkTarget,
+    evaluated_at: Millis,
+) -> Result<SqlFilter, ApiError> {
+    match target {
+        BulkTarget::Ids(ids) => db::ids_filter(ids),
+        BulkTarget::Filter(doc) => {
+            let (schema, _) = channel_schema(env, channel).await?;
+            Ok(compile(&doc.to_filter(&schema, "filter")?, &schema, evaluated_at))
+        }
+    }
+}
+
+/// Runs the job's next batch; answers whether another batch should follow.
+async fn step(env: &Env, id: &str, now: Millis) -> Result<bool, ApiError> {
+    let db = env.d1("DB")?;
+    let Some(job) = db::job(&db, id, None).await? else { return Ok(false) };
+    if job.state != "running" {
+        return Ok(false);
+    }
+    let channel = ChannelId::parse(&job.channel_id).map_err(|e| ApiError::Internal(e.to_string()))?;
+    let target: BulkTarget = serde_json::from_str(&job.target).map_err(|e| ApiError::Internal(e.to_string()))?;
+    let change: BulkChange = serde_json::from_str(&job.change).map_err(|e| ApiError::Internal(e.to_string()))?;
+    let sql = match target_sql(env, &channel, &target, job.evaluated_at).await {
+        Ok(sql) => sql,
+        Err(ApiError::Invalid { field, problem }) => {
+            // The channel's fields changed under the job (a field it filters on was hidden).
+            db::fail_job(&db, id, &format!("{field}: {problem}"), now).await?;
+            return Ok(false);
+        }
+        Err(other) => return Err(other),
+    };
+    let ids = db::next_batch(&db, &channel, &sql, &job.cursor, BATCH).await?;
+    let done = ids.len() < BATCH as usize;
+    let offset = publication::channel(env, &channel, now).await?.map_or(0, |c| c.utc_offset_minutes);
+    let month = Day::of(now, offset).month();
+    let moved = db::apply_batch(&db, &job, &change, &ids, done, now, &month).await?;
+    Ok(moved && !done)
+}
+
+async fn send_next(env: &Env, id: &str) -> Result<(), ApiError> {
+    env.queue("JOBS")?.send(NextBatch { job: id.to_owned() }).await?;
+    Ok(())
+}
+
+/// The `JOBS` queue's consumer: one batch per message, then the next message. A failed
+/// message is retried by the queue; the batch it repeats changes nothing twice.
+pub async fn consume(batch: MessageBatch<NextBatch>, env: &Env, now: Millis) -> Result<(), ApiError> {
+    for message in batch.messages()? {
+        let id = &message.body().job;
+        let outcome = match step(env, id, now).await {
+            Ok(true) => send_next(env, id).await,
+            Ok(false) => Ok(()),
+            Err(err) => Err(err),
+        };
+        match outcome {
+            Ok(()) => message.ack(),
+            Err(err) => {
+                worker::console_error!("bulk job {id}: {err:?}; the queue retries the batch");
+                message.retry();
+            }
+        }
+    }
+    Ok(())
+}
+
+/// The cron watchdog: restarts running jobs that have not moved for two minutes.
+pub async fn restart_stalled(env: &Env, now: Millis) -> Result<(), ApiError> {
+    for id in db::stalled_jobs(&env.d1("DB")?, now - 2 * MINUTE).await? {
+        worker::console_log!("restarting stalled bulk job {id}");
+        send_next(env, &id).await?;
+    }
+    Ok(())
+}
