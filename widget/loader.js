@@ -22,17 +22,23 @@
     console.warn("Kizuna: add data-channel=\"YOUR_CHANNEL\" to the widget's script tag");
     return;
   }
-  // Single-page apps change the URL without loading a page: every pushState,
-  // replaceState, back/forward and hash change is reported; the widget drops repeats of
-  // the URL it reported last.
-  function watchNavigation() {
-    function navigated() {
+  // Calls the widget's export `name`, never throwing into the page.
+  function widget(name) {
+    return function () {
       try {
-        wasm_bindgen.navigated();
+        wasm_bindgen[name]();
       } catch (error) {
         console.warn("Kizuna:", error);
       }
-    }
+    };
+  }
+  // Single-page apps change the URL without loading a page: every pushState,
+  // replaceState, back/forward and hash change is reported; the widget drops repeats of
+  // the URL it reported last. Undelivered events go out as beacons when the page goes
+  // away, and again when the browser is back online or the page returns from the
+  // back/forward cache.
+  function watchPage() {
+    var navigated = widget("navigated");
     ["pushState", "replaceState"].forEach(function (name) {
       var original = history[name];
       if (typeof original !== "function") return;
@@ -44,6 +50,11 @@
     });
     addEventListener("popstate", navigated);
     addEventListener("hashchange", navigated);
+    addEventListener("pagehide", widget("leave"));
+    addEventListener("online", widget("online"));
+    addEventListener("pageshow", function (event) {
+      if (event.persisted) widget("online")();
+    });
   }
   wasm_bindgen({ module_or_path: base + "/widget.wasm" })
     .then(function () {
@@ -56,7 +67,7 @@
         }
       };
       wasm_bindgen.start(channel, base, Array.prototype.slice.call(queued));
-      watchNavigation();
+      watchPage();
     })
     .catch(function (error) {
       console.warn("Kizuna: the widget did not start", error);

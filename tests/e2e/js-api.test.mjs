@@ -21,7 +21,7 @@ test("updateUser and track work queued and live, and a tracked goal counts after
   page.on("pageerror", (e) => errors.push(e.message));
   page.on("console", (m) => m.type() === "warning" && warnings.push(m.text()));
   const sent = [];
-  page.on("request", (r) => r.url().endsWith("/v1/events") && sent.push(JSON.parse(r.postData()).events[0].name));
+  page.on("request", (r) => r.url().endsWith("/v1/events") && sent.push(...JSON.parse(r.postData()).events.map((e) => e.name)));
 
   await page.goto(`${env.worker.base}/products/hojicha`);
   const bubble = page.locator("[data-kizuna] .b");

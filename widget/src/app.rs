@@ -2,6 +2,7 @@
 //! answers become `machine::Input`s, and the machine's effects are carried out here.
 
 use crate::machine::{Effect, Input, Widget};
+use crate::outbox::{Entry, Outbox, backoff_ms, batch_len};
 use crate::render::markup;
 use crate::{dom, json, net, saved};
 use kizuna_shared::event::PAGE_VIEW;
@@ -23,6 +24,13 @@ struct App {
     member: Option<json::MemberBoot>,
     /// `track` calls made before the widget started: sent after the first page view.
     queued_events: Vec<(String, String)>,
+    /// This tab's id: its outbox is `kz:{channel}:out:{tab}`.
+    tab: String,
+    /// A flush is running (one at a time per tab).
+    sending: bool,
+    /// Failed attempts since the last delivery, and whether a retry is scheduled.
+    attempt: u32,
+    retry_scheduled: bool,
 }
 
 thread_local! {
@@ -75,6 +83,10 @@ pub fn start(channel: &str, base: &str, queued: js_sys::Array) {
         last_url: None,
         member: None,
         queued_events: Vec::new(),
+        tab: saved::random_id("t_"),
+        sending: false,
+        attempt: 0,
+        retry_scheduled: false,
     }));
     for call in queued.iter() {
         let call = js_sys::Array::from(&call);
@@ -225,20 +237,156 @@ async fn page_view() {
     send_event(PAGE_VIEW, properties).await;
 }
 
-/// Sends one event of this visitor's current session and shows what it delivers.
+/// Queues one event of this visitor's current session in the tab's outbox, then sends
+/// what the outbox holds.
 async fn send_event(name: &str, properties: String) {
     let event = json::Outgoing { id: saved::random_id("e_"), name: name.to_owned(), properties };
-    let Some((url, body)) = with_app(|app| {
+    with_app(|app| {
         let session = session(app);
-        let body = json::events_body(app.channel.as_str(), app.visitor.as_str(), &session.id, &[event]);
-        (endpoint(app, "/v1/events"), body)
-    }) else {
-        return;
-    };
-    match net::post(&url, &body).await {
-        Ok(reply) => dispatch(Input::Received(net::popups(&reply))),
-        Err(error) => warn("sending an event failed:", &error),
+        let mut outbox = load(app);
+        outbox.push(Entry { visitor: app.visitor.as_str().to_owned(), session: session.id, event: event.json() });
+        store(app, &mut outbox);
+    });
+    flush().await;
+}
+
+fn outbox_prefix(app: &App) -> String {
+    ["kz:", app.channel.as_str(), ":out:"].concat()
+}
+
+fn load(app: &App) -> Outbox {
+    saved::get(&[outbox_prefix(app), app.tab.clone()].concat()).map(|t| Outbox::decode(&t)).unwrap_or_default()
+}
+
+/// Writes the tab's outbox with a fresh heartbeat (an empty one is removed).
+fn store(app: &App, outbox: &mut Outbox) {
+    let key = [outbox_prefix(app), app.tab.clone()].concat();
+    if outbox.entries.is_empty() {
+        saved::remove(&key);
+    } else {
+        outbox.heartbeat = js_sys::Date::now() as i64;
+        saved::set(&key, &outbox.encode());
     }
+}
+
+/// Takes over the outboxes of tabs that left or went quiet (deleting them first).
+fn adopt_abandoned(app: &App) {
+    let (prefix, now) = (outbox_prefix(app), js_sys::Date::now() as i64);
+    let own = [prefix.as_str(), app.tab.as_str()].concat();
+    let mut outbox = load(app);
+    let mut adopted = false;
+    for key in saved::keys(&prefix).into_iter().filter(|k| *k != own) {
+        let other = Outbox::decode(&saved::get(&key).unwrap_or_default());
+        if other.abandoned(now) {
+            saved::remove(&key);
+            outbox.adopt(other);
+            adopted = true;
+        }
+    }
+    if adopted {
+        store(app, &mut outbox);
+    }
+}
+
+/// Sends the outbox, a batch at a time, oldest first. A batch leaves the outbox when the
+/// edge took it (or refused it for good); otherwise a retry is scheduled with backoff.
+async fn flush() {
+    if with_app(|app| std::mem::replace(&mut app.sending, true)) != Some(false) {
+        return;
+    }
+    with_app(|app| adopt_abandoned(app));
+    // After a batch is refused, its events go one by one, so one bad event (a nested
+    // property, say) is dropped alone.
+    let mut limit = usize::MAX;
+    loop {
+        let next = with_app(|app| {
+            let outbox = load(app);
+            let count = batch_len(&outbox.entries).min(limit);
+            let first = outbox.entries.first()?;
+            let sent: Vec<String> = outbox.entries[..count].iter().map(|e| e.event.clone()).collect();
+            let events: Vec<&str> = sent.iter().map(String::as_str).collect();
+            let body = json::events_body(app.channel.as_str(), &first.visitor, &first.session, &events);
+            Some((endpoint(app, "/v1/events"), body, sent))
+        });
+        let Some((url, body, sent)) = next.flatten() else { break };
+        let delivered = match net::post_status(&url, &body).await {
+            Ok(reply) => {
+                dispatch(Input::Received(net::popups(&reply)));
+                true
+            }
+            // Refused for good (malformed, too large): retrying cannot help.
+            Err((status, error)) if (400..500).contains(&status) && status != 408 && status != 429 => {
+                if sent.len() > 1 {
+                    limit = 1;
+                    continue;
+                }
+                warn("an event was refused:", &error);
+                true
+            }
+            Err(_) => false,
+        };
+        let wait = with_app(|app| {
+            let mut outbox = load(app);
+            if delivered {
+                outbox.entries.retain(|e| !sent.contains(&e.event));
+                app.attempt = 0;
+            } else {
+                app.attempt += 1;
+            }
+            store(app, &mut outbox);
+            let first_retry = !delivered && !std::mem::replace(&mut app.retry_scheduled, true);
+            (!delivered).then_some(first_retry.then_some(backoff_ms(app.attempt)))
+        });
+        if let Some(Some(retry)) = wait {
+            if let Some(ms) = retry {
+                later(ms);
+            }
+            break;
+        }
+    }
+    with_app(|app| app.sending = false);
+}
+
+/// Runs `flush` again after `ms`.
+fn later(ms: u32) {
+    let again = Closure::once_into_js(|| {
+        with_app(|app| app.retry_scheduled = false);
+        spawn_local(flush());
+    });
+    if let Some(window) = web_sys::window() {
+        let wait = i32::try_from(ms).unwrap_or(i32::MAX);
+        let _ = window.set_timeout_with_callback_and_timeout_and_arguments_0(again.unchecked_ref(), wait);
+    }
+}
+
+/// The browser is back online, or the page came back from the back/forward cache:
+/// send now. Called by the loader.
+#[wasm_bindgen]
+pub fn online() {
+    with_app(|app| app.attempt = 0);
+    spawn_local(flush());
+}
+
+/// The page is going away (`pagehide`): hand what is left to the browser as beacons and
+/// mark the outbox as left, so the next page of the site sends it again if a beacon was
+/// lost (the edge counts an event id once). Called by the loader.
+#[wasm_bindgen]
+pub fn leave() {
+    with_app(|app| {
+        let mut outbox = load(app);
+        let url = endpoint(app, "/v1/events");
+        let mut rest = outbox.entries.as_slice();
+        while let Some(first) = rest.first() {
+            let count = batch_len(rest);
+            let events: Vec<&str> = rest[..count].iter().map(|e| e.event.as_str()).collect();
+            net::beacon(&url, &json::events_body(app.channel.as_str(), &first.visitor, &first.session, &events));
+            rest = &rest[count..];
+        }
+        if !outbox.entries.is_empty() {
+            outbox.heartbeat = 0;
+            saved::set(&[outbox_prefix(app), app.tab.clone()].concat(), &outbox.encode());
+        }
+    });
 }
 
 /// The browser's JSON of a JS API argument (`{}` when absent), or why it has none.

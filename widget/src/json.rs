@@ -88,25 +88,29 @@ pub fn text_properties(pairs: &[(&str, &str)]) -> String {
     out
 }
 
-/// `EventBatch`.
-pub fn events_body(channel: &str, visitor: &str, session: &str, events: &[Outgoing]) -> String {
-    let mut out = String::with_capacity(256);
+impl Outgoing {
+    /// The event as the JSON object an `EventBatch` lists.
+    pub fn json(&self) -> String {
+        let mut out = String::with_capacity(48 + self.name.len() + self.properties.len());
+        out.push_str("{\"id\":");
+        string(&mut out, &self.id);
+        out.push_str(",\"name\":");
+        string(&mut out, &self.name);
+        out.push_str(",\"properties\":");
+        out.push_str(&self.properties);
+        out.push('}');
+        out
+    }
+}
+
+/// `EventBatch`, of events already written as JSON objects ([`Outgoing::json`]).
+pub fn events_body(channel: &str, visitor: &str, session: &str, events: &[&str]) -> String {
+    let mut out = String::with_capacity(96 + events.iter().map(|e| e.len() + 1).sum::<usize>());
     head(&mut out, channel, visitor);
     out.push_str(",\"sessionId\":");
     string(&mut out, session);
     out.push_str(",\"events\":[");
-    for (i, event) in events.iter().enumerate() {
-        if i > 0 {
-            out.push(',');
-        }
-        out.push_str("{\"id\":");
-        string(&mut out, &event.id);
-        out.push_str(",\"name\":");
-        string(&mut out, &event.name);
-        out.push_str(",\"properties\":");
-        out.push_str(&event.properties);
-        out.push('}');
-    }
+    out.push_str(&events.join(","));
     out.push_str("]}");
     out
 }
@@ -140,7 +144,7 @@ mod tests {
         let awkward = "quote \" backslash \\ newline \n tab \t bell \u{7} emoji 🍵 </script>";
         let properties = text_properties(&[("title", awkward), ("url", "https://x.y/?a=1&b=2")]);
         let event = |id: &str| Outgoing { id: id.into(), name: "PageView".into(), properties: properties.clone() };
-        let body = events_body("demo", "v_1", "s_1", &[event("e_1"), event("e_2")]);
+        let body = events_body("demo", "v_1", "s_1", &[&event("e_1").json(), &event("e_2").json()]);
         let parsed: EventBatch = serde_json::from_str(&body).unwrap();
         assert_eq!(parsed.session_id.map(|s| s.as_str().to_owned()).as_deref(), Some("s_1"));
         assert_eq!(parsed.events.len(), 2);
@@ -155,7 +159,7 @@ mod tests {
             name: "CheckoutComplete".into(),
             properties: r#"{"amount":3000,"coupon":"AUTUMN","first":true}"#.into(),
         };
-        let parsed: EventBatch = serde_json::from_str(&events_body("demo", "v_1", "s_1", &[tracked])).unwrap();
+        let parsed: EventBatch = serde_json::from_str(&events_body("demo", "v_1", "s_1", &[&tracked.json()])).unwrap();
         let properties = &parsed.events[0].properties;
         assert_eq!(properties.get("amount"), Some(&PropertyValue::Number(3000.0)));
         assert_eq!(properties.get("first"), Some(&PropertyValue::Bool(true)));

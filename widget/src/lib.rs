@@ -1,12 +1,14 @@
 //! Kizuna's visitor widget, loaded by one `<script async>` tag on a customer's site.
 //!
-//! `machine` (what to do) and `render` (what a message looks like) are pure and tested
-//! natively; `app` wires them to the browser, where only `dom` touches the DOM, `net`
-//! the network and `saved` the browser's storage. The widget never throws into the host
-//! page: every browser call's failure is handled or swallowed here.
+//! `machine` (what to do), `render` (what a message looks like) and `outbox` (the events
+//! not yet delivered) are pure and tested natively; `app` wires them to the browser,
+//! where only `dom` touches the DOM, `net` the network and `saved` the browser's storage.
+//! The widget never throws into the host page: every browser call's failure is handled
+//! or swallowed here.
 
 pub mod json;
 pub mod machine;
+pub mod outbox;
 pub mod render;
 
 #[cfg(target_arch = "wasm32")]

@@ -22,14 +22,33 @@ fn send(url: &str, body: &str) -> Result<js_sys::Promise, JsValue> {
 /// Posts `body` and returns the parsed JSON answer of a 2xx response. Otherwise the error
 /// is the edge's explanation (`channel: no such channel`), for the console.
 pub async fn post(url: &str, body: &str) -> Result<JsValue, JsValue> {
-    let response: Response = JsFuture::from(send(url, body)?).await?.dyn_into()?;
+    post_status(url, body).await.map_err(|(_, error)| error)
+}
+
+/// Like [`post`], with the HTTP status of a failure (0: no answer, the network failed).
+pub async fn post_status(url: &str, body: &str) -> Result<JsValue, (u16, JsValue)> {
+    let fetched = match send(url, body) {
+        Ok(promise) => JsFuture::from(promise).await,
+        Err(error) => Err(error),
+    };
+    let response: Response = fetched.and_then(|r| r.dyn_into()).map_err(|error| (0, error))?;
     // Always consume the body, so the request completes even when it failed.
-    let answer = JsFuture::from(response.json()?).await;
+    let answer = match response.json() {
+        Ok(promise) => JsFuture::from(promise).await,
+        Err(error) => Err(error),
+    };
     if response.ok() {
-        return answer;
+        return answer.map_err(|error| (0, error));
     }
     let message = answer.ok().and_then(|reply| text(&get(&reply, "error"), "message"));
-    Err(message.map_or_else(|| JsValue::from_f64(f64::from(response.status())), |m| JsValue::from_str(&m)))
+    let status = response.status();
+    Err((status, message.map_or_else(|| JsValue::from_f64(f64::from(status)), |m| JsValue::from_str(&m))))
+}
+
+/// Hands `body` to the browser to post even as the page goes away (`text/plain`, so
+/// no preflight); whether the browser took it.
+pub fn beacon(url: &str, body: &str) -> bool {
+    web_sys::window().and_then(|w| w.navigator().send_beacon_with_opt_str(url, Some(body)).ok()).unwrap_or(false)
 }
 
 /// Posts `body` without waiting for the answer (view and click reports).

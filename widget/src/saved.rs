@@ -15,6 +15,19 @@ pub fn set(key: &str, value: &str) {
     }
 }
 
+pub fn remove(key: &str) {
+    if let Some(storage) = storage() {
+        let _ = storage.remove_item(key);
+    }
+}
+
+/// The stored keys that start with `prefix`.
+pub fn keys(prefix: &str) -> Vec<String> {
+    let Some(storage) = storage() else { return Vec::new() };
+    let count = storage.length().unwrap_or(0);
+    (0..count).filter_map(|i| storage.key(i).ok().flatten()).filter(|k| k.starts_with(prefix)).collect()
+}
+
 /// A fresh random id: `prefix` and 32 hex digits from the browser's CSPRNG.
 pub fn random_id(prefix: &str) -> String {
     let mut bytes = [0u8; 16];
