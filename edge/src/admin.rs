@@ -26,17 +26,27 @@ fn bearer_hash(req: &Request) -> Result<String, ApiError> {
     Ok(Sha256::digest(token.as_bytes()).iter().map(|b| format!("{b:02x}")).collect())
 }
 
-/// `GET /admin/v1/campaigns/{id}/stats?from=YYYY-MM-DD&to=YYYY-MM-DD`
-pub async fn campaign_stats(req: Request, env: &Env, now: Millis, campaign: &str) -> Result<Response, ApiError> {
-    let token = bearer_hash(&req)?;
+/// The campaign and its channel, when the token's member belongs to that channel. A
+/// member of another channel learns nothing about it, not even that it exists.
+pub(crate) async fn campaign_access(
+    req: &Request,
+    env: &Env,
+    campaign: &str,
+) -> Result<(CampaignId, ChannelId), ApiError> {
+    let token = bearer_hash(req)?;
     let id = CampaignId::parse(campaign).map_err(|e| ApiError::invalid("campaignId", e.to_string()))?;
     let db = env.d1("DB")?;
     let member = db::token_member(&db, &token).await?;
-    // A member of another channel learns nothing about this campaign, not even that it exists.
-    let channel_id = match db::campaign_channel(&db, &id).await? {
-        Some(channel) if db::member_role(&db, &member, &channel).await?.is_some() => channel,
-        _ => return Err(ApiError::NotFound("campaign")),
-    };
+    match db::campaign_channel(&db, &id).await? {
+        Some(channel) if db::member_role(&db, &member, &channel).await?.is_some() => Ok((id, channel)),
+        _ => Err(ApiError::NotFound("campaign")),
+    }
+}
+
+/// `GET /admin/v1/campaigns/{id}/stats?from=YYYY-MM-DD&to=YYYY-MM-DD`
+pub async fn campaign_stats(req: Request, env: &Env, now: Millis, campaign: &str) -> Result<Response, ApiError> {
+    let (id, channel_id) = campaign_access(&req, env, campaign).await?;
+    let db = env.d1("DB")?;
     let channel = publication::channel(env, &channel_id, now).await?.ok_or(ApiError::NotFound("channel"))?;
     let today = Day::of(now, channel.utc_offset_minutes);
     let mut from = Day(today.0 - (DEFAULT_DAYS - 1));

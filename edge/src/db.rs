@@ -157,21 +157,15 @@ pub async fn save_fields(db: &D1Database, channel: &ChannelId, settings: &[Field
     Ok(())
 }
 
-#[derive(Deserialize)]
-struct DefinitionRow {
-    definition: String,
-}
-
+/// The channel's running and scheduled campaigns (the engine checks their times), in
+/// priority order.
 pub async fn load_running_campaigns(db: &D1Database, channel: &ChannelId) -> Result<Vec<CampaignDocV1>, ApiError> {
-    let rows = bind(
-        db,
-        "SELECT definition FROM campaigns WHERE channel_id = ?1 AND state = 'running' ORDER BY priority, created_at, id",
-        &[text(channel.as_str())],
-    )?
-    .all()
-    .await?
-    .results::<DefinitionRow>()?;
-    rows.iter().map(|row| serde_json::from_str(&row.definition).map_err(|e| corrupt("campaign", e))).collect()
+    let sql = format!(
+        "SELECT {CAMPAIGN_COLUMNS} FROM campaigns WHERE channel_id = ?1 AND state IN ('running', 'scheduled')
+         ORDER BY priority, created_at, id"
+    );
+    let rows = bind(db, &sql, &[text(channel.as_str())])?.all().await?.results::<CampaignRow>()?;
+    rows.iter().map(CampaignRow::doc).collect()
 }
 
 /// Adds `counts` to the campaign's row for `day`, but only if the statement just before
@@ -1027,4 +1021,74 @@ pub async fn stalled_jobs(db: &D1Database, before: Millis) -> Result<Vec<String>
     .await?
     .results::<IdRow>()?;
     Ok(rows.into_iter().map(|r| r.id).collect())
+}
+
+/// A campaign row: its stored state and settings.
+#[derive(Debug, Deserialize)]
+pub struct CampaignRow {
+    pub channel_id: String,
+    pub state: String,
+    pub priority: i32,
+    pub definition: String,
+    pub created_at: i64,
+    pub updated_at: i64,
+}
+
+impl CampaignRow {
+    pub fn doc(&self) -> Result<CampaignDocV1, ApiError> {
+        let mut doc: CampaignDocV1 = serde_json::from_str(&self.definition).map_err(|e| corrupt("campaign", e))?;
+        // The row's state column is the truth; the document's copy follows it.
+        doc.state = serde_json::from_value(serde_json::Value::String(self.state.clone()))
+            .map_err(|e| corrupt("campaign state", e))?;
+        Ok(doc)
+    }
+}
+
+const CAMPAIGN_COLUMNS: &str = "channel_id, state, priority, definition, created_at, updated_at";
+
+pub async fn campaign_row(db: &D1Database, id: &str) -> Result<Option<CampaignRow>, ApiError> {
+    let sql = format!("SELECT {CAMPAIGN_COLUMNS} FROM campaigns WHERE id = ?1");
+    Ok(bind(db, &sql, &[text(id)])?.first::<CampaignRow>(None).await?)
+}
+
+pub async fn campaign_rows(db: &D1Database, channel: &ChannelId) -> Result<Vec<CampaignRow>, ApiError> {
+    let sql =
+        format!("SELECT {CAMPAIGN_COLUMNS} FROM campaigns WHERE channel_id = ?1 ORDER BY priority, created_at, id");
+    Ok(bind(db, &sql, &[text(channel.as_str())])?.all().await?.results::<CampaignRow>()?)
+}
+
+/// Writes a campaign's settings and state (insert or update), keeping `created_at`.
+pub async fn save_campaign(
+    db: &D1Database,
+    channel: &ChannelId,
+    doc: &CampaignDocV1,
+    priority: i32,
+    now: Millis,
+) -> Result<(), ApiError> {
+    let definition = serde_json::to_string(doc).map_err(|e| ApiError::Internal(e.to_string()))?;
+    bind(
+        db,
+        "INSERT INTO campaigns (id, channel_id, name, state, priority, definition, created_at, updated_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?7)
+         ON CONFLICT (id) DO UPDATE SET name = excluded.name, state = excluded.state,
+           priority = excluded.priority, definition = excluded.definition, updated_at = excluded.updated_at",
+        &[
+            text(&doc.id),
+            text(channel.as_str()),
+            text(&doc.name),
+            text(doc.state.as_str()),
+            num(i64::from(priority)),
+            text(&definition),
+            num(now),
+        ],
+    )?
+    .run()
+    .await?;
+    Ok(())
+}
+
+/// Deletes a draft (a campaign that never ran has no deliveries or counts).
+pub async fn delete_draft(db: &D1Database, id: &str) -> Result<bool, ApiError> {
+    let result = bind(db, "DELETE FROM campaigns WHERE id = ?1 AND state = 'draft'", &[text(id)])?.run().await?;
+    Ok(result.meta()?.and_then(|m| m.changes).unwrap_or(0) == 1)
 }

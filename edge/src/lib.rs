@@ -7,6 +7,7 @@
 //! `GET /admin/v1/campaigns/{id}/stats`, and the static files of `www/`.
 
 mod admin;
+mod admin_campaigns;
 mod admin_fields;
 mod bulk;
 mod db;
@@ -71,6 +72,15 @@ async fn route(req: Request, env: &Env) -> Result<Response, ApiError> {
         (Method::Post, ["v1", "deliveries", id, "view"]) => public::action(req, env, now, id, Action::View).await,
         (Method::Post, ["v1", "deliveries", id, "click"]) => public::action(req, env, now, id, Action::Click).await,
         (Method::Get, ["admin", "v1", "campaigns", id, "stats"]) => admin::campaign_stats(req, env, now, id).await,
+        (Method::Post, ["admin", "v1", "campaigns", id, command @ ("start" | "pause" | "stop")]) => {
+            admin_campaigns::lifecycle(req, env, now, id, command).await
+        }
+        (Method::Get | Method::Put | Method::Delete, ["admin", "v1", "campaigns", id]) => {
+            admin_campaigns::campaign(req, env, now, id).await
+        }
+        (Method::Get | Method::Post, ["admin", "v1", "channels", channel, "campaigns"]) => {
+            admin_campaigns::campaigns(req, env, now, channel).await
+        }
         (Method::Get, ["admin", "v1", "channels", channel, "customers"]) => {
             admin::list_customers(req, env, now, channel).await
         }
@@ -127,7 +137,9 @@ fn known_path(parts: &[&str]) -> bool {
             | ["v1", "events"]
             | ["v1", "profile"]
             | ["v1", "deliveries", _, "view" | "click"]
-            | ["admin", "v1", "campaigns", _, "stats"]
+            | ["admin", "v1", "campaigns", _, "stats" | "start" | "pause" | "stop"]
+            | ["admin", "v1", "campaigns", _]
+            | ["admin", "v1", "channels", _, "campaigns"]
             | ["admin", "v1", "channels", _, "customers"]
             | ["admin", "v1", "channels", _, "customers", "search"]
             | ["admin", "v1", "channels", _, "customers", _]

@@ -94,6 +94,14 @@ pub async fn forget_channel(env: &Env, id: &ChannelId) -> Result<(), ApiError> {
     Ok(())
 }
 
+/// Drops the published copy of a channel's campaigns after one changed in D1: the next
+/// read republishes them. Other isolates may keep theirs for up to [`ISOLATE_TTL`].
+pub async fn forget_campaigns(env: &Env, id: &ChannelId) -> Result<(), ApiError> {
+    env.kv("KV")?.delete(&campaigns_key(id)).await?;
+    CAMPAIGNS.with(|cache| cache.0.borrow_mut().remove(id));
+    Ok(())
+}
+
 /// The channel's running campaigns in priority order.
 pub async fn campaigns(env: &Env, id: &ChannelId, now: Millis) -> Result<Rc<Vec<Campaign>>, ApiError> {
     if let Some(hit) = CAMPAIGNS.with(|cache| cache.get(id, now)) {

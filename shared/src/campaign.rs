@@ -120,17 +120,102 @@ pub struct Campaign {
 }
 
 impl Campaign {
-    /// Running, and `now` inside its start and end times.
+    /// Running (or scheduled and its start time has come), and before its end time.
     pub fn is_live(&self, now: Millis) -> bool {
-        self.state == CampaignState::Running
-            && self.starts_at.is_none_or(|start| now >= start)
-            && self.ends_at.is_none_or(|end| now < end)
+        self.state.effective(self.starts_at, self.ends_at, now) == CampaignState::Running
+    }
+}
+
+/// What a manager asks of a campaign's lifecycle.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Command {
+    Start,
+    Pause,
+    Stop,
+}
+
+impl CampaignState {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            CampaignState::Draft => "draft",
+            CampaignState::Scheduled => "scheduled",
+            CampaignState::Running => "running",
+            CampaignState::Paused => "paused",
+            CampaignState::Ended => "ended",
+        }
+    }
+
+    /// The state at `now`: a scheduled campaign runs from its start time, and a running
+    /// or scheduled one has ended at its end time.
+    pub fn effective(self, starts_at: Option<Millis>, ends_at: Option<Millis>, now: Millis) -> CampaignState {
+        let ended = ends_at.is_some_and(|end| now >= end);
+        match self {
+            CampaignState::Running | CampaignState::Scheduled if ended => CampaignState::Ended,
+            CampaignState::Scheduled if starts_at.is_none_or(|start| now >= start) => CampaignState::Running,
+            CampaignState::Running if starts_at.is_some_and(|start| now < start) => CampaignState::Scheduled,
+            state => state,
+        }
+    }
+
+    /// The state after `command` at `now`, or why it cannot happen. `self` is the
+    /// stored state; the rule looks at the effective one.
+    pub fn after(
+        self,
+        command: Command,
+        starts_at: Option<Millis>,
+        ends_at: Option<Millis>,
+        now: Millis,
+    ) -> Result<CampaignState, &'static str> {
+        use CampaignState::*;
+        match (self.effective(starts_at, ends_at, now), command) {
+            (Ended, _) => Err("the campaign has ended; copy it to run it again"),
+            (Draft | Paused | Scheduled, Command::Start) if ends_at.is_some_and(|end| now >= end) => {
+                Err("its end time has passed; change endsAt first")
+            }
+            (Draft | Paused | Scheduled, Command::Start) => {
+                Ok(if starts_at.is_some_and(|start| now < start) { Scheduled } else { Running })
+            }
+            (Running, Command::Start) => Err("the campaign is already running"),
+            (Running | Scheduled, Command::Pause) => Ok(Paused),
+            (Draft | Paused, Command::Pause) => Err("only a running or scheduled campaign can be paused"),
+            (Running | Scheduled | Paused, Command::Stop) => Ok(Ended),
+            (Draft, Command::Stop) => Err("a draft has not started: delete it instead"),
+        }
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use CampaignState::*;
+
+    const NOW: Millis = 1_795_000_000_000;
+
+    #[test]
+    fn a_scheduled_campaign_runs_from_its_start_time_and_any_ends_at_its_end_time() {
+        assert_eq!(Scheduled.effective(Some(NOW + 1), None, NOW), Scheduled);
+        assert_eq!(Scheduled.effective(Some(NOW), None, NOW), Running, "exactly at the start time it runs");
+        assert_eq!(Running.effective(None, Some(NOW), NOW), Ended, "exactly at the end time it has ended");
+        assert_eq!(Running.effective(None, Some(NOW + 1), NOW), Running);
+        assert_eq!(Paused.effective(None, Some(NOW - 1), NOW), Paused, "a paused campaign stays paused");
+        assert_eq!(Draft.effective(Some(NOW - 1), None, NOW), Draft);
+    }
+
+    #[test]
+    fn start_pause_and_stop_follow_the_lifecycle() {
+        assert_eq!(Draft.after(Command::Start, None, None, NOW), Ok(Running));
+        assert_eq!(Draft.after(Command::Start, Some(NOW + 1), None, NOW), Ok(Scheduled));
+        assert_eq!(Running.after(Command::Pause, None, None, NOW), Ok(Paused));
+        assert_eq!(Paused.after(Command::Start, None, None, NOW), Ok(Running));
+        assert_eq!(Paused.after(Command::Stop, None, None, NOW), Ok(Ended));
+        assert_eq!(Scheduled.after(Command::Pause, Some(NOW + 1), None, NOW), Ok(Paused));
+        assert!(Running.after(Command::Start, None, None, NOW).is_err());
+        assert!(Draft.after(Command::Stop, None, None, NOW).is_err());
+        assert!(Draft.after(Command::Pause, None, None, NOW).is_err());
+        assert!(Ended.after(Command::Start, None, None, NOW).is_err());
+        assert!(Draft.after(Command::Start, None, Some(NOW), NOW).is_err(), "its end time has passed");
+        assert!(Running.after(Command::Pause, None, Some(NOW), NOW).is_err(), "it ended by itself");
+    }
 
     #[test]
     fn links_are_https_mailto_or_site_paths() {

@@ -133,6 +133,11 @@ test("the OpenAPI document is served and describes every route", async () => {
     "/admin/v1/channels/{channel}/fields/order",
     "/admin/v1/channels/{channel}/customers/bulk",
     "/admin/v1/channels/{channel}/jobs/{jobId}",
+    "/admin/v1/channels/{channel}/campaigns",
+    "/admin/v1/campaigns/{campaignId}",
+    "/admin/v1/campaigns/{campaignId}/start",
+    "/admin/v1/campaigns/{campaignId}/pause",
+    "/admin/v1/campaigns/{campaignId}/stop",
   ]) {
     assert.ok(doc.paths[path], `${path} is documented`);
   }
