@@ -75,17 +75,84 @@ pub enum CampaignState {
     Ended,
 }
 
-/// A condition on the page URL of a `PageView`.
-#[derive(Debug, Clone, PartialEq)]
-pub enum UrlCondition {
-    Contains(String),
+/// How one URL rule compares.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub enum UrlOp {
+    Equals,
+    Contains,
+    StartsWith,
+    /// `*` stands for any run of characters (`/products/*/reviews`).
+    Matches,
+}
+
+/// One rule on a page URL. A value starting with `/` is compared with the URL's path
+/// and query (`/sale?x=1`); any other value with the whole URL. Comparisons are exact
+/// (URL paths are case-sensitive).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UrlTest {
+    pub op: UrlOp,
+    pub value: String,
+}
+
+/// The part of an absolute URL from its path on (`/a?b#c` → `/a?b`), or the text itself
+/// when it is not absolute.
+fn path_and_query(url: &str) -> &str {
+    let without_fragment = url.split('#').next().unwrap_or(url);
+    match without_fragment.split_once("://") {
+        Some((_, rest)) => rest.find('/').map_or("/", |i| &rest[i..]),
+        None => without_fragment,
+    }
+}
+
+/// Whether `text` matches `pattern`, where `*` matches any run of characters.
+fn wildcard(pattern: &str, text: &str) -> bool {
+    let (p, t): (Vec<char>, Vec<char>) = (pattern.chars().collect(), text.chars().collect());
+    let (mut pi, mut ti) = (0, 0);
+    let mut star: Option<(usize, usize)> = None;
+    while ti < t.len() {
+        if pi < p.len() && p[pi] == '*' {
+            star = Some((pi, ti));
+            pi += 1;
+        } else if pi < p.len() && p[pi] == t[ti] {
+            pi += 1;
+            ti += 1;
+        } else if let Some((sp, st)) = star {
+            pi = sp + 1;
+            ti = st + 1;
+            star = Some((sp, st + 1));
+        } else {
+            return false;
+        }
+    }
+    p[pi..].iter().all(|&c| c == '*')
+}
+
+impl UrlTest {
+    pub fn matches(&self, url: &str) -> bool {
+        let target =
+            if self.value.starts_with('/') { path_and_query(url) } else { url.split('#').next().unwrap_or(url) };
+        match self.op {
+            UrlOp::Equals => target == self.value,
+            UrlOp::Contains => target.contains(self.value.as_str()),
+            UrlOp::StartsWith => target.starts_with(self.value.as_str()),
+            UrlOp::Matches => wildcard(&self.value, target),
+        }
+    }
+}
+
+/// The URL conditions of a `PageView` trigger: any of `include` (or any URL when there
+/// is none), and none of `exclude`.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct UrlCondition {
+    pub include: Vec<UrlTest>,
+    pub exclude: Vec<UrlTest>,
 }
 
 impl UrlCondition {
     pub fn matches(&self, url: &str) -> bool {
-        match self {
-            UrlCondition::Contains(part) => url.contains(part.as_str()),
-        }
+        (self.include.is_empty() || self.include.iter().any(|t| t.matches(url)))
+            && !self.exclude.iter().any(|t| t.matches(url))
     }
 }
 
@@ -190,6 +257,38 @@ mod tests {
     use CampaignState::*;
 
     const NOW: Millis = 1_795_000_000_000;
+
+    fn rule(op: UrlOp, value: &str) -> UrlTest {
+        UrlTest { op, value: value.into() }
+    }
+
+    #[test]
+    fn url_rules_compare_paths_or_whole_urls_and_exclusions_win() {
+        let url = "https://shop.jp/products/sencha?ref=ad#reviews";
+        assert!(rule(UrlOp::Equals, "/products/sencha?ref=ad").matches(url));
+        assert!(!rule(UrlOp::Equals, "/products/sencha").matches(url));
+        assert!(rule(UrlOp::StartsWith, "/products/").matches(url));
+        assert!(rule(UrlOp::StartsWith, "https://shop.jp/products").matches(url));
+        assert!(!rule(UrlOp::StartsWith, "/Products/").matches(url), "paths are case-sensitive");
+        assert!(rule(UrlOp::Contains, "sencha").matches(url));
+        assert!(!rule(UrlOp::Contains, "reviews").matches(url), "the fragment is not part of the page");
+        assert!(rule(UrlOp::Matches, "/products/*").matches(url));
+        assert!(rule(UrlOp::Matches, "/*/sencha*").matches(url));
+        assert!(!rule(UrlOp::Matches, "/products/*/reviews").matches(url));
+        assert!(rule(UrlOp::Matches, "https://*.jp/*").matches(url));
+        assert!(rule(UrlOp::Equals, "/").matches("https://shop.jp"));
+        let products_but_not_sale = UrlCondition {
+            include: vec![rule(UrlOp::StartsWith, "/products/")],
+            exclude: vec![rule(UrlOp::Contains, "sale")],
+        };
+        assert!(products_but_not_sale.matches(url));
+        assert!(!products_but_not_sale.matches("https://shop.jp/products/sale-box"));
+        assert!(!products_but_not_sale.matches("https://shop.jp/about"));
+        let anything_but_checkout =
+            UrlCondition { include: vec![], exclude: vec![rule(UrlOp::StartsWith, "/checkout")] };
+        assert!(anything_but_checkout.matches("https://shop.jp/"));
+        assert!(!anything_but_checkout.matches("https://shop.jp/checkout/pay"));
+    }
 
     #[test]
     fn a_scheduled_campaign_runs_from_its_start_time_and_any_ends_at_its_end_time() {

@@ -101,7 +101,9 @@ fn triggers(campaign: &Campaign, event: &Event) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::campaign::{CampaignState, Display, LinkButton, Message, SafeUrl, Sender, Trigger, UrlCondition};
+    use crate::campaign::{
+        CampaignState, Display, LinkButton, Message, SafeUrl, Sender, Trigger, UrlCondition, UrlOp, UrlTest,
+    };
     use crate::event::PropertyValue;
     use crate::time::{DAY, HOUR};
 
@@ -114,7 +116,10 @@ mod tests {
             state: CampaignState::Running,
             trigger: Trigger {
                 event: PAGE_VIEW.to_owned(),
-                url: Some(UrlCondition::Contains(url_contains.to_owned())),
+                url: Some(UrlCondition {
+                    include: vec![UrlTest { op: UrlOp::Contains, value: url_contains.to_owned() }],
+                    exclude: vec![],
+                }),
             },
             message: Message {
                 sender: Sender { name: "Kizuna".to_owned(), avatar_url: None },

@@ -3,7 +3,7 @@
 //! are built from them by validation, so invalid data never reaches the rules.
 
 use crate::campaign::{
-    Campaign, CampaignState, Display, Goal, LinkButton, Message, SafeUrl, Sender, Trigger, UrlCondition,
+    Campaign, CampaignState, Display, Goal, LinkButton, Message, SafeUrl, Sender, Trigger, UrlCondition, UrlOp, UrlTest,
 };
 use crate::channel::{Channel, check_utc_offset};
 use crate::deliver::{RECENT_EVENTS, VisitorState};
@@ -59,8 +59,60 @@ pub struct CampaignDocV1 {
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct TriggerDoc {
     pub event: String,
-    #[serde(default)]
+    /// The first form of a URL condition, kept readable: the URL contains this.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub url_contains: Option<String>,
+    /// URL rules: any of `include` (every URL when empty), none of `exclude`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub url: Option<UrlDoc>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct UrlDoc {
+    #[serde(default)]
+    pub include: Vec<UrlRuleDoc>,
+    #[serde(default)]
+    pub exclude: Vec<UrlRuleDoc>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct UrlRuleDoc {
+    pub op: UrlOp,
+    pub value: String,
+}
+
+/// Most URL rules in a trigger's include and exclude lists together.
+pub const MAX_URL_RULES: usize = 20;
+
+fn url_condition(trigger: &TriggerDoc) -> Result<Option<UrlCondition>, FieldError> {
+    let rules = |list: &[UrlRuleDoc], path: &str| -> Result<Vec<UrlTest>, FieldError> {
+        list.iter()
+            .enumerate()
+            .map(|(i, r)| Ok(UrlTest { op: r.op, value: text_field(&format!("{path}[{i}].value"), &r.value, 2048)? }))
+            .collect()
+    };
+    match (&trigger.url_contains, &trigger.url) {
+        (Some(_), Some(_)) => Err(FieldError::new("trigger.url", "give url or urlContains, not both")),
+        (Some(part), None) => Ok(Some(UrlCondition {
+            include: vec![UrlTest { op: UrlOp::Contains, value: text_field("trigger.urlContains", part, 2048)? }],
+            exclude: Vec::new(),
+        })),
+        (None, Some(doc)) => {
+            if doc.include.len() + doc.exclude.len() > MAX_URL_RULES {
+                return Err(FieldError::new("trigger.url", format!("at most {MAX_URL_RULES} rules")));
+            }
+            if trigger.event != crate::event::PAGE_VIEW {
+                return Err(FieldError::new("trigger.url", "URL rules apply to PageView triggers"));
+            }
+            Ok(Some(UrlCondition {
+                include: rules(&doc.include, "trigger.url.include")?,
+                exclude: rules(&doc.exclude, "trigger.url.exclude")?,
+            }))
+        }
+        (None, None) => Ok(None),
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -114,10 +166,7 @@ impl TryFrom<&CampaignDocV1> for Campaign {
         let id = CampaignId::parse(&doc.id).map_err(|e| FieldError::new("id", e.to_string()))?;
         let name = text_field("name", &doc.name, MAX_NAME_CHARS)?;
         check_event_name(&doc.trigger.event).map_err(|p| FieldError::new("trigger.event", p))?;
-        let url = match &doc.trigger.url_contains {
-            None => None,
-            Some(part) => Some(UrlCondition::Contains(text_field("trigger.urlContains", part, 2048)?)),
-        };
+        let url = url_condition(&doc.trigger)?;
         let message = &doc.message;
         let avatar_url = match &message.sender.avatar_url {
             None => None,
@@ -261,8 +310,41 @@ mod tests {
     fn a_valid_document_becomes_a_campaign() {
         let campaign = Campaign::try_from(&doc()).unwrap();
         assert_eq!(campaign.name, "Welcome");
-        assert_eq!(campaign.trigger.url, Some(UrlCondition::Contains("/shop".to_owned())));
+        assert_eq!(
+            campaign.trigger.url,
+            Some(UrlCondition {
+                include: vec![UrlTest { op: UrlOp::Contains, value: "/shop".to_owned() }],
+                exclude: vec![]
+            })
+        );
         assert_eq!(campaign.goal, Some(Goal::Event { name: "CheckoutComplete".to_owned() }));
+    }
+
+    #[test]
+    fn url_rules_are_checked_naming_the_rule() {
+        let with_url = |url: &str| {
+            let mut d = doc();
+            d.trigger.url_contains = None;
+            d.trigger.url = Some(serde_json::from_str(url).unwrap());
+            d
+        };
+        let campaign = Campaign::try_from(&with_url(
+            r#"{"include":[{"op":"matches","value":"/products/*"}],"exclude":[{"op":"contains","value":"sale"}]}"#,
+        ))
+        .unwrap();
+        let url = campaign.trigger.url.unwrap();
+        assert!(url.matches("https://x.jp/products/tea") && !url.matches("https://x.jp/products/sale"));
+        let err = |d: CampaignDocV1| Campaign::try_from(&d).unwrap_err().field;
+        assert_eq!(
+            err(with_url(r#"{"exclude":[{"op":"equals","value":"/"},{"op":"equals","value":" "}]}"#)),
+            "trigger.url.exclude[1].value"
+        );
+        let mut both = with_url(r#"{}"#);
+        both.trigger.url_contains = Some("/x".into());
+        assert_eq!(err(both), "trigger.url");
+        let mut tracked = with_url(r#"{"include":[{"op":"equals","value":"/"}]}"#);
+        tracked.trigger.event = "CheckoutComplete".into();
+        assert_eq!(err(tracked), "trigger.url");
     }
 
     #[test]

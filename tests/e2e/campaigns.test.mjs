@@ -118,3 +118,32 @@ test("start times schedule a campaign; drafts are deleted; bad settings are refu
   const nothing = await call("GET", "/admin/v1/campaigns/c_nonexistent");
   assert.equal(nothing.status, 404);
 });
+
+test("URL rules: a campaign shows on the pages its rules include and never on the ones they exclude", async () => {
+  const rules = {
+    ...SALE,
+    name: "Everywhere but the sale",
+    trigger: { event: "PageView", url: { include: [{ op: "matches", value: "/*" }], exclude: [{ op: "startsWith", value: "/sale" }] } },
+    message: { ...SALE.message, text: "Letters from the tea garden, monthly." },
+  };
+  const created = await call("POST", "/admin/v1/channels/demo/campaigns", rules);
+  assert.equal(created.status, 201, JSON.stringify(created.body));
+  assert.deepEqual(created.body.trigger.url.exclude, [{ op: "startsWith", value: "/sale" }]);
+  await call("POST", `/admin/v1/campaigns/${created.body.id}/start`);
+
+  const excluded = await bubbleOnSale(3000);
+  assert.equal(excluded.text, null, "an excluded page shows nothing");
+  // The same visitor moves on to an included page: the message appears there.
+  await excluded.page.goto(`${env.worker.base}/newsletter`);
+  await excluded.bubble.waitFor({ state: "visible", timeout: 15_000 });
+  assert.match(await excluded.bubble.innerText(), /Letters from the tea garden/);
+  await excluded.context.close();
+
+  const bad = await call("POST", "/admin/v1/channels/demo/campaigns", {
+    ...rules,
+    trigger: { event: "PageView", url: { include: [{ op: "like", value: "/x" }] } },
+  });
+  assert.equal(bad.status, 400);
+  assert.equal(bad.body.error.field, "trigger.url.include[0].op");
+  await call("POST", `/admin/v1/campaigns/${created.body.id}/stop`);
+});
