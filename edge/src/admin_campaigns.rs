@@ -24,6 +24,7 @@ fn out(row: &db::CampaignRow, now: Millis) -> Result<CampaignOut, ApiError> {
         goal: doc.goal,
         starts_at: doc.starts_at,
         ends_at: doc.ends_at,
+        repeat: doc.repeat,
         created_at: row.created_at,
         updated_at: row.updated_at,
     })

@@ -350,6 +350,8 @@ pub struct CampaignIn {
     pub starts_at: Option<i64>,
     #[serde(default)]
     pub ends_at: Option<i64>,
+    #[serde(default)]
+    pub repeat: Option<crate::stored::RepeatDoc>,
 }
 
 impl CampaignIn {
@@ -371,6 +373,7 @@ impl CampaignIn {
             goal: self.goal.clone(),
             starts_at: self.starts_at,
             ends_at: self.ends_at,
+            repeat: self.repeat.clone(),
         };
         let campaign = crate::campaign::Campaign::try_from(&doc)?;
         // Store what was validated: trimmed text.
@@ -393,6 +396,7 @@ pub struct CampaignOut {
     pub goal: Option<crate::stored::GoalDoc>,
     pub starts_at: Option<i64>,
     pub ends_at: Option<i64>,
+    pub repeat: Option<crate::stored::RepeatDoc>,
     pub created_at: i64,
     pub updated_at: i64,
 }

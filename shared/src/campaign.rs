@@ -184,6 +184,24 @@ pub struct Campaign {
     pub goal: Option<Goal>,
     pub starts_at: Option<Millis>,
     pub ends_at: Option<Millis>,
+    /// `None`: a visitor receives the campaign at most once; otherwise again after at
+    /// least this long (ms, 24 hours or more).
+    pub repeat_every: Option<Millis>,
+}
+
+/// The shortest repeat interval (seed 001: at least 24 hours).
+pub const MIN_REPEAT: Millis = crate::time::DAY;
+
+impl Campaign {
+    /// Whether a visitor who last received this campaign at `last` (if ever) may
+    /// receive it again at `now`.
+    pub fn may_reach(&self, last: Option<Millis>, now: Millis) -> bool {
+        match (last, self.repeat_every) {
+            (None, _) => true,
+            (Some(_), None) => false,
+            (Some(at), Some(every)) => now - at >= every,
+        }
+    }
 }
 
 impl Campaign {

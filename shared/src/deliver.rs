@@ -1,8 +1,8 @@
 //! Which messages an event delivers to a visitor.
 //!
 //! Invariant: the same event (by id) never delivers twice, and a campaign reaches a
-//! visitor at most once (repeat is off until campaigns grow a repeat setting), so a
-//! retried or duplicated batch changes nothing the second time.
+//! visitor at most once, or with repeat on, again only after its interval, so a retried
+//! or duplicated batch changes nothing the second time.
 
 use crate::campaign::{Campaign, Goal};
 use crate::counting::Delivery;
@@ -76,7 +76,9 @@ pub fn on_event(
         .map(|c| c.id.clone())
         .collect();
     let chosen = campaigns.iter().find(|campaign| {
-        campaign.is_live(now) && !visitor.received.contains_key(&campaign.id) && triggers(campaign, event)
+        campaign.is_live(now)
+            && campaign.may_reach(visitor.received.get(&campaign.id).copied(), now)
+            && triggers(campaign, event)
     });
     let deliveries = chosen
         .map(|campaign| {
@@ -130,6 +132,7 @@ mod tests {
             goal: Some(Goal::Event { name: "CheckoutComplete".to_owned() }),
             starts_at: None,
             ends_at: None,
+            repeat_every: None,
         }
     }
 
@@ -173,6 +176,31 @@ mod tests {
         let second = on_event(&campaigns, &visitor(), &mut state, &page_view("e2", "/shop"), NOW + DAY);
         assert_eq!(first.deliveries.len(), 1);
         assert!(second.deliveries.is_empty());
+    }
+
+    #[test]
+    fn with_repeat_on_a_campaign_reaches_a_visitor_again_after_exactly_its_interval() {
+        let mut state = VisitorState::default();
+        let campaigns = [Campaign { repeat_every: Some(DAY), ..campaign("c1", "/shop") }];
+        let at = |n: &str, t: Millis, state: &mut VisitorState| {
+            on_event(&campaigns, &visitor(), state, &page_view(n, "/shop"), t).deliveries.len()
+        };
+        assert_eq!(at("e1", NOW, &mut state), 1);
+        assert_eq!(at("e2", NOW + DAY - 1, &mut state), 0, "one ms short of 24 hours");
+        assert_eq!(at("e3", NOW + DAY, &mut state), 1, "exactly 24 hours later");
+        assert_eq!(at("e4", NOW + DAY + HOUR, &mut state), 0, "the interval counts from the last delivery");
+    }
+
+    #[test]
+    fn a_repeat_interval_under_24_hours_is_refused() {
+        let mut doc: crate::stored::CampaignDocV1 = serde_json::from_str(
+            r#"{"id":"c1","name":"R","state":"running","trigger":{"event":"PageView"},
+                "message":{"sender":{"name":"S"},"text":"Hi","display":"bubble"},"repeat":{"everyHours":23}}"#,
+        )
+        .unwrap();
+        assert_eq!(Campaign::try_from(&doc).unwrap_err().field, "repeat.everyHours");
+        doc.repeat = Some(crate::stored::RepeatDoc { every_hours: 24 });
+        assert_eq!(Campaign::try_from(&doc).unwrap().repeat_every, Some(DAY));
     }
 
     #[test]

@@ -53,6 +53,16 @@ pub struct CampaignDocV1 {
     pub starts_at: Option<Millis>,
     #[serde(default)]
     pub ends_at: Option<Millis>,
+    /// Absent: at most once per visitor.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub repeat: Option<RepeatDoc>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct RepeatDoc {
+    /// Hours between two deliveries to the same visitor: 24 to 8760.
+    pub every_hours: u32,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -218,6 +228,18 @@ impl TryFrom<&CampaignDocV1> for Campaign {
             goal,
             starts_at: doc.starts_at,
             ends_at: doc.ends_at,
+            repeat_every: match &doc.repeat {
+                None => None,
+                Some(repeat) if (24..=8760).contains(&repeat.every_hours) => {
+                    Some(Millis::from(repeat.every_hours) * crate::time::HOUR)
+                }
+                Some(_) => {
+                    return Err(FieldError::new(
+                        "repeat.everyHours",
+                        "must be 24 to 8760 hours (a day to a year); leave repeat out for once only",
+                    ));
+                }
+            },
         })
     }
 }
