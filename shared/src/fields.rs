@@ -471,26 +471,32 @@ impl FieldOrder {
     }
 }
 
+/// Custom fields of every type and visibility, for tests here and in `profile`.
+#[cfg(test)]
+pub(crate) fn sample_fields() -> Vec<CustomField> {
+    let field = |name: &str, ty, write_once, visibility| CustomField {
+        name: name.into(),
+        display_name: name.into(),
+        ty,
+        write_once,
+        visibility,
+    };
+    vec![
+        field("plan", FieldType::Text, false, Visibility::Visible),
+        field("points", FieldType::Number, false, Visibility::Archived),
+        field("vip", FieldType::Boolean, false, Visibility::Visible),
+        field("signedUpAt", FieldType::Date, true, Visibility::Visible),
+        field("interests", FieldType::List, false, Visibility::Visible),
+        field("old", FieldType::Text, false, Visibility::Hidden),
+    ]
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
     fn plan() -> Vec<CustomField> {
-        let field = |name: &str, ty, write_once, visibility| CustomField {
-            name: name.into(),
-            display_name: name.into(),
-            ty,
-            write_once,
-            visibility,
-        };
-        vec![
-            field("plan", FieldType::Text, false, Visibility::Visible),
-            field("points", FieldType::Number, false, Visibility::Archived),
-            field("vip", FieldType::Boolean, false, Visibility::Visible),
-            field("signedUpAt", FieldType::Date, true, Visibility::Visible),
-            field("interests", FieldType::List, false, Visibility::Visible),
-            field("old", FieldType::Text, false, Visibility::Hidden),
-        ]
+        sample_fields()
     }
 
     fn values(json: &str) -> ProfileValues {

@@ -506,21 +506,7 @@ mod tests {
     }
 
     fn custom_fields() -> Vec<CustomField> {
-        let field = |name: &str, ty, write_once, visibility| CustomField {
-            name: name.into(),
-            display_name: name.into(),
-            ty,
-            write_once,
-            visibility,
-        };
-        vec![
-            field("plan", FieldType::Text, false, Visibility::Visible),
-            field("signedUpAt", FieldType::Date, true, Visibility::Visible),
-            field("interests", FieldType::List, false, Visibility::Archived),
-            field("vip", FieldType::Boolean, false, Visibility::Visible),
-            field("points", FieldType::Number, false, Visibility::Visible),
-            field("old", FieldType::Text, false, Visibility::Hidden),
-        ]
+        crate::fields::sample_fields()
     }
 
     fn change(json: &str, writer: crate::fields::Writer) -> ProfileChange {
