@@ -8,6 +8,7 @@ use crate::{db, http, publication};
 use kizuna_shared::admin_wire::{CampaignIn, CampaignList, CampaignOut};
 use kizuna_shared::campaign::{CampaignState, Command};
 use kizuna_shared::ids::ChannelId;
+use kizuna_shared::stored::CampaignDocV1;
 use kizuna_shared::time::Millis;
 use worker::{Env, Method, Request, Response};
 
@@ -114,18 +115,18 @@ pub async fn lifecycle(req: Request, env: &Env, now: Millis, id: &str, command: 
         .state
         .after(command, doc.starts_at, doc.ends_at, now)
         .map_err(|problem| ApiError::Conflict { field: "state".into(), problem: problem.into() })?;
-    save_state(env, &channel, &row, state, now).await?;
+    publish(env, &channel, &CampaignDocV1 { state, ..doc }, row.priority, now).await?;
     answer(env, id.as_str(), 200, now).await
 }
 
-async fn save_state(
+/// Saves a changed campaign and drops the published copy of the channel's campaigns.
+async fn publish(
     env: &Env,
     channel: &ChannelId,
-    row: &db::CampaignRow,
-    state: CampaignState,
+    doc: &CampaignDocV1,
+    priority: i32,
     now: Millis,
 ) -> Result<(), ApiError> {
-    let doc = kizuna_shared::stored::CampaignDocV1 { state, ..row.doc()? };
-    db::save_campaign(&env.d1("DB")?, channel, &doc, row.priority, now).await?;
+    db::save_campaign(&env.d1("DB")?, channel, doc, priority, now).await?;
     publication::forget_campaigns(env, channel).await
 }

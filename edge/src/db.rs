@@ -902,10 +902,6 @@ pub async fn next_batch(
     cursor: &str,
     limit: u32,
 ) -> Result<Vec<String>, ApiError> {
-    #[derive(Deserialize)]
-    struct IdRow {
-        id: String,
-    }
     let mut args = vec![text(channel.as_str()), text(cursor)];
     args.extend(target.params.iter().map(sql_param));
     args.push(num(i64::from(limit)));
@@ -1008,10 +1004,6 @@ pub async fn fail_job(db: &D1Database, id: &str, error: &str, now: Millis) -> Re
 
 /// Running jobs that have not moved since `before`: their chain of queue messages broke.
 pub async fn stalled_jobs(db: &D1Database, before: Millis) -> Result<Vec<String>, ApiError> {
-    #[derive(Deserialize)]
-    struct IdRow {
-        id: String,
-    }
     let rows = bind(
         db,
         "SELECT id FROM bulk_jobs WHERE state = 'running' AND updated_at < ?1 ORDER BY updated_at LIMIT 100",

@@ -254,13 +254,24 @@ fn outbox_prefix(app: &App) -> String {
     ["kz:", app.channel.as_str(), ":out:"].concat()
 }
 
+fn outbox_key(app: &App) -> String {
+    [outbox_prefix(app), app.tab.clone()].concat()
+}
+
 fn load(app: &App) -> Outbox {
-    saved::get(&[outbox_prefix(app), app.tab.clone()].concat()).map(|t| Outbox::decode(&t)).unwrap_or_default()
+    saved::get(&outbox_key(app)).map(|t| Outbox::decode(&t)).unwrap_or_default()
+}
+
+/// The `EventBatch` of `batch` (one visitor and session: see [`batch_len`]).
+fn batch_body(app: &App, batch: &[Entry]) -> Option<String> {
+    let first = batch.first()?;
+    let events: Vec<&str> = batch.iter().map(|e| e.event.as_str()).collect();
+    Some(json::events_body(app.channel.as_str(), &first.visitor, &first.session, &events))
 }
 
 /// Writes the tab's outbox with a fresh heartbeat (an empty one is removed).
 fn store(app: &App, outbox: &mut Outbox) {
-    let key = [outbox_prefix(app), app.tab.clone()].concat();
+    let key = outbox_key(app);
     if outbox.entries.is_empty() {
         saved::remove(&key);
     } else {
@@ -272,7 +283,7 @@ fn store(app: &App, outbox: &mut Outbox) {
 /// Takes over the outboxes of tabs that left or went quiet (deleting them first).
 fn adopt_abandoned(app: &App) {
     let (prefix, now) = (outbox_prefix(app), js_sys::Date::now() as i64);
-    let own = [prefix.as_str(), app.tab.as_str()].concat();
+    let own = outbox_key(app);
     let mut outbox = load(app);
     let mut adopted = false;
     for key in saved::keys(&prefix).into_iter().filter(|k| *k != own) {
@@ -301,11 +312,9 @@ async fn flush() {
     loop {
         let next = with_app(|app| {
             let outbox = load(app);
-            let count = batch_len(&outbox.entries).min(limit);
-            let first = outbox.entries.first()?;
-            let sent: Vec<String> = outbox.entries[..count].iter().map(|e| e.event.clone()).collect();
-            let events: Vec<&str> = sent.iter().map(String::as_str).collect();
-            let body = json::events_body(app.channel.as_str(), &first.visitor, &first.session, &events);
+            let batch = &outbox.entries[..batch_len(&outbox.entries).min(limit)];
+            let body = batch_body(app, batch)?;
+            let sent: Vec<String> = batch.iter().map(|e| e.event.clone()).collect();
             Some((endpoint(app, "/v1/events"), body, sent))
         });
         let Some((url, body, sent)) = next.flatten() else { break };
@@ -376,15 +385,16 @@ pub fn leave() {
         let mut outbox = load(app);
         let url = endpoint(app, "/v1/events");
         let mut rest = outbox.entries.as_slice();
-        while let Some(first) = rest.first() {
-            let count = batch_len(rest);
-            let events: Vec<&str> = rest[..count].iter().map(|e| e.event.as_str()).collect();
-            net::beacon(&url, &json::events_body(app.channel.as_str(), &first.visitor, &first.session, &events));
-            rest = &rest[count..];
+        while !rest.is_empty() {
+            let (batch, remaining) = rest.split_at(batch_len(rest));
+            if let Some(body) = batch_body(app, batch) {
+                net::beacon(&url, &body);
+            }
+            rest = remaining;
         }
         if !outbox.entries.is_empty() {
             outbox.heartbeat = 0;
-            saved::set(&[outbox_prefix(app), app.tab.clone()].concat(), &outbox.encode());
+            saved::set(&outbox_key(app), &outbox.encode());
         }
     });
 }
