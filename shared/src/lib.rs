@@ -19,6 +19,7 @@ pub mod filter_sql;
 pub mod identity;
 pub mod ids;
 pub mod profile;
+pub mod schedule;
 pub mod session;
 pub mod stats;
 pub mod stored;
