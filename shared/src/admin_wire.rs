@@ -330,73 +330,32 @@ pub struct CustomerPage {
     pub next_cursor: Option<String>,
 }
 
-/// Highest campaign priority (lower numbers are tried first).
-pub const MAX_PRIORITY: i32 = 1000;
-
 /// `POST /admin/v1/channels/{channel}/campaigns` and `PUT /admin/v1/campaigns/{id}`:
-/// every setting of a campaign (its state changes through start, pause and stop).
-#[derive(Debug, Clone, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
-pub struct CampaignIn {
-    pub name: String,
-    /// 0 to 1000; lower is tried first when several campaigns could show.
-    #[serde(default)]
-    pub priority: i32,
-    pub trigger: crate::stored::TriggerDoc,
-    pub message: crate::stored::MessageDoc,
-    #[serde(default)]
-    pub goal: Option<crate::stored::GoalDoc>,
-    #[serde(default)]
-    pub starts_at: Option<i64>,
-    #[serde(default)]
-    pub ends_at: Option<i64>,
-    #[serde(default)]
-    pub repeat: Option<crate::stored::RepeatDoc>,
+/// every setting of a campaign, in the stored document's shape (its `id` and `state`
+/// are the server's; state changes through start, pause and stop).
+pub type CampaignIn = crate::stored::CampaignDocV1;
+
+/// The stored document for campaign `id` in `state` from an admin body, validated
+/// (errors name the field).
+pub fn campaign_doc(
+    body: &CampaignIn,
+    id: &str,
+    state: crate::campaign::CampaignState,
+) -> Result<crate::stored::CampaignDocV1, FieldError> {
+    let doc = crate::stored::CampaignDocV1 { id: id.to_owned(), state, ..body.clone() };
+    let campaign = crate::campaign::Campaign::try_from(&doc)?;
+    // Store what was validated: trimmed text.
+    Ok(crate::stored::CampaignDocV1 { name: campaign.name, ..doc })
 }
 
-impl CampaignIn {
-    /// The stored document for campaign `id` in `state`, validated (errors name the field).
-    pub fn doc(
-        &self,
-        id: &str,
-        state: crate::campaign::CampaignState,
-    ) -> Result<crate::stored::CampaignDocV1, FieldError> {
-        if !(0..=MAX_PRIORITY).contains(&self.priority) {
-            return Err(FieldError::new("priority", format!("must be 0 to {MAX_PRIORITY}")));
-        }
-        let doc = crate::stored::CampaignDocV1 {
-            id: id.to_owned(),
-            name: self.name.clone(),
-            state,
-            trigger: self.trigger.clone(),
-            message: self.message.clone(),
-            goal: self.goal.clone(),
-            starts_at: self.starts_at,
-            ends_at: self.ends_at,
-            repeat: self.repeat.clone(),
-        };
-        let campaign = crate::campaign::Campaign::try_from(&doc)?;
-        // Store what was validated: trimmed text.
-        Ok(crate::stored::CampaignDocV1 { name: campaign.name, ..doc })
-    }
-}
-
-/// A campaign as the admin API shows it; `state` is the state now (a scheduled campaign
-/// whose start time came is running; one past its end time has ended).
+/// A campaign as the admin API shows it: its settings, with `state` the state now (a
+/// scheduled campaign whose start time came is running; one past its end time has ended).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct CampaignOut {
-    pub id: String,
+    #[serde(flatten)]
+    pub settings: crate::stored::CampaignDocV1,
     pub channel: String,
-    pub name: String,
-    pub state: crate::campaign::CampaignState,
-    pub priority: i32,
-    pub trigger: crate::stored::TriggerDoc,
-    pub message: crate::stored::MessageDoc,
-    pub goal: Option<crate::stored::GoalDoc>,
-    pub starts_at: Option<i64>,
-    pub ends_at: Option<i64>,
-    pub repeat: Option<crate::stored::RepeatDoc>,
     pub created_at: i64,
     pub updated_at: i64,
 }
@@ -447,13 +406,23 @@ mod tests {
         let body = |json: &str| -> CampaignIn { serde_json::from_str(json).unwrap() };
         let base = r#"{"name":" Sale ","trigger":{"event":"PageView"},
             "message":{"sender":{"name":"Shop"},"text":"Hi","display":"bubble"}"#;
-        let doc = body(&format!("{base}}}")).doc("c_1", crate::campaign::CampaignState::Draft).unwrap();
+        let draft = crate::campaign::CampaignState::Draft;
+        let doc = campaign_doc(&body(&format!("{base}}}")), "c_1", draft).unwrap();
         assert_eq!((doc.name.as_str(), doc.id.as_str()), ("Sale", "c_1"));
-        let err = |extra: &str| {
-            body(&format!("{base},{extra}}}")).doc("c_1", crate::campaign::CampaignState::Draft).unwrap_err().field
-        };
+        let err = |extra: &str| campaign_doc(&body(&format!("{base},{extra}}}")), "c_1", draft).unwrap_err().field;
         assert_eq!(err(r#""priority":1001"#), "priority");
         assert_eq!(err(r#""startsAt":5,"endsAt":5"#), "endsAt");
         assert_eq!(err(r#""goal":{"kind":"event","name":"has space"}"#), "goal.name");
+        assert_eq!(err(r#""wait":{"hours":0}"#), "wait");
+        assert_eq!(err(r#""followUp":{"trigger":{"event":"Cart"},"withinDays":0}"#), "followUp.withinDays");
+        assert_eq!(
+            err(
+                r#""followUp":{"trigger":{"event":"Cart","conditions":[{"property":"total","op":"greaterThan","value":"x"}]},"withinDays":1}"#
+            ),
+            "followUp.trigger.conditions[0].value"
+        );
+        assert_eq!(err(r#""audience":{}"#), "audience");
+        assert_eq!(err(r#""schedule":{}"#), "schedule");
+        assert_eq!(err(r#""kind":"broadcast""#), "trigger");
     }
 }

@@ -1,7 +1,9 @@
 //! Campaigns as the engine sees them: validated, so a `Campaign` value is always one
 //! that may be shown to a visitor (safe links, non-empty text, known display).
 
+use crate::event::{Event, PAGE_VIEW, PropertyValue};
 use crate::ids::CampaignId;
+use crate::schedule::Schedule;
 use crate::time::Millis;
 
 /// Where and how the message appears on the site.
@@ -65,9 +67,10 @@ pub struct Message {
     pub display: Display,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum CampaignState {
+    #[default]
     Draft,
     Scheduled,
     Running,
@@ -156,11 +159,93 @@ impl UrlCondition {
     }
 }
 
-/// What starts an automated campaign: an event by name, optionally on certain URLs.
+/// How one property condition compares an event's property with its value.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub enum PropertyOp {
+    Equals,
+    NotEquals,
+    Contains,
+    StartsWith,
+    /// `*` stands for any run of characters.
+    Matches,
+    GreaterThan,
+    LessThan,
+    Exists,
+}
+
+/// One condition on a property of an event (`plan equals "gold"`, `total greaterThan 5000`).
 #[derive(Debug, Clone, PartialEq)]
-pub struct Trigger {
+pub struct PropertyCondition {
+    pub property: String,
+    pub op: PropertyOp,
+    /// Absent only for `Exists`.
+    pub value: Option<PropertyValue>,
+}
+
+impl PropertyCondition {
+    /// Whether the event's property satisfies the condition. A missing property fails
+    /// every condition but `notEquals`; text ops compare text, order ops numbers.
+    pub fn holds(&self, event: &Event) -> bool {
+        let actual = event.properties.get(&self.property);
+        match (self.op, actual, &self.value) {
+            (PropertyOp::Exists, found, _) => found.is_some(),
+            (PropertyOp::NotEquals, None, _) => true,
+            (_, None, _) | (_, _, None) => false,
+            (PropertyOp::Equals, Some(a), Some(v)) => same_value(a, v),
+            (PropertyOp::NotEquals, Some(a), Some(v)) => !same_value(a, v),
+            (PropertyOp::Contains, Some(PropertyValue::Text(a)), Some(PropertyValue::Text(v))) => {
+                a.contains(v.as_str())
+            }
+            (PropertyOp::StartsWith, Some(PropertyValue::Text(a)), Some(PropertyValue::Text(v))) => {
+                a.starts_with(v.as_str())
+            }
+            (PropertyOp::Matches, Some(PropertyValue::Text(a)), Some(PropertyValue::Text(v))) => wildcard(v, a),
+            (PropertyOp::GreaterThan, Some(PropertyValue::Number(a)), Some(PropertyValue::Number(v))) => a > v,
+            (PropertyOp::LessThan, Some(PropertyValue::Number(a)), Some(PropertyValue::Number(v))) => a < v,
+            _ => false,
+        }
+    }
+}
+
+fn same_value(a: &PropertyValue, b: &PropertyValue) -> bool {
+    match (a, b) {
+        (PropertyValue::Number(x), PropertyValue::Number(y)) => x == y,
+        _ => a == b,
+    }
+}
+
+/// Which events count: a name, URL rules (for `PageView`) and property conditions, all
+/// of which must hold. Triggers, follow-ups and event goals are all of this shape.
+#[derive(Debug, Clone, PartialEq)]
+pub struct EventMatch {
     pub event: String,
     pub url: Option<UrlCondition>,
+    pub conditions: Vec<PropertyCondition>,
+}
+
+impl EventMatch {
+    pub fn named(event: &str) -> EventMatch {
+        EventMatch { event: event.to_owned(), url: None, conditions: Vec::new() }
+    }
+
+    pub fn matches(&self, event: &Event) -> bool {
+        self.event == event.name
+            && self.url.as_ref().is_none_or(|condition| {
+                event.name == PAGE_VIEW && event.text("url").is_some_and(|url| condition.matches(url))
+            })
+            && self.conditions.iter().all(|c| c.holds(event))
+    }
+}
+
+/// What starts an automated campaign.
+pub type Trigger = EventMatch;
+
+/// A second event that must follow the trigger within `within` for the message to go.
+#[derive(Debug, Clone, PartialEq)]
+pub struct FollowUp {
+    pub event: EventMatch,
+    pub within: Millis,
 }
 
 /// What the campaign is trying to achieve; reaching it is counted as the goal.
@@ -170,8 +255,44 @@ pub enum Goal {
     MessageViewed,
     /// A link in the message was clicked.
     LinkClicked,
-    /// The site sent this event (for example `CheckoutComplete`).
-    Event { name: String },
+    /// The site sent this event (for example `CheckoutComplete`), with its conditions.
+    Event(EventMatch),
+}
+
+/// When a campaign's messages may go out: its own weekly windows, or one of the
+/// channel's named business-hours sets, in the channel's time zone.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ScheduleRef {
+    Windows(Schedule),
+    BusinessHours(String),
+}
+
+/// Who may receive the campaign, beyond its trigger: a filter on the customer or a saved
+/// segment. The edge evaluates it against D1 (one meaning with every other filter).
+#[derive(Debug, Clone, PartialEq)]
+pub enum Audience {
+    Filter(crate::admin_wire::FilterDoc),
+    Segment(String),
+}
+
+/// Sending to customers who are not on the site.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Offline {
+    pub email: bool,
+    pub sms: bool,
+    /// Skip customers who opted out of marketing email (`unsubscribeEmail`) or SMS
+    /// (`unsubscribeTexting`); on by default, off only for important notices.
+    pub respect_opt_out: bool,
+}
+
+/// The two kinds of campaign (seed 001).
+#[derive(Debug, Clone, PartialEq)]
+pub enum Kind {
+    /// Sent by a visitor's own events: trigger, optional wait and follow-up.
+    Automated { trigger: Trigger, wait: Option<Millis>, follow_up: Option<FollowUp> },
+    /// Sent once, to the audience as it is when it goes out: when started, or at its
+    /// `startsAt` (the send time).
+    Broadcast,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -179,7 +300,10 @@ pub struct Campaign {
     pub id: CampaignId,
     pub name: String,
     pub state: CampaignState,
-    pub trigger: Trigger,
+    /// Lower is tried first.
+    pub priority: i32,
+    pub kind: Kind,
+    pub audience: Option<Audience>,
     pub message: Message,
     pub goal: Option<Goal>,
     pub starts_at: Option<Millis>,
@@ -187,6 +311,10 @@ pub struct Campaign {
     /// `None`: a visitor receives the campaign at most once; otherwise again after at
     /// least this long (ms, 24 hours or more).
     pub repeat_every: Option<Millis>,
+    pub schedule: Option<ScheduleRef>,
+    /// Unviewed and not yet delivered messages are dropped once the campaign ends.
+    pub delete_unviewed: bool,
+    pub offline: Offline,
 }
 
 /// The shortest repeat interval (seed 001: at least 24 hours).
@@ -205,6 +333,13 @@ impl Campaign {
 }
 
 impl Campaign {
+    pub fn trigger(&self) -> Option<&Trigger> {
+        match &self.kind {
+            Kind::Automated { trigger, .. } => Some(trigger),
+            Kind::Broadcast => None,
+        }
+    }
+
     /// Running (or scheduled and its start time has come), and before its end time.
     pub fn is_live(&self, now: Millis) -> bool {
         self.state.effective(self.starts_at, self.ends_at, now) == CampaignState::Running

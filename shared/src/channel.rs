@@ -1,21 +1,71 @@
 //! A channel: one site with its own customers, campaigns and clock.
 
 use crate::ids::ChannelId;
+use crate::schedule::{Schedule, Zone};
+use crate::time::{Day, Millis};
+use std::collections::BTreeMap;
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct Channel {
     pub id: ChannelId,
     pub name: String,
-    /// The channel's clock, minutes east of UTC: its statistics days start at its midnight.
+    /// The channel's clock when it has no named time zone, minutes east of UTC.
     pub utc_offset_minutes: i32,
+    /// The channel's time zone (daylight saving included): its days, statistics and
+    /// schedules. Channels stored with only an offset get the matching `Etc/GMT` zone.
+    pub zone: Zone,
     /// With identity verification on, the secrets a member hash may be made with (the
     /// current one first); `None` when it is off.
     pub identity_secrets: Option<Vec<String>>,
     /// Its custom `profile.*` fields: what the site may send beside the built-in ones.
     pub fields: Vec<crate::fields::CustomField>,
+    /// Named business-hours sets campaigns may follow instead of their own windows.
+    pub business_hours: BTreeMap<String, Schedule>,
+    /// How many on-site messages of automated campaigns one visitor may receive.
+    pub cap: FrequencyCap,
+}
+
+/// A per-channel limit across automated campaigns (`None`: no limit).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct FrequencyCap {
+    /// At most this many messages in one visit (30-minute session).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub per_session: Option<u32>,
+    /// At most this many messages in one day of the channel's clock.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub per_day: Option<u32>,
+}
+
+impl Channel {
+    /// Minutes east of UTC in force at `at`.
+    pub fn offset_at(&self, at: Millis) -> i32 {
+        self.zone.offset_minutes_at(at)
+    }
+
+    /// The calendar day `at` falls on in the channel's clock: statistics count there.
+    pub fn day_of(&self, at: Millis) -> Day {
+        self.zone.day_of(at)
+    }
+
+    /// The first instant of `day` in the channel's clock.
+    pub fn start_of_day(&self, day: Day) -> Millis {
+        self.zone.start_of_day(day)
+    }
 }
 
 /// UTC-12:00 to UTC+14:00, the offsets in use.
 pub fn check_utc_offset(minutes: i32) -> Result<(), &'static str> {
     if (-720..=840).contains(&minutes) { Ok(()) } else { Err("must be between -720 and 840 minutes") }
+}
+
+/// The zone of a channel stored with only a fixed offset: `Etc/GMT-9` is UTC+9 (the
+/// names' signs are inverted); offsets that are not whole hours fall back to UTC.
+pub fn zone_of_offset(minutes: i32) -> Zone {
+    if minutes % 60 != 0 {
+        return Zone::UTC;
+    }
+    let hours = -minutes / 60;
+    let name = if hours == 0 { "UTC".to_owned() } else { format!("Etc/GMT{hours:+}") };
+    Zone::parse(&name).unwrap_or(Zone::UTC)
 }

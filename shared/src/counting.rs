@@ -141,7 +141,7 @@ mod tests {
     }
 
     fn event_goal() -> Goal {
-        Goal::Event { name: "CheckoutComplete".to_owned() }
+        Goal::Event(crate::campaign::EventMatch::named("CheckoutComplete"))
     }
 
     #[track_caller]

@@ -2,7 +2,7 @@
 //! JSON, camelCase; requests refuse unknown fields so a typo is an error, not a no-op.
 
 use crate::campaign::{Display, Message};
-use crate::counting::{Counts, Delivery};
+use crate::counting::Counts;
 use crate::event::PropertyValue;
 use crate::ids::{ChannelId, EventId, SessionId, VisitorId};
 use crate::stats::Rates;
@@ -41,6 +41,36 @@ pub struct BootReply {
     pub member: bool,
     /// First time this visitor was seen (ms since the epoch).
     pub first_seen_at: i64,
+    /// Messages waiting for the visitor (delivered while they were away), in order.
+    #[serde(default)]
+    pub popups: Vec<Popup>,
+}
+
+/// `POST /v1/messages`: the widget asks for messages delivered since its last request
+/// (a broadcast, or a wait that ended while the page is open).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct MessagesRequest {
+    pub channel: ChannelId,
+    pub visitor_id: VisitorId,
+}
+
+/// `POST /v1/show`: the site asks to show a campaign now (`Kizuna('showCampaign', id)`).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct ShowRequest {
+    pub channel: ChannelId,
+    pub visitor_id: VisitorId,
+    pub campaign_id: crate::ids::CampaignId,
+    /// Chosen by the widget; a retried request carries the same id and shows nothing twice.
+    pub request_id: EventId,
+}
+
+/// The answer to `POST /v1/messages` and `POST /v1/show`.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct MessagesReply {
+    pub popups: Vec<Popup>,
 }
 
 /// `POST /v1/events`: events of one visitor, oldest first.
@@ -112,10 +142,10 @@ pub struct Popup {
 }
 
 impl Popup {
-    pub fn new(delivery: &Delivery, message: &Message) -> Popup {
+    pub fn new(delivery: &crate::ids::DeliveryId, campaign: &crate::ids::CampaignId, message: &Message) -> Popup {
         Popup {
-            delivery_id: delivery.id.as_str().to_owned(),
-            campaign_id: delivery.campaign_id.as_str().to_owned(),
+            delivery_id: delivery.as_str().to_owned(),
+            campaign_id: campaign.as_str().to_owned(),
             display: message.display,
             sender: PopupSender {
                 name: message.sender.name.clone(),
@@ -151,7 +181,8 @@ pub struct PopupButton {
 #[serde(rename_all = "camelCase")]
 pub struct StatsReply {
     pub campaign_id: String,
-    /// The channel's offset from UTC that days are counted in.
+    /// The channel's time zone, which days are counted in, and its offset from UTC now.
+    pub time_zone: String,
     pub utc_offset_minutes: i32,
     pub from: String,
     pub to: String,
