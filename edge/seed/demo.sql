@@ -24,3 +24,6 @@ VALUES ('c_tea_bubble', 'demo', 'Tea lovers: autumn sale bubble', 'running', 10,
                "display":"bubble"},
     "goal":{"kind":"event","name":"CheckoutComplete"}}',
   1795000000000, 1795000000000);
+
+-- The demo channel keeps Tokyo time by name (no daylight saving there).
+UPDATE channels SET time_zone = 'Asia/Tokyo' WHERE id = 'demo' AND time_zone IS NULL;

@@ -48,7 +48,7 @@ pub async fn campaign_stats(req: Request, env: &Env, now: Millis, campaign: &str
     let (id, channel_id) = campaign_access(&req, env, campaign).await?;
     let db = env.d1("DB")?;
     let channel = publication::channel(env, &channel_id, now).await?.ok_or(ApiError::NotFound("channel"))?;
-    let today = Day::of(now, channel.utc_offset_minutes);
+    let today = channel.day_of(now);
     let mut from = Day(today.0 - (DEFAULT_DAYS - 1));
     let mut to = today;
     let url = req.url()?;
@@ -75,7 +75,8 @@ pub async fn campaign_stats(req: Request, env: &Env, now: Millis, campaign: &str
         200,
         &StatsReply {
             campaign_id: id.as_str().to_owned(),
-            utc_offset_minutes: channel.utc_offset_minutes,
+            time_zone: channel.zone.name().to_owned(),
+            utc_offset_minutes: channel.offset_at(now),
             from: from.iso(),
             to: to.iso(),
             days: days.into_iter().map(|(day, counts)| DayStats { date: day.iso(), counts }).collect(),
@@ -400,9 +401,8 @@ pub async fn identity_verification(mut req: Request, env: &Env, channel: &str) -
 /// moved in the month (channel time; default: this month).
 pub async fn monthly_active(req: Request, env: &Env, now: Millis, channel: &str) -> Result<Response, ApiError> {
     let (channel, _role) = channel_role(&req, env, channel).await?;
-    let offset =
-        publication::channel(env, &channel, now).await?.ok_or(ApiError::NotFound("channel"))?.utc_offset_minutes;
-    let mut month = Day::of(now, offset).month();
+    let mut month =
+        publication::channel(env, &channel, now).await?.ok_or(ApiError::NotFound("channel"))?.day_of(now).month();
     for (key, value) in req.url()?.query_pairs() {
         match key.as_ref() {
             "month" => {

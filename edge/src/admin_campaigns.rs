@@ -1,31 +1,26 @@
-//! The campaign admin API: create, list, read, replace settings, delete drafts, and the
-//! lifecycle (start, pause, stop). Every change republishes the channel's campaigns.
+//! The campaign admin API: create, list, read, replace settings, delete drafts, the
+//! lifecycle (start, pause, stop), a broadcast's sending, and a channel's campaign
+//! settings (time zone, business hours, frequency cap). Every change republishes.
 //! A campaign's statistics are keyed by its id, so editing a running campaign keeps them.
 
 use crate::admin::{campaign_access, channel_role, new_id};
 use crate::error::ApiError;
-use crate::{db, http, publication};
-use kizuna_shared::admin_wire::{CampaignIn, CampaignList, CampaignOut};
-use kizuna_shared::campaign::{CampaignState, Command};
+use crate::{audience, broadcast, db, http, publication};
+use kizuna_shared::admin_wire::{CampaignIn, CampaignList, CampaignOut, campaign_doc};
+use kizuna_shared::campaign::{Campaign, CampaignState, Command, ScheduleRef};
+use kizuna_shared::channel::FrequencyCap;
 use kizuna_shared::ids::ChannelId;
-use kizuna_shared::stored::CampaignDocV1;
+use kizuna_shared::schedule::Zone;
+use kizuna_shared::stored::{BusinessHoursDoc, CampaignDocV1, business_hours};
 use kizuna_shared::time::Millis;
 use worker::{Env, Method, Request, Response};
 
 fn out(row: &db::CampaignRow, now: Millis) -> Result<CampaignOut, ApiError> {
     let doc = row.doc()?;
+    let state = doc.state.effective(doc.starts_at, doc.ends_at, now);
     Ok(CampaignOut {
-        id: doc.id,
+        settings: CampaignDocV1 { state, ..doc },
         channel: row.channel_id.clone(),
-        name: doc.name,
-        state: doc.state.effective(doc.starts_at, doc.ends_at, now),
-        priority: row.priority,
-        trigger: doc.trigger,
-        message: doc.message,
-        goal: doc.goal,
-        starts_at: doc.starts_at,
-        ends_at: doc.ends_at,
-        repeat: doc.repeat,
         created_at: row.created_at,
         updated_at: row.updated_at,
     })
@@ -34,6 +29,33 @@ fn out(row: &db::CampaignRow, now: Millis) -> Result<CampaignOut, ApiError> {
 async fn answer(env: &Env, id: &str, status: u16, now: Millis) -> Result<Response, ApiError> {
     let row = db::campaign_row(&env.d1("DB")?, id).await?.ok_or(ApiError::NotFound("campaign"))?;
     Ok(http::json(status, &out(&row, now)?))
+}
+
+/// The stored document of an admin body, checked also against the channel: its
+/// audience's fields or segment and its business-hours set must exist.
+async fn checked_doc(
+    env: &Env,
+    channel: &ChannelId,
+    body: &CampaignIn,
+    id: &str,
+    state: CampaignState,
+    now: Millis,
+) -> Result<CampaignDocV1, ApiError> {
+    let doc = campaign_doc(body, id, state)?;
+    let campaign = Campaign::try_from(&doc)?;
+    if let Some(audience) = &campaign.audience {
+        audience::filter_doc(env, channel, audience).await?;
+    }
+    if let Some(ScheduleRef::BusinessHours(name)) = &campaign.schedule {
+        let settings = publication::channel(env, channel, now).await?.ok_or(ApiError::NotFound("channel"))?;
+        if !settings.business_hours.contains_key(name) {
+            return Err(ApiError::invalid(
+                "schedule.businessHours",
+                "the channel has no business-hours set by this name",
+            ));
+        }
+    }
+    Ok(doc)
 }
 
 /// `GET` and `POST /admin/v1/channels/{channel}/campaigns`: a new campaign is a draft.
@@ -47,8 +69,8 @@ pub async fn campaigns(mut req: Request, env: &Env, now: Millis, channel: &str) 
     }
     let body: CampaignIn = http::read_json(&mut req).await?;
     let id = new_id("c_")?;
-    let doc = body.doc(&id, CampaignState::Draft)?;
-    db::save_campaign(&db, &channel, &doc, body.priority, now).await?;
+    let doc = checked_doc(env, &channel, &body, &id, CampaignState::Draft, now).await?;
+    db::save_campaign(&db, &channel, &doc, now).await?;
     answer(env, &id, 201, now).await
 }
 
@@ -67,7 +89,10 @@ pub async fn campaign(mut req: Request, env: &Env, now: Millis, id: &str) -> Res
                     problem: "an ended campaign keeps the settings it ran with".into(),
                 });
             }
-            let doc = body.doc(id.as_str(), stored.state)?;
+            if body.kind != stored.kind {
+                return Err(ApiError::invalid("kind", "a campaign's kind cannot change; create another"));
+            }
+            let doc = checked_doc(env, &channel, &body, id.as_str(), stored.state, now).await?;
             // A new start time decides again whether a started campaign runs or waits.
             let state = match stored.state {
                 CampaignState::Running | CampaignState::Scheduled => {
@@ -75,15 +100,7 @@ pub async fn campaign(mut req: Request, env: &Env, now: Millis, id: &str) -> Res
                 }
                 state => state,
             };
-            db::save_campaign(
-                &db,
-                &channel,
-                &kizuna_shared::stored::CampaignDocV1 { state, ..doc },
-                body.priority,
-                now,
-            )
-            .await?;
-            publication::forget_campaigns(env, &channel).await?;
+            publish(env, &channel, &CampaignDocV1 { state, ..doc }, now).await?;
             answer(env, id.as_str(), 200, now).await
         }
         Method::Delete => {
@@ -99,7 +116,8 @@ pub async fn campaign(mut req: Request, env: &Env, now: Millis, id: &str) -> Res
     }
 }
 
-/// `POST /admin/v1/campaigns/{id}/start`, `/pause` and `/stop`
+/// `POST /admin/v1/campaigns/{id}/start`, `/pause` and `/stop`. Starting a broadcast
+/// whose send time (`startsAt`) has come sends it at once.
 pub async fn lifecycle(req: Request, env: &Env, now: Millis, id: &str, command: &str) -> Result<Response, ApiError> {
     let command = match command {
         "start" => Command::Start,
@@ -115,18 +133,80 @@ pub async fn lifecycle(req: Request, env: &Env, now: Millis, id: &str, command: 
         .state
         .after(command, doc.starts_at, doc.ends_at, now)
         .map_err(|problem| ApiError::Conflict { field: "state".into(), problem: problem.into() })?;
-    publish(env, &channel, &CampaignDocV1 { state, ..doc }, row.priority, now).await?;
+    let doc = CampaignDocV1 { state, ..doc };
+    publish(env, &channel, &doc, now).await?;
+    if command == Command::Start {
+        broadcast::start_if_due(env, &channel, &Campaign::try_from(&doc)?, now).await?;
+    }
     answer(env, id.as_str(), 200, now).await
 }
 
+/// `GET /admin/v1/campaigns/{id}/broadcast`: how far a broadcast's sending got.
+pub async fn broadcast_status(req: Request, env: &Env, id: &str) -> Result<Response, ApiError> {
+    let (id, _channel) = campaign_access(&req, env, id).await?;
+    let run = db::broadcast_run(&env.d1("DB")?, &id).await?.ok_or(ApiError::NotFound("broadcast run"))?;
+    Ok(http::json(
+        200,
+        &serde_json::json!({
+            "campaignId": run.campaign_id, "state": run.state, "total": run.total, "processed": run.processed,
+        }),
+    ))
+}
+
 /// Saves a changed campaign and drops the published copy of the channel's campaigns.
-async fn publish(
-    env: &Env,
-    channel: &ChannelId,
-    doc: &CampaignDocV1,
-    priority: i32,
-    now: Millis,
-) -> Result<(), ApiError> {
-    db::save_campaign(&env.d1("DB")?, channel, doc, priority, now).await?;
+async fn publish(env: &Env, channel: &ChannelId, doc: &CampaignDocV1, now: Millis) -> Result<(), ApiError> {
+    db::save_campaign(&env.d1("DB")?, channel, doc, now).await?;
     publication::forget_campaigns(env, channel).await
+}
+
+/// A channel's campaign settings as the admin API reads and writes them.
+#[derive(Debug, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+struct ChannelSettingsIo {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    time_zone: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    business_hours: Option<Vec<BusinessHoursDoc>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    frequency_cap: Option<FrequencyCap>,
+}
+
+/// `GET` and `PATCH /admin/v1/channels/{channel}`: the channel's time zone, its named
+/// business-hours sets and its frequency cap (owners only change them).
+pub async fn channel_settings(mut req: Request, env: &Env, now: Millis, channel: &str) -> Result<Response, ApiError> {
+    let (channel, role) = channel_role(&req, env, channel).await?;
+    let db = env.d1("DB")?;
+    let doc = db::load_channel(&db, &channel).await?.ok_or(ApiError::NotFound("channel"))?;
+    let current = publication::channel(env, &channel, now).await?.ok_or(ApiError::NotFound("channel"))?;
+    let mut zone = current.zone.name().to_owned();
+    let mut settings = db::ChannelSettings { business_hours: doc.business_hours, frequency_cap: doc.frequency_cap };
+    if req.method() == Method::Patch {
+        if role != "owner" {
+            return Err(ApiError::Forbidden);
+        }
+        let body: ChannelSettingsIo = http::read_json(&mut req).await?;
+        if let Some(name) = body.time_zone {
+            zone = Zone::parse(&name).map_err(|p| ApiError::invalid("timeZone", p))?.name().to_owned();
+        }
+        if let Some(sets) = body.business_hours {
+            business_hours(&sets)?;
+            settings.business_hours = sets;
+        }
+        if let Some(cap) = body.frequency_cap {
+            if cap.per_session == Some(0) || cap.per_day == Some(0) {
+                return Err(ApiError::invalid("frequencyCap", "a limit must be at least 1 (leave it out for none)"));
+            }
+            settings.frequency_cap = cap;
+        }
+        db::save_channel_settings(&db, &channel, &zone, &settings).await?;
+        publication::forget_channel(env, &channel).await?;
+    }
+    Ok(http::json(
+        200,
+        &ChannelSettingsIo {
+            time_zone: Some(zone),
+            business_hours: Some(settings.business_hours),
+            frequency_cap: Some(settings.frequency_cap),
+        },
+    ))
 }

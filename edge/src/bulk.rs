@@ -9,19 +9,13 @@
 
 use crate::admin::{channel_role, channel_schema, new_id, search_doc};
 use crate::error::ApiError;
+use crate::jobs::{self, Job};
 use crate::{db, http, publication};
 use kizuna_shared::bulk::{BATCH, BulkChange, BulkIn, BulkTarget};
 use kizuna_shared::filter_sql::{SqlFilter, compile};
 use kizuna_shared::ids::ChannelId;
-use kizuna_shared::time::{Day, MINUTE, Millis};
-use serde::{Deserialize, Serialize};
-use worker::{Env, MessageBatch, MessageExt, Request, Response};
-
-/// One queue message: run the next batch of this job.
-#[derive(Debug, Serialize, Deserialize)]
-pub struct NextBatch {
-    pub job: String,
-}
+use kizuna_shared::time::{MINUTE, Millis};
+use worker::{Env, Request, Response};
 
 /// `POST /admin/v1/channels/{channel}/customers/bulk`: 200 with the finished job, or 202
 /// with a running one (poll `GET …/jobs/{id}`).
@@ -96,34 +90,20 @@ async fn step(env: &Env, id: &str, now: Millis) -> Result<bool, ApiError> {
     };
     let ids = db::next_batch(&db, &channel, &sql, &job.cursor, BATCH).await?;
     let done = ids.len() < BATCH as usize;
-    let offset = publication::channel(env, &channel, now).await?.map_or(0, |c| c.utc_offset_minutes);
-    let month = Day::of(now, offset).month();
+    let channel_doc = publication::channel(env, &channel, now).await?.ok_or(ApiError::NotFound("channel"))?;
+    let month = channel_doc.day_of(now).month();
     let moved = db::apply_batch(&db, &job, &change, &ids, done, now, &month).await?;
     Ok(moved && !done)
 }
 
 async fn send_next(env: &Env, id: &str) -> Result<(), ApiError> {
-    env.queue("JOBS")?.send(NextBatch { job: id.to_owned() }).await?;
-    Ok(())
+    jobs::enqueue(env, &Job::Bulk { id: id.to_owned() }).await
 }
 
-/// The `JOBS` queue's consumer: one batch per message, then the next message. A failed
-/// message is retried by the queue; the batch it repeats changes nothing twice.
-pub async fn consume(batch: MessageBatch<NextBatch>, env: &Env, now: Millis) -> Result<(), ApiError> {
-    for message in batch.messages()? {
-        let id = &message.body().job;
-        let outcome = match step(env, id, now).await {
-            Ok(true) => send_next(env, id).await,
-            Ok(false) => Ok(()),
-            Err(err) => Err(err),
-        };
-        match outcome {
-            Ok(()) => message.ack(),
-            Err(err) => {
-                worker::console_error!("bulk job {id}: {err:?}; the queue retries the batch");
-                message.retry();
-            }
-        }
+/// One queue message: the job's next batch, then the message for the one after.
+pub async fn run(env: &Env, id: &str, now: Millis) -> Result<(), ApiError> {
+    if step(env, id, now).await? {
+        send_next(env, id).await?;
     }
     Ok(())
 }

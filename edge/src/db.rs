@@ -8,7 +8,8 @@ use crate::error::ApiError;
 use kizuna_shared::admin_wire::{CustomerOut, FieldValue, FilterDoc, SegmentOut, WebOut};
 use kizuna_shared::bulk::{BulkChange, BulkTarget, JobOut};
 use kizuna_shared::campaign::{Campaign, Display, Goal};
-use kizuna_shared::counting::{Counts, Delivery};
+use kizuna_shared::channel::Channel;
+use kizuna_shared::counting::{Counts, Delivery, WINDOW};
 use kizuna_shared::fields::{self, FieldSetting, Visibility};
 use kizuna_shared::filter::FieldType;
 use kizuna_shared::filter_sql::{SqlFilter, SqlParam};
@@ -53,29 +54,66 @@ struct ChannelRow {
     identity_verification: i64,
     member_hash_secret: Option<String>,
     member_hash_secret_previous: Option<String>,
+    time_zone: Option<String>,
+    settings: String,
+}
+
+/// The campaign settings of a channel kept in `channels.settings`.
+#[derive(Debug, Default, serde::Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ChannelSettings {
+    #[serde(default)]
+    pub business_hours: Vec<kizuna_shared::stored::BusinessHoursDoc>,
+    #[serde(default)]
+    pub frequency_cap: kizuna_shared::channel::FrequencyCap,
 }
 
 pub async fn load_channel(db: &D1Database, id: &ChannelId) -> Result<Option<ChannelDocV1>, ApiError> {
     let custom = fields::custom_fields(&field_settings(db, id).await?);
     let row = bind(
         db,
-        "SELECT id, name, utc_offset_minutes, identity_verification, member_hash_secret, member_hash_secret_previous
+        "SELECT id, name, utc_offset_minutes, identity_verification, member_hash_secret, member_hash_secret_previous,
+           time_zone, settings
          FROM channels WHERE id = ?1",
         &[text(id.as_str())],
     )?
     .first::<ChannelRow>(None)
     .await?;
-    Ok(row.map(|r| {
+    row.map(|r| {
         let secrets: Vec<String> =
             [r.member_hash_secret, r.member_hash_secret_previous].into_iter().flatten().collect();
-        ChannelDocV1 {
+        let settings: ChannelSettings =
+            serde_json::from_str(&r.settings).map_err(|e| corrupt("channel settings", e))?;
+        Ok(ChannelDocV1 {
             id: r.id,
             name: r.name,
             utc_offset_minutes: r.utc_offset_minutes,
             identity_secrets: (r.identity_verification == 1).then_some(secrets),
             fields: custom,
-        }
-    }))
+            time_zone: r.time_zone,
+            business_hours: settings.business_hours,
+            frequency_cap: settings.frequency_cap,
+        })
+    })
+    .transpose()
+}
+
+/// Writes a channel's time zone and campaign settings.
+pub async fn save_channel_settings(
+    db: &D1Database,
+    channel: &ChannelId,
+    time_zone: &str,
+    settings: &ChannelSettings,
+) -> Result<(), ApiError> {
+    let json = serde_json::to_string(settings).map_err(|e| ApiError::Internal(e.to_string()))?;
+    bind(
+        db,
+        "UPDATE channels SET time_zone = ?2, settings = ?3 WHERE id = ?1",
+        &[text(channel.as_str()), text(time_zone), text(&json)],
+    )?
+    .run()
+    .await?;
+    Ok(())
 }
 
 #[derive(Deserialize)]
@@ -157,14 +195,20 @@ pub async fn save_fields(db: &D1Database, channel: &ChannelId, settings: &[Field
     Ok(())
 }
 
-/// The channel's running and scheduled campaigns (the engine checks their times), in
-/// priority order.
-pub async fn load_running_campaigns(db: &D1Database, channel: &ChannelId) -> Result<Vec<CampaignDocV1>, ApiError> {
+/// The campaigns visitors' requests need, in priority order: running, scheduled and
+/// paused ones (the engine checks their times and states), and those that ended in the
+/// last 7 days (their undelivered messages may still show, unless deleted unviewed).
+pub async fn load_published_campaigns(
+    db: &D1Database,
+    channel: &ChannelId,
+    now: Millis,
+) -> Result<Vec<CampaignDocV1>, ApiError> {
     let sql = format!(
-        "SELECT {CAMPAIGN_COLUMNS} FROM campaigns WHERE channel_id = ?1 AND state IN ('running', 'scheduled')
+        "SELECT {CAMPAIGN_COLUMNS} FROM campaigns WHERE channel_id = ?1
+           AND (state IN ('running', 'scheduled', 'paused') OR (state = 'ended' AND updated_at >= ?2))
          ORDER BY priority, created_at, id"
     );
-    let rows = bind(db, &sql, &[text(channel.as_str())])?.all().await?.results::<CampaignRow>()?;
+    let rows = bind(db, &sql, &[text(channel.as_str()), num(now - WINDOW)])?.all().await?.results::<CampaignRow>()?;
     rows.iter().map(CampaignRow::doc).collect()
 }
 
@@ -196,12 +240,7 @@ fn count_if_changed(
 
 /// Records new deliveries and counts each as sent, once (ids are derived, so a retry
 /// inserts nothing and counts nothing).
-pub async fn insert_deliveries(
-    db: &D1Database,
-    channel: &ChannelId,
-    deliveries: &[Delivery],
-    offset_minutes: i32,
-) -> Result<(), ApiError> {
+pub async fn insert_deliveries(db: &D1Database, channel: &Channel, deliveries: &[Delivery]) -> Result<(), ApiError> {
     let mut batch = Vec::with_capacity(deliveries.len() * 2);
     for d in deliveries {
         batch.push(bind(
@@ -210,14 +249,14 @@ pub async fn insert_deliveries(
              VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
             &[
                 text(d.id.as_str()),
-                text(channel.as_str()),
+                text(channel.id.as_str()),
                 text(d.campaign_id.as_str()),
                 text(d.visitor_id.as_str()),
                 text(display_name(d.display)),
                 num(d.sent_at),
             ],
         )?);
-        batch.push(count_if_changed(db, &d.campaign_id, Day::of(d.sent_at, offset_minutes), Counts::SENT)?);
+        batch.push(count_if_changed(db, &d.campaign_id, channel.day_of(d.sent_at), Counts::SENT)?);
     }
     if !batch.is_empty() {
         db.batch(batch).await?;
@@ -1029,9 +1068,10 @@ pub struct CampaignRow {
 impl CampaignRow {
     pub fn doc(&self) -> Result<CampaignDocV1, ApiError> {
         let mut doc: CampaignDocV1 = serde_json::from_str(&self.definition).map_err(|e| corrupt("campaign", e))?;
-        // The row's state column is the truth; the document's copy follows it.
+        // The row's state and priority columns are the truth; the document's copy follows.
         doc.state = serde_json::from_value(serde_json::Value::String(self.state.clone()))
             .map_err(|e| corrupt("campaign state", e))?;
+        doc.priority = self.priority;
         Ok(doc)
     }
 }
@@ -1054,7 +1094,6 @@ pub async fn save_campaign(
     db: &D1Database,
     channel: &ChannelId,
     doc: &CampaignDocV1,
-    priority: i32,
     now: Millis,
 ) -> Result<(), ApiError> {
     let definition = serde_json::to_string(doc).map_err(|e| ApiError::Internal(e.to_string()))?;
@@ -1069,7 +1108,7 @@ pub async fn save_campaign(
             text(channel.as_str()),
             text(&doc.name),
             text(doc.state.as_str()),
-            num(i64::from(priority)),
+            num(i64::from(doc.priority)),
             text(&definition),
             num(now),
         ],
@@ -1083,4 +1122,165 @@ pub async fn save_campaign(
 pub async fn delete_draft(db: &D1Database, id: &str) -> Result<bool, ApiError> {
     let result = bind(db, "DELETE FROM campaigns WHERE id = ?1 AND state = 'draft'", &[text(id)])?.run().await?;
     Ok(result.meta()?.and_then(|m| m.changes).unwrap_or(0) == 1)
+}
+
+/// Notes when the visitor's next message is due (`None`: nothing waits), for the cron.
+pub async fn set_wakeup(
+    db: &D1Database,
+    channel: &ChannelId,
+    visitor: &VisitorId,
+    due_at: Option<Millis>,
+) -> Result<(), ApiError> {
+    let statement = match due_at {
+        Some(at) => bind(
+            db,
+            "INSERT INTO visitor_wakeups (channel_id, visitor_id, due_at) VALUES (?1, ?2, ?3)
+             ON CONFLICT (channel_id, visitor_id) DO UPDATE SET due_at = excluded.due_at",
+            &[text(channel.as_str()), text(visitor.as_str()), num(at)],
+        )?,
+        None => bind(
+            db,
+            "DELETE FROM visitor_wakeups WHERE channel_id = ?1 AND visitor_id = ?2",
+            &[text(channel.as_str()), text(visitor.as_str())],
+        )?,
+    };
+    statement.run().await?;
+    Ok(())
+}
+
+#[derive(Deserialize)]
+struct WakeupRow {
+    channel_id: String,
+    visitor_id: String,
+}
+
+/// Visitors with a message due by `now`, earliest first.
+pub async fn due_wakeups(db: &D1Database, now: Millis, limit: u32) -> Result<Vec<(ChannelId, VisitorId)>, ApiError> {
+    let rows = bind(
+        db,
+        "SELECT channel_id, visitor_id FROM visitor_wakeups WHERE due_at <= ?1 ORDER BY due_at LIMIT ?2",
+        &[num(now), num(i64::from(limit))],
+    )?
+    .all()
+    .await?
+    .results::<WakeupRow>()?;
+    rows.into_iter()
+        .map(|r| {
+            let channel = ChannelId::parse(&r.channel_id).map_err(|e| corrupt("wakeup channel", e))?;
+            let visitor = VisitorId::parse(&r.visitor_id).map_err(|e| corrupt("wakeup visitor", e))?;
+            Ok((channel, visitor))
+        })
+        .collect()
+}
+
+/// Whether the customer (visitor) is among those `filter` matches.
+pub async fn customer_matches(
+    db: &D1Database,
+    channel: &ChannelId,
+    visitor: &VisitorId,
+    filter: &SqlFilter,
+) -> Result<bool, ApiError> {
+    let mut args = vec![text(channel.as_str()), text(visitor.as_str())];
+    args.extend(filter.params.iter().map(sql_param));
+    let sql = format!("SELECT COUNT(*) AS count FROM customers WHERE channel_id = ? AND id = ? AND {}", filter.sql);
+    Ok(bind(db, &sql, &args)?.first::<CountRow>(None).await?.is_some_and(|r| r.count > 0))
+}
+
+/// A broadcast's fan-out as stored.
+#[derive(Debug, Deserialize)]
+pub struct BroadcastRun {
+    pub campaign_id: String,
+    pub channel_id: String,
+    pub audience: Option<String>,
+    pub evaluated_at: i64,
+    pub state: String,
+    pub cursor: String,
+    pub total: i64,
+    pub processed: i64,
+}
+
+/// Starts a broadcast's fan-out, once: false when it had started already.
+pub async fn insert_broadcast_run(
+    db: &D1Database,
+    channel: &ChannelId,
+    campaign: &CampaignId,
+    audience: Option<&FilterDoc>,
+    total: i64,
+    now: Millis,
+) -> Result<bool, ApiError> {
+    let audience = audience.map(serde_json::to_string).transpose().map_err(|e| ApiError::Internal(e.to_string()))?;
+    let result = bind(
+        db,
+        "INSERT OR IGNORE INTO broadcast_runs (campaign_id, channel_id, audience, evaluated_at, state, total, created_at, updated_at)
+         VALUES (?1, ?2, ?3, ?4, 'running', ?5, ?4, ?4)",
+        &[text(campaign.as_str()), text(channel.as_str()), opt_text(&audience), num(now), num(total)],
+    )?
+    .run()
+    .await?;
+    Ok(result.meta()?.and_then(|m| m.changes).unwrap_or(0) == 1)
+}
+
+pub async fn broadcast_run(db: &D1Database, campaign: &CampaignId) -> Result<Option<BroadcastRun>, ApiError> {
+    Ok(bind(
+        db,
+        "SELECT campaign_id, channel_id, audience, evaluated_at, state, cursor, total, processed
+         FROM broadcast_runs WHERE campaign_id = ?1",
+        &[text(campaign.as_str())],
+    )?
+    .first::<BroadcastRun>(None)
+    .await?)
+}
+
+/// Moves a fan-out from the cursor it started at to `cursor` (compare-and-set); answers
+/// whether this call moved it.
+pub async fn advance_broadcast(
+    db: &D1Database,
+    run: &BroadcastRun,
+    cursor: &str,
+    count: i64,
+    done: bool,
+    now: Millis,
+) -> Result<bool, ApiError> {
+    let result = bind(
+        db,
+        "UPDATE broadcast_runs SET cursor = ?3, processed = processed + ?4, updated_at = ?5,
+           state = CASE WHEN ?6 THEN 'done' ELSE state END, finished_at = CASE WHEN ?6 THEN ?5 ELSE NULL END
+         WHERE campaign_id = ?1 AND cursor = ?2 AND state = 'running'",
+        &[text(&run.campaign_id), text(&run.cursor), text(cursor), num(count), num(now), JsValue::from_bool(done)],
+    )?
+    .run()
+    .await?;
+    Ok(result.meta()?.and_then(|m| m.changes).unwrap_or(0) == 1)
+}
+
+/// Marks a fan-out failed (its audience no longer compiles, say).
+pub async fn fail_broadcast(db: &D1Database, campaign: &str, error: &str, now: Millis) -> Result<(), ApiError> {
+    bind(
+        db,
+        "UPDATE broadcast_runs SET state = 'failed', error = ?2, updated_at = ?3, finished_at = ?3
+         WHERE campaign_id = ?1 AND state = 'running'",
+        &[text(campaign), text(error), num(now)],
+    )?
+    .run()
+    .await?;
+    Ok(())
+}
+
+/// Started broadcasts that have not gone out yet (their send time may have come), and
+/// running fan-outs that stopped moving before `stalled_before`.
+pub async fn broadcasts_to_move(db: &D1Database, stalled_before: Millis) -> Result<Vec<String>, ApiError> {
+    let rows = bind(
+        db,
+        "SELECT id FROM campaigns c WHERE state IN ('running', 'scheduled')
+           AND json_extract(definition, '$.kind') = 'broadcast'
+           AND NOT EXISTS (SELECT 1 FROM broadcast_runs r WHERE r.campaign_id = c.id)
+         UNION ALL
+         SELECT campaign_id AS id FROM broadcast_runs WHERE state = 'running' AND updated_at < ?1
+         LIMIT 100",
+        &[num(stalled_before)],
+    )?
+    .all()
+    .await?
+    .results::<IdRow>()?;
+    Ok(rows.into_iter().map(|r| r.id).collect())
 }

@@ -9,10 +9,15 @@
 mod admin;
 mod admin_campaigns;
 mod admin_fields;
+mod audience;
+mod broadcast;
 mod bulk;
+mod clock;
 mod db;
 mod error;
 mod http;
+mod jobs;
+mod outbound;
 mod public;
 mod publication;
 mod static_files;
@@ -20,43 +25,45 @@ mod visitor;
 
 use error::ApiError;
 use kizuna_shared::counting::Action;
-use kizuna_shared::time::Millis;
 pub use visitor::Visitor;
 use worker::{Context, Env, Method, Request, Response, event};
 
 /// The OpenAPI document of every route below, served at `GET /openapi.json`.
 const OPENAPI: &str = include_str!("../openapi.json");
 
-/// The shell's one clock read per request.
-pub(crate) fn now() -> Millis {
-    worker::Date::now().as_millis() as Millis
-}
-
 #[event(fetch)]
 async fn fetch(req: Request, env: Env, _ctx: Context) -> worker::Result<Response> {
     Ok(route(req, &env).await.unwrap_or_else(|err| err.response()))
 }
 
-/// The `JOBS` queue: the batches of bulk actions. A message whose batch failed is
-/// retried by the queue (the batch is idempotent).
+/// The `JOBS` queue: bulk-action batches, broadcast fan-out batches, emails and SMS.
 #[event(queue)]
-async fn queue(batch: worker::MessageBatch<bulk::NextBatch>, env: Env, _ctx: Context) -> worker::Result<()> {
-    if let Err(err) = bulk::consume(batch, &env, now()).await {
-        worker::console_error!("bulk job messages unreadable: {err:?}");
+async fn queue(batch: worker::MessageBatch<jobs::Job>, env: Env, _ctx: Context) -> worker::Result<()> {
+    let now = clock::now(&env).await;
+    if let Err(err) = jobs::consume(batch, &env, now).await {
+        worker::console_error!("queue messages unreadable: {err:?}");
     }
     Ok(())
 }
 
-/// Cron: restarts stalled bulk jobs.
+/// Cron, every minute: wakes visitors whose waiting message is due, starts broadcasts
+/// whose send time came, restarts stalled bulk jobs and broadcasts.
 #[event(scheduled)]
 async fn scheduled(_event: worker::ScheduledEvent, env: Env, _ctx: worker::ScheduleContext) {
-    if let Err(err) = bulk::restart_stalled(&env, now()).await {
+    let now = clock::now(&env).await;
+    if let Err(err) = visitor::wake_due(&env, now).await {
+        worker::console_error!("waking due visitors failed: {err:?}");
+    }
+    if let Err(err) = broadcast::cron(&env, now).await {
+        worker::console_error!("moving broadcasts failed: {err:?}");
+    }
+    if let Err(err) = bulk::restart_stalled(&env, now).await {
         worker::console_error!("restarting stalled jobs failed: {err:?}");
     }
 }
 
 async fn route(req: Request, env: &Env) -> Result<Response, ApiError> {
-    let now = now();
+    let now = clock::now(env).await;
     let method = req.method();
     let path = req.path();
     let parts = http::segments(&path);
@@ -69,6 +76,15 @@ async fn route(req: Request, env: &Env) -> Result<Response, ApiError> {
         (Method::Post, ["v1", "boot"]) => public::boot(req, env, now).await,
         (Method::Post, ["v1", "events"]) => public::events(req, env, now).await,
         (Method::Post, ["v1", "profile"]) => public::update_profile(req, env, now).await,
+        (Method::Post, ["v1", "messages"]) => public::messages(req, env, now).await,
+        (Method::Post, ["v1", "show"]) => public::show(req, env, now).await,
+        (Method::Get | Method::Put, ["dev", "clock"]) => clock::handle(req, env).await,
+        (Method::Get | Method::Patch, ["admin", "v1", "channels", channel]) => {
+            admin_campaigns::channel_settings(req, env, now, channel).await
+        }
+        (Method::Get, ["admin", "v1", "campaigns", id, "broadcast"]) => {
+            admin_campaigns::broadcast_status(req, env, id).await
+        }
         (Method::Post, ["v1", "deliveries", id, "view"]) => public::action(req, env, now, id, Action::View).await,
         (Method::Post, ["v1", "deliveries", id, "click"]) => public::action(req, env, now, id, Action::Click).await,
         (Method::Get, ["admin", "v1", "campaigns", id, "stats"]) => admin::campaign_stats(req, env, now, id).await,
@@ -118,7 +134,7 @@ async fn route(req: Request, env: &Env) -> Result<Response, ApiError> {
         (Method::Patch, ["admin", "v1", "channels", channel, "fields", key]) => {
             admin_fields::field(req, env, channel, key).await
         }
-        (_, ["v1", ..]) | (_, ["admin", ..]) => {
+        (_, ["v1", ..]) | (_, ["admin", ..]) | (_, ["dev", ..]) => {
             if known_path(&parts) {
                 Err(ApiError::MethodNotAllowed)
             } else {
@@ -136,6 +152,10 @@ fn known_path(parts: &[&str]) -> bool {
         ["v1", "boot"]
             | ["v1", "events"]
             | ["v1", "profile"]
+            | ["v1", "messages"]
+            | ["v1", "show"]
+            | ["admin", "v1", "channels", _]
+            | ["admin", "v1", "campaigns", _, "broadcast"]
             | ["v1", "deliveries", _, "view" | "click"]
             | ["admin", "v1", "campaigns", _, "stats" | "start" | "pause" | "stop"]
             | ["admin", "v1", "campaigns", _]

@@ -12,8 +12,10 @@ use kizuna_shared::fields::{Writer, resolve};
 use kizuna_shared::identity;
 use kizuna_shared::ids::{ChannelId, DeliveryId, VisitorId};
 use kizuna_shared::profile::Profile;
-use kizuna_shared::time::{Day, Millis};
-use kizuna_shared::wire::{ActionReply, ActionRequest, BootRequest, EventBatch, MAX_EVENT_BYTES, ProfileUpdate};
+use kizuna_shared::time::Millis;
+use kizuna_shared::wire::{
+    ActionReply, ActionRequest, BootRequest, EventBatch, MAX_EVENT_BYTES, MessagesRequest, ProfileUpdate, ShowRequest,
+};
 use std::rc::Rc;
 use worker::{D1Database, Env, Request, Response};
 
@@ -134,6 +136,27 @@ pub async fn events(mut req: Request, env: &Env, now: Millis) -> Result<Response
     visitor::call(env, &body.channel, &body.visitor_id, &call).await
 }
 
+/// `POST /v1/messages`: messages delivered to the visitor since the page last asked.
+pub async fn messages(mut req: Request, env: &Env, now: Millis) -> Result<Response, ApiError> {
+    let body: MessagesRequest = http::read_json(&mut req).await?;
+    require_channel(&req, env, &body.channel, now).await?;
+    let call = VisitorCall::Messages { channel: body.channel.clone(), visitor_id: body.visitor_id.clone() };
+    visitor::call(env, &body.channel, &body.visitor_id, &call).await
+}
+
+/// `POST /v1/show`: the site shows a campaign on demand.
+pub async fn show(mut req: Request, env: &Env, now: Millis) -> Result<Response, ApiError> {
+    let body: ShowRequest = http::read_json(&mut req).await?;
+    require_channel(&req, env, &body.channel, now).await?;
+    let call = VisitorCall::Show {
+        channel: body.channel.clone(),
+        visitor_id: body.visitor_id.clone(),
+        campaign: body.campaign_id,
+        request: body.request_id,
+    };
+    visitor::call(env, &body.channel, &body.visitor_id, &call).await
+}
+
 pub async fn action(
     mut req: Request,
     env: &Env,
@@ -166,6 +189,6 @@ pub async fn apply_action(
     if counts.is_zero() {
         return Ok(counts);
     }
-    let saved = db::save_action(db, before, &after, counts, Day::of(now, channel.utc_offset_minutes)).await?;
+    let saved = db::save_action(db, before, &after, counts, channel.day_of(now)).await?;
     Ok(if saved { counts } else { Counts::default() })
 }

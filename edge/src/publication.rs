@@ -9,6 +9,7 @@ use crate::db;
 use crate::error::ApiError;
 use kizuna_shared::campaign::Campaign;
 use kizuna_shared::channel::Channel;
+use kizuna_shared::deliver::CampaignSet;
 use kizuna_shared::ids::ChannelId;
 use kizuna_shared::stored::CampaignDocV1;
 use kizuna_shared::time::{Millis, SECOND};
@@ -27,7 +28,19 @@ fn channel_key(id: &ChannelId) -> String {
 }
 
 fn campaigns_key(id: &ChannelId) -> String {
-    format!("v1/campaigns/{id}")
+    format!("v2/campaigns/{id}")
+}
+
+/// The development clock's offset (see `clock.rs`): never read unless it is enabled.
+const DEV_CLOCK_KEY: &str = "dev/clock-offset";
+
+pub async fn dev_clock_offset(env: &Env) -> Result<Millis, ApiError> {
+    Ok(env.kv("KV")?.get(DEV_CLOCK_KEY).json::<Millis>().await?.unwrap_or(0))
+}
+
+pub async fn set_dev_clock_offset(env: &Env, offset: Millis) -> Result<(), ApiError> {
+    env.kv("KV")?.put(DEV_CLOCK_KEY, offset)?.execute().await?;
+    Ok(())
 }
 
 /// What this isolate read lately, per channel, trusted until [`ISOLATE_TTL`] has passed.
@@ -49,7 +62,7 @@ impl<T: Clone> IsolateCache<T> {
 
 thread_local! {
     static CHANNELS: IsolateCache<Option<Rc<Channel>>> = IsolateCache::new();
-    static CAMPAIGNS: IsolateCache<Rc<Vec<Campaign>>> = IsolateCache::new();
+    static CAMPAIGNS: IsolateCache<Rc<CampaignSet>> = IsolateCache::new();
 }
 
 /// The published value at `key`; on a miss, `load` reads it from D1 and publishes it.
@@ -102,13 +115,13 @@ pub async fn forget_campaigns(env: &Env, id: &ChannelId) -> Result<(), ApiError>
     Ok(())
 }
 
-/// The channel's running campaigns in priority order.
-pub async fn campaigns(env: &Env, id: &ChannelId, now: Millis) -> Result<Rc<Vec<Campaign>>, ApiError> {
+/// The channel's published campaigns (see `db::load_published_campaigns`), indexed.
+pub async fn campaigns(env: &Env, id: &ChannelId, now: Millis) -> Result<Rc<CampaignSet>, ApiError> {
     if let Some(hit) = CAMPAIGNS.with(|cache| cache.get(id, now)) {
         return Ok(hit);
     }
     let db = env.d1("DB")?;
-    let load = async { db::load_running_campaigns(&db, id).await.map(Some) };
+    let load = async { db::load_published_campaigns(&db, id, now).await.map(Some) };
     let docs: Vec<CampaignDocV1> = published(env, &campaigns_key(id), load).await?.unwrap_or_default();
     let campaigns: Vec<Campaign> = docs
         .iter()
@@ -120,7 +133,7 @@ pub async fn campaigns(env: &Env, id: &ChannelId, now: Millis) -> Result<Rc<Vec<
             }
         })
         .collect();
-    let value = Rc::new(campaigns);
+    let value = Rc::new(CampaignSet::new(campaigns));
     CAMPAIGNS.with(|cache| cache.put(id, value.clone(), now));
     Ok(value)
 }

@@ -5,15 +5,18 @@
 //! that fails half-way is retried from the same state and derives the same delivery ids.
 
 use crate::error::ApiError;
-use crate::{db, http, now, public, publication};
-use kizuna_shared::counting::{Action, WINDOW};
-use kizuna_shared::deliver::{VisitorState, on_event};
+use crate::jobs::{self, Job};
+use crate::outbound::{Medium, SendJob};
+use crate::{audience, clock, db, http, public, publication};
+use kizuna_shared::counting::{Action, Delivery, WINDOW};
+use kizuna_shared::deliver::{self, CampaignSet, Context, Input, VisitorState, audience_checks, step, take_pending};
 use kizuna_shared::event::{Event, PAGE_VIEW, PropertyValue};
 use kizuna_shared::fields::ProfileChange;
-use kizuna_shared::ids::{CampaignId, ChannelId, SessionId, VisitorId};
+use kizuna_shared::ids::{CampaignId, ChannelId, EventId, SessionId, VisitorId};
 use kizuna_shared::profile::{Profile, Visit};
 use kizuna_shared::stored::VisitorRecordV1;
-use kizuna_shared::wire::{BootReply, EventIn, EventsReply, Popup};
+use kizuna_shared::time::Millis;
+use kizuna_shared::wire::{BootReply, EventIn, EventsReply, MessagesReply, Popup};
 use serde::{Deserialize, Serialize};
 use wasm_bindgen::JsValue;
 use worker::{DurableObject, Env, Method, Request, RequestInit, Response, State, Storage, durable_object};
@@ -63,6 +66,29 @@ pub enum VisitorCall {
         channel: ChannelId,
         visitor_id: VisitorId,
         into: VisitorId,
+    },
+    /// The widget asks for messages delivered since its last request.
+    Messages {
+        channel: ChannelId,
+        visitor_id: VisitorId,
+    },
+    /// The site asks to show a campaign now.
+    Show {
+        channel: ChannelId,
+        visitor_id: VisitorId,
+        campaign: CampaignId,
+        request: EventId,
+    },
+    /// Time passed (the cron found this visitor's wake-up due): release what is due.
+    Tick {
+        channel: ChannelId,
+        visitor_id: VisitorId,
+    },
+    /// A one-time broadcast reaches this visitor (one of its fan-out batches).
+    Broadcast {
+        channel: ChannelId,
+        visitor_id: VisitorId,
+        campaign: CampaignId,
     },
 }
 
@@ -133,69 +159,147 @@ impl DurableObject for Visitor {
             Ok(call) => call,
             Err(err) => return Ok(ApiError::Internal(format!("visitor call: {err}")).response()),
         };
+        Ok(self.run(call).await.unwrap_or_else(|err| err.response()))
+    }
+
+    /// The alarm set for the next due message: the same as the cron's `Tick`.
+    async fn alarm(&self) -> worker::Result<Response> {
+        let record: Option<VisitorRecordV1> = self.state.storage().get(RECORD_KEY).await?;
+        let Some((channel, visitor_id)) = record
+            .and_then(|r| r.key)
+            .and_then(|(c, v)| Some((ChannelId::parse(&c).ok()?, VisitorId::parse(&v).ok()?)))
+        else {
+            return Response::ok("nothing to do");
+        };
+        Ok(self.run(VisitorCall::Tick { channel, visitor_id }).await.unwrap_or_else(|err| err.response()))
+    }
+}
+
+impl Visitor {
+    async fn run(&self, call: VisitorCall) -> Result<Response, ApiError> {
         let storage = self.state.storage();
         let env = self.env.clone();
         let served = self.state.block_concurrency_while(async move { Ok(serve(&storage, &env, call).await) }).await;
-        Ok(match served {
-            Ok(Ok(response)) => response,
-            Ok(Err(err)) => err.response(),
-            Err(err) => ApiError::from(err).response(),
-        })
+        match served {
+            Ok(result) => result,
+            Err(err) => Err(ApiError::from(err)),
+        }
+    }
+}
+
+/// The visitor's stored record, and what a call changes in it.
+struct Live {
+    state: VisitorState,
+    profile: Profile,
+    /// When the stored record's next message was due (to update the wake-up only on change).
+    due_before: Option<Millis>,
+}
+
+impl Live {
+    fn record(&self, channel: &ChannelId, visitor: &VisitorId) -> VisitorRecordV1 {
+        let mut record = VisitorRecordV1::from(&self.state);
+        record.profile = Some(self.profile.clone());
+        record.key = Some((channel.as_str().to_owned(), visitor.as_str().to_owned()));
+        record
     }
 }
 
 async fn serve(storage: &Storage, env: &Env, call: VisitorCall) -> Result<Response, ApiError> {
-    let now = now();
+    let now = clock::now(env).await;
     let record: Option<VisitorRecordV1> = storage.get(RECORD_KEY).await?;
-    let mut state = record.as_ref().map(VisitorState::from).unwrap_or_default();
-    let mut profile = record.and_then(|r| r.profile).unwrap_or_else(|| Profile::new(now));
-    let save = |state: &VisitorState, profile: Profile| {
-        let mut record = VisitorRecordV1::from(state);
-        record.profile = Some(profile);
-        record
-    };
+    let state = record.as_ref().map(VisitorState::from).unwrap_or_default();
+    let due_before = state.next_due();
+    let profile = record.and_then(|r| r.profile).unwrap_or_else(|| Profile::new(now));
+    let mut live = Live { state, profile, due_before };
     match call {
-        VisitorCall::Boot { visitor_id, .. } => {
-            state.touch(now);
-            let member = profile.member_id.is_some();
-            storage.put(RECORD_KEY, save(&state, profile)).await?;
-            let first_seen_at = state.first_seen_at.unwrap_or(now);
-            Ok(http::json(200, &BootReply { visitor_id, member, first_seen_at }))
+        VisitorCall::Boot { channel, visitor_id } => {
+            live.state.touch(now);
+            let popups = advance(env, &channel, &visitor_id, &mut live, Vec::new(), Moment::Visit, now).await?.popups;
+            save(env, storage, &channel, &visitor_id, &live).await?;
+            let member = live.profile.member_id.is_some();
+            let first_seen_at = live.state.first_seen_at.unwrap_or(now);
+            Ok(http::json(200, &BootReply { visitor_id, member, first_seen_at, popups }))
+        }
+        VisitorCall::Messages { channel, visitor_id } => {
+            live.state.touch(now);
+            let popups = advance(env, &channel, &visitor_id, &mut live, Vec::new(), Moment::Visit, now).await?.popups;
+            save(env, storage, &channel, &visitor_id, &live).await?;
+            Ok(http::json(200, &MessagesReply { popups }))
+        }
+        VisitorCall::Tick { channel, visitor_id } => {
+            advance(env, &channel, &visitor_id, &mut live, Vec::new(), Moment::Away, now).await?;
+            save(env, storage, &channel, &visitor_id, &live).await?;
+            Ok(http::json(200, &serde_json::json!({ "ticked": true })))
+        }
+        VisitorCall::Broadcast { channel, visitor_id, campaign } => {
+            let sent = broadcast(env, &channel, &visitor_id, &mut live, &campaign, now).await?;
+            save(env, storage, &channel, &visitor_id, &live).await?;
+            Ok(http::json(200, &serde_json::json!({ "sent": sent })))
+        }
+        VisitorCall::Show { channel, visitor_id, campaign, request } => {
+            let popups = show(env, &channel, &visitor_id, &mut live, &campaign, &request, now).await?;
+            save(env, storage, &channel, &visitor_id, &live).await?;
+            Ok(http::json(200, &MessagesReply { popups }))
         }
         VisitorCall::SignIn { channel, visitor_id, member_id, change, absorb } => {
             if let Some(other) = absorb {
-                profile.absorb(&other);
+                live.profile.absorb(&other);
             }
-            profile.sign_in(&member_id, &change, now).map_err(ApiError::conflict)?;
-            let first_seen_at = profile.created_at;
-            write_through(env, storage, &channel, &visitor_id, save(&state, profile), now).await?;
-            Ok(http::json(200, &BootReply { visitor_id, member: true, first_seen_at }))
+            live.profile.sign_in(&member_id, &change, now).map_err(ApiError::conflict)?;
+            let first_seen_at = live.profile.created_at;
+            write_through(env, storage, &channel, &visitor_id, &live, now).await?;
+            Ok(http::json(200, &BootReply { visitor_id, member: true, first_seen_at, popups: Vec::new() }))
         }
         VisitorCall::UpdateProfile { channel, visitor_id, change } => {
-            profile.apply(&change, now).map_err(ApiError::conflict)?;
-            write_through(env, storage, &channel, &visitor_id, save(&state, profile), now).await?;
+            live.profile.apply(&change, now).map_err(ApiError::conflict)?;
+            write_through(env, storage, &channel, &visitor_id, &live, now).await?;
             Ok(http::json(200, &serde_json::json!({ "updated": true })))
         }
-        VisitorCall::ReadProfile => Ok(http::json(200, &profile)),
+        VisitorCall::ReadProfile => Ok(http::json(200, &live.profile)),
         VisitorCall::Erase { channel, visitor_id } => {
-            db::erase_customer(&env.d1("DB")?, &channel, visitor_id.as_str()).await?;
+            let db = env.d1("DB")?;
+            db::erase_customer(&db, &channel, visitor_id.as_str()).await?;
+            db::set_wakeup(&db, &channel, &visitor_id, None).await?;
             storage.delete_all().await?;
             Ok(http::json(200, &serde_json::json!({ "deleted": visitor_id })))
         }
         VisitorCall::Forget { channel, visitor_id, into } => {
-            db::merge_customer_rows(&env.d1("DB")?, &channel, visitor_id.as_str(), into.as_str()).await?;
+            let db = env.d1("DB")?;
+            db::merge_customer_rows(&db, &channel, visitor_id.as_str(), into.as_str()).await?;
+            db::set_wakeup(&db, &channel, &visitor_id, None).await?;
             storage.delete_all().await?;
             Ok(http::json(200, &serde_json::json!({ "forgotten": visitor_id })))
         }
         VisitorCall::Events { channel, visitor_id, session_id, facts, events } => {
-            observe(&mut profile, session_id.as_ref(), &facts, &events, now);
+            observe(&mut live.profile, session_id.as_ref(), &facts, &events, now);
             let db = env.d1("DB")?;
-            db::upsert_customer(&db, &channel, &visitor_id, &profile, offset(env, &channel, now).await?).await?;
-            let reply = on_events(env, &channel, &visitor_id, &mut state, events, now).await?;
-            storage.put(RECORD_KEY, save(&state, profile)).await?;
+            let channel_doc = publication::channel(env, &channel, now).await?.ok_or(ApiError::NotFound("channel"))?;
+            db::upsert_customer(&db, &channel, &visitor_id, &live.profile, channel_doc.offset_at(now)).await?;
+            let reply = advance(env, &channel, &visitor_id, &mut live, events, Moment::Visit, now).await?;
+            save(env, storage, &channel, &visitor_id, &live).await?;
             Ok(http::json(200, &reply))
         }
     }
+}
+
+/// Saves the record; a changed next due time moves the wake-up row and the alarm.
+async fn save(
+    env: &Env,
+    storage: &Storage,
+    channel: &ChannelId,
+    visitor: &VisitorId,
+    live: &Live,
+) -> Result<(), ApiError> {
+    let due = live.state.next_due();
+    if due != live.due_before {
+        db::set_wakeup(&env.d1("DB")?, channel, visitor, due).await?;
+        match due {
+            Some(at) => storage.set_alarm(clock::real_instant(env, at).await).await?,
+            None => storage.delete_alarm().await?,
+        }
+    }
+    storage.put(RECORD_KEY, live.record(channel, visitor)).await?;
+    Ok(())
 }
 
 /// Saves the record, after D1's customer row took the profile (so a failure leaves the
@@ -205,20 +309,12 @@ async fn write_through(
     storage: &Storage,
     channel: &ChannelId,
     visitor_id: &VisitorId,
-    record: VisitorRecordV1,
-    now: i64,
+    live: &Live,
+    now: Millis,
 ) -> Result<(), ApiError> {
-    if let Some(profile) = &record.profile {
-        db::upsert_customer(&env.d1("DB")?, channel, visitor_id, profile, offset(env, channel, now).await?).await?;
-    }
-    storage.put(RECORD_KEY, record).await?;
-    Ok(())
-}
-
-/// The channel's clock (minutes east of UTC), for MAU months.
-async fn offset(env: &Env, channel: &ChannelId, now: i64) -> Result<i32, ApiError> {
-    let channel = publication::channel(env, channel, now).await?.ok_or(ApiError::NotFound("channel"))?;
-    Ok(channel.utc_offset_minutes)
+    let offset = publication::channel(env, channel, now).await?.ok_or(ApiError::NotFound("channel"))?.offset_at(now);
+    db::upsert_customer(&env.d1("DB")?, channel, visitor_id, &live.profile, offset).await?;
+    save(env, storage, channel, visitor_id, live).await
 }
 
 /// Applies what a batch tells about the visitor: one visit per page view (its URL and
@@ -248,32 +344,58 @@ fn observe(profile: &mut Profile, session: Option<&SessionId>, facts: &RequestFa
     }
 }
 
-async fn on_events(
+/// Whether the visitor is on the site for this call (a request from the widget) or the
+/// call came from the cron or an alarm (messages may go by email or SMS instead).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Moment {
+    Visit,
+    Away,
+}
+
+/// Runs the engine over `events` (or, with none, over the passing of time), records the
+/// deliveries and goals in D1, and hands a visiting page its pending messages.
+async fn advance(
     env: &Env,
     channel_id: &ChannelId,
     visitor_id: &VisitorId,
-    state: &mut VisitorState,
+    live: &mut Live,
     events: Vec<EventIn>,
-    now: i64,
+    moment: Moment,
+    now: Millis,
 ) -> Result<EventsReply, ApiError> {
     let channel = publication::channel(env, channel_id, now).await?.ok_or(ApiError::NotFound("channel"))?;
-    let campaigns = publication::campaigns(env, channel_id, now).await?;
+    let set = publication::campaigns(env, channel_id, now).await?;
+    let session = live.profile.recent_sessions.back().cloned();
     let mut reply = EventsReply::default();
     let mut deliveries = Vec::new();
     let mut goal_of: Vec<CampaignId> = Vec::new();
-    for event in events {
-        let event = Event { id: event.id, name: event.name, properties: event.properties };
-        let outcome = on_event(&campaigns, visitor_id, state, &event, now);
-        if outcome.fresh {
-            reply.accepted += 1;
+    let inputs: Vec<Option<Event>> = if events.is_empty() {
+        vec![None]
+    } else {
+        events.into_iter().map(|e| Some(Event { id: e.id, name: e.name, properties: e.properties })).collect()
+    };
+    for event in &inputs {
+        let input = event.as_ref().map_or(Input::Tick, Input::Event);
+        let checks = audience_checks(&set, &live.state, input, now);
+        let audience = if checks.is_empty() {
+            Default::default()
         } else {
-            reply.duplicates += 1;
+            audience::members(env, &set, channel_id, visitor_id, &checks, now).await?
+        };
+        let ctx = Context { channel: &channel, session: session.as_deref(), now, audience: &audience };
+        let outcome = step(&set, visitor_id, &mut live.state, input, &ctx);
+        if event.is_some() {
+            if outcome.fresh {
+                reply.accepted += 1;
+            } else {
+                reply.duplicates += 1;
+            }
         }
         deliveries.extend(outcome.deliveries);
         goal_of.extend(outcome.goal_of);
     }
     let db = env.d1("DB")?;
-    db::insert_deliveries(&db, channel_id, &deliveries, channel.utc_offset_minutes).await?;
+    db::insert_deliveries(&db, &channel, &deliveries).await?;
     goal_of.sort();
     goal_of.dedup();
     if !goal_of.is_empty() {
@@ -283,9 +405,108 @@ async fn on_events(
             public::apply_action(&db, &channel, &delivery, goal.as_ref(), Action::Goal, now).await?;
         }
     }
-    reply.popups = deliveries
-        .iter()
-        .filter_map(|d| campaigns.iter().find(|c| c.id == d.campaign_id).map(|c| Popup::new(d, &c.message)))
-        .collect();
+    if moment == Moment::Away && !live.state.is_online(now) {
+        send_offline(env, channel_id, visitor_id, &live.profile, &set, &deliveries).await?;
+    }
+    if moment == Moment::Visit {
+        reply.popups = popups(&set, &mut live.state, now);
+    }
     Ok(reply)
+}
+
+/// The visitor's pending messages, as the widget renders them.
+fn popups(set: &CampaignSet, state: &mut VisitorState, now: Millis) -> Vec<Popup> {
+    take_pending(set, state, now)
+        .into_iter()
+        .map(|(pending, campaign)| Popup::new(&pending.delivery, &campaign.id, &campaign.message))
+        .collect()
+}
+
+/// Queues email or SMS for deliveries to a visitor who is not on the site, where the
+/// campaign sends offline and the profile has the address (email first, else SMS). The
+/// sender checks opt-out and the email status again when it sends.
+async fn send_offline(
+    env: &Env,
+    channel: &ChannelId,
+    visitor: &VisitorId,
+    profile: &Profile,
+    set: &CampaignSet,
+    deliveries: &[Delivery],
+) -> Result<(), ApiError> {
+    for delivery in deliveries {
+        let Some(campaign) = set.get(&delivery.campaign_id) else { continue };
+        let offline = campaign.offline;
+        let medium = if offline.email && profile.email.is_some() {
+            Medium::Email
+        } else if offline.sms && profile.mobile_number.is_some() {
+            Medium::Sms
+        } else {
+            continue;
+        };
+        let job = SendJob {
+            channel: channel.clone(),
+            visitor: visitor.clone(),
+            delivery: delivery.id.clone(),
+            campaign: campaign.id.clone(),
+            medium,
+            respect_opt_out: offline.respect_opt_out,
+        };
+        jobs::enqueue(env, &Job::Send(job)).await?;
+    }
+    Ok(())
+}
+
+/// One broadcast reaches the visitor: on the site at once when online (the widget asks
+/// for it), otherwise by email or SMS when the campaign allows, and on the next visit.
+async fn broadcast(
+    env: &Env,
+    channel_id: &ChannelId,
+    visitor_id: &VisitorId,
+    live: &mut Live,
+    campaign_id: &CampaignId,
+    now: Millis,
+) -> Result<bool, ApiError> {
+    let channel = publication::channel(env, channel_id, now).await?.ok_or(ApiError::NotFound("channel"))?;
+    let set = publication::campaigns(env, channel_id, now).await?;
+    let Some(campaign) = set.get(campaign_id) else { return Ok(false) };
+    let Some(delivery) = deliver::broadcast(campaign, visitor_id, &mut live.state, now) else { return Ok(false) };
+    let deliveries = [delivery];
+    db::insert_deliveries(&env.d1("DB")?, &channel, &deliveries).await?;
+    if !live.state.is_online(now) {
+        send_offline(env, channel_id, visitor_id, &live.profile, &set, &deliveries).await?;
+    }
+    Ok(true)
+}
+
+/// `Kizuna('showCampaign', id)`: the campaign now, if it is live and the visitor is in
+/// its audience; answers the page's pending messages (the shown one among them).
+async fn show(
+    env: &Env,
+    channel_id: &ChannelId,
+    visitor_id: &VisitorId,
+    live: &mut Live,
+    campaign_id: &CampaignId,
+    request: &EventId,
+    now: Millis,
+) -> Result<Vec<Popup>, ApiError> {
+    let channel = publication::channel(env, channel_id, now).await?.ok_or(ApiError::NotFound("channel"))?;
+    let set = publication::campaigns(env, channel_id, now).await?;
+    let campaign = set.get(campaign_id).ok_or_else(|| ApiError::invalid("campaignId", "no such live campaign"))?;
+    let checks: Vec<CampaignId> = campaign.audience.iter().map(|_| campaign_id.clone()).collect();
+    let audience = audience::members(env, &set, channel_id, visitor_id, &checks, now).await?;
+    let ctx = Context { channel: &channel, session: None, now, audience: &audience };
+    if let Some(delivery) = deliver::on_demand(campaign, visitor_id, &mut live.state, request, &ctx) {
+        db::insert_deliveries(&env.d1("DB")?, &channel, &[delivery]).await?;
+    }
+    Ok(popups(&set, &mut live.state, now))
+}
+
+/// The cron: wakes visitors whose waiting message is due (each releases it itself; the
+/// objects' alarms do the same between cron runs).
+pub async fn wake_due(env: &Env, now: Millis) -> Result<(), ApiError> {
+    for (channel, visitor_id) in db::due_wakeups(&env.d1("DB")?, now, 500).await? {
+        let call = VisitorCall::Tick { channel: channel.clone(), visitor_id: visitor_id.clone() };
+        let _: serde_json::Value = call_json(env, &channel, &visitor_id, &call).await?;
+    }
+    Ok(())
 }

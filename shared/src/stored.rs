@@ -571,6 +571,9 @@ pub struct VisitorRecordV1 {
     pub pending: Vec<Pending>,
     #[serde(default)]
     pub shown: Vec<Shown>,
+    /// `(channel, visitor id)`: lets the object's alarm act without a request.
+    #[serde(default)]
+    pub key: Option<(String, String)>,
 }
 
 impl From<&VisitorState> for VisitorRecordV1 {
@@ -584,6 +587,7 @@ impl From<&VisitorState> for VisitorRecordV1 {
             progress: state.progress.clone(),
             pending: state.pending.iter().cloned().collect(),
             shown: state.shown.iter().cloned().collect(),
+            key: None,
         }
     }
 }

@@ -43,7 +43,7 @@ async function waitUntil(what, check, timeoutMs = 60_000) {
  * Starts the worker with a fresh, seeded state folder. `sql` statements run against its
  * D1 database before it starts (fixtures beyond the demo seed).
  */
-export async function startWorker({ sql = [] } = {}) {
+export async function startWorker({ sql = [], devClock = true } = {}) {
   mkdirSync(OUT, { recursive: true });
   const state = mkdtempSync(join(OUT, "state-"));
   execFileSync("bash", [join(ROOT, "scripts", "seed-local"), state], { cwd: ROOT, stdio: "inherit" });
@@ -58,7 +58,11 @@ export async function startWorker({ sql = [] } = {}) {
   const log = createWriteStream(join(OUT, `wrangler-${port}.log`));
   const child = spawn(
     WRANGLER,
-    ["dev", "-c", "edge/wrangler.toml", "--local", "--test-scheduled", "--ip", "127.0.0.1", "--port", String(port), "--persist-to", state],
+    [
+      "dev", "-c", "edge/wrangler.toml", "--local", "--test-scheduled", "--ip", "127.0.0.1", "--port", String(port), "--persist-to", state,
+      // The development clock (edge/src/clock.rs): tests move time with PUT /dev/clock.
+      ...(devClock ? ["--var", "KIZUNA_DEV_CLOCK:on"] : []),
+    ],
     { cwd: ROOT, detached: true, stdio: ["ignore", "pipe", "pipe"], env: { ...process.env, WRANGLER_SEND_METRICS: "false" } },
   );
   child.stdout.pipe(log);
@@ -141,10 +145,10 @@ export async function customerWhen(worker, id, ready) {
  * otherwise, headless Chromium for the calling test file, and stop both after it.
  * Returns an object whose `worker` and `browser` are set once the hooks ran.
  */
-export function suite({ sql = [], browser = true } = {}) {
+export function suite({ sql = [], browser = true, devClock = true } = {}) {
   const env = {};
   before(async () => {
-    env.worker = await startWorker({ sql });
+    env.worker = await startWorker({ sql, devClock });
     if (browser) env.browser = await launchBrowser();
   });
   after(async () => {
@@ -162,4 +166,17 @@ export async function adminCall(worker, method, path, body) {
     body: body === undefined ? undefined : JSON.stringify(body),
   });
   return { status: response.status, body: await response.json() };
+}
+
+/** Moves the worker's development clock to `offsetMs` from real time; answers the worker's now. */
+export async function moveClock(worker, offsetMs) {
+  const response = await fetch(`${worker.base}/dev/clock`, { method: "PUT", body: JSON.stringify({ offsetMs }) });
+  if (!response.ok) throw new Error(`/dev/clock: ${response.status} ${await response.text()}`);
+  return (await response.json()).now;
+}
+
+/** Fires the worker's cron once (wakes due visitors, starts due broadcasts). */
+export async function fireCron(worker) {
+  const response = await fetch(`${worker.base}/cdn-cgi/handler/scheduled?cron=${encodeURIComponent("* * * * *")}`);
+  if (!response.ok) throw new Error(`cron: ${response.status} ${await response.text()}`);
 }

@@ -1,0 +1,69 @@
+//! Campaign audiences: a filter or a saved segment, evaluated against D1's `customers`
+//! with the same compiled SQL as every other filter (one meaning everywhere).
+//!
+//! Invariant: a segment is read when the audience is used, never copied into the
+//! campaign, so editing the segment changes who a running campaign reaches.
+
+use crate::admin::channel_schema;
+use crate::db;
+use crate::error::ApiError;
+use kizuna_shared::admin_wire::FilterDoc;
+use kizuna_shared::campaign::Audience;
+use kizuna_shared::deliver::CampaignSet;
+use kizuna_shared::filter_sql::{SqlFilter, compile};
+use kizuna_shared::ids::{CampaignId, ChannelId, VisitorId};
+use kizuna_shared::time::Millis;
+use std::collections::BTreeSet;
+use worker::Env;
+
+/// The audience's conditions as a filter document (a segment's are read now); errors
+/// name `audience.segment` or `audience.filter…`.
+pub async fn filter_doc(env: &Env, channel: &ChannelId, audience: &Audience) -> Result<FilterDoc, ApiError> {
+    let doc = match audience {
+        Audience::Filter(doc) => doc.clone(),
+        Audience::Segment(id) => {
+            db::segment(&env.d1("DB")?, channel, id)
+                .await?
+                .ok_or_else(|| ApiError::invalid("audience.segment", "no such segment in this channel"))?
+                .filter
+        }
+    };
+    let (schema, _) = channel_schema(env, channel).await?;
+    doc.to_filter(&schema, "audience.filter")?;
+    Ok(doc)
+}
+
+/// A filter document as SQL with the channel's fields, relative times taken at `at`.
+pub async fn sql(env: &Env, channel: &ChannelId, doc: &FilterDoc, at: Millis) -> Result<SqlFilter, ApiError> {
+    let (schema, _) = channel_schema(env, channel).await?;
+    Ok(compile(&doc.to_filter(&schema, "audience.filter")?, &schema, at))
+}
+
+/// Which of `ids` (campaigns with an audience) the customer is in now. An audience that
+/// no longer fits the channel's fields (a field it uses was hidden) holds for no one.
+pub async fn members(
+    env: &Env,
+    set: &CampaignSet,
+    channel: &ChannelId,
+    visitor: &VisitorId,
+    ids: &[CampaignId],
+    now: Millis,
+) -> Result<BTreeSet<CampaignId>, ApiError> {
+    let mut inside = BTreeSet::new();
+    let db = env.d1("DB")?;
+    for id in ids {
+        let Some(audience) = set.get(id).and_then(|c| c.audience.as_ref()) else { continue };
+        let filter = match filter_doc(env, channel, audience).await {
+            Ok(doc) => sql(env, channel, &doc, now).await?,
+            Err(ApiError::Invalid { field, problem }) => {
+                worker::console_error!("campaign {id}: audience unusable ({field}: {problem})");
+                continue;
+            }
+            Err(other) => return Err(other),
+        };
+        if db::customer_matches(&db, channel, visitor, &filter).await? {
+            inside.insert(id.clone());
+        }
+    }
+    Ok(inside)
+}

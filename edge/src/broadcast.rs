@@ -1,0 +1,100 @@
+//! One-time broadcasts going out: when a broadcast is started (or its send time comes,
+//! found by the cron), its audience is resolved and counted, and its customers are
+//! reached in batches of [`BATCH`], one queue message each, through their Durable
+//! Objects (online visitors see it at once, others get email or SMS and see it on their
+//! next visit).
+//!
+//! Invariant: the run row is created once per campaign (`INSERT OR IGNORE`), a batch
+//! starts from the stored cursor and moves it by compare-and-set, and a visitor's object
+//! delivers a broadcast at most once, so a redelivered message sends nothing twice.
+
+use crate::audience;
+use crate::db;
+use crate::error::ApiError;
+use crate::jobs::{self, Job};
+use crate::visitor::{self, VisitorCall};
+use kizuna_shared::admin_wire::FilterDoc;
+use kizuna_shared::campaign::{Campaign, Kind};
+use kizuna_shared::ids::{CampaignId, ChannelId, VisitorId};
+use kizuna_shared::time::{MINUTE, Millis};
+use worker::Env;
+
+/// Customers per queue message (each is one Durable Object call).
+pub const BATCH: u32 = 50;
+
+/// Starts sending `campaign` if it is a broadcast that is live now and has not gone out.
+pub async fn start_if_due(env: &Env, channel: &ChannelId, campaign: &Campaign, now: Millis) -> Result<(), ApiError> {
+    if !matches!(campaign.kind, Kind::Broadcast) || !campaign.is_live(now) {
+        return Ok(());
+    }
+    let db = env.d1("DB")?;
+    // Resolved now: a segment's conditions as they are when the broadcast goes out.
+    let doc = match &campaign.audience {
+        Some(a) => audience::filter_doc(env, channel, a).await?,
+        None => FilterDoc { all: Some(Vec::new()), ..FilterDoc::default() },
+    };
+    let sql = audience::sql(env, channel, &doc, now).await?;
+    let total = db::count_customers(&db, channel, &sql).await?;
+    if db::insert_broadcast_run(&db, channel, &campaign.id, Some(&doc), total, now).await? {
+        jobs::enqueue(env, &Job::Broadcast { campaign: campaign.id.as_str().to_owned() }).await?;
+    }
+    Ok(())
+}
+
+/// One queue message: the next batch of the fan-out, then the message for the one after.
+pub async fn run(env: &Env, campaign: &str, now: Millis) -> Result<(), ApiError> {
+    let db = env.d1("DB")?;
+    let id = CampaignId::parse(campaign).map_err(|e| ApiError::Internal(e.to_string()))?;
+    let Some(run) = db::broadcast_run(&db, &id).await? else { return Ok(()) };
+    if run.state != "running" {
+        return Ok(());
+    }
+    let channel = ChannelId::parse(&run.channel_id).map_err(|e| ApiError::Internal(e.to_string()))?;
+    let doc: FilterDoc = match &run.audience {
+        Some(json) => serde_json::from_str(json).map_err(|e| ApiError::Internal(e.to_string()))?,
+        None => FilterDoc { all: Some(Vec::new()), ..FilterDoc::default() },
+    };
+    let sql = match audience::sql(env, &channel, &doc, run.evaluated_at).await {
+        Ok(sql) => sql,
+        Err(ApiError::Invalid { field, problem }) => {
+            db::fail_broadcast(&db, campaign, &format!("{field}: {problem}"), now).await?;
+            return Ok(());
+        }
+        Err(other) => return Err(other),
+    };
+    let ids = db::next_batch(&db, &channel, &sql, &run.cursor, BATCH).await?;
+    for customer in &ids {
+        let Ok(visitor_id) = VisitorId::parse(customer) else { continue };
+        let call =
+            VisitorCall::Broadcast { channel: channel.clone(), visitor_id: visitor_id.clone(), campaign: id.clone() };
+        let _: serde_json::Value = visitor::call_json(env, &channel, &visitor_id, &call).await?;
+    }
+    let done = ids.len() < BATCH as usize;
+    let cursor = ids.last().cloned().unwrap_or_else(|| run.cursor.clone());
+    if db::advance_broadcast(&db, &run, &cursor, ids.len() as i64, done, now).await? && !done {
+        jobs::enqueue(env, &Job::Broadcast { campaign: campaign.to_owned() }).await?;
+    }
+    Ok(())
+}
+
+/// The cron: starts broadcasts whose send time came, and restarts fan-outs whose chain
+/// of messages broke (no move for two minutes).
+pub async fn cron(env: &Env, now: Millis) -> Result<(), ApiError> {
+    let db = env.d1("DB")?;
+    for id in db::broadcasts_to_move(&db, now - 2 * MINUTE).await? {
+        let Some(row) = db::campaign_row(&db, &id).await? else { continue };
+        if db::broadcast_run(&db, &CampaignId::parse(&id).map_err(|e| ApiError::Internal(e.to_string()))?)
+            .await?
+            .is_some()
+        {
+            jobs::enqueue(env, &Job::Broadcast { campaign: id }).await?;
+            continue;
+        }
+        let channel = ChannelId::parse(&row.channel_id).map_err(|e| ApiError::Internal(e.to_string()))?;
+        match Campaign::try_from(&row.doc()?) {
+            Ok(campaign) => start_if_due(env, &channel, &campaign, now).await?,
+            Err(err) => worker::console_error!("broadcast {id} unreadable: {err}"),
+        }
+    }
+    Ok(())
+}

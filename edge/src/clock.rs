@@ -1,0 +1,69 @@
+//! The shell's clock: `Date.now()`, read once per request, queue batch, cron run or
+//! alarm, and passed down as `now`.
+//!
+//! Invariant: the clock can be moved only in development. A clock offset (for tests
+//! that need a wait or a week to pass) is honoured only when the worker runs with the
+//! variable `KIZUNA_DEV_CLOCK = "on"` — which only `wrangler dev --var` sets: no
+//! configuration file of this repository has it — and `PUT /dev/clock` is answered only
+//! on a loopback address, which a deployed worker never serves. Anywhere else the
+//! route does not exist (404) and the offset is never read.
+
+use crate::error::ApiError;
+use crate::{http, publication};
+use kizuna_shared::time::Millis;
+use worker::{Env, Method, Request, Response};
+
+/// The environment variable that enables the development clock.
+pub const DEV_CLOCK_VAR: &str = "KIZUNA_DEV_CLOCK";
+
+fn real_now() -> Millis {
+    worker::Date::now().as_millis() as Millis
+}
+
+fn dev_clock_enabled(env: &Env) -> bool {
+    env.var(DEV_CLOCK_VAR).is_ok_and(|value| value.to_string() == "on")
+}
+
+/// Now: the real time, plus the development offset where it is enabled.
+pub async fn now(env: &Env) -> Millis {
+    let real = real_now();
+    if !dev_clock_enabled(env) {
+        return real;
+    }
+    match publication::dev_clock_offset(env).await {
+        Ok(offset) => real + offset,
+        Err(err) => {
+            worker::console_error!("development clock unreadable: {err:?}");
+            real
+        }
+    }
+}
+
+/// The real instant at which the clock will read `at` (for Durable Object alarms).
+pub async fn real_instant(env: &Env, at: Millis) -> Millis {
+    at - (now(env).await - real_now())
+}
+
+#[derive(serde::Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+struct ClockIn {
+    offset_ms: Millis,
+}
+
+/// `GET` and `PUT /dev/clock` (`{"offsetMs": n}`): read or move the development clock.
+pub async fn handle(mut req: Request, env: &Env) -> Result<Response, ApiError> {
+    let url = req.url()?;
+    let loopback = matches!(url.host_str(), Some("127.0.0.1" | "localhost" | "[::1]"));
+    if !dev_clock_enabled(env) || !loopback {
+        return Err(ApiError::NotFound("route"));
+    }
+    if req.method() == Method::Put {
+        let body: ClockIn = http::read_json(&mut req).await?;
+        if body.offset_ms.abs() > 400 * kizuna_shared::time::DAY {
+            return Err(ApiError::invalid("offsetMs", "must be within 400 days"));
+        }
+        publication::set_dev_clock_offset(env, body.offset_ms).await?;
+    }
+    let offset = publication::dev_clock_offset(env).await?;
+    Ok(http::json(200, &serde_json::json!({ "offsetMs": offset, "now": real_now() + offset })))
+}

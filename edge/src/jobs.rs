@@ -1,0 +1,48 @@
+//! The `JOBS` queue: every piece of work that runs in the background, one message each.
+//!
+//! Invariant: every consumer is idempotent (a batch moves its cursor by compare-and-set,
+//! a broadcast delivery derives its id and is recorded once per visitor, an email or SMS
+//! is claimed per delivery and medium before it is sent), so the queue's at-least-once
+//! delivery never sends or counts anything twice.
+
+use crate::error::ApiError;
+use crate::outbound::{self, SendJob};
+use crate::{broadcast, bulk};
+use kizuna_shared::time::Millis;
+use serde::{Deserialize, Serialize};
+use worker::{Env, MessageBatch, MessageExt};
+
+#[derive(Debug, Serialize, Deserialize)]
+#[serde(tag = "job", rename_all = "camelCase")]
+pub enum Job {
+    /// The next batch of a bulk action.
+    Bulk { id: String },
+    /// The next batch of a broadcast's fan-out.
+    Broadcast { campaign: String },
+    /// One email or SMS.
+    Send(SendJob),
+}
+
+pub async fn enqueue(env: &Env, job: &Job) -> Result<(), ApiError> {
+    env.queue("JOBS")?.send(job).await?;
+    Ok(())
+}
+
+/// Runs each message; a failed one is retried by the queue.
+pub async fn consume(batch: MessageBatch<Job>, env: &Env, now: Millis) -> Result<(), ApiError> {
+    for message in batch.messages()? {
+        let outcome = match message.body() {
+            Job::Bulk { id } => bulk::run(env, id, now).await,
+            Job::Broadcast { campaign } => broadcast::run(env, campaign, now).await,
+            Job::Send(job) => outbound::send(env, job, now).await.map(|_| ()),
+        };
+        match outcome {
+            Ok(()) => message.ack(),
+            Err(err) => {
+                worker::console_error!("job {:?}: {err:?}; the queue retries it", message.body());
+                message.retry();
+            }
+        }
+    }
+    Ok(())
+}
