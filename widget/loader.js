@@ -8,7 +8,8 @@
   window.__kizunaLoaded = true;
   var channel = script.getAttribute("data-channel");
   // The JS API: Kizuna('boot', {memberId, memberHash, profile}), Kizuna('track', name,
-  // properties), Kizuna('updateUser', {profile}), Kizuna('shutdown').
+  // properties), Kizuna('updateUser', {profile}), Kizuna('showCampaign', campaignId),
+  // Kizuna('shutdown').
   // Calls made before the widget is ready wait in the stub's queue, in order (a site may
   // install the same stub itself, before this tag, to call Kizuna right away).
   if (typeof window.Kizuna !== "function") {
@@ -36,7 +37,7 @@
   // replaceState, back/forward and hash change is reported; the widget drops repeats of
   // the URL it reported last. Undelivered events go out as beacons when the page goes
   // away, and again when the browser is back online or the page returns from the
-  // back/forward cache.
+  // back/forward cache. The widget asks for new messages only while the page is visible.
   function watchPage() {
     var navigated = widget("navigated");
     ["pushState", "replaceState"].forEach(function (name) {
@@ -52,6 +53,7 @@
     addEventListener("hashchange", navigated);
     addEventListener("pagehide", widget("leave"));
     addEventListener("online", widget("online"));
+    document.addEventListener("visibilitychange", widget("visibility"));
     addEventListener("pageshow", function (event) {
       if (event.persisted) widget("online")();
     });

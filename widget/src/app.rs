@@ -1,13 +1,16 @@
 //! The widget's shell: `start` is called once by the loader; browser events and network
-//! answers become `machine::Input`s, and the machine's effects are carried out here.
+//! answers become `machine::Input`s, and the machine's effects are carried out here, as
+//! are the `polling` rule's timers and requests for messages.
 
 use crate::machine::{Effect, Input, Widget};
 use crate::outbox::{Entry, Outbox, backoff_ms, batch_len};
+use crate::polling::{Next, Polling};
 use crate::render::markup;
 use crate::{dom, json, net, saved};
 use kizuna_shared::event::PAGE_VIEW;
-use kizuna_shared::ids::{ChannelId, VisitorId};
+use kizuna_shared::ids::{CampaignId, ChannelId, VisitorId};
 use kizuna_shared::session::Session;
+use kizuna_shared::time::Millis;
 use std::cell::RefCell;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::spawn_local;
@@ -22,8 +25,12 @@ struct App {
     last_url: Option<String>,
     /// The member the site signed in with `Kizuna('boot', {memberId, ...})`.
     member: Option<json::MemberBoot>,
-    /// `track` calls made before the widget started: sent after the first page view.
-    queued_events: Vec<(String, String)>,
+    /// How many of boot and the first page view are still unanswered.
+    starting: u8,
+    /// `track` and `showCampaign` calls made before both answered, in order.
+    queued: Vec<Queued>,
+    /// When to ask the edge for messages delivered while the page is open.
+    polling: Polling,
     /// This tab's id: its outbox is `kz:{channel}:out:{tab}`.
     tab: String,
     /// A flush is running (one at a time per tab).
@@ -31,6 +38,12 @@ struct App {
     /// Failed attempts since the last delivery, and whether a retry is scheduled.
     attempt: u32,
     retry_scheduled: bool,
+}
+
+/// A JS API call that waits until the widget has booted and sent the first page view.
+enum Queued {
+    Track(String, String),
+    Show(CampaignId),
 }
 
 thread_local! {
@@ -82,7 +95,9 @@ pub fn start(channel: &str, base: &str, queued: js_sys::Array) {
         dom: None,
         last_url: None,
         member: None,
-        queued_events: Vec::new(),
+        starting: 2,
+        queued: Vec::new(),
+        polling: Polling::new(now(), dom::visible()),
         tab: saved::random_id("t_"),
         sending: false,
         attempt: 0,
@@ -98,13 +113,15 @@ pub fn start(channel: &str, base: &str, queued: js_sys::Array) {
             if signed_in {
                 // A signed-in visitor boots first, so the first page view lands on the member.
                 boot().await;
+                settled();
             } else {
-                spawn_local(boot());
+                spawn_local(async {
+                    boot().await;
+                    settled();
+                });
             }
             page_view().await;
-            for (event, properties) in with_app(|app| std::mem::take(&mut app.queued_events)).unwrap_or_default() {
-                send_event(&event, properties).await;
-            }
+            settled();
         });
     });
 }
@@ -115,20 +132,18 @@ pub fn command(name: &str, first: JsValue, second: JsValue) {
     apply(name, &first, &second, true);
 }
 
-/// Applies a JS API command; `live` when the widget already booted (so a `boot` goes out
-/// now; before that, events wait until the first page view has gone out).
+/// Applies a JS API command; `live` when the widget already started (so a `boot` goes out
+/// now). Events and `showCampaign` wait until boot and the first page view answered.
 fn apply(name: &str, argument: &JsValue, second: &JsValue, live: bool) {
     match name {
         "track" => match (argument.as_string(), json_of(second)) {
-            (Some(event), Ok(properties)) => {
-                if live {
-                    spawn_local(async move { send_event(&event, properties).await });
-                } else {
-                    with_app(|app| app.queued_events.push((event, properties)));
-                }
-            }
+            (Some(event), Ok(properties)) => when_started(Queued::Track(event, properties)),
             (None, _) => warn("track needs an event name:", argument),
             (_, Err(error)) => warn("track's properties:", &error),
+        },
+        "showCampaign" => match argument.as_string().and_then(|id| CampaignId::parse(&id).ok()) {
+            Some(campaign) => when_started(Queued::Show(campaign)),
+            None => warn("showCampaign needs a campaign id:", argument),
         },
         "updateUser" => match json_of(&net::get(argument, "profile")) {
             Ok(profile) => spawn_local(async move { update_user(profile).await }),
@@ -163,8 +178,60 @@ fn apply(name: &str, argument: &JsValue, second: &JsValue, live: bool) {
     }
 }
 
+/// Runs `call` now, or queues it behind the calls made before the widget started.
+fn when_started(call: Queued) {
+    if let Some(Some(call)) = with_app(|app| {
+        if app.starting > 0 {
+            app.queued.push(call);
+            None
+        } else {
+            Some(call)
+        }
+    }) {
+        run(call);
+    }
+}
+
+/// Starts `call`. Each call's first step (queueing an event in the outbox, posting a
+/// show) runs in the order of `run`, so replayed calls keep their order.
+fn run(call: Queued) {
+    match call {
+        Queued::Track(event, properties) => spawn_local(async move { send_event(&event, properties).await }),
+        Queued::Show(campaign) => spawn_local(show_campaign(campaign)),
+    }
+}
+
+/// Boot or the first page view answered; once both have, the calls that waited run.
+fn settled() {
+    let queued = with_app(|app| {
+        app.starting = app.starting.saturating_sub(1);
+        if app.starting == 0 { std::mem::take(&mut app.queued) } else { Vec::new() }
+    });
+    for call in queued.unwrap_or_default() {
+        run(call);
+    }
+}
+
+/// `showCampaign`: the site asks to show a campaign now; the edge decides and answers the
+/// message, which queues behind any on screen.
+async fn show_campaign(campaign: CampaignId) {
+    active();
+    let request = saved::random_id("r_");
+    let Some((url, body)) = with_app(|app| {
+        let body = json::show_body(app.channel.as_str(), app.visitor.as_str(), campaign.as_str(), &request);
+        (endpoint(app, "/v1/show"), body)
+    }) else {
+        return;
+    };
+    match net::post(&url, &body).await {
+        Ok(reply) => dispatch(Input::Received(net::popups(&reply))),
+        Err(error) => warn("showCampaign failed:", &error),
+    }
+}
+
 /// `updateUser`: the site changed the visitor's contact fields.
 async fn update_user(profile: String) {
+    active();
     let Some((url, body)) = with_app(|app| {
         (endpoint(app, "/v1/profile"), json::profile_body(app.channel.as_str(), app.visitor.as_str(), &profile))
     }) else {
@@ -180,6 +247,7 @@ fn with_app<T>(f: impl FnOnce(&mut App) -> T) -> Option<T> {
 }
 
 async fn boot() {
+    active();
     let Some((url, body)) = with_app(|app| {
         let body = json::boot_body(app.channel.as_str(), app.visitor.as_str(), app.member.as_ref());
         (endpoint(app, "/v1/boot"), body)
@@ -197,6 +265,8 @@ async fn boot() {
                     }
                 });
             }
+            // Messages delivered while the visitor was away (a broadcast, say).
+            dispatch(Input::Received(net::popups(&reply)));
         }
         Err(error) => warn("boot failed:", &error),
     }
@@ -207,7 +277,7 @@ async fn boot() {
 fn session(app: &App) -> Session {
     let key = ["kz:", app.channel.as_str(), ":session"].concat();
     let saved = saved::get(&key).and_then(|text| Session::decode(&text));
-    let (session, _) = Session::resume(saved, js_sys::Date::now() as i64, || saved::random_id("s_"));
+    let (session, _) = Session::resume(saved, now(), || saved::random_id("s_"));
     saved::set(&key, &session.encode());
     session
 }
@@ -247,6 +317,7 @@ async fn send_event(name: &str, properties: String) {
         outbox.push(Entry { visitor: app.visitor.as_str().to_owned(), session: session.id, event: event.json() });
         store(app, &mut outbox);
     });
+    active();
     flush().await;
 }
 
@@ -275,20 +346,20 @@ fn store(app: &App, outbox: &mut Outbox) {
     if outbox.entries.is_empty() {
         saved::remove(&key);
     } else {
-        outbox.heartbeat = js_sys::Date::now() as i64;
+        outbox.heartbeat = now();
         saved::set(&key, &outbox.encode());
     }
 }
 
 /// Takes over the outboxes of tabs that left or went quiet (deleting them first).
 fn adopt_abandoned(app: &App) {
-    let (prefix, now) = (outbox_prefix(app), js_sys::Date::now() as i64);
+    let (prefix, time) = (outbox_prefix(app), now());
     let own = outbox_key(app);
     let mut outbox = load(app);
     let mut adopted = false;
     for key in saved::keys(&prefix).into_iter().filter(|k| *k != own) {
         let other = Outbox::decode(&saved::get(&key).unwrap_or_default());
-        if other.abandoned(now) {
+        if other.abandoned(time) {
             saved::remove(&key);
             outbox.adopt(other);
             adopted = true;
@@ -358,14 +429,60 @@ async fn flush() {
 
 /// Runs `flush` again after `ms`.
 fn later(ms: u32) {
-    let again = Closure::once_into_js(|| {
+    after(ms, || {
         with_app(|app| app.retry_scheduled = false);
         spawn_local(flush());
     });
+}
+
+/// Runs `then` after `ms` (a `setTimeout`).
+fn after(ms: u32, then: impl FnOnce() + 'static) {
+    let then = Closure::once_into_js(then);
     if let Some(window) = web_sys::window() {
         let wait = i32::try_from(ms).unwrap_or(i32::MAX);
-        let _ = window.set_timeout_with_callback_and_timeout_and_arguments_0(again.unchecked_ref(), wait);
+        let _ = window.set_timeout_with_callback_and_timeout_and_arguments_0(then.unchecked_ref(), wait);
     }
+}
+
+fn now() -> Millis {
+    js_sys::Date::now() as Millis
+}
+
+/// Feeds the polling rule the time and carries out its decision: a timer, or an ask.
+fn poll(decide: impl FnOnce(&mut Polling, Millis) -> Option<Next>) {
+    let time = now();
+    match with_app(|app| decide(&mut app.polling, time)).flatten() {
+        Some(Next::Wait(ms)) => after(ms, || poll(Polling::fired)),
+        Some(Next::Ask) => spawn_local(ask_for_messages()),
+        None => {}
+    }
+}
+
+/// The widget sent something for the visitor, or they used a message: they are online.
+fn active() {
+    poll(Polling::active);
+}
+
+/// `POST /v1/messages`: messages delivered while the page is open (a broadcast, a wait
+/// that ended). A failure stays quiet: the next ask, 10 seconds later, tries again.
+async fn ask_for_messages() {
+    let Some((url, body)) = with_app(|app| {
+        (endpoint(app, "/v1/messages"), json::messages_body(app.channel.as_str(), app.visitor.as_str()))
+    }) else {
+        return;
+    };
+    if let Ok(reply) = net::post(&url, &body).await {
+        dispatch(Input::Received(net::popups(&reply)));
+    }
+    poll(Polling::answered);
+}
+
+/// The page was shown or hidden (`visibilitychange`): polling stops while it is hidden
+/// and resumes when it is shown. Called by the loader.
+#[wasm_bindgen]
+pub fn visibility() {
+    let visible = dom::visible();
+    poll(|polling, time| polling.visibility(visible, time));
 }
 
 /// The browser is back online, or the page came back from the back/forward cache:
@@ -411,8 +528,11 @@ fn json_of(value: &JsValue) -> Result<String, JsValue> {
 }
 
 /// Feeds one input to the machine, then carries out its effects (outside the borrow, so
-/// an effect may dispatch again).
+/// an effect may dispatch again). Using a message counts as activity.
 fn dispatch(input: Input) {
+    if !matches!(input, Input::Received(_)) {
+        active();
+    }
     for effect in with_app(|app| app.widget.step(input)).unwrap_or_default() {
         perform(effect);
     }

@@ -83,6 +83,11 @@ pub fn page() -> Option<Page> {
     })
 }
 
+/// Whether the page is on screen (`document.hidden` is false).
+pub fn visible() -> bool {
+    web_sys::window().and_then(|w| w.document()).is_some_and(|d| !d.hidden())
+}
+
 pub fn navigate(url: &str) {
     if let Some(window) = web_sys::window() {
         let _ = window.location().assign(url);

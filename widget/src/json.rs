@@ -66,6 +66,23 @@ pub fn visitor_body(channel: &str, visitor: &str) -> String {
     out
 }
 
+/// `MessagesRequest`: the messages delivered to the visitor since the last request.
+pub fn messages_body(channel: &str, visitor: &str) -> String {
+    visitor_body(channel, visitor)
+}
+
+/// `ShowRequest` (`showCampaign`): `request` is fresh per call, kept by a retry.
+pub fn show_body(channel: &str, visitor: &str, campaign: &str, request: &str) -> String {
+    let mut out = String::with_capacity(160);
+    head(&mut out, channel, visitor);
+    out.push_str(",\"campaignId\":");
+    string(&mut out, campaign);
+    out.push_str(",\"requestId\":");
+    string(&mut out, request);
+    out.push('}');
+    out
+}
+
 /// One event to send, its properties already written as a JSON object.
 pub struct Outgoing {
     pub id: String,
@@ -130,7 +147,7 @@ mod tests {
     use super::*;
     use kizuna_shared::admin_wire::FieldValue;
     use kizuna_shared::event::PropertyValue;
-    use kizuna_shared::wire::{ActionRequest, BootRequest, EventBatch, ProfileUpdate};
+    use kizuna_shared::wire::{ActionRequest, BootRequest, EventBatch, MessagesRequest, ProfileUpdate, ShowRequest};
 
     #[test]
     fn a_boot_body_parses_as_the_shared_wire_type() {
@@ -190,6 +207,21 @@ mod tests {
         let no_profile = MemberBoot { member_id: "m".into(), member_hash: None, profile_json: "{}".into() };
         let parsed: BootRequest = serde_json::from_str(&boot_body("demo", "v_1", Some(&no_profile))).unwrap();
         assert_eq!(parsed.profile, Some(Default::default()));
+    }
+
+    #[test]
+    fn a_messages_body_parses_as_the_shared_wire_type() {
+        let parsed: MessagesRequest = serde_json::from_str(&messages_body("demo", "v_1")).unwrap();
+        assert_eq!((parsed.channel.as_str(), parsed.visitor_id.as_str()), ("demo", "v_1"));
+    }
+
+    #[test]
+    fn a_show_body_parses_as_the_shared_wire_type() {
+        // The shape of `saved::random_id("r_")`: a valid event id.
+        let request = format!("r_{}", "0f".repeat(16));
+        let parsed: ShowRequest = serde_json::from_str(&show_body("demo", "v_1", "c_123", &request)).unwrap();
+        assert_eq!((parsed.channel.as_str(), parsed.visitor_id.as_str()), ("demo", "v_1"));
+        assert_eq!((parsed.campaign_id.as_str(), parsed.request_id.as_str()), ("c_123", request.as_str()));
     }
 
     #[test]

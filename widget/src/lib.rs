@@ -1,7 +1,7 @@
 //! Kizuna's visitor widget, loaded by one `<script async>` tag on a customer's site.
 //!
-//! `machine` (what to do), `render` (what a message looks like) and `outbox` (the events
-//! not yet delivered) are pure and tested natively; `app` wires them to the browser,
+//! `machine` (what to do), `render` (what a message looks like), `outbox` (the events
+//! not yet delivered) and `polling` (when to ask for messages) are pure and tested natively; `app` wires them to the browser,
 //! where only `dom` touches the DOM, `net` the network and `saved` the browser's storage.
 //! The widget never throws into the host page: every browser call's failure is handled
 //! or swallowed here.
@@ -9,6 +9,7 @@
 pub mod json;
 pub mod machine;
 pub mod outbox;
+pub mod polling;
 pub mod render;
 
 #[cfg(target_arch = "wasm32")]

@@ -167,6 +167,21 @@ mod tests {
     }
 
     #[test]
+    fn messages_waiting_at_boot_show_one_after_another_and_a_poll_queues_behind_them() {
+        let mut w = Widget::default();
+        let boot = w.step(Input::Received(vec![popup("d1", Display::Bubble), popup("d2", Display::Bubble)]));
+        assert_eq!(boot, vec![Effect::Show(popup("d1", Display::Bubble))]);
+        assert_eq!(
+            w.step(Input::Received(vec![popup("d2", Display::Bubble), popup("d3", Display::Bubble)])),
+            vec![],
+            "d1 stays on screen; d2, already waiting, is not queued twice"
+        );
+        assert_eq!(w.step(Input::Closed), vec![Effect::Hide, Effect::Show(popup("d2", Display::Bubble))]);
+        assert_eq!(w.step(Input::Closed), vec![Effect::Hide, Effect::Show(popup("d3", Display::Bubble))]);
+        assert_eq!(w.step(Input::Closed), vec![Effect::Hide]);
+    }
+
+    #[test]
     fn a_delivery_is_shown_once_per_page() {
         let mut w = Widget::default();
         w.step(Input::Received(vec![popup("d1", Display::Bubble)]));
