@@ -287,6 +287,7 @@ pub struct Offline {
 
 /// The two kinds of campaign (seed 001).
 #[derive(Debug, Clone, PartialEq)]
+#[allow(clippy::large_enum_variant, reason = "one value per campaign: boxing would buy nothing")]
 pub enum Kind {
     /// Sent by a visitor's own events: trigger, optional wait and follow-up.
     Automated { trigger: Trigger, wait: Option<Millis>, follow_up: Option<FollowUp> },

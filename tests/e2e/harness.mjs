@@ -43,7 +43,7 @@ async function waitUntil(what, check, timeoutMs = 60_000) {
  * Starts the worker with a fresh, seeded state folder. `sql` statements run against its
  * D1 database before it starts (fixtures beyond the demo seed).
  */
-export async function startWorker({ sql = [], devClock = true } = {}) {
+export async function startWorker({ sql = [], devClock = true, vars = {} } = {}) {
   mkdirSync(OUT, { recursive: true });
   const state = mkdtempSync(join(OUT, "state-"));
   execFileSync("bash", [join(ROOT, "scripts", "seed-local"), state], { cwd: ROOT, stdio: "inherit" });
@@ -62,6 +62,7 @@ export async function startWorker({ sql = [], devClock = true } = {}) {
       "dev", "-c", "edge/wrangler.toml", "--local", "--test-scheduled", "--ip", "127.0.0.1", "--port", String(port), "--persist-to", state,
       // The development clock (edge/src/clock.rs): tests move time with PUT /dev/clock.
       ...(devClock ? ["--var", "KIZUNA_DEV_CLOCK:on"] : []),
+      ...Object.entries(vars).flatMap(([name, value]) => ["--var", `${name}:${value}`]),
     ],
     { cwd: ROOT, detached: true, stdio: ["ignore", "pipe", "pipe"], env: { ...process.env, WRANGLER_SEND_METRICS: "false" } },
   );
@@ -145,10 +146,10 @@ export async function customerWhen(worker, id, ready) {
  * otherwise, headless Chromium for the calling test file, and stop both after it.
  * Returns an object whose `worker` and `browser` are set once the hooks ran.
  */
-export function suite({ sql = [], browser = true, devClock = true } = {}) {
+export function suite({ sql = [], browser = true, devClock = true, vars = {} } = {}) {
   const env = {};
   before(async () => {
-    env.worker = await startWorker({ sql, devClock });
+    env.worker = await startWorker({ sql, devClock, vars });
     if (browser) env.browser = await launchBrowser();
   });
   after(async () => {
