@@ -138,6 +138,11 @@ test("the OpenAPI document is served and describes every route", async () => {
     "/admin/v1/campaigns/{campaignId}/start",
     "/admin/v1/campaigns/{campaignId}/pause",
     "/admin/v1/campaigns/{campaignId}/stop",
+    "/admin/v1/campaigns/{campaignId}/broadcast",
+    "/admin/v1/channels/{channel}",
+    "/v1/messages",
+    "/v1/show",
+    "/dev/clock",
   ]) {
     assert.ok(doc.paths[path], `${path} is documented`);
   }
