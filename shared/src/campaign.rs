@@ -61,8 +61,10 @@ pub struct LinkButton {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Message {
     pub sender: Sender,
-    /// Plain text; line breaks are kept, markup is shown as text, never interpreted.
+    /// Text with the safe formatting subset of `format.rs` (`**bold**`, `_italic_`);
+    /// line breaks are kept, markup is shown as text, never interpreted.
     pub text: String,
+    pub image_url: Option<SafeUrl>,
     pub buttons: Vec<LinkButton>,
     pub display: Display,
 }

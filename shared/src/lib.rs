@@ -16,6 +16,7 @@ pub mod event;
 pub mod fields;
 pub mod filter;
 pub mod filter_sql;
+pub mod format;
 pub mod identity;
 pub mod ids;
 pub mod profile;

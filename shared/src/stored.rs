@@ -304,7 +304,11 @@ fn url_condition(trigger: &TriggerDoc, path: &str) -> Result<Option<UrlCondition
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct MessageDoc {
     pub sender: SenderDoc,
+    /// Plain text with `**bold**` and `_italic_` (see `format.rs`); line breaks kept.
     pub text: String,
+    /// An image shown above the text: an https: URL or a path on the site.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub image_url: Option<String>,
     #[serde(default)]
     pub buttons: Vec<ButtonDoc>,
     pub display: Display,
@@ -456,6 +460,17 @@ impl TryFrom<&CampaignDocV1> for Campaign {
                     avatar_url,
                 },
                 text: text_field("message.text", &message.text, MAX_TEXT_CHARS)?,
+                image_url: match &message.image_url {
+                    None => None,
+                    Some(url) => Some(
+                        SafeUrl::parse(url.trim())
+                            .ok()
+                            .filter(|u| !u.as_str().to_ascii_lowercase().starts_with("mailto:"))
+                            .ok_or_else(|| {
+                                FieldError::new("message.imageUrl", "must be an https: URL or a path on the site")
+                            })?,
+                    ),
+                },
                 buttons,
                 display: message.display,
             },

@@ -138,6 +138,8 @@ pub struct Popup {
     pub display: Display,
     pub sender: PopupSender,
     pub text: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub image_url: Option<String>,
     pub buttons: Vec<PopupButton>,
 }
 
@@ -152,6 +154,7 @@ impl Popup {
                 avatar_url: message.sender.avatar_url.as_ref().map(|url| url.as_str().to_owned()),
             },
             text: message.text.clone(),
+            image_url: message.image_url.as_ref().map(|url| url.as_str().to_owned()),
             buttons: message
                 .buttons
                 .iter()

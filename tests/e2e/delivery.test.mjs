@@ -31,11 +31,18 @@ const bubbleText = (page, ms = 15_000) =>
   page.locator("[data-kizuna] .b").waitFor({ state: "visible", timeout: ms }).then(() => page.locator("[data-kizuna] .b .t").innerText(), () => null);
 
 test("Kizuna('showCampaign', id) shows a live campaign on demand, once per call", async () => {
-  const id = await create({ name: "Size guide", trigger: { event: "NeverSent" }, message: message("Our size guide: cups from 90 ml to 400 ml.") });
+  const id = await create({
+    name: "Size guide",
+    trigger: { event: "NeverSent" },
+    message: { ...message("Our size guide: cups from **90 ml** to _400 ml_. <img src=x onerror=alert(1)>"), imageUrl: "/favicon-cups.png" },
+  });
   const v = await visit("/");
   await v.page.waitForLoadState("networkidle");
   await v.page.evaluate((id) => window.Kizuna("showCampaign", id), id);
   assert.match(await bubbleText(v.page), /size guide/);
+  const html = await v.page.locator("[data-kizuna] .b").innerHTML();
+  assert.match(html, /<strong>90 ml<\/strong> to <em>400 ml<\/em>\. &lt;img src=x onerror=alert\(1\)&gt;/, "the formatting subset; markup stays text");
+  assert.match(html, /<img class="i" alt="" src="\/favicon-cups.png">/);
   await v.page.evaluate(() => window.Kizuna("showCampaign", "no such id!"));
   const stats = await statsWhen(env.worker, id, (s) => s.totals.sent === 1);
   assert.equal(stats.totals.sent, 1);

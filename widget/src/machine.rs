@@ -112,6 +112,7 @@ mod tests {
             display,
             sender: PopupSender { name: "Shop".to_owned(), avatar_url: None },
             text: "Hello".to_owned(),
+            image_url: None,
             buttons: vec![PopupButton { label: "Go".to_owned(), url: "/sale".to_owned() }],
         }
     }

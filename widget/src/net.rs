@@ -86,6 +86,7 @@ fn popup(value: &JsValue) -> Option<Popup> {
         display: if text(value, "display")? == "fullscreen" { Display::Fullscreen } else { Display::Bubble },
         sender: PopupSender { name: text(&sender, "name")?, avatar_url: text(&sender, "avatarUrl") },
         text: text(value, "text")?,
+        image_url: text(value, "imageUrl"),
         buttons: list(value, "buttons")
             .iter()
             .filter_map(|b| Some(PopupButton { label: text(b, "label")?, url: text(b, "url")? }))

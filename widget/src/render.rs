@@ -4,6 +4,7 @@
 //! link or image is emitted only when it passes the same `SafeUrl` rule as the edge.
 
 use kizuna_shared::campaign::{Display, SafeUrl};
+use kizuna_shared::format::{escape, text_html};
 use kizuna_shared::wire::Popup;
 
 /// Styles of the shadow root; the host page's CSS cannot reach inside, nor ours out.
@@ -19,6 +20,7 @@ justify-content:center;padding:20px}\
 .s{display:flex;align-items:center;gap:8px;font-weight:600;font-size:14px;color:#57606a;margin:0 24px 6px 0}\
 .s img{width:28px;height:28px;border-radius:50%;object-fit:cover}\
 .t{margin:0 0 14px;white-space:pre-wrap;word-wrap:break-word}.f .t{font-size:18px}\
+.i{display:block;width:100%;max-height:240px;object-fit:cover;border-radius:10px;margin:0 0 12px}\
 .a{display:flex;flex-wrap:wrap;gap:8px}\
 .a a{display:inline-block;background:#2f6feb;color:#fff;text-decoration:none;font-weight:600;padding:9px 16px;\
 border-radius:10px}.a a:hover{background:#1f5bd0}\
@@ -27,20 +29,6 @@ cursor:pointer;padding:4px 8px}.b .x{top:6px;right:6px}.b{position:fixed}\
 @keyframes kzin{from{opacity:0;transform:translateY(12px)}to{opacity:1;transform:none}}\
 @media (prefers-reduced-motion:reduce){.b,.f{animation:none}}\
 </style>";
-
-/// Escapes text for element content and double-quoted attributes.
-pub fn escape(text: &str, out: &mut String) {
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-}
 
 /// The markup of one message. Clickable parts carry `data-kz` (`open`, `close`, or the
 /// button index) for the one delegated click listener in `dom.rs`.
@@ -60,8 +48,14 @@ pub fn markup(popup: &Popup) -> String {
         out.push_str("\">");
     }
     escape(&popup.sender.name, &mut out);
-    out.push_str("</p><p class=\"t\">");
-    escape(&popup.text, &mut out);
+    out.push_str("</p>");
+    if let Some(image) = popup.image_url.as_deref().filter(|url| SafeUrl::parse(url).is_ok()) {
+        out.push_str("<img class=\"i\" alt=\"\" src=\"");
+        escape(image, &mut out);
+        out.push_str("\">");
+    }
+    out.push_str("<p class=\"t\">");
+    text_html(&popup.text, false, &mut out);
     out.push_str("</p><div class=\"a\">");
     for (index, button) in popup.buttons.iter().enumerate() {
         if SafeUrl::parse(&button.url).is_err() {
@@ -98,6 +92,7 @@ mod tests {
                 avatar_url: Some("https://cdn.example/a.png".to_owned()),
             },
             text: "20% off\n<b>today</b>".to_owned(),
+            image_url: None,
             buttons: vec![PopupButton { label: "See \"sale\"".to_owned(), url: "/sale?a=1&b=2".to_owned() }],
         }
     }
@@ -122,6 +117,17 @@ mod tests {
             html.starts_with("<div class=\"o\" data-kz=\"close\"><div class=\"kz f\" data-kz=\"open\" role=\"dialog\"")
         );
         assert!(html.ends_with("</div></div></div>"));
+    }
+
+    #[test]
+    fn the_formatting_subset_and_an_image_render() {
+        let mut p = popup(Display::Bubble);
+        p.text = "**20% off** _today_".to_owned();
+        p.image_url = Some("https://cdn.example/tea.jpg".to_owned());
+        let html = markup(&p);
+        assert!(html.contains("<img class=\"i\" alt=\"\" src=\"https://cdn.example/tea.jpg\"><p class=\"t\"><strong>20% off</strong> <em>today</em></p>"), "{html}");
+        p.image_url = Some("javascript:alert(1)".to_owned());
+        assert!(!markup(&p).contains("class=\"i\""));
     }
 
     #[test]
