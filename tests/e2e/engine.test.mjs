@@ -189,6 +189,29 @@ test("a broadcast reaches an online visitor as a popup and an offline one by ema
   await away.context.close();
 });
 
+test("a broadcast scheduled for later goes out when its send time comes", async () => {
+  const v = await visit("/");
+  await v.page.close();
+  const sendAt = workerNow() + HOUR;
+  const id = await create({
+    name: "Tomorrow's tasting",
+    kind: "broadcast",
+    startsAt: sendAt,
+    audience: { filter: { field: "id", op: "equals", value: v.visitorId } },
+    message: message("The tasting starts in an hour."),
+  });
+  assert.equal((await call("GET", `/admin/v1/campaigns/${id}`)).body.state, "scheduled");
+  await fireCron(env.worker);
+  assert.equal((await call("GET", `/admin/v1/campaigns/${id}/broadcast`)).status, 404, "not sent before its time");
+  await setClock(sendAt + MINUTE);
+  await fireCron(env.worker);
+  await statsWhen(env.worker, id, (s) => s.totals.sent === 1);
+  assert.equal((await call("GET", `/admin/v1/campaigns/${id}`)).body.state, "running");
+  const back = await visit("/", v.context);
+  assert.equal(await shows(back.page, ".b", 15_000), true, "shown on the next visit");
+  await v.context.close();
+});
+
 async function statsReady(read, ready, ms = 20_000) {
   const deadline = Date.now() + ms;
   let last;
