@@ -18,6 +18,7 @@ pub mod filter;
 pub mod filter_sql;
 pub mod identity;
 pub mod ids;
+pub mod outbound;
 pub mod profile;
 pub mod session;
 pub mod stats;
