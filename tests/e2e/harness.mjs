@@ -41,9 +41,10 @@ async function waitUntil(what, check, timeoutMs = 60_000) {
 
 /**
  * Starts the worker with a fresh, seeded state folder. `sql` statements run against its
- * D1 database before it starts (fixtures beyond the demo seed).
+ * D1 database before it starts (fixtures beyond the demo seed); `vars` (`{ NAME: value }`)
+ * are passed to `wrangler dev` as `--var NAME:value` (settings and secrets).
  */
-export async function startWorker({ sql = [] } = {}) {
+export async function startWorker({ sql = [], vars = {} } = {}) {
   mkdirSync(OUT, { recursive: true });
   const state = mkdtempSync(join(OUT, "state-"));
   execFileSync("bash", [join(ROOT, "scripts", "seed-local"), state], { cwd: ROOT, stdio: "inherit" });
@@ -55,10 +56,11 @@ export async function startWorker({ sql = [] } = {}) {
   }
   const port = await freePort();
   const base = `http://127.0.0.1:${port}`;
+  const varArgs = Object.entries(vars).flatMap(([name, value]) => ["--var", `${name}:${value}`]);
   const log = createWriteStream(join(OUT, `wrangler-${port}.log`));
   const child = spawn(
     WRANGLER,
-    ["dev", "-c", "edge/wrangler.toml", "--local", "--test-scheduled", "--ip", "127.0.0.1", "--port", String(port), "--persist-to", state],
+    ["dev", "-c", "edge/wrangler.toml", "--local", "--test-scheduled", "--ip", "127.0.0.1", "--port", String(port), "--persist-to", state, ...varArgs],
     { cwd: ROOT, detached: true, stdio: ["ignore", "pipe", "pipe"], env: { ...process.env, WRANGLER_SEND_METRICS: "false" } },
   );
   child.stdout.pipe(log);
@@ -137,14 +139,14 @@ export async function customerWhen(worker, id, ready) {
 }
 
 /**
- * Registers hooks that start a worker (fresh state, `sql` fixtures) and, unless told
- * otherwise, headless Chromium for the calling test file, and stop both after it.
+ * Registers hooks that start a worker (fresh state, `sql` fixtures, `vars`) and, unless
+ * told otherwise, headless Chromium for the calling test file, and stop both after it.
  * Returns an object whose `worker` and `browser` are set once the hooks ran.
  */
-export function suite({ sql = [], browser = true } = {}) {
+export function suite({ sql = [], vars = {}, browser = true } = {}) {
   const env = {};
   before(async () => {
-    env.worker = await startWorker({ sql });
+    env.worker = await startWorker({ sql, vars });
     if (browser) env.browser = await launchBrowser();
   });
   after(async () => {
