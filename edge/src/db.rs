@@ -595,6 +595,7 @@ struct CustomerRow {
     has_push_token: i64,
     unsubscribe_email: i64,
     unsubscribe_texting: i64,
+    email_status: String,
     profile_name: Option<String>,
     profile_email: Option<String>,
     profile_mobile_number: Option<String>,
@@ -658,6 +659,7 @@ impl CustomerRow {
             has_push_token: self.has_push_token == 1,
             unsubscribe_email: self.unsubscribe_email == 1,
             unsubscribe_texting: self.unsubscribe_texting == 1,
+            email_status: self.email_status,
             profile,
         })
     }
@@ -1283,4 +1285,242 @@ pub async fn broadcasts_to_move(db: &D1Database, stalled_before: Millis) -> Resu
     .await?
     .results::<IdRow>()?;
     Ok(rows.into_iter().map(|r| r.id).collect())
+}
+
+// --- outbound: email and SMS messages of campaigns (edge/src/outbound.rs,
+// edge/src/tracking.rs; migrations/0008_outbound.sql).
+
+/// What a sender does with a claimed message.
+pub enum OutboundClaim {
+    /// This call holds the row (new, or left 'sending'/'failed' by an earlier attempt).
+    Claimed,
+    /// The message was sent or skipped already: nothing to do.
+    Done { state: String },
+}
+
+#[derive(Deserialize)]
+struct StateRow {
+    state: String,
+}
+
+/// Claims the message of `delivery` by `medium` for sending: inserts its row as
+/// 'sending', or takes over a row an earlier attempt left 'sending' or 'failed'.
+#[allow(clippy::too_many_arguments)]
+pub async fn claim_outbound(
+    db: &D1Database,
+    delivery: &DeliveryId,
+    medium: &str,
+    channel: &ChannelId,
+    visitor: &VisitorId,
+    campaign: &CampaignId,
+    now: Millis,
+) -> Result<OutboundClaim, ApiError> {
+    let claimed = bind(
+        db,
+        "INSERT INTO outbound_messages (delivery_id, medium, channel_id, visitor_id, campaign_id, state, created_at,
+           updated_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, 'sending', ?6, ?6)
+         ON CONFLICT (delivery_id, medium) DO UPDATE SET state = 'sending', updated_at = excluded.updated_at
+         WHERE outbound_messages.state IN ('sending', 'failed')",
+        &[
+            text(delivery.as_str()),
+            text(medium),
+            text(channel.as_str()),
+            text(visitor.as_str()),
+            text(campaign.as_str()),
+            num(now),
+        ],
+    )?
+    .run()
+    .await?;
+    if claimed.meta()?.and_then(|m| m.changes).unwrap_or(0) == 1 {
+        return Ok(OutboundClaim::Claimed);
+    }
+    let row = bind(
+        db,
+        "SELECT state FROM outbound_messages WHERE delivery_id = ?1 AND medium = ?2",
+        &[text(delivery.as_str()), text(medium)],
+    )?
+    .first::<StateRow>(None)
+    .await?;
+    Ok(OutboundClaim::Done { state: row.map_or_else(|| "unknown".to_owned(), |r| r.state) })
+}
+
+/// Marks a claimed message 'sent', 'skipped' or 'failed', with what is known.
+#[allow(clippy::too_many_arguments)]
+pub async fn finish_outbound(
+    db: &D1Database,
+    delivery: &DeliveryId,
+    medium: &str,
+    state: &str,
+    address: Option<&str>,
+    reason: Option<&str>,
+    provider_id: Option<&str>,
+    now: Millis,
+) -> Result<(), ApiError> {
+    let opt_str = |v: Option<&str>| v.map_or(JsValue::NULL, text);
+    bind(
+        db,
+        "UPDATE outbound_messages SET state = ?3, address = COALESCE(?4, address), reason = ?5, provider_id = ?6,
+           updated_at = ?7
+         WHERE delivery_id = ?1 AND medium = ?2 AND state = 'sending'",
+        &[
+            text(delivery.as_str()),
+            text(medium),
+            text(state),
+            opt_str(address),
+            opt_str(reason),
+            opt_str(provider_id),
+            num(now),
+        ],
+    )?
+    .run()
+    .await?;
+    Ok(())
+}
+
+#[derive(Deserialize)]
+struct ContactRow {
+    profile_email: Option<String>,
+    profile_mobile_number: Option<String>,
+    unsubscribe_email: i64,
+    unsubscribe_texting: i64,
+    email_status: Option<String>,
+}
+
+/// How to reach a customer; `None` when the customer is gone.
+pub async fn contact(
+    db: &D1Database,
+    channel: &ChannelId,
+    visitor: &VisitorId,
+) -> Result<Option<kizuna_shared::outbound::Contact>, ApiError> {
+    let row = bind(
+        db,
+        "SELECT profile_email, profile_mobile_number, unsubscribe_email, unsubscribe_texting, email_status
+         FROM customers WHERE channel_id = ?1 AND id = ?2",
+        &[text(channel.as_str()), text(visitor.as_str())],
+    )?
+    .first::<ContactRow>(None)
+    .await?;
+    Ok(row.map(|r| kizuna_shared::outbound::Contact {
+        email: r.profile_email,
+        mobile_number: r.profile_mobile_number,
+        unsubscribe_email: r.unsubscribe_email == 1,
+        unsubscribe_texting: r.unsubscribe_texting == 1,
+        email_status: kizuna_shared::outbound::EmailStatus::parse(r.email_status.as_deref()),
+    }))
+}
+
+#[derive(Deserialize)]
+struct MessageRow {
+    name: String,
+    definition: String,
+}
+
+/// A campaign's name and message (nothing else of its document is read).
+pub async fn campaign_message(
+    db: &D1Database,
+    channel: &ChannelId,
+    campaign: &CampaignId,
+) -> Result<Option<kizuna_shared::outbound::CampaignMessage>, ApiError> {
+    let row = bind(
+        db,
+        "SELECT name, definition FROM campaigns WHERE id = ?1 AND channel_id = ?2",
+        &[text(campaign.as_str()), text(channel.as_str())],
+    )?
+    .first::<MessageRow>(None)
+    .await?;
+    row.map(|r| {
+        let doc: kizuna_shared::outbound::Definition =
+            serde_json::from_str(&r.definition).map_err(|e| corrupt("campaign message", e))?;
+        Ok(kizuna_shared::outbound::CampaignMessage { name: r.name, message: doc.message })
+    })
+    .transpose()
+}
+
+#[derive(Deserialize)]
+struct DeliveryOwnerRow {
+    channel_id: String,
+    visitor_id: String,
+    campaign_id: String,
+}
+
+/// The channel, visitor and campaign of a delivery (a tracking token names only the
+/// delivery).
+pub async fn delivery_owner(
+    db: &D1Database,
+    delivery: &DeliveryId,
+) -> Result<Option<(ChannelId, VisitorId, CampaignId)>, ApiError> {
+    let row = bind(
+        db,
+        "SELECT channel_id, visitor_id, campaign_id FROM deliveries WHERE id = ?1",
+        &[text(delivery.as_str())],
+    )?
+    .first::<DeliveryOwnerRow>(None)
+    .await?;
+    row.map(|r| {
+        Ok((
+            ChannelId::parse(&r.channel_id).map_err(|e| corrupt("channel id", e))?,
+            VisitorId::parse(&r.visitor_id).map_err(|e| corrupt("visitor id", e))?,
+            CampaignId::parse(&r.campaign_id).map_err(|e| corrupt("campaign id", e))?,
+        ))
+    })
+    .transpose()
+}
+
+/// Sets the customer's unsubscribe flag of `medium` (`email` or `sms`), like a manager's
+/// change: a customer it changes gets a new `updated_at` and counts toward `month`'s MAU,
+/// in one batch. Answers whether the flag changed (false: it was set already).
+pub async fn unsubscribe(
+    db: &D1Database,
+    channel: &ChannelId,
+    visitor: &VisitorId,
+    medium: &str,
+    now: Millis,
+    month: &str,
+) -> Result<bool, ApiError> {
+    let column = if medium == "sms" { "unsubscribe_texting" } else { "unsubscribe_email" };
+    let active = bind(
+        db,
+        &format!(
+            "INSERT OR IGNORE INTO customer_months (channel_id, month, customer_id)
+             SELECT channel_id, ?3, id FROM customers WHERE channel_id = ?1 AND id = ?2 AND {column} = 0"
+        ),
+        &[text(channel.as_str()), text(visitor.as_str()), text(month)],
+    )?;
+    let update = bind(
+        db,
+        &format!(
+            "UPDATE customers SET {column} = 1, updated_at = MAX(updated_at, ?3)
+             WHERE channel_id = ?1 AND id = ?2 AND {column} = 0"
+        ),
+        &[text(channel.as_str()), text(visitor.as_str()), num(now)],
+    )?;
+    let results = db.batch(vec![active, update]).await?;
+    let changed = results.last().and_then(|r| r.meta().ok().flatten()).and_then(|m| m.changes).unwrap_or(0);
+    Ok(changed == 1)
+}
+
+/// Sets the email status of every customer of each event's channel whose email is the
+/// event's address (as the provider echoes it: the address it was given), in one batch.
+/// Answers how many customer rows changed.
+pub async fn set_email_status(
+    db: &D1Database,
+    events: &[(ChannelId, String, kizuna_shared::outbound::EmailStatus)],
+) -> Result<u64, ApiError> {
+    if events.is_empty() {
+        return Ok(0);
+    }
+    let statements = events
+        .iter()
+        .map(|(channel, email, status)| {
+            bind(
+                db,
+                "UPDATE customers SET email_status = ?3 WHERE channel_id = ?1 AND profile_email = ?2",
+                &[text(channel.as_str()), text(email), text(status.as_str())],
+            )
+        })
+        .collect::<Result<Vec<_>, ApiError>>()?;
+    let results = db.batch(statements).await?;
+    Ok(results.iter().filter_map(|r| r.meta().ok().flatten()).filter_map(|m| m.changes).map(|n| n as u64).sum())
 }

@@ -4,7 +4,8 @@
 //! the core what to do, and carries out the effects. Routes:
 //! `GET /healthz`, `GET /openapi.json`, `GET /widget.js` and `/widget.wasm`, `POST /v1/boot`,
 //! `POST /v1/events`, `POST /v1/deliveries/{id}/view` and `/click`,
-//! `GET /admin/v1/campaigns/{id}/stats`, and the static files of `www/`.
+//! `GET /admin/v1/campaigns/{id}/stats`, the email/SMS tracking links `/t/{token}/…` and
+//! `POST /v1/webhooks/email`, and the static files of `www/`.
 
 mod admin;
 mod admin_campaigns;
@@ -21,6 +22,7 @@ mod outbound;
 mod public;
 mod publication;
 mod static_files;
+mod tracking;
 mod visitor;
 
 use error::ApiError;
@@ -87,6 +89,11 @@ async fn route(req: Request, env: &Env) -> Result<Response, ApiError> {
         }
         (Method::Post, ["v1", "deliveries", id, "view"]) => public::action(req, env, now, id, Action::View).await,
         (Method::Post, ["v1", "deliveries", id, "click"]) => public::action(req, env, now, id, Action::Click).await,
+        (Method::Post, ["v1", "webhooks", "email"]) => tracking::email_webhook(req, env).await,
+        (Method::Get, ["t", token, "open.gif"]) => tracking::open_pixel(req, env, now, token).await,
+        (Method::Get, ["t", token, "open"]) => tracking::open_page(req, env, now, token).await,
+        (Method::Get, ["t", token, "click", button]) => tracking::click(req, env, now, token, button).await,
+        (Method::Get | Method::Post, ["t", token, "unsubscribe"]) => tracking::unsubscribe(req, env, now, token).await,
         (Method::Get, ["admin", "v1", "campaigns", id, "stats"]) => admin::campaign_stats(req, env, now, id).await,
         (Method::Post, ["admin", "v1", "campaigns", id, command @ ("start" | "pause" | "stop")]) => {
             admin_campaigns::lifecycle(req, env, now, id, command).await
@@ -157,6 +164,7 @@ fn known_path(parts: &[&str]) -> bool {
             | ["admin", "v1", "channels", _]
             | ["admin", "v1", "campaigns", _, "broadcast"]
             | ["v1", "deliveries", _, "view" | "click"]
+            | ["v1", "webhooks", "email"]
             | ["admin", "v1", "campaigns", _, "stats" | "start" | "pause" | "stop"]
             | ["admin", "v1", "campaigns", _]
             | ["admin", "v1", "channels", _, "campaigns"]

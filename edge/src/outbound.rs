@@ -1,9 +1,22 @@
-//! PLACEHOLDER until the outbound branch lands (same interface).
+//! Sending a campaign's message by email or SMS through the providers' HTTP APIs.
+//!
+//! Invariant: one message per (delivery, medium) at most: the `outbound_messages` row is
+//! claimed before the provider is called and a repeated job for a sent or skipped row
+//! does nothing; the provider gets `Idempotency-Key: {delivery}-{medium}`, so a retry
+//! after a crash between the call and the mark is de-duplicated by the provider.
+//! What a message says and whether it may go is decided in `kizuna_shared::outbound`.
+
+use crate::db::{self, OutboundClaim};
 use crate::error::ApiError;
 use kizuna_shared::ids::{CampaignId, ChannelId, DeliveryId, VisitorId};
+pub use kizuna_shared::outbound::Medium;
+use kizuna_shared::outbound::{
+    self as core, CampaignMessage, LIST_UNSUBSCRIBE_POST, SkipReason, Tracking, TrackingKey, recipient,
+};
 use kizuna_shared::time::Millis;
-use worker::Env;
+use worker::{Env, Fetch, Headers, Method, Request, RequestInit};
 
+/// One message to send: the lead's queue consumer calls [`send`] for each.
 #[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct SendJob {
@@ -12,21 +25,195 @@ pub struct SendJob {
     pub delivery: DeliveryId,
     pub campaign: CampaignId,
     pub medium: Medium,
+    /// "Respect marketing opt-out" (on by default; off for important notices).
     pub respect_opt_out: bool,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Medium {
-    Email,
-    Sms,
-}
-
-#[derive(Debug)]
+/// What [`send`] did. A transient failure (network, provider 5xx or 429, D1) is an
+/// `Err` instead, to be retried.
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum SendOutcome {
-    Sent,
+    /// The provider accepted the message (its id, when it answered one).
+    Sent { provider_id: Option<String> },
+    /// Nothing was sent, for a reason recorded on the row.
+    Skipped(SkipReason),
+    /// The provider refused the message for good (a 4xx other than 408/429); recorded
+    /// as 'failed'. Retrying the same job would be refused again.
+    Rejected { status: u16, reason: String },
+    /// A repeated job: the message was sent or skipped already; nothing was done.
+    AlreadyDone { state: String },
 }
 
-pub async fn send(_env: &Env, _job: &SendJob, _now: Millis) -> Result<SendOutcome, ApiError> {
-    Err(ApiError::Internal("outbound not merged".into()))
+/// A setting from a secret, else a var (`wrangler dev --var` and `[vars]` are vars);
+/// empty counts as missing.
+fn setting(env: &Env, name: &str) -> Option<String> {
+    env.secret(name).or_else(|_| env.var(name)).ok().map(|v| v.to_string()).filter(|v| !v.trim().is_empty())
+}
+
+fn required(env: &Env, name: &str) -> Result<String, ApiError> {
+    setting(env, name).ok_or_else(|| {
+        ApiError::Internal(format!(
+            "outbound: {name} is not configured (set it with `wrangler secret put {name}` or in [vars])"
+        ))
+    })
+}
+
+/// The key that signs and checks tracking tokens (`TRACKING_SECRET`).
+pub fn tracking_key(env: &Env) -> Result<TrackingKey, ApiError> {
+    TrackingKey::new(&required(env, "TRACKING_SECRET")?)
+        .ok_or_else(|| ApiError::Internal("outbound: TRACKING_SECRET is empty".to_owned()))
+}
+
+/// The worker's public origin (`PUBLIC_URL`), the base of tracking links and of button
+/// paths such as `/sale`.
+pub fn public_url(env: &Env) -> Option<String> {
+    setting(env, "PUBLIC_URL").map(|url| url.trim_end_matches('/').to_owned())
+}
+
+/// Where one medium's provider lives and how to talk to it.
+struct Provider {
+    url: String,
+    key: String,
+    /// The sending address (email only).
+    from: Option<String>,
+}
+
+impl Provider {
+    fn of(env: &Env, medium: Medium) -> Result<Provider, ApiError> {
+        Ok(match medium {
+            Medium::Email => Provider {
+                url: format!("{}/send", required(env, "EMAIL_API_URL")?.trim_end_matches('/')),
+                key: required(env, "EMAIL_API_KEY")?,
+                from: Some(required(env, "EMAIL_FROM")?),
+            },
+            Medium::Sms => Provider {
+                url: format!("{}/messages", required(env, "SMS_API_URL")?.trim_end_matches('/')),
+                key: required(env, "SMS_API_KEY")?,
+                from: None,
+            },
+        })
+    }
+}
+
+/// Sends one message at most once (idempotent by (delivery, medium)).
+pub async fn send(env: &Env, job: &SendJob, now: Millis) -> Result<SendOutcome, ApiError> {
+    // Configuration first: a missing setting leaves no row behind.
+    let provider = Provider::of(env, job.medium)?;
+    let key = tracking_key(env)?;
+    let public = public_url(env).ok_or_else(|| {
+        ApiError::Internal("outbound: PUBLIC_URL is not configured (the worker's public origin)".to_owned())
+    })?;
+    let db = env.d1("DB")?;
+    let medium = job.medium.as_str();
+    let claim = db::claim_outbound(&db, &job.delivery, medium, &job.channel, &job.visitor, &job.campaign, now).await?;
+    if let OutboundClaim::Done { state } = claim {
+        return Ok(SendOutcome::AlreadyDone { state });
+    }
+    let (address, message) = match what_to_send(&db, job).await? {
+        Ok(found) => found,
+        Err(reason) => {
+            db::finish_outbound(&db, &job.delivery, medium, "skipped", None, Some(&reason.code()), None, now).await?;
+            return Ok(SendOutcome::Skipped(reason));
+        }
+    };
+    let links = Tracking::new(&public, &key.sign(&job.delivery, job.medium));
+    let body = request_body(job.medium, &message, &links, &provider, &address);
+    let idempotency_key = format!("{}-{medium}", job.delivery);
+    match call_provider(&provider, &idempotency_key, &body).await {
+        Ok(provider_id) => {
+            db::finish_outbound(&db, &job.delivery, medium, "sent", Some(&address), None, provider_id.as_deref(), now)
+                .await?;
+            Ok(SendOutcome::Sent { provider_id })
+        }
+        Err(failure) => {
+            let reason = failure.to_string();
+            db::finish_outbound(&db, &job.delivery, medium, "failed", Some(&address), Some(&reason), None, now).await?;
+            match failure {
+                ProviderFailure::Refused { status, .. } => Ok(SendOutcome::Rejected { status, reason }),
+                ProviderFailure::Transient(_) => Err(ApiError::Internal(format!("outbound {medium}: {reason}"))),
+            }
+        }
+    }
+}
+
+/// The address and the message to send, or why nothing may be sent.
+async fn what_to_send(
+    db: &worker::D1Database,
+    job: &SendJob,
+) -> Result<Result<(String, CampaignMessage), SkipReason>, ApiError> {
+    let Some(contact) = db::contact(db, &job.channel, &job.visitor).await? else {
+        return Ok(Err(SkipReason::NoCustomer));
+    };
+    let address = match recipient(job.medium, &contact, job.respect_opt_out) {
+        Ok(address) => address,
+        Err(reason) => return Ok(Err(reason)),
+    };
+    Ok(db::campaign_message(db, &job.channel, &job.campaign).await?.map(|m| (address, m)).ok_or(SkipReason::NoCampaign))
+}
+
+/// The JSON the provider is sent.
+fn request_body(
+    medium: Medium,
+    message: &CampaignMessage,
+    links: &Tracking,
+    provider: &Provider,
+    address: &str,
+) -> serde_json::Value {
+    match medium {
+        Medium::Email => {
+            let email = core::compose_email(message, links);
+            serde_json::json!({
+                "from": core::from_header(&message.message.sender.name, provider.from.as_deref().unwrap_or_default()),
+                "to": address,
+                "subject": email.subject,
+                "html": email.html,
+                "text": email.text,
+                "headers": {
+                    "List-Unsubscribe": email.list_unsubscribe,
+                    "List-Unsubscribe-Post": LIST_UNSUBSCRIBE_POST,
+                },
+            })
+        }
+        Medium::Sms => serde_json::json!({ "to": address, "body": core::compose_sms(message, links) }),
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+enum ProviderFailure {
+    #[error("provider refused the message: {status} {body}")]
+    Refused { status: u16, body: String },
+    #[error("{0}")]
+    Transient(String),
+}
+
+/// POSTs `body` to the provider; its message id on success.
+async fn call_provider(
+    provider: &Provider,
+    idempotency_key: &str,
+    body: &serde_json::Value,
+) -> Result<Option<String>, ProviderFailure> {
+    let transient = |what: &str, err: &dyn std::fmt::Display| ProviderFailure::Transient(format!("{what}: {err}"));
+    let headers = Headers::new();
+    let set = |name: &str, value: &str| headers.set(name, value).map_err(|e| transient("header", &e));
+    set("content-type", "application/json")?;
+    set("authorization", &format!("Bearer {}", provider.key))?;
+    set("idempotency-key", idempotency_key)?;
+    let mut init = RequestInit::new();
+    init.with_method(Method::Post).with_headers(headers).with_body(Some(body.to_string().into()));
+    let request = Request::new_with_init(&provider.url, &init).map_err(|e| transient("request", &e))?;
+    let mut response = Fetch::Request(request).send().await.map_err(|e| transient("provider unreachable", &e))?;
+    let status = response.status_code();
+    let text = response.text().await.unwrap_or_default();
+    if (200..300).contains(&status) {
+        let id = serde_json::from_str::<serde_json::Value>(&text)
+            .ok()
+            .and_then(|v| v.get("id").and_then(|id| id.as_str().map(str::to_owned)));
+        return Ok(id);
+    }
+    let body: String = text.chars().take(200).collect();
+    if (400..500).contains(&status) && status != 408 && status != 429 {
+        Err(ProviderFailure::Refused { status, body })
+    } else {
+        Err(ProviderFailure::Transient(format!("provider answered {status} {body}")))
+    }
 }

@@ -306,6 +306,8 @@ pub struct CustomerOut {
     pub has_push_token: bool,
     pub unsubscribe_email: bool,
     pub unsubscribe_texting: bool,
+    /// The email delivery status the provider reported (`unconfirmed` until it does).
+    pub email_status: String,
     /// Built-in (`email`, `utmSource`, ...) and custom profile fields that have a value.
     pub profile: std::collections::BTreeMap<String, FieldValue>,
 }

@@ -47,6 +47,7 @@ pub const BUILT_IN: &[(&str, FieldType, &str)] = &[
     ("hasPushToken", FieldType::Boolean, "has_push_token"),
     ("unsubscribeEmail", FieldType::Boolean, "unsubscribe_email"),
     ("unsubscribeTexting", FieldType::Boolean, "unsubscribe_texting"),
+    ("emailStatus", FieldType::Text, "email_status"),
     ("profile.name", FieldType::Text, "profile_name"),
     ("profile.email", FieldType::Text, "profile_email"),
     ("profile.mobileNumber", FieldType::Text, "profile_mobile_number"),

@@ -26,7 +26,7 @@ pub fn escape(text: &str, out: &mut String) {
 pub fn text_html(text: &str, breaks: bool, out: &mut String) {
     for (n, line) in text.split('\n').enumerate() {
         if n > 0 {
-            out.push_str(if breaks { "<br>\n" } else { "\n" });
+            out.push_str(if breaks { "<br>" } else { "\n" });
         }
         bold(line, out);
     }
@@ -108,12 +108,12 @@ mod tests {
         assert_eq!(html("****"), "****");
         assert_eq!(html("_open only"), "_open only");
         assert_eq!(html("snake_case_name stays"), "snake_case_name stays");
-        assert_eq!(html("**bold\nacross lines**"), "**bold<br>\nacross lines**", "formatting stays within a line");
+        assert_eq!(html("**bold\nacross lines**"), "**bold<br>across lines**", "formatting stays within a line");
     }
 
     #[test]
     fn line_breaks_become_br_only_when_asked() {
-        assert_eq!(html("a\nb"), "a<br>\nb");
+        assert_eq!(html("a\nb"), "a<br>b");
         let mut kept = String::new();
         text_html("a\nb", false, &mut kept);
         assert_eq!(kept, "a\nb");

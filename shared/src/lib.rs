@@ -19,6 +19,7 @@ pub mod filter_sql;
 pub mod format;
 pub mod identity;
 pub mod ids;
+pub mod outbound;
 pub mod profile;
 pub mod schedule;
 pub mod session;

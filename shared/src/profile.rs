@@ -352,6 +352,7 @@ impl Profile {
         put("hasPushToken", Value::Bool(false));
         put("unsubscribeEmail", Value::Bool(false));
         put("unsubscribeTexting", Value::Bool(false));
+        put("emailStatus", Value::Text("unconfirmed".to_owned()));
         let texts = [
             ("country", &self.country),
             ("city", &self.city),

@@ -37,6 +37,7 @@ const ALWAYS: &[&str] = &[
     "hasPushToken",
     "unsubscribeEmail",
     "unsubscribeTexting",
+    "emailStatus",
 ];
 
 const TEXTS: &[&str] = &["a", "ab", "Ab", "AB", "b", "ba", "é", "aé", "x y", "%", "_", "a'b"];

@@ -41,7 +41,8 @@ async function waitUntil(what, check, timeoutMs = 60_000) {
 
 /**
  * Starts the worker with a fresh, seeded state folder. `sql` statements run against its
- * D1 database before it starts (fixtures beyond the demo seed).
+ * D1 database before it starts (fixtures beyond the demo seed); `vars` (`{ NAME: value }`)
+ * are passed to `wrangler dev` as `--var NAME:value` (settings and secrets).
  */
 export async function startWorker({ sql = [], devClock = true, vars = {} } = {}) {
   mkdirSync(OUT, { recursive: true });
@@ -55,6 +56,7 @@ export async function startWorker({ sql = [], devClock = true, vars = {} } = {})
   }
   const port = await freePort();
   const base = `http://127.0.0.1:${port}`;
+  const varArgs = Object.entries(vars).flatMap(([name, value]) => ["--var", `${name}:${value}`]);
   const log = createWriteStream(join(OUT, `wrangler-${port}.log`));
   const child = spawn(
     WRANGLER,
@@ -62,7 +64,7 @@ export async function startWorker({ sql = [], devClock = true, vars = {} } = {})
       "dev", "-c", "edge/wrangler.toml", "--local", "--test-scheduled", "--ip", "127.0.0.1", "--port", String(port), "--persist-to", state,
       // The development clock (edge/src/clock.rs): tests move time with PUT /dev/clock.
       ...(devClock ? ["--var", "KIZUNA_DEV_CLOCK:on"] : []),
-      ...Object.entries(vars).flatMap(([name, value]) => ["--var", `${name}:${value}`]),
+      ...varArgs,
     ],
     { cwd: ROOT, detached: true, stdio: ["ignore", "pipe", "pipe"], env: { ...process.env, WRANGLER_SEND_METRICS: "false" } },
   );
@@ -142,8 +144,8 @@ export async function customerWhen(worker, id, ready) {
 }
 
 /**
- * Registers hooks that start a worker (fresh state, `sql` fixtures) and, unless told
- * otherwise, headless Chromium for the calling test file, and stop both after it.
+ * Registers hooks that start a worker (fresh state, `sql` fixtures, `vars`) and, unless
+ * told otherwise, headless Chromium for the calling test file, and stop both after it.
  * Returns an object whose `worker` and `browser` are set once the hooks ran.
  */
 export function suite({ sql = [], browser = true, devClock = true, vars = {} } = {}) {
