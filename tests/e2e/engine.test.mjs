@@ -27,6 +27,7 @@ const env = suite({
     EMAIL_FROM: "Kizuna Tea Shop <shop@example.jp>",
     TRACKING_SECRET: "test-tracking-secret",
     EMAIL_WEBHOOK_SECRET: "test-webhook-secret",
+    PUBLIC_URL: "https://shop.kizuna.example",
   },
 });
 const call = (method, path, body) => adminCall(env.worker, method, path, body);
