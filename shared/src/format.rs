@@ -32,49 +32,67 @@ pub fn text_html(text: &str, breaks: bool, out: &mut String) {
     }
 }
 
+/// Where `**` first occurs: a plain byte scan (the general substring search costs the
+/// widget kilobytes).
+fn stars(text: &str) -> Option<usize> {
+    text.as_bytes().windows(2).position(|pair| pair == b"**")
+}
+
+/// A part of `text` by byte positions that the scans found on ASCII markers (always
+/// character boundaries). `str::get` rather than indexing: indexing's panic path would
+/// bring Unicode tables into the widget.
+fn part(text: &str, range: std::ops::Range<usize>) -> &str {
+    text.get(range).unwrap_or_default()
+}
+
 fn bold(line: &str, out: &mut String) {
     let mut rest = line;
     // As in Markdown, an opening `**` is not followed by a space, nor a closing one preceded.
-    while let Some(open) = rest.find("**").filter(|&o| !rest[o + 2..].starts_with(char::is_whitespace)) {
-        let after = &rest[open + 2..];
-        let Some(close) = after.find("**").filter(|&c| c > 0 && !after[..c].ends_with(char::is_whitespace)) else {
+    while let Some(open) = stars(rest) {
+        let after = part(rest, open + 2..rest.len());
+        let Some(close) = stars(after) else { break };
+        let inner = part(after, 0..close);
+        if inner.is_empty() || inner.starts_with(' ') || inner.ends_with(' ') {
             break;
-        };
-        italic(&rest[..open], out);
+        }
+        italic(part(rest, 0..open), out);
         out.push_str("<strong>");
-        italic(&after[..close], out);
+        italic(inner, out);
         out.push_str("</strong>");
-        rest = &after[close + 2..];
+        rest = part(after, close + 2..after.len());
     }
     italic(rest, out);
 }
 
-fn is_word(c: Option<char>) -> bool {
-    c.is_some_and(char::is_alphanumeric)
+/// A byte of a letter or digit, as Markdown counts them for `_`: ASCII ones and every
+/// byte of a non-ASCII character (so CJK text behaves like a word, as in CommonMark).
+fn is_word(byte: Option<&u8>) -> bool {
+    byte.is_some_and(|&b| b.is_ascii_alphanumeric() || b >= 0x80)
 }
 
 fn italic(text: &str, out: &mut String) {
-    let mut rest = text;
-    let mut before: Option<char> = None;
-    loop {
+    let bytes = text.as_bytes();
+    let mut done = 0;
+    let mut i = 0;
+    while i < bytes.len() {
         // An opening `_` follows a non-word character; its partner precedes one.
-        let open = rest
-            .char_indices()
-            .find(|&(i, c)| c == '_' && !is_word(if i == 0 { before } else { rest[..i].chars().next_back() }));
-        let Some((open, _)) = open else { break };
-        let body = &rest[open + 1..];
-        let close = body
-            .char_indices()
-            .find(|&(i, c)| c == '_' && i > 0 && !is_word(body[i + 1..].chars().next()) && !body[..i].ends_with(' '));
-        let Some((close, _)) = close else { break };
-        escape(&rest[..open], out);
-        out.push_str("<em>");
-        escape(&body[..close], out);
-        out.push_str("</em>");
-        before = Some('_');
-        rest = &body[close + 1..];
+        if bytes.get(i) == Some(&b'_') && !is_word(i.checked_sub(1).and_then(|p| bytes.get(p))) {
+            let close = (i + 2..bytes.len()).find(|&j| {
+                bytes.get(j) == Some(&b'_') && !is_word(bytes.get(j + 1)) && bytes.get(j - 1) != Some(&b' ')
+            });
+            if let Some(j) = close {
+                escape(part(text, done..i), out);
+                out.push_str("<em>");
+                escape(part(text, i + 1..j), out);
+                out.push_str("</em>");
+                done = j + 1;
+                i = j + 1;
+                continue;
+            }
+        }
+        i += 1;
     }
-    escape(rest, out);
+    escape(part(text, done..bytes.len()), out);
 }
 
 #[cfg(test)]

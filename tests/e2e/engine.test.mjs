@@ -8,7 +8,7 @@ import { test, after } from "node:test";
 import assert from "node:assert/strict";
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
-import { SCREENSHOTS, admin, adminCall, fireCron, moveClock, startWorker, statsWhen, suite } from "./harness.mjs";
+import { SCREENSHOTS, admin, adminCall, fireCron, moveClock, sqlNow, startWorker, statsWhen, suite } from "./harness.mjs";
 import { startProviders } from "./providers.mjs";
 
 const MINUTE = 60_000;
@@ -185,6 +185,13 @@ test("a broadcast reaches an online visitor as a popup and an offline one by ema
   assert.equal(await shows(back.page, ".o", 15_000), true, "the email recipient sees it on the next visit");
   const stats = await statsWhen(env.worker, id, (s) => s.totals.view === 2);
   assert.deepEqual(stats.totals, { sent: 2, view: 2, click: 0, goal: 0 });
+
+  // The queue delivers at least once: run the whole fan-out again as a redelivery would.
+  sqlNow(env.worker, `UPDATE broadcast_runs SET state = 'running', cursor = '', processed = 0 WHERE campaign_id = '${id}'`);
+  await setClock(workerNow() + 3 * MINUTE); // the cron restarts a fan-out that stopped moving
+  await fireCron(env.worker);
+  await statsReady(() => admin(env.worker, `/admin/v1/campaigns/${id}/broadcast`), (r) => r.state === "done" && r.processed === 2);
+  assert.deepEqual((await admin(env.worker, `/admin/v1/campaigns/${id}/stats`)).totals, { sent: 2, view: 2, click: 0, goal: 0 }, "sent nothing twice");
   assert.equal(providers.emails.length, 1, "one email, however often the queue delivered the batch");
   await online.context.close();
   await away.context.close();

@@ -171,6 +171,14 @@ export async function adminCall(worker, method, path, body) {
   return { status: response.status, body: await response.json() };
 }
 
+/** Runs an SQL statement against a running worker's local D1 database (as a redelivered job or a crash would leave it). */
+export function sqlNow(worker, statement) {
+  execFileSync(WRANGLER, ["d1", "execute", "DB", "--local", "--persist-to", worker.state, "-c", "edge/wrangler.toml", "--command", statement], {
+    cwd: ROOT,
+    stdio: ["ignore", "ignore", "inherit"],
+  });
+}
+
 /** Moves the worker's development clock to `offsetMs` from real time; answers the worker's now. */
 export async function moveClock(worker, offsetMs) {
   const response = await fetch(`${worker.base}/dev/clock`, { method: "PUT", body: JSON.stringify({ offsetMs }) });
