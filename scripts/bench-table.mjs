@@ -1,34 +1,58 @@
-// Prints criterion's results as a table: median time of every benchmark, and for each
-// group with a `hand_written` baseline, the ratio of the others to it.
+// Prints criterion's results as tables: median time of every benchmark, and for each
+// group with a `hand_written` baseline, the ratio of the others to it; the campaign
+// engine's groups (`event/*`, `index/build`) as one table, a row per campaign count.
 //   node scripts/bench-table.mjs [target/criterion]
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 
 const root = process.argv[2] ?? "target/criterion";
-const median = (dir) => JSON.parse(readFileSync(join(dir, "new", "estimates.json"), "utf8")).median.point_estimate;
+const read = (dir, file) => JSON.parse(readFileSync(join(dir, "new", file), "utf8"));
 const human = (ns) =>
   ns >= 1e9 ? `${(ns / 1e9).toFixed(3)} s` : ns >= 1e6 ? `${(ns / 1e6).toFixed(2)} ms` : ns >= 1e3 ? `${(ns / 1e3).toFixed(2)} µs` : `${ns.toFixed(1)} ns`;
 
 const rows = [];
-function walk(dir, name) {
+function walk(dir) {
   if (existsSync(join(dir, "new", "estimates.json"))) {
-    rows.push({ name, ns: median(dir), dir });
+    // benchmark.json keeps the names criterion made safe for the file system ("/" → "_").
+    const id = read(dir, "benchmark.json");
+    rows.push({ name: id.full_id, group: id.group_id, param: id.value_str, ns: read(dir, "estimates.json").median.point_estimate });
     return;
   }
   for (const entry of readdirSync(dir, { withFileTypes: true })) {
-    if (entry.isDirectory() && entry.name !== "report") walk(join(dir, entry.name), name ? `${name}/${entry.name}` : entry.name);
+    if (entry.isDirectory() && entry.name !== "report") walk(join(dir, entry.name));
   }
 }
 if (!existsSync(root)) {
   console.error(`no criterion results in ${root}: run the benchmarks first`);
   process.exit(2);
 }
-walk(root, "");
+walk(root);
 rows.sort((a, b) => a.name.localeCompare(b.name));
-const baseline = new Map(rows.filter((r) => r.name.endsWith("/hand_written")).map((r) => [r.name.replace(/\/hand_written$/, ""), r.ns]));
-console.log(`${"benchmark".padEnd(44)} ${"median".padStart(12)} ${"vs hand-written".padStart(16)}`);
-for (const r of rows) {
-  const base = baseline.get(r.name.replace(/\/[^/]+$/, ""));
-  const ratio = base && !r.name.endsWith("/hand_written") ? `${(r.ns / base).toFixed(2)}x` : "";
-  console.log(`${r.name.padEnd(44)} ${human(r.ns).padStart(12)} ${ratio.padStart(16)}`);
+
+const ENGINE = ["event/unrelated", "event/page_view", "event/page_view_match", "index/build"];
+const engine = rows.filter((r) => ENGINE.includes(r.group));
+const others = rows.filter((r) => !ENGINE.includes(r.group));
+
+if (others.length) {
+  const baseline = new Map(others.filter((r) => r.name.endsWith("/hand_written")).map((r) => [r.name.replace(/\/hand_written$/, ""), r.ns]));
+  console.log(`${"benchmark".padEnd(44)} ${"median".padStart(12)} ${"vs hand-written".padStart(16)}`);
+  for (const r of others) {
+    const base = baseline.get(r.name.replace(/\/[^/]+$/, ""));
+    const ratio = base && !r.name.endsWith("/hand_written") ? `${(r.ns / base).toFixed(2)}x` : "";
+    console.log(`${r.name.padEnd(44)} ${human(r.ns).padStart(12)} ${ratio.padStart(16)}`);
+  }
+}
+
+if (engine.length) {
+  const groups = ENGINE.filter((g) => engine.some((r) => r.group === g));
+  const sizes = [...new Set(engine.map((r) => Number(r.param)))].sort((a, b) => a - b);
+  const cell = (group, n) => engine.find((r) => r.group === group && Number(r.param) === n);
+  if (others.length) console.log("");
+  console.log("### Campaign engine: one event of one visitor against N running campaigns (criterion medians)");
+  console.log("");
+  console.log(`| campaigns | ${groups.join(" | ")} |`);
+  console.log(`|---:|${groups.map(() => "---:").join("|")}|`);
+  for (const n of sizes) {
+    console.log(`| ${n.toLocaleString("en")} | ${groups.map((g) => (cell(g, n) ? human(cell(g, n).ns) : "")).join(" | ")} |`);
+  }
 }
