@@ -57,7 +57,7 @@ pub async fn run(env: &Env, campaign: &str, now: Millis) -> Result<(), ApiError>
     let sql = match audience::sql(env, &channel, &doc, run.evaluated_at).await {
         Ok(sql) => sql,
         Err(ApiError::Invalid { field, problem }) => {
-            db::fail_broadcast(&db, campaign, &format!("{field}: {problem}"), now).await?;
+            db::fail_running(&db, db::RunTable::BroadcastRuns, campaign, &format!("{field}: {problem}"), now).await?;
             return Ok(());
         }
         Err(other) => return Err(other),

@@ -83,7 +83,7 @@ async fn step(env: &Env, id: &str, now: Millis) -> Result<bool, ApiError> {
         Ok(sql) => sql,
         Err(ApiError::Invalid { field, problem }) => {
             // The channel's fields changed under the job (a field it filters on was hidden).
-            db::fail_job(&db, id, &format!("{field}: {problem}"), now).await?;
+            db::fail_running(&db, db::RunTable::BulkJobs, id, &format!("{field}: {problem}"), now).await?;
             return Ok(false);
         }
         Err(other) => return Err(other),

@@ -1030,17 +1030,32 @@ pub async fn apply_batch(
     Ok(moved == 1)
 }
 
-/// Marks a job failed (its target no longer compiles, say).
-pub async fn fail_job(db: &D1Database, id: &str, error: &str, now: Millis) -> Result<(), ApiError> {
-    bind(
-        db,
-        "UPDATE bulk_jobs SET state = 'failed', error = ?2, updated_at = ?3, finished_at = ?3
-         WHERE id = ?1 AND state = 'running'",
-        &[text(id), text(error), num(now)],
-    )?
-    .run()
-    .await?;
+/// Marks a running bulk job or broadcast fan-out failed (its target no longer compiles,
+/// say): `table` is `bulk_jobs` (keyed by `id`) or `broadcast_runs` (by `campaign_id`).
+pub async fn fail_running(
+    db: &D1Database,
+    table: RunTable,
+    id: &str,
+    error: &str,
+    now: Millis,
+) -> Result<(), ApiError> {
+    let (table, key) = match table {
+        RunTable::BulkJobs => ("bulk_jobs", "id"),
+        RunTable::BroadcastRuns => ("broadcast_runs", "campaign_id"),
+    };
+    let sql = format!(
+        "UPDATE {table} SET state = 'failed', error = ?2, updated_at = ?3, finished_at = ?3
+         WHERE {key} = ?1 AND state = 'running'"
+    );
+    bind(db, &sql, &[text(id), text(error), num(now)])?.run().await?;
     Ok(())
+}
+
+/// The tables of work that runs in batches (see [`fail_running`]).
+#[derive(Debug, Clone, Copy)]
+pub enum RunTable {
+    BulkJobs,
+    BroadcastRuns,
 }
 
 /// Running jobs that have not moved since `before`: their chain of queue messages broke.
@@ -1253,19 +1268,6 @@ pub async fn advance_broadcast(
     .run()
     .await?;
     Ok(result.meta()?.and_then(|m| m.changes).unwrap_or(0) == 1)
-}
-
-/// Marks a fan-out failed (its audience no longer compiles, say).
-pub async fn fail_broadcast(db: &D1Database, campaign: &str, error: &str, now: Millis) -> Result<(), ApiError> {
-    bind(
-        db,
-        "UPDATE broadcast_runs SET state = 'failed', error = ?2, updated_at = ?3, finished_at = ?3
-         WHERE campaign_id = ?1 AND state = 'running'",
-        &[text(campaign), text(error), num(now)],
-    )?
-    .run()
-    .await?;
-    Ok(())
 }
 
 /// Started broadcasts that have not gone out yet (their send time may have come), and
