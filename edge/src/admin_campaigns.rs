@@ -8,7 +8,7 @@ use crate::error::ApiError;
 use crate::{audience, broadcast, db, http, publication};
 use kizuna_shared::admin_wire::{CampaignIn, CampaignList, CampaignOut, campaign_doc};
 use kizuna_shared::campaign::{Campaign, CampaignState, Command, ScheduleRef};
-use kizuna_shared::channel::FrequencyCap;
+use kizuna_shared::channel::{Channel, FrequencyCap};
 use kizuna_shared::ids::ChannelId;
 use kizuna_shared::schedule::Zone;
 use kizuna_shared::stored::{BusinessHoursDoc, CampaignDocV1, business_hours};
@@ -177,8 +177,8 @@ pub async fn channel_settings(mut req: Request, env: &Env, now: Millis, channel:
     let (channel, role) = channel_role(&req, env, channel).await?;
     let db = env.d1("DB")?;
     let doc = db::load_channel(&db, &channel).await?.ok_or(ApiError::NotFound("channel"))?;
-    let current = publication::channel(env, &channel, now).await?.ok_or(ApiError::NotFound("channel"))?;
-    let mut zone = current.zone.name().to_owned();
+    // Read from D1, not a published copy that may be a few seconds old.
+    let mut zone = Channel::try_from(&doc)?.zone.name().to_owned();
     let mut settings = db::ChannelSettings { business_hours: doc.business_hours, frequency_cap: doc.frequency_cap };
     if req.method() == Method::Patch {
         if role != "owner" {
@@ -189,7 +189,20 @@ pub async fn channel_settings(mut req: Request, env: &Env, now: Millis, channel:
             zone = Zone::parse(&name).map_err(|p| ApiError::invalid("timeZone", p))?.name().to_owned();
         }
         if let Some(sets) = body.business_hours {
-            business_hours(&sets)?;
+            let names = business_hours(&sets)?;
+            // A set a live campaign follows may not disappear: its messages would wait forever.
+            for row in db::campaign_rows(&db, &channel).await? {
+                let campaign = Campaign::try_from(&row.doc()?)?;
+                if let Some(ScheduleRef::BusinessHours(name)) = &campaign.schedule
+                    && !names.contains_key(name)
+                    && campaign.state.effective(campaign.starts_at, campaign.ends_at, now) != CampaignState::Ended
+                {
+                    return Err(ApiError::Conflict {
+                        field: "businessHours".into(),
+                        problem: format!("campaign {} follows the set {name:?}: change it first", campaign.id),
+                    });
+                }
+            }
             settings.business_hours = sets;
         }
         if let Some(cap) = body.frequency_cap {

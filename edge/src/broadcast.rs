@@ -14,7 +14,7 @@ use crate::error::ApiError;
 use crate::jobs::{self, Job};
 use crate::visitor::{self, VisitorCall};
 use kizuna_shared::admin_wire::FilterDoc;
-use kizuna_shared::campaign::{Campaign, Kind};
+use kizuna_shared::campaign::{Campaign, CampaignState, Kind};
 use kizuna_shared::ids::{CampaignId, ChannelId, VisitorId};
 use kizuna_shared::time::{MINUTE, Millis};
 use worker::Env;
@@ -50,6 +50,20 @@ pub async fn run(env: &Env, campaign: &str, now: Millis) -> Result<(), ApiError>
         return Ok(());
     }
     let channel = ChannelId::parse(&run.channel_id).map_err(|e| ApiError::Internal(e.to_string()))?;
+    // Paused mid-way: stop here and keep the cursor; the cron restarts the chain, which
+    // goes on once the broadcast runs again (or ends with it).
+    let campaign = match db::campaign_row(&db, campaign).await? {
+        Some(row) => Campaign::try_from(&row.doc()?)?,
+        None => return db::fail_running(&db, db::RunTable::BroadcastRuns, campaign, "campaign deleted", now).await,
+    };
+    if campaign.state.effective(campaign.starts_at, campaign.ends_at, now) == CampaignState::Ended {
+        return db::fail_running(&db, db::RunTable::BroadcastRuns, campaign.id.as_str(), "the broadcast ended", now)
+            .await;
+    }
+    if !campaign.is_live(now) {
+        return Ok(());
+    }
+    let campaign = campaign.id.as_str();
     let doc: FilterDoc = match &run.audience {
         Some(json) => serde_json::from_str(json).map_err(|e| ApiError::Internal(e.to_string()))?,
         None => FilterDoc { all: Some(Vec::new()), ..FilterDoc::default() },
@@ -78,23 +92,25 @@ pub async fn run(env: &Env, campaign: &str, now: Millis) -> Result<(), ApiError>
 }
 
 /// The cron: starts broadcasts whose send time came, and restarts fan-outs whose chain
-/// of messages broke (no move for two minutes).
+/// of messages broke (no move for two minutes). One broadcast's failure (its segment was
+/// deleted, say) is logged and does not hold back the others.
 pub async fn cron(env: &Env, now: Millis) -> Result<(), ApiError> {
     let db = env.d1("DB")?;
-    for id in db::broadcasts_to_move(&db, now - 2 * MINUTE).await? {
-        let Some(row) = db::campaign_row(&db, &id).await? else { continue };
-        if db::broadcast_run(&db, &CampaignId::parse(&id).map_err(|e| ApiError::Internal(e.to_string()))?)
-            .await?
-            .is_some()
-        {
-            jobs::enqueue(env, &Job::Broadcast { campaign: id }).await?;
-            continue;
-        }
-        let channel = ChannelId::parse(&row.channel_id).map_err(|e| ApiError::Internal(e.to_string()))?;
-        match Campaign::try_from(&row.doc()?) {
-            Ok(campaign) => start_if_due(env, &channel, &campaign, now).await?,
-            Err(err) => worker::console_error!("broadcast {id} unreadable: {err}"),
+    for id in db::broadcasts_to_move(&db, now, now - 2 * MINUTE).await? {
+        if let Err(err) = move_on(env, &id, now).await {
+            worker::console_error!("broadcast {id}: {err:?}");
         }
     }
     Ok(())
+}
+
+async fn move_on(env: &Env, id: &str, now: Millis) -> Result<(), ApiError> {
+    let db = env.d1("DB")?;
+    let Some(row) = db::campaign_row(&db, id).await? else { return Ok(()) };
+    let campaign_id = CampaignId::parse(id).map_err(|e| ApiError::Internal(e.to_string()))?;
+    if db::broadcast_run(&db, &campaign_id).await?.is_some() {
+        return jobs::enqueue(env, &Job::Broadcast { campaign: id.to_owned() }).await;
+    }
+    let channel = ChannelId::parse(&row.channel_id).map_err(|e| ApiError::Internal(e.to_string()))?;
+    start_if_due(env, &channel, &Campaign::try_from(&row.doc()?)?, now).await
 }

@@ -1270,18 +1270,19 @@ pub async fn advance_broadcast(
     Ok(result.meta()?.and_then(|m| m.changes).unwrap_or(0) == 1)
 }
 
-/// Started broadcasts that have not gone out yet (their send time may have come), and
-/// running fan-outs that stopped moving before `stalled_before`.
-pub async fn broadcasts_to_move(db: &D1Database, stalled_before: Millis) -> Result<Vec<String>, ApiError> {
+/// Started broadcasts whose send time has come and that have not gone out yet, and
+/// running fan-outs that stopped moving before `stalled_before` (at most 100 of each).
+pub async fn broadcasts_to_move(db: &D1Database, now: Millis, stalled_before: Millis) -> Result<Vec<String>, ApiError> {
     let rows = bind(
         db,
-        "SELECT id FROM campaigns c WHERE state IN ('running', 'scheduled')
+        "SELECT id FROM (SELECT id FROM campaigns c WHERE state IN ('running', 'scheduled')
            AND json_extract(definition, '$.kind') = 'broadcast'
-           AND NOT EXISTS (SELECT 1 FROM broadcast_runs r WHERE r.campaign_id = c.id)
+           AND coalesce(json_extract(definition, '$.startsAt'), 0) <= ?1
+           AND NOT EXISTS (SELECT 1 FROM broadcast_runs r WHERE r.campaign_id = c.id) LIMIT 100)
          UNION ALL
-         SELECT campaign_id AS id FROM broadcast_runs WHERE state = 'running' AND updated_at < ?1
-         LIMIT 100",
-        &[num(stalled_before)],
+         SELECT id FROM (SELECT campaign_id AS id FROM broadcast_runs WHERE state = 'running' AND updated_at < ?2
+           ORDER BY updated_at LIMIT 100)",
+        &[num(now), num(stalled_before)],
     )?
     .all()
     .await?

@@ -6,7 +6,7 @@
 //! delivery never sends or counts anything twice.
 
 use crate::error::ApiError;
-use crate::outbound::{self, SendJob};
+use crate::outbound::{self, Medium, SendJob, SendOutcome};
 use crate::{broadcast, bulk};
 use kizuna_shared::time::Millis;
 use serde::{Deserialize, Serialize};
@@ -34,7 +34,7 @@ pub async fn consume(batch: MessageBatch<Job>, env: &Env, now: Millis) -> Result
         let outcome = match message.body() {
             Job::Bulk { id } => bulk::run(env, id, now).await,
             Job::Broadcast { campaign } => broadcast::run(env, campaign, now).await,
-            Job::Send(job) => outbound::send(env, job, now).await.map(|_| ()),
+            Job::Send(job) => send(env, job, now).await,
         };
         match outcome {
             Ok(()) => message.ack(),
@@ -43,6 +43,20 @@ pub async fn consume(batch: MessageBatch<Job>, env: &Env, now: Millis) -> Result
                 message.retry();
             }
         }
+    }
+    Ok(())
+}
+
+/// Sends one message; an email that may not go is followed by the SMS when asked.
+async fn send(env: &Env, job: &SendJob, now: Millis) -> Result<(), ApiError> {
+    let outcome = outbound::send(env, job, now).await?;
+    if let SendOutcome::Skipped(reason) = outcome
+        && job.medium == Medium::Email
+        && job.then_sms
+        && reason.about_the_address()
+    {
+        let sms = SendJob { medium: Medium::Sms, then_sms: false, ..job.clone() };
+        enqueue(env, &Job::Send(sms)).await?;
     }
     Ok(())
 }

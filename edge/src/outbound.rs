@@ -27,6 +27,9 @@ pub struct SendJob {
     pub medium: Medium,
     /// "Respect marketing opt-out" (on by default; off for important notices).
     pub respect_opt_out: bool,
+    /// An email that may not go (no address, opted out, bounced) is followed by an SMS.
+    #[serde(default)]
+    pub then_sms: bool,
 }
 
 /// What [`send`] did. A transient failure (network, provider 5xx or 429, D1) is an
@@ -109,7 +112,7 @@ pub async fn send(env: &Env, job: &SendJob, now: Millis) -> Result<SendOutcome, 
     if let OutboundClaim::Done { state } = claim {
         return Ok(SendOutcome::AlreadyDone { state });
     }
-    let (address, message) = match what_to_send(&db, job).await? {
+    let (address, message) = match what_to_send(&db, job, now).await? {
         Ok(found) => found,
         Err(reason) => {
             db::finish_outbound(&db, &job.delivery, medium, "skipped", None, Some(&reason.code()), None, now).await?;
@@ -140,10 +143,18 @@ pub async fn send(env: &Env, job: &SendJob, now: Millis) -> Result<SendOutcome, 
 async fn what_to_send(
     db: &worker::D1Database,
     job: &SendJob,
+    now: Millis,
 ) -> Result<Result<(String, CampaignMessage), SkipReason>, ApiError> {
     let Some(contact) = db::contact(db, &job.channel, &job.visitor).await? else {
         return Ok(Err(SkipReason::NoCustomer));
     };
+    let campaign = match db::campaign_row(db, job.campaign.as_str()).await? {
+        Some(row) => kizuna_shared::campaign::Campaign::try_from(&row.doc()?).ok(),
+        None => None,
+    };
+    if campaign.is_some() && !kizuna_shared::deliver::still_wanted(campaign.as_ref(), now) {
+        return Ok(Err(SkipReason::Withdrawn));
+    }
     let address = match recipient(job.medium, &contact, job.respect_opt_out) {
         Ok(address) => address,
         Err(reason) => return Ok(Err(reason)),

@@ -132,6 +132,7 @@ pub async fn events(mut req: Request, env: &Env, now: Millis) -> Result<Response
         session_id: body.session_id,
         facts: request_facts(&req)?,
         events: body.events,
+        leaving: body.leaving,
     };
     visitor::call(env, &body.channel, &body.visitor_id, &call).await
 }

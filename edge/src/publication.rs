@@ -20,6 +20,9 @@ use std::collections::HashMap;
 use std::rc::Rc;
 use worker::Env;
 
+/// How long a published copy lives in KV before it is read from D1 again.
+const PUBLISHED_TTL_SECONDS: u64 = 300;
+
 /// How long an isolate trusts what it read from KV.
 pub const ISOLATE_TTL: Millis = 10 * SECOND;
 
@@ -77,7 +80,9 @@ async fn published<T: Serialize + DeserializeOwned>(
     }
     let value = load.await?;
     if let Some(value) = &value {
-        kv.put(key, value)?.execute().await?;
+        // A reader that loaded D1 just before an admin change may put the old value back
+        // after the change dropped it: the TTL bounds how long such a copy can live.
+        kv.put(key, value)?.expiration_ttl(PUBLISHED_TTL_SECONDS).execute().await?;
     }
     Ok(value)
 }

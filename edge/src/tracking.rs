@@ -13,7 +13,7 @@ use kizuna_shared::channel::Channel;
 use kizuna_shared::counting::Action;
 use kizuna_shared::ids::{CampaignId, ChannelId, DeliveryId, VisitorId};
 use kizuna_shared::outbound::{self as core, EmailWebhook, Medium, Tracking};
-use kizuna_shared::time::{Day, Millis};
+use kizuna_shared::time::Millis;
 use std::rc::Rc;
 use worker::{Env, Headers, Request, Response};
 
@@ -156,7 +156,7 @@ pub async fn unsubscribe(mut req: Request, env: &Env, now: Millis, token: &str) 
     // signed link is the customer's request.
     let _ = req.bytes().await;
     let db = env.d1("DB")?;
-    let month = Day::of(now, channel.utc_offset_minutes).month();
+    let month = channel.day_of(now).month();
     db::unsubscribe(&db, &t.channel, &t.visitor, t.medium.as_str(), now, &month).await?;
     Ok(html(200, core::unsubscribed_page(&channel.name, t.medium)))
 }

@@ -37,6 +37,9 @@ pub enum VisitorCall {
         session_id: Option<SessionId>,
         facts: RequestFacts,
         events: Vec<EventIn>,
+        /// A `pagehide` beacon: its answer is never read, so messages wait for the next page.
+        #[serde(default)]
+        leaving: bool,
     },
     /// The visitor signed in as `member_id` (already verified by the front worker); with
     /// `absorb`, an anonymous visitor's profile merges into this member's first.
@@ -270,12 +273,13 @@ async fn serve(storage: &Storage, env: &Env, call: VisitorCall) -> Result<Respon
             storage.delete_all().await?;
             Ok(http::json(200, &serde_json::json!({ "forgotten": visitor_id })))
         }
-        VisitorCall::Events { channel, visitor_id, session_id, facts, events } => {
+        VisitorCall::Events { channel, visitor_id, session_id, facts, events, leaving } => {
             observe(&mut live.profile, session_id.as_ref(), &facts, &events, now);
             let db = env.d1("DB")?;
             let channel_doc = publication::channel(env, &channel, now).await?.ok_or(ApiError::NotFound("channel"))?;
             db::upsert_customer(&db, &channel, &visitor_id, &live.profile, channel_doc.offset_at(now)).await?;
-            let reply = advance(env, &channel, &visitor_id, &mut live, events, Moment::Visit, now).await?;
+            let moment = if leaving { Moment::Leaving } else { Moment::Visit };
+            let reply = advance(env, &channel, &visitor_id, &mut live, events, moment, now).await?;
             save(env, storage, &channel, &visitor_id, &live).await?;
             Ok(http::json(200, &reply))
         }
@@ -344,11 +348,14 @@ fn observe(profile: &mut Profile, session: Option<&SessionId>, facts: &RequestFa
     }
 }
 
-/// Whether the visitor is on the site for this call (a request from the widget) or the
-/// call came from the cron or an alarm (messages may go by email or SMS instead).
+/// Whether the visitor is on the site for this call (a request from the widget, which
+/// shows the pending messages it answers), leaving it (a `pagehide` beacon: messages wait
+/// for the next page), or the call came from the cron or an alarm (messages may go by
+/// email or SMS instead).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Moment {
     Visit,
+    Leaving,
     Away,
 }
 
@@ -423,8 +430,8 @@ fn popups(set: &CampaignSet, state: &mut VisitorState, now: Millis) -> Vec<Popup
 }
 
 /// Queues email or SMS for deliveries to a visitor who is not on the site, where the
-/// campaign sends offline and the profile has the address (email first, else SMS). The
-/// sender checks opt-out and the email status again when it sends.
+/// campaign sends offline and the profile has the address: email first, and SMS when the
+/// email may not go (opt-out, email status, no address in D1), checked when it is sent.
 async fn send_offline(
     env: &Env,
     channel: &ChannelId,
@@ -436,10 +443,10 @@ async fn send_offline(
     for delivery in deliveries {
         let Some(campaign) = set.get(&delivery.campaign_id) else { continue };
         let offline = campaign.offline;
-        let medium = if offline.email && profile.email.is_some() {
-            Medium::Email
+        let (medium, then_sms) = if offline.email && profile.email.is_some() {
+            (Medium::Email, offline.sms)
         } else if offline.sms && profile.mobile_number.is_some() {
-            Medium::Sms
+            (Medium::Sms, false)
         } else {
             continue;
         };
@@ -450,6 +457,7 @@ async fn send_offline(
             campaign: campaign.id.clone(),
             medium,
             respect_opt_out: offline.respect_opt_out,
+            then_sms,
         };
         jobs::enqueue(env, &Job::Send(job)).await?;
     }
@@ -506,7 +514,10 @@ async fn show(
 pub async fn wake_due(env: &Env, now: Millis) -> Result<(), ApiError> {
     for (channel, visitor_id) in db::due_wakeups(&env.d1("DB")?, now, 500).await? {
         let call = VisitorCall::Tick { channel: channel.clone(), visitor_id: visitor_id.clone() };
-        let _: serde_json::Value = call_json(env, &channel, &visitor_id, &call).await?;
+        // One visitor's failure must not hold back the others (it is tried again next run).
+        if let Err(err) = call_json::<serde_json::Value>(env, &channel, &visitor_id, &call).await {
+            worker::console_error!("waking {channel}/{visitor_id} failed: {err:?}");
+        }
     }
     Ok(())
 }

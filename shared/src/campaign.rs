@@ -368,12 +368,12 @@ impl CampaignState {
         }
     }
 
-    /// The state at `now`: a scheduled campaign runs from its start time, and a running
-    /// or scheduled one has ended at its end time.
+    /// The state at `now`: a scheduled campaign runs from its start time, and a running,
+    /// scheduled or paused one has ended at its end time (it could not be started again).
     pub fn effective(self, starts_at: Option<Millis>, ends_at: Option<Millis>, now: Millis) -> CampaignState {
         let ended = ends_at.is_some_and(|end| now >= end);
         match self {
-            CampaignState::Running | CampaignState::Scheduled if ended => CampaignState::Ended,
+            CampaignState::Running | CampaignState::Scheduled | CampaignState::Paused if ended => CampaignState::Ended,
             CampaignState::Scheduled if starts_at.is_none_or(|start| now >= start) => CampaignState::Running,
             CampaignState::Running if starts_at.is_some_and(|start| now < start) => CampaignState::Scheduled,
             state => state,
@@ -452,7 +452,8 @@ mod tests {
         assert_eq!(Scheduled.effective(Some(NOW), None, NOW), Running, "exactly at the start time it runs");
         assert_eq!(Running.effective(None, Some(NOW), NOW), Ended, "exactly at the end time it has ended");
         assert_eq!(Running.effective(None, Some(NOW + 1), NOW), Running);
-        assert_eq!(Paused.effective(None, Some(NOW - 1), NOW), Paused, "a paused campaign stays paused");
+        assert_eq!(Paused.effective(None, Some(NOW + 1), NOW), Paused, "a paused campaign stays paused");
+        assert_eq!(Paused.effective(None, Some(NOW), NOW), Ended, "until its end time: it could not restart");
         assert_eq!(Draft.effective(Some(NOW - 1), None, NOW), Draft);
     }
 
@@ -470,6 +471,7 @@ mod tests {
         assert!(Ended.after(Command::Start, None, None, NOW).is_err());
         assert!(Draft.after(Command::Start, None, Some(NOW), NOW).is_err(), "its end time has passed");
         assert!(Running.after(Command::Pause, None, Some(NOW), NOW).is_err(), "it ended by itself");
+        assert!(Paused.after(Command::Start, None, Some(NOW), NOW).is_err(), "a paused one too");
     }
 
     #[test]

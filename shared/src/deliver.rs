@@ -12,12 +12,11 @@
 //! delivery; at most one automated on-site message goes out per step, in priority
 //! order, and never beyond the channel's frequency cap.
 
-use crate::campaign::{Campaign, Goal, Kind, ScheduleRef};
+use crate::campaign::{Campaign, CampaignState, Goal, Kind, ScheduleRef};
 use crate::channel::Channel;
 use crate::counting::{Delivery, WINDOW};
 use crate::event::Event;
 use crate::ids::{CampaignId, DeliveryId, EventId, VisitorId};
-use crate::schedule::Schedule;
 use crate::time::{MINUTE, Millis};
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, BTreeSet, HashMap, VecDeque};
@@ -48,6 +47,10 @@ pub enum Stage {
     FollowUp { until: Millis },
     /// To be delivered at `at` or at the first moment after it that the schedule allows.
     Due { at: Millis },
+    /// Due since `at` but held back by something no clock can end: its campaign is paused
+    /// (or its start moved later), its business-hours set is gone, or the visit's
+    /// frequency cap is used up. Tried again at the visitor's next step; no wake-up.
+    Held { at: Millis },
 }
 
 /// A delivered message not yet handed to a page of the site.
@@ -112,7 +115,7 @@ impl VisitorState {
             .iter()
             .filter_map(|p| match p.stage {
                 Stage::Due { at } => Some(at),
-                Stage::FollowUp { .. } => None,
+                Stage::FollowUp { .. } | Stage::Held { .. } => None,
             })
             .min()
     }
@@ -189,14 +192,6 @@ impl Context<'_> {
     fn in_audience(&self, campaign: &Campaign) -> bool {
         campaign.audience.is_none() || self.audience.contains(&campaign.id)
     }
-
-    fn schedule<'s>(&'s self, campaign: &'s Campaign) -> Option<&'s Schedule> {
-        match &campaign.schedule {
-            None => None,
-            Some(ScheduleRef::Windows(schedule)) => Some(schedule),
-            Some(ScheduleRef::BusinessHours(name)) => self.channel.business_hours.get(name),
-        }
-    }
 }
 
 /// What moves a visitor: one of their events, or time passing (alarm, cron, a visit).
@@ -227,7 +222,7 @@ pub fn audience_checks(set: &CampaignSet, state: &VisitorState, input: Input, no
     }
     for progress in &state.progress {
         if set.get(&progress.campaign).is_some_and(|c| c.audience.is_some()) {
-            let due = matches!(progress.stage, Stage::Due { at } if at <= now);
+            let due = matches!(progress.stage, Stage::Due { at } | Stage::Held { at } if at <= now);
             if due || matches!(input, Input::Event(_)) {
                 ids.insert(&progress.campaign);
             }
@@ -257,6 +252,8 @@ pub fn step(set: &CampaignSet, visitor: &VisitorId, state: &mut VisitorState, in
         follow_ups(set, state, event, now);
         triggers(set, state, event, ctx);
     }
+    // A campaign no longer published has ended for good (over 7 days ago): forget it.
+    state.received.retain(|id, _| set.get(id).is_some());
     let deliveries = release(set, visitor, state, ctx);
     Outcome { fresh: true, deliveries, goal_of }
 }
@@ -304,8 +301,10 @@ fn triggers(set: &CampaignSet, state: &mut VisitorState, event: &Event, ctx: &Co
 
 /// Delivers what is due, in priority order: at most one message per step. A due message
 /// outside its schedule waits for the next window; one over the frequency cap waits for
-/// the next day (or, for the per-session cap, the next visit); one whose audience no
-/// longer holds, whose campaign ended or that may no longer reach the visitor is dropped.
+/// the next day (or, for the per-session cap, the next visit); one whose campaign is
+/// paused waits for the visitor's next step after it resumes; one whose audience no
+/// longer holds, whose campaign ended or that may no longer reach the visitor is dropped,
+/// and so is a follow-up whose period is over.
 fn release(set: &CampaignSet, visitor: &VisitorId, state: &mut VisitorState, ctx: &Context) -> Vec<Delivery> {
     let now = ctx.now;
     let mut deliveries = Vec::new();
@@ -317,16 +316,37 @@ fn release(set: &CampaignSet, visitor: &VisitorId, state: &mut VisitorState, ctx
             continue;
         };
         let campaign = &set.campaigns[index];
-        let state_now = campaign.state.effective(campaign.starts_at, campaign.ends_at, now);
-        if state_now == crate::campaign::CampaignState::Ended {
+        if campaign.state.effective(campaign.starts_at, campaign.ends_at, now) == CampaignState::Ended {
             keep[i] = false;
             continue;
         }
-        let Stage::Due { at } = progress.stage else { continue };
-        if at > now || !campaign.is_live(now) {
+        let at = match progress.stage {
+            Stage::FollowUp { until } => {
+                keep[i] = now <= until;
+                continue;
+            }
+            Stage::Due { at } | Stage::Held { at } => at,
+        };
+        if at > now {
             continue;
         }
-        if let Some(schedule) = ctx.schedule(campaign)
+        if !campaign.is_live(now) {
+            progress.stage = Stage::Held { at };
+            continue;
+        }
+        let schedule = match &campaign.schedule {
+            None => None,
+            Some(ScheduleRef::Windows(schedule)) => Some(schedule),
+            Some(ScheduleRef::BusinessHours(name)) => match ctx.channel.business_hours.get(name) {
+                Some(schedule) => Some(schedule),
+                None => {
+                    // The set was removed or renamed: hold rather than send at any hour.
+                    progress.stage = Stage::Held { at };
+                    continue;
+                }
+            },
+        };
+        if let Some(schedule) = schedule
             && !schedule.is_open(ctx.channel.zone, now)
         {
             match schedule.next_open(ctx.channel.zone, now) {
@@ -335,6 +355,7 @@ fn release(set: &CampaignSet, visitor: &VisitorId, state: &mut VisitorState, ctx
             }
             continue;
         }
+        progress.stage = Stage::Due { at };
         due.push((index, i));
     }
     due.sort();
@@ -345,12 +366,17 @@ fn release(set: &CampaignSet, visitor: &VisitorId, state: &mut VisitorState, ctx
             continue;
         }
         if !deliveries.is_empty() {
+            // Due now too: the wake-up brings it at the next step.
             continue;
         }
         if let Some(retry) = capped(ctx, state) {
-            if let Some(at) = retry {
-                state.progress[i].stage = Stage::Due { at };
-            }
+            let at = match state.progress[i].stage {
+                Stage::Due { at } | Stage::Held { at } | Stage::FollowUp { until: at } => at,
+            };
+            state.progress[i].stage = match retry {
+                Some(next_day) => Stage::Due { at: next_day },
+                None => Stage::Held { at },
+            };
             continue;
         }
         let cause = state.progress[i].cause.clone();
@@ -428,12 +454,14 @@ pub fn take_pending<'a>(set: &'a CampaignSet, state: &mut VisitorState, now: Mil
             continue;
         }
         match campaign.state.effective(campaign.starts_at, campaign.ends_at, now) {
-            crate::campaign::CampaignState::Paused => kept.push_back(pending),
-            crate::campaign::CampaignState::Ended if campaign.delete_unviewed => {}
+            CampaignState::Paused => kept.push_back(pending),
+            CampaignState::Ended if campaign.delete_unviewed => {}
             _ => out.push((pending, campaign)),
         }
     }
     state.pending = kept;
+    // Higher priority first; a stable sort keeps delivery order among equals.
+    out.sort_by_key(|(_, campaign)| campaign.priority);
     out
 }
 
@@ -441,7 +469,7 @@ pub fn take_pending<'a>(set: &'a CampaignSet, state: &mut VisitorState, now: Mil
 /// email or SMS): its campaign is published and did not end with "delete unviewed".
 pub fn still_wanted(campaign: Option<&Campaign>, now: Millis) -> bool {
     campaign.is_some_and(|c| {
-        let ended = c.state.effective(c.starts_at, c.ends_at, now) == crate::campaign::CampaignState::Ended;
+        let ended = c.state.effective(c.starts_at, c.ends_at, now) == CampaignState::Ended;
         !(ended && c.delete_unviewed)
     })
 }
@@ -644,7 +672,7 @@ mod tests {
     #[test]
     fn campaigns_outside_their_running_period_deliver_nothing() {
         let mut paused = campaign("paused", "");
-        paused.state = crate::campaign::CampaignState::Paused;
+        paused.state = CampaignState::Paused;
         let later = campaign("later", &format!(r#","startsAt":{}"#, NOW + 1));
         let over = campaign("over", &format!(r#","endsAt":{NOW}"#));
         let mut run = Run::new(vec![paused, later, over]);
@@ -758,6 +786,54 @@ mod tests {
     }
 
     #[test]
+    fn a_message_due_while_its_campaign_is_paused_is_held_without_a_wake_up_until_it_resumes() {
+        let mut run = Run::new(vec![campaign("c1", r#","wait":{"hours":1}"#)]);
+        run.on(&page_view("e1", "/shop"), NOW);
+        let resumed = run.set.iter().cloned().collect::<Vec<_>>();
+        run.set =
+            CampaignSet::new(resumed.iter().cloned().map(|c| Campaign { state: CampaignState::Paused, ..c }).collect());
+        assert!(run.tick(NOW + HOUR).is_empty());
+        assert_eq!(run.state.next_due(), None, "no wake-up row stays due for a paused campaign");
+        assert_eq!(run.state.progress.len(), 1, "but the message is kept");
+        run.set = CampaignSet::new(resumed);
+        assert_eq!(run.on(&page_view("e2", "/"), NOW + 2 * HOUR), ["c1"], "released at the next step after resuming");
+    }
+
+    #[test]
+    fn a_removed_business_hours_set_holds_messages_instead_of_sending_at_any_hour() {
+        let mut run = Run::new(vec![campaign("c1", r#","schedule":{"businessHours":"gone"}"#)]);
+        assert!(run.on(&page_view("e1", "/shop"), NOW).is_empty());
+        assert_eq!(run.state.next_due(), None);
+        assert_eq!(run.state.progress.len(), 1);
+    }
+
+    #[test]
+    fn a_follow_up_period_ends_with_time_alone() {
+        let follow = r#","followUp":{"trigger":{"event":"CartAbandoned"},"withinDays":1}"#;
+        let mut run = Run::new(vec![campaign("c1", follow)]);
+        run.on(&page_view("e1", "/shop"), NOW);
+        run.tick(NOW + DAY);
+        assert_eq!(run.state.progress.len(), 1, "exactly a day later it may still come");
+        run.tick(NOW + DAY + 1);
+        assert!(run.state.progress.is_empty());
+    }
+
+    #[test]
+    fn pending_messages_come_out_by_priority_and_forgotten_campaigns_leave_no_trace() {
+        let mut run = Run::new(vec![campaign("low", r#","priority":9"#), campaign("high", r#","priority":1"#)]);
+        let news = |id: &str, priority: i32| Campaign { priority, kind: Kind::Broadcast, ..campaign(id, "") };
+        let (b_low, b_high) = (news("b_low", 9), news("b_high", 1));
+        broadcast(&b_low, &visitor(), &mut run.state, NOW);
+        broadcast(&b_high, &visitor(), &mut run.state, NOW + 1);
+        let set = CampaignSet::new(vec![b_low, b_high]);
+        let order: Vec<String> =
+            take_pending(&set, &mut run.state, NOW + 2).iter().map(|(p, _)| p.campaign.as_str().to_owned()).collect();
+        assert_eq!(order, ["b_high", "b_low"]);
+        run.on(&page_view("e1", "/"), NOW + 3);
+        assert!(run.state.received.is_empty(), "campaigns no longer published are forgotten");
+    }
+
+    #[test]
     fn the_frequency_cap_holds_per_session_and_per_day() {
         let campaigns: Vec<Campaign> = (1..=5).map(|i| campaign(&format!("c{i}"), "")).collect();
         let mut run = Run::new(campaigns);
@@ -799,7 +875,7 @@ mod tests {
         let mut expired = run.state.clone();
         assert!(take_pending(&run.set, &mut expired, NOW + 7 * DAY + 2).is_empty(), "past the view window");
         let ended: Vec<Campaign> =
-            run.set.iter().cloned().map(|c| Campaign { state: crate::campaign::CampaignState::Ended, ..c }).collect();
+            run.set.iter().cloned().map(|c| Campaign { state: CampaignState::Ended, ..c }).collect();
         let ended = CampaignSet::new(ended);
         let handed = take_pending(&ended, &mut run.state, NOW + HOUR);
         let ids: Vec<&str> = handed.iter().map(|(p, _)| p.campaign.as_str()).collect();

@@ -173,9 +173,16 @@ pub enum SkipReason {
     OptedOut,
     /// The address's email status forbids sending.
     EmailStatus(EmailStatus),
+    /// The campaign ended with "delete unviewed messages" before this one went out.
+    Withdrawn,
 }
 
 impl SkipReason {
+    /// Whether the customer might still be reached by the other medium.
+    pub fn about_the_address(self) -> bool {
+        matches!(self, SkipReason::NoAddress | SkipReason::OptedOut | SkipReason::EmailStatus(_))
+    }
+
     pub fn code(self) -> String {
         match self {
             SkipReason::NoCustomer => "no_customer".to_owned(),
@@ -183,6 +190,7 @@ impl SkipReason {
             SkipReason::NoAddress => "no_address".to_owned(),
             SkipReason::OptedOut => "opted_out".to_owned(),
             SkipReason::EmailStatus(status) => format!("email_status:{}", status.as_str()),
+            SkipReason::Withdrawn => "withdrawn".to_owned(),
         }
     }
 }

@@ -83,6 +83,10 @@ pub struct EventBatch {
     #[serde(default)]
     pub session_id: Option<SessionId>,
     pub events: Vec<EventIn>,
+    /// Sent as the page goes away (a `pagehide` beacon): nobody reads the answer, so the
+    /// messages these events deliver wait for the visitor's next page.
+    #[serde(default)]
+    pub leaving: bool,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]

@@ -64,6 +64,21 @@ test("messages delivered while the visitor was away wait for the next page, the 
   await v.context.close();
 });
 
+test("a message triggered by a page's last events (its pagehide beacon) waits for the next page", async () => {
+  await create({ name: "Cart left behind", trigger: { event: "LeftWithCart" }, message: message("Your cart is saved for you.") });
+  const beacon = await fetch(`${env.worker.base}/v1/events`, {
+    method: "POST",
+    body: JSON.stringify({ channel: "demo", visitorId: "v_leaving_1", sessionId: "s_leaving", leaving: true, events: [{ id: "e_leave_1", name: "LeftWithCart" }] }),
+  });
+  assert.equal(beacon.status, 200);
+  assert.deepEqual((await beacon.json()).popups, [], "nobody reads a beacon's answer: nothing is handed to it");
+  const context = await env.browser.newContext();
+  await context.addInitScript(() => localStorage.setItem("kz:demo:visitor", "v_leaving_1"));
+  const next = await visit("/", context);
+  assert.match(await bubbleText(next.page), /cart is saved/, "shown on the next page");
+  await context.close();
+});
+
 test("a segment audience reaches only its customers, checked when the trigger fires", async () => {
   const segment = await call("POST", "/admin/v1/channels/demo/segments", { name: "Tea club", filter: { tags: { include: ["tea-club"] } } });
   assert.equal(segment.status, 201, JSON.stringify(segment.body));

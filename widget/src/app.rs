@@ -334,10 +334,12 @@ fn load(app: &App) -> Outbox {
 }
 
 /// The `EventBatch` of `batch` (one visitor and session: see [`batch_len`]).
-fn batch_body(app: &App, batch: &[Entry]) -> Option<String> {
+/// `leaving`: a `pagehide` beacon, whose answer nobody reads (the edge keeps messages
+/// for the next page).
+fn batch_body(app: &App, batch: &[Entry], leaving: bool) -> Option<String> {
     let first = batch.first()?;
     let events: Vec<&str> = batch.iter().map(|e| e.event.as_str()).collect();
-    Some(json::events_body(app.channel.as_str(), &first.visitor, &first.session, &events))
+    Some(json::events_body(app.channel.as_str(), &first.visitor, &first.session, &events, leaving))
 }
 
 /// Writes the tab's outbox with a fresh heartbeat (an empty one is removed).
@@ -384,7 +386,7 @@ async fn flush() {
         let next = with_app(|app| {
             let outbox = load(app);
             let batch = &outbox.entries[..batch_len(&outbox.entries).min(limit)];
-            let body = batch_body(app, batch)?;
+            let body = batch_body(app, batch, false)?;
             let sent: Vec<String> = batch.iter().map(|e| e.event.clone()).collect();
             Some((endpoint(app, "/v1/events"), body, sent))
         });
@@ -504,7 +506,7 @@ pub fn leave() {
         let mut rest = outbox.entries.as_slice();
         while !rest.is_empty() {
             let (batch, remaining) = rest.split_at(batch_len(rest));
-            if let Some(body) = batch_body(app, batch) {
+            if let Some(body) = batch_body(app, batch, true) {
                 net::beacon(&url, &body);
             }
             rest = remaining;

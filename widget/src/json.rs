@@ -121,11 +121,14 @@ impl Outgoing {
 }
 
 /// `EventBatch`, of events already written as JSON objects ([`Outgoing::json`]).
-pub fn events_body(channel: &str, visitor: &str, session: &str, events: &[&str]) -> String {
-    let mut out = String::with_capacity(96 + events.iter().map(|e| e.len() + 1).sum::<usize>());
+pub fn events_body(channel: &str, visitor: &str, session: &str, events: &[&str], leaving: bool) -> String {
+    let mut out = String::with_capacity(112 + events.iter().map(|e| e.len() + 1).sum::<usize>());
     head(&mut out, channel, visitor);
     out.push_str(",\"sessionId\":");
     string(&mut out, session);
+    if leaving {
+        out.push_str(",\"leaving\":true");
+    }
     out.push_str(",\"events\":[");
     out.push_str(&events.join(","));
     out.push_str("]}");
@@ -161,7 +164,7 @@ mod tests {
         let awkward = "quote \" backslash \\ newline \n tab \t bell \u{7} emoji 🍵 </script>";
         let properties = text_properties(&[("title", awkward), ("url", "https://x.y/?a=1&b=2")]);
         let event = |id: &str| Outgoing { id: id.into(), name: "PageView".into(), properties: properties.clone() };
-        let body = events_body("demo", "v_1", "s_1", &[&event("e_1").json(), &event("e_2").json()]);
+        let body = events_body("demo", "v_1", "s_1", &[&event("e_1").json(), &event("e_2").json()], false);
         let parsed: EventBatch = serde_json::from_str(&body).unwrap();
         assert_eq!(parsed.session_id.map(|s| s.as_str().to_owned()).as_deref(), Some("s_1"));
         assert_eq!(parsed.events.len(), 2);
@@ -176,7 +179,8 @@ mod tests {
             name: "CheckoutComplete".into(),
             properties: r#"{"amount":3000,"coupon":"AUTUMN","first":true}"#.into(),
         };
-        let parsed: EventBatch = serde_json::from_str(&events_body("demo", "v_1", "s_1", &[&tracked.json()])).unwrap();
+        let parsed: EventBatch =
+            serde_json::from_str(&events_body("demo", "v_1", "s_1", &[&tracked.json()], false)).unwrap();
         let properties = &parsed.events[0].properties;
         assert_eq!(properties.get("amount"), Some(&PropertyValue::Number(3000.0)));
         assert_eq!(properties.get("first"), Some(&PropertyValue::Bool(true)));
@@ -226,7 +230,8 @@ mod tests {
 
     #[test]
     fn an_empty_batch_is_valid_json() {
-        let parsed: EventBatch = serde_json::from_str(&events_body("demo", "v_1", "s_1", &[])).unwrap();
+        let parsed: EventBatch = serde_json::from_str(&events_body("demo", "v_1", "s_1", &[], true)).unwrap();
+        assert!(parsed.leaving, "a pagehide beacon says so");
         assert!(parsed.events.is_empty());
     }
 }
