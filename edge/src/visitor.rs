@@ -12,7 +12,7 @@ use kizuna_shared::counting::{Action, Delivery, WINDOW};
 use kizuna_shared::deliver::{self, CampaignSet, Context, Input, VisitorState, audience_checks, step, take_pending};
 use kizuna_shared::event::{Event, PAGE_VIEW, PropertyValue};
 use kizuna_shared::fields::ProfileChange;
-use kizuna_shared::ids::{CampaignId, ChannelId, EventId, SessionId, VisitorId};
+use kizuna_shared::ids::{CampaignId, ChannelId, DeliveryId, EventId, SessionId, VisitorId};
 use kizuna_shared::profile::{Profile, Visit};
 use kizuna_shared::stored::VisitorRecordV1;
 use kizuna_shared::time::Millis;
@@ -412,8 +412,8 @@ async fn advance(
             public::apply_action(&db, &channel, &delivery, goal.as_ref(), Action::Goal, now).await?;
         }
     }
-    if moment == Moment::Away && !live.state.is_online(now) {
-        send_offline(env, channel_id, visitor_id, &live.profile, &set, &deliveries).await?;
+    if moment == Moment::Away {
+        reach_away(env, channel_id, visitor_id, live, &set, &deliveries, now).await?;
     }
     if moment == Moment::Visit {
         reply.popups = popups(&set, &mut live.state, now);
@@ -438,10 +438,10 @@ async fn send_offline(
     visitor: &VisitorId,
     profile: &Profile,
     set: &CampaignSet,
-    deliveries: &[Delivery],
+    deliveries: &[(DeliveryId, CampaignId)],
 ) -> Result<(), ApiError> {
-    for delivery in deliveries {
-        let Some(campaign) = set.get(&delivery.campaign_id) else { continue };
+    for (delivery, campaign) in deliveries {
+        let Some(campaign) = set.get(campaign) else { continue };
         let offline = campaign.offline;
         let (medium, then_sms) = if offline.email && profile.email.is_some() {
             (Medium::Email, offline.sms)
@@ -453,7 +453,7 @@ async fn send_offline(
         let job = SendJob {
             channel: channel.clone(),
             visitor: visitor.clone(),
-            delivery: delivery.id.clone(),
+            delivery: delivery.clone(),
             campaign: campaign.id.clone(),
             medium,
             respect_opt_out: offline.respect_opt_out,
@@ -462,6 +462,33 @@ async fn send_offline(
         jobs::enqueue(env, &Job::Send(job)).await?;
     }
     Ok(())
+}
+
+/// Messages delivered without a page asking (a broadcast, a wait or window released by
+/// the cron or alarm): to a visitor who is away they go by email or SMS at once (and wait
+/// for the next visit); to one still counting as online they wait for the page, and are
+/// checked again in five minutes in case the visitor had just left. Watched messages
+/// whose check is due go out now if no page took them.
+async fn reach_away(
+    env: &Env,
+    channel: &ChannelId,
+    visitor: &VisitorId,
+    live: &mut Live,
+    set: &CampaignSet,
+    deliveries: &[Delivery],
+    now: Millis,
+) -> Result<(), ApiError> {
+    let mut away: Vec<(DeliveryId, CampaignId)> = Vec::new();
+    let online = live.state.is_online(now);
+    for delivery in deliveries {
+        if !online {
+            away.push((delivery.id.clone(), delivery.campaign_id.clone()));
+        } else if set.get(&delivery.campaign_id).is_some_and(|c| c.offline.email || c.offline.sms) {
+            live.state.watch(&delivery.id, now);
+        }
+    }
+    away.extend(deliver::away_checks(&mut live.state, now).into_iter().map(|p| (p.delivery, p.campaign)));
+    send_offline(env, channel, visitor, &live.profile, set, &away).await
 }
 
 /// One broadcast reaches the visitor: on the site at once when online (the widget asks
@@ -480,9 +507,7 @@ async fn broadcast(
     let Some(delivery) = deliver::broadcast(campaign, visitor_id, &mut live.state, now) else { return Ok(false) };
     let deliveries = [delivery];
     db::insert_deliveries(&env.d1("DB")?, &channel, &deliveries).await?;
-    if !live.state.is_online(now) {
-        send_offline(env, channel_id, visitor_id, &live.profile, &set, &deliveries).await?;
-    }
+    reach_away(env, channel_id, visitor_id, live, &set, &deliveries, now).await?;
     Ok(true)
 }
 

@@ -60,6 +60,11 @@ pub struct Pending {
     pub delivery: DeliveryId,
     pub campaign: CampaignId,
     pub sent_at: Millis,
+    /// Delivered while the visitor counted as online, by a campaign that also sends
+    /// offline: if no page has taken it by then and the visitor is away, it goes by email
+    /// or SMS (they may have just closed the tab).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub away_check: Option<Millis>,
 }
 
 /// One on-site message of an automated campaign, for the frequency cap.
@@ -109,15 +114,22 @@ impl VisitorState {
         true
     }
 
-    /// When the next waiting message is due, for the visitor's alarm and wake-up row.
+    /// When the next waiting message is due (or a pending one is to be checked for
+    /// sending offline), for the visitor's alarm and wake-up row.
     pub fn next_due(&self) -> Option<Millis> {
-        self.progress
-            .iter()
-            .filter_map(|p| match p.stage {
-                Stage::Due { at } => Some(at),
-                Stage::FollowUp { .. } | Stage::Held { .. } => None,
-            })
-            .min()
+        let progress = self.progress.iter().filter_map(|p| match p.stage {
+            Stage::Due { at } => Some(at),
+            Stage::FollowUp { .. } | Stage::Held { .. } => None,
+        });
+        progress.chain(self.pending.iter().filter_map(|p| p.away_check)).min()
+    }
+
+    /// A message just delivered to a visitor who counts as online: check at
+    /// `now + ONLINE` whether a page took it (see [`away_checks`]).
+    pub fn watch(&mut self, delivery: &DeliveryId, now: Millis) {
+        if let Some(pending) = self.pending.iter_mut().find(|p| p.delivery == *delivery) {
+            pending.away_check = Some(now + ONLINE);
+        }
     }
 
     fn deliver(&mut self, visitor: &VisitorId, campaign: &Campaign, cause: &EventId, now: Millis) -> Delivery {
@@ -126,7 +138,12 @@ impl VisitorState {
         if self.pending.len() == MAX_PENDING {
             self.pending.pop_front();
         }
-        self.pending.push_back(Pending { delivery: delivery.id.clone(), campaign: campaign.id.clone(), sent_at: now });
+        self.pending.push_back(Pending {
+            delivery: delivery.id.clone(),
+            campaign: campaign.id.clone(),
+            sent_at: now,
+            away_check: None,
+        });
         delivery
     }
 }
@@ -465,6 +482,25 @@ pub fn take_pending<'a>(set: &'a CampaignSet, state: &mut VisitorState, now: Mil
     out
 }
 
+/// The watched pending messages whose check is due: returned (to go by email or SMS)
+/// when the visitor is away now, and watched again for another [`ONLINE`] when they are
+/// still active (a page will take them).
+pub fn away_checks(state: &mut VisitorState, now: Millis) -> Vec<Pending> {
+    let online = state.is_online(now);
+    let mut out = Vec::new();
+    for pending in state.pending.iter_mut() {
+        if pending.away_check.is_some_and(|at| at <= now) {
+            if online {
+                pending.away_check = Some(now + ONLINE);
+            } else {
+                pending.away_check = None;
+                out.push(pending.clone());
+            }
+        }
+    }
+    out
+}
+
 /// Whether a message still waiting for the visitor may be sent to them at all now (by
 /// email or SMS): its campaign is published and did not end with "delete unviewed".
 pub fn still_wanted(campaign: Option<&Campaign>, now: Millis) -> bool {
@@ -481,7 +517,7 @@ mod tests {
     use crate::event::{PAGE_VIEW, PropertyValue};
     use crate::schedule::Zone;
     use crate::stored::CampaignDocV1;
-    use crate::time::{DAY, HOUR};
+    use crate::time::{DAY, HOUR, MINUTE};
 
     /// Monday 2026-11-30 00:00 in Tokyo.
     const MON: Millis = 1_795_964_400_000;
@@ -831,6 +867,33 @@ mod tests {
         assert_eq!(order, ["b_high", "b_low"]);
         run.on(&page_view("e1", "/"), NOW + 3);
         assert!(run.state.received.is_empty(), "campaigns no longer published are forgotten");
+    }
+
+    #[test]
+    fn a_message_for_a_visitor_who_just_left_goes_offline_once_no_page_took_it() {
+        let doc: CampaignDocV1 = serde_json::from_str(
+            r#"{"id":"b1","name":"News","state":"running","kind":"broadcast","offline":{"email":true},
+                "message":{"sender":{"name":"S"},"text":"Hi","display":"bubble"}}"#,
+        )
+        .unwrap();
+        let news = Campaign::try_from(&doc).unwrap();
+        let mut state = VisitorState::default();
+        state.touch(NOW - MINUTE);
+        let delivery = broadcast(&news, &visitor(), &mut state, NOW).unwrap();
+        state.watch(&delivery.id, NOW);
+        assert_eq!(state.next_due(), Some(NOW + ONLINE));
+        assert!(away_checks(&mut state, NOW + ONLINE - 1).is_empty(), "not yet");
+        let gone = away_checks(&mut state, NOW + ONLINE);
+        assert_eq!(gone.len(), 1, "no page took it and the visitor is away");
+        assert_eq!(state.next_due(), None);
+        assert!(away_checks(&mut state, NOW + 2 * ONLINE).is_empty(), "once");
+
+        let mut active = VisitorState::default();
+        let delivery = broadcast(&news, &visitor(), &mut active, NOW).unwrap();
+        active.watch(&delivery.id, NOW);
+        active.touch(NOW + ONLINE - 1);
+        assert!(away_checks(&mut active, NOW + ONLINE).is_empty(), "still active: a page will take it");
+        assert_eq!(active.next_due(), Some(NOW + 2 * ONLINE));
     }
 
     #[test]

@@ -197,6 +197,31 @@ test("a broadcast reaches an online visitor as a popup and an offline one by ema
   await away.context.close();
 });
 
+test("a broadcast to a visitor who just closed the tab goes by email once five minutes pass without a page taking it", async () => {
+  const v = await visit("/");
+  await v.page.evaluate(() => window.Kizuna("updateUser", { profile: { email: "ren@example.jp" } }));
+  await statsReady(() => admin(env.worker, `/admin/v1/channels/demo/customers/${v.visitorId}`), (c) => c.profile?.email === "ren@example.jp");
+  await v.page.close();
+  const id = await create({
+    name: "Matcha restock",
+    kind: "broadcast",
+    audience: { filter: { field: "id", op: "equals", value: v.visitorId } },
+    message: message("Matcha is back in stock."),
+    offline: { email: true },
+  });
+  await statsWhen(env.worker, id, (s) => s.totals.sent === 1);
+  const toRen = () => providers.emails.filter((e) => e.body.to === "ren@example.jp");
+  await new Promise((r) => setTimeout(r, 1500));
+  assert.equal(toRen().length, 0, "still counted as online: the page may take it");
+  await setClock(workerNow() + 5 * MINUTE + 30_000);
+  await fireCron(env.worker);
+  const sent = await statsReady(async () => toRen(), (emails) => emails.length === 1);
+  assert.match(sent[0].body.html, /Matcha is back in stock/);
+  const back = await visit("/", v.context);
+  assert.equal(await shows(back.page, ".b", 15_000), true, "and it still shows on the next visit");
+  await v.context.close();
+});
+
 test("a broadcast scheduled for later goes out when its send time comes", async () => {
   const v = await visit("/");
   await v.page.close();
