@@ -59,13 +59,8 @@ pub fn check_utc_offset(minutes: i32) -> Result<(), &'static str> {
     if (-720..=840).contains(&minutes) { Ok(()) } else { Err("must be between -720 and 840 minutes") }
 }
 
-/// The zone of a channel stored with only a fixed offset: `Etc/GMT-9` is UTC+9 (the
-/// names' signs are inverted); offsets that are not whole hours fall back to UTC.
+/// The zone of a channel stored with only a fixed offset (before named zones): that
+/// offset, all year.
 pub fn zone_of_offset(minutes: i32) -> Zone {
-    if minutes % 60 != 0 {
-        return Zone::UTC;
-    }
-    let hours = -minutes / 60;
-    let name = if hours == 0 { "UTC".to_owned() } else { format!("Etc/GMT{hours:+}") };
-    Zone::parse(&name).unwrap_or(Zone::UTC)
+    Zone::fixed(minutes)
 }

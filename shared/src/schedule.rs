@@ -36,20 +36,46 @@ const MINUTES_PER_DAY: u16 = 24 * 60;
 /// ±262,000 years) is never left, whatever `i64` arrives.
 const FAR: Millis = 100_000 * 365 * DAY;
 
-/// A channel's time zone (IANA name such as "Asia/Tokyo", "America/New_York", "UTC").
+/// A channel's time zone: an IANA name such as "Asia/Tokyo", "America/New_York" or
+/// "UTC", or a fixed offset written "UTC+05:30" (for channels that only ever stored one).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub struct Zone(Tz);
+pub struct Zone(Clock);
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+enum Clock {
+    Named(Tz),
+    /// Minutes east of UTC, the same all year.
+    Fixed(i32),
+}
 
 impl Zone {
-    pub const UTC: Zone = Zone(Tz::UTC);
+    pub const UTC: Zone = Zone(Clock::Named(Tz::UTC));
 
-    /// Parses an IANA time zone name (case-sensitive, as the database spells it).
+    /// Parses an IANA time zone name (case-sensitive, as the database spells it) or a
+    /// fixed offset `UTC±HH:MM` between UTC-12:00 and UTC+14:00.
     pub fn parse(name: &str) -> Result<Zone, &'static str> {
-        name.parse::<Tz>().map(Zone).map_err(|_| "must be an IANA time zone name such as Asia/Tokyo")
+        if let Some(minutes) = fixed_offset(name) {
+            return Ok(Zone::fixed(minutes));
+        }
+        name.parse::<Tz>()
+            .map(|tz| Zone(Clock::Named(tz)))
+            .map_err(|_| "must be an IANA time zone name such as Asia/Tokyo, or UTC+05:30")
     }
 
-    pub fn name(&self) -> &'static str {
-        self.0.name()
+    /// A zone `minutes` east of UTC all year (UTC itself for 0).
+    pub fn fixed(minutes: i32) -> Zone {
+        if minutes == 0 { Zone::UTC } else { Zone(Clock::Fixed(minutes)) }
+    }
+
+    pub fn name(&self) -> String {
+        match self.0 {
+            Clock::Named(tz) => tz.name().to_owned(),
+            Clock::Fixed(minutes) => {
+                let sign = if minutes < 0 { '-' } else { '+' };
+                let m = minutes.unsigned_abs();
+                format!("UTC{sign}{:02}:{:02}", m / 60, m % 60)
+            }
+        }
     }
 
     /// Minutes east of UTC in force at `at` (historical offsets with seconds are truncated).
@@ -69,7 +95,10 @@ impl Zone {
     }
 
     fn offset_seconds_at(&self, at: Millis) -> i32 {
-        self.0.offset_from_utc_datetime(&naive(at)).fix().local_minus_utc()
+        match self.0 {
+            Clock::Named(tz) => tz.offset_from_utc_datetime(&naive(at)).fix().local_minus_utc(),
+            Clock::Fixed(minutes) => minutes * 60,
+        }
     }
 
     /// The local wall clock at `at`, as milliseconds since a local 1970-01-01T00:00.
@@ -82,8 +111,12 @@ impl Zone {
     /// repeats).
     fn instant_at_wall(&self, wall: Millis) -> Millis {
         let wall = wall.clamp(-FAR, FAR);
+        let tz = match self.0 {
+            Clock::Named(tz) => tz,
+            Clock::Fixed(minutes) => return wall - i64::from(minutes) * MINUTE,
+        };
         let minus = |offset: &<Tz as TimeZone>::Offset| wall - i64::from(offset.fix().local_minus_utc()) * SECOND;
-        match self.0.offset_from_local_datetime(&naive(wall)) {
+        match tz.offset_from_local_datetime(&naive(wall)) {
             LocalResult::Single(offset) => minus(&offset),
             LocalResult::Ambiguous(a, b) => minus(&a).min(minus(&b)),
             LocalResult::None => self.first_instant_reaching(wall),
@@ -107,6 +140,23 @@ impl Zone {
     }
 }
 
+/// `UTC+05:30` → 330; `None` for anything else (including plain `UTC`, a named zone).
+fn fixed_offset(name: &str) -> Option<i32> {
+    let rest = name.strip_prefix("UTC")?;
+    let sign = match rest.as_bytes().first()? {
+        b'+' => 1,
+        b'-' => -1,
+        _ => return None,
+    };
+    let (hours, minutes) = rest.get(1..)?.split_once(':')?;
+    if hours.len() != 2 || minutes.len() != 2 || !(hours.bytes().chain(minutes.bytes())).all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    let (h, m): (i32, i32) = (hours.parse().ok()?, minutes.parse().ok()?);
+    let total = sign * (h * 60 + m);
+    (m < 60 && (-720..=840).contains(&total)).then_some(total)
+}
+
 /// The UTC date-time of an instant, clamped to the supported range.
 fn naive(at: Millis) -> NaiveDateTime {
     DateTime::from_timestamp_millis(at.clamp(-FAR, FAR)).unwrap_or_default().naive_utc()
@@ -114,13 +164,13 @@ fn naive(at: Millis) -> NaiveDateTime {
 
 impl fmt::Display for Zone {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.name())
+        f.write_str(&self.name())
     }
 }
 
 impl Serialize for Zone {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.name())
+        serializer.serialize_str(&self.name())
     }
 }
 
@@ -621,6 +671,22 @@ mod tests {
     }
 
     #[test]
+    fn a_fixed_offset_zone_keeps_its_offset_all_year() {
+        let india_like = Zone::parse("UTC+05:30").unwrap();
+        assert_eq!(india_like.name(), "UTC+05:30");
+        assert_eq!(india_like.offset_minutes_at(utc("2026-03-08", "12:00")), 330);
+        assert_eq!(india_like.day_of(utc("2026-11-29", "18:30")).iso(), "2026-11-30");
+        assert_eq!(india_like.start_of_day(Day::parse_iso("2026-11-30").unwrap()), utc("2026-11-29", "18:30"));
+        let nine = schedule(&[(every_day(), "09:00", "10:00")]);
+        assert_eq!(nine.next_open(india_like, utc("2026-11-30", "00:00")), Some(utc("2026-11-30", "03:30")));
+        assert_eq!(Zone::fixed(-210).name(), "UTC-03:30");
+        assert_eq!(Zone::fixed(0), Zone::UTC);
+        for bad in ["UTC+5:30", "UTC+05:60", "UTC+15:00", "UTC05:00", "GMT+05:30"] {
+            assert!(Zone::parse(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
     fn a_zone_travels_as_its_iana_name() {
         let tokyo = zone("Asia/Tokyo");
         assert_eq!(tokyo.name(), "Asia/Tokyo");
@@ -634,7 +700,11 @@ mod tests {
     #[test]
     fn an_unknown_zone_name_is_refused() {
         for name in ["", "Tokyo", "asia/tokyo", "+09:00", "Asia/Tokyo "] {
-            assert_eq!(Zone::parse(name), Err("must be an IANA time zone name such as Asia/Tokyo"), "{name:?}");
+            assert_eq!(
+                Zone::parse(name),
+                Err("must be an IANA time zone name such as Asia/Tokyo, or UTC+05:30"),
+                "{name:?}"
+            );
         }
     }
 
