@@ -12,7 +12,7 @@ pub struct Channel {
     /// The channel's clock when it has no named time zone, minutes east of UTC.
     pub utc_offset_minutes: i32,
     /// The channel's time zone (daylight saving included): its days, statistics and
-    /// schedules. Channels stored with only an offset get the matching `Etc/GMT` zone.
+    /// schedules. Channels stored with only an offset keep it as a fixed-offset zone.
     pub zone: Zone,
     /// With identity verification on, the secrets a member hash may be made with (the
     /// current one first); `None` when it is off.
