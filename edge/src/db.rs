@@ -535,6 +535,12 @@ pub async fn merge_customer_rows(db: &D1Database, channel: &ChannelId, from: &st
             "DELETE FROM customer_months WHERE channel_id = ?1 AND customer_id = ?2",
             &[ch.clone(), from_v.clone()],
         )?,
+        // Its messages are the member's now: views and clicks come under the member's id.
+        bind(
+            db,
+            "UPDATE deliveries SET visitor_id = ?3 WHERE channel_id = ?1 AND visitor_id = ?2",
+            &[ch.clone(), from_v.clone(), text(into)],
+        )?,
         bind(db, "DELETE FROM customers WHERE channel_id = ?1 AND id = ?2", &[ch, from_v])?,
     ])
     .await?;

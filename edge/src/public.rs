@@ -11,7 +11,7 @@ use kizuna_shared::event::check_event_name;
 use kizuna_shared::fields::{Writer, resolve};
 use kizuna_shared::identity;
 use kizuna_shared::ids::{ChannelId, DeliveryId, VisitorId};
-use kizuna_shared::profile::Profile;
+use kizuna_shared::stored::VisitorRecordV1;
 use kizuna_shared::time::Millis;
 use kizuna_shared::wire::{
     ActionReply, ActionRequest, BootRequest, EventBatch, MAX_EVENT_BYTES, MessagesRequest, ProfileUpdate, ShowRequest,
@@ -77,9 +77,11 @@ pub async fn boot(mut req: Request, env: &Env, now: Millis) -> Result<Response, 
     match db::customer_of_member(&db, &channel_id, &member_id).await? {
         Some(existing) if existing != visitor.as_str() => {
             // The member already has a customer (another device): copy this visitor's
-            // profile into it first, then forget this visitor, so a failure loses nothing.
+            // profile and campaign state into it first, then forget this visitor, so a
+            // failure loses nothing.
             let existing = VisitorId::parse(&existing).map_err(|e| ApiError::Internal(e.to_string()))?;
-            let other: Profile = visitor::call_json(env, &channel_id, &visitor, &VisitorCall::ReadProfile).await?;
+            let other: VisitorRecordV1 =
+                visitor::call_json(env, &channel_id, &visitor, &VisitorCall::ReadRecord).await?;
             let absorb = VisitorCall::SignIn {
                 channel: channel_id.clone(),
                 visitor_id: existing.clone(),

@@ -42,13 +42,14 @@ pub enum VisitorCall {
         leaving: bool,
     },
     /// The visitor signed in as `member_id` (already verified by the front worker); with
-    /// `absorb`, an anonymous visitor's profile merges into this member's first.
+    /// `absorb`, an anonymous visitor's record (profile and campaign state) merges into
+    /// this member's first.
     SignIn {
         channel: ChannelId,
         visitor_id: VisitorId,
         member_id: String,
         change: ProfileChange,
-        absorb: Option<Box<Profile>>,
+        absorb: Option<Box<VisitorRecordV1>>,
     },
     /// New profile values from the site (`updateUser`) or a manager, checked against the
     /// channel's fields by the front worker.
@@ -57,8 +58,8 @@ pub enum VisitorCall {
         visitor_id: VisitorId,
         change: ProfileChange,
     },
-    /// The live profile, to merge it elsewhere.
-    ReadProfile,
+    /// The whole record (profile and campaign state), to merge it elsewhere.
+    ReadRecord,
     /// Delete the customer everywhere: D1's rows and this object's state.
     Erase {
         channel: ChannelId,
@@ -199,6 +200,13 @@ struct Live {
 }
 
 impl Live {
+    /// The record as stored, without the key (the reader merges it under its own).
+    fn record_only(&self) -> VisitorRecordV1 {
+        let mut record = VisitorRecordV1::from(&self.state);
+        record.profile = Some(self.profile.clone());
+        record
+    }
+
     fn record(&self, channel: &ChannelId, visitor: &VisitorId) -> VisitorRecordV1 {
         let mut record = VisitorRecordV1::from(&self.state);
         record.profile = Some(self.profile.clone());
@@ -246,7 +254,10 @@ async fn serve(storage: &Storage, env: &Env, call: VisitorCall) -> Result<Respon
         }
         VisitorCall::SignIn { channel, visitor_id, member_id, change, absorb } => {
             if let Some(other) = absorb {
-                live.profile.absorb(&other);
+                if let Some(profile) = &other.profile {
+                    live.profile.absorb(profile);
+                }
+                live.state.absorb(&VisitorState::from(&*other));
             }
             live.profile.sign_in(&member_id, &change, now).map_err(ApiError::conflict)?;
             let first_seen_at = live.profile.created_at;
@@ -258,7 +269,7 @@ async fn serve(storage: &Storage, env: &Env, call: VisitorCall) -> Result<Respon
             write_through(env, storage, &channel, &visitor_id, &live, now).await?;
             Ok(http::json(200, &serde_json::json!({ "updated": true })))
         }
-        VisitorCall::ReadProfile => Ok(http::json(200, &live.profile)),
+        VisitorCall::ReadRecord => Ok(http::json(200, &live.record_only())),
         VisitorCall::Erase { channel, visitor_id } => {
             let db = env.d1("DB")?;
             db::erase_customer(&db, &channel, visitor_id.as_str()).await?;

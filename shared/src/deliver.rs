@@ -124,6 +124,41 @@ impl VisitorState {
         progress.chain(self.pending.iter().filter_map(|p| p.away_check)).min()
     }
 
+    /// Takes in the campaign state of a visitor merged into this one (an anonymous visitor
+    /// signing in as a member who has a customer already): what either received, is under
+    /// way or waits for a page, so a once-only campaign stays once-only.
+    pub fn absorb(&mut self, other: &VisitorState) {
+        for (campaign, at) in &other.received {
+            let mine = self.received.entry(campaign.clone()).or_insert(*at);
+            *mine = (*mine).max(*at);
+        }
+        for id in &other.recent_events {
+            self.remember(id);
+        }
+        for progress in &other.progress {
+            if !self.progress.iter().any(|p| p.campaign == progress.campaign) {
+                self.progress.push(progress.clone());
+            }
+        }
+        for pending in &other.pending {
+            if !self.pending.iter().any(|p| p.delivery == pending.delivery) {
+                if self.pending.len() == MAX_PENDING {
+                    self.pending.pop_front();
+                }
+                self.pending.push_back(pending.clone());
+            }
+        }
+        let mut shown: Vec<Shown> = self.shown.iter().chain(other.shown.iter()).cloned().collect();
+        shown.sort_by_key(|s| s.at);
+        let skip = shown.len().saturating_sub(MAX_SHOWN);
+        self.shown = shown.into_iter().skip(skip).collect();
+        self.first_seen_at = match (self.first_seen_at, other.first_seen_at) {
+            (Some(a), Some(b)) => Some(a.min(b)),
+            (a, b) => a.or(b),
+        };
+        self.last_seen_at = self.last_seen_at.max(other.last_seen_at);
+    }
+
     /// A message just delivered to a visitor who counts as online: check at
     /// `now + ONLINE` whether a page took it (see [`away_checks`]).
     pub fn watch(&mut self, delivery: &DeliveryId, now: Millis) {
@@ -894,6 +929,24 @@ mod tests {
         active.touch(NOW + ONLINE - 1);
         assert!(away_checks(&mut active, NOW + ONLINE).is_empty(), "still active: a page will take it");
         assert_eq!(active.next_due(), Some(NOW + 2 * ONLINE));
+    }
+
+    #[test]
+    fn a_visitor_merged_into_a_member_brings_what_it_received_and_what_waits() {
+        let mut anonymous = Run::new(vec![campaign("c1", ""), campaign("c2", r#","wait":{"hours":1},"priority":1"#)]);
+        anonymous.on(&page_view("e1", "/shop"), NOW);
+        let mut member = VisitorState::default();
+        member.touch(NOW - DAY);
+        member.absorb(&anonymous.state);
+        assert_eq!(member.received.len(), 1);
+        assert_eq!(member.progress.len(), 1, "the wait goes on for the member");
+        assert_eq!(member.pending.len(), 1, "the message waits for the member's next page");
+        assert_eq!(member.first_seen_at, Some(NOW - DAY));
+        anonymous.state = member;
+        assert!(
+            anonymous.on(&page_view("e2", "/shop"), NOW + 2 * HOUR).iter().all(|c| c != "c1"),
+            "c1 stays once-only"
+        );
     }
 
     #[test]
