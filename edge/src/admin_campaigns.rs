@@ -3,7 +3,7 @@
 //! settings (time zone, business hours, frequency cap). Every change republishes.
 //! A campaign's statistics are keyed by its id, so editing a running campaign keeps them.
 
-use crate::admin::{campaign_access, channel_role, new_id};
+use crate::admin::{campaign_access, channel_role, channel_schema, new_id};
 use crate::error::ApiError;
 use crate::{audience, broadcast, db, http, publication};
 use kizuna_shared::admin_wire::{CampaignIn, CampaignList, CampaignOut, campaign_doc};
@@ -44,7 +44,7 @@ async fn checked_doc(
     let doc = campaign_doc(body, id, state)?;
     let campaign = Campaign::try_from(&doc)?;
     if let Some(audience) = &campaign.audience {
-        audience::filter_doc(env, channel, audience).await?;
+        audience::filter_doc(env, channel, &channel_schema(env, channel).await?.0, audience).await?;
     }
     if let Some(ScheduleRef::BusinessHours(name)) = &campaign.schedule {
         let settings = publication::channel(env, channel, now).await?.ok_or(ApiError::NotFound("channel"))?;

@@ -4,11 +4,12 @@
 //! Invariant: a segment is read when the audience is used, never copied into the
 //! campaign, so editing the segment changes who a running campaign reaches.
 
-use crate::admin::channel_schema;
 use crate::db;
 use crate::error::ApiError;
 use kizuna_shared::admin_wire::FilterDoc;
 use kizuna_shared::campaign::Audience;
+use kizuna_shared::channel::Channel;
+use kizuna_shared::customer::Schema;
 use kizuna_shared::deliver::CampaignSet;
 use kizuna_shared::filter_sql::{SqlFilter, compile};
 use kizuna_shared::ids::{CampaignId, ChannelId, VisitorId};
@@ -16,9 +17,14 @@ use kizuna_shared::time::Millis;
 use std::collections::BTreeSet;
 use worker::Env;
 
-/// The audience's conditions as a filter document (a segment's are read now); errors
-/// name `audience.segment` or `audience.filter…`.
-pub async fn filter_doc(env: &Env, channel: &ChannelId, audience: &Audience) -> Result<FilterDoc, ApiError> {
+/// The audience's conditions as a filter document (a segment's are read now), checked
+/// against `schema`; errors name `audience.segment` or `audience.filter…`.
+pub async fn filter_doc(
+    env: &Env,
+    channel: &ChannelId,
+    schema: &Schema,
+    audience: &Audience,
+) -> Result<FilterDoc, ApiError> {
     let doc = match audience {
         Audience::Filter(doc) => doc.clone(),
         Audience::Segment(id) => {
@@ -28,40 +34,44 @@ pub async fn filter_doc(env: &Env, channel: &ChannelId, audience: &Audience) -> 
                 .filter
         }
     };
-    let (schema, _) = channel_schema(env, channel).await?;
-    doc.to_filter(&schema, "audience.filter")?;
+    doc.to_filter(schema, "audience.filter")?;
     Ok(doc)
 }
 
 /// A filter document as SQL with the channel's fields, relative times taken at `at`.
-pub async fn sql(env: &Env, channel: &ChannelId, doc: &FilterDoc, at: Millis) -> Result<SqlFilter, ApiError> {
-    let (schema, _) = channel_schema(env, channel).await?;
-    Ok(compile(&doc.to_filter(&schema, "audience.filter")?, &schema, at))
+pub fn sql(doc: &FilterDoc, schema: &Schema, at: Millis) -> Result<SqlFilter, ApiError> {
+    Ok(compile(&doc.to_filter(schema, "audience.filter")?, schema, at))
 }
 
 /// Which of `ids` (campaigns with an audience) the customer is in now. An audience that
 /// no longer fits the channel's fields (a field it uses was hidden) holds for no one.
+/// The fields come from the published channel, so this hot path reads D1 only for
+/// segments and the match itself.
 pub async fn members(
     env: &Env,
     set: &CampaignSet,
-    channel: &ChannelId,
+    channel: &Channel,
     visitor: &VisitorId,
     ids: &[CampaignId],
     now: Millis,
 ) -> Result<BTreeSet<CampaignId>, ApiError> {
     let mut inside = BTreeSet::new();
+    if ids.is_empty() {
+        return Ok(inside);
+    }
+    let schema = Schema::of_channel(&channel.fields).map_err(ApiError::Internal)?;
     let db = env.d1("DB")?;
     for id in ids {
         let Some(audience) = set.get(id).and_then(|c| c.audience.as_ref()) else { continue };
-        let filter = match filter_doc(env, channel, audience).await {
-            Ok(doc) => sql(env, channel, &doc, now).await?,
+        let filter = match filter_doc(env, &channel.id, &schema, audience).await {
+            Ok(doc) => sql(&doc, &schema, now)?,
             Err(ApiError::Invalid { field, problem }) => {
                 worker::console_error!("campaign {id}: audience unusable ({field}: {problem})");
                 continue;
             }
             Err(other) => return Err(other),
         };
-        if db::customer_matches(&db, channel, visitor, &filter).await? {
+        if db::customer_matches(&db, &channel.id, visitor, &filter).await? {
             inside.insert(id.clone());
         }
     }

@@ -8,6 +8,7 @@
 //! starts from the stored cursor and moves it by compare-and-set, and a visitor's object
 //! delivers a broadcast at most once, so a redelivered message sends nothing twice.
 
+use crate::admin::channel_schema;
 use crate::audience;
 use crate::db;
 use crate::error::ApiError;
@@ -29,11 +30,12 @@ pub async fn start_if_due(env: &Env, channel: &ChannelId, campaign: &Campaign, n
     }
     let db = env.d1("DB")?;
     // Resolved now: a segment's conditions as they are when the broadcast goes out.
+    let (schema, _) = channel_schema(env, channel).await?;
     let doc = match &campaign.audience {
-        Some(a) => audience::filter_doc(env, channel, a).await?,
+        Some(a) => audience::filter_doc(env, channel, &schema, a).await?,
         None => FilterDoc { all: Some(Vec::new()), ..FilterDoc::default() },
     };
-    let sql = audience::sql(env, channel, &doc, now).await?;
+    let sql = audience::sql(&doc, &schema, now)?;
     let total = db::count_customers(&db, channel, &sql).await?;
     if db::insert_broadcast_run(&db, channel, &campaign.id, Some(&doc), total, now).await? {
         jobs::enqueue(env, &Job::Broadcast { campaign: campaign.id.as_str().to_owned() }).await?;
@@ -68,7 +70,8 @@ pub async fn run(env: &Env, campaign: &str, now: Millis) -> Result<(), ApiError>
         Some(json) => serde_json::from_str(json).map_err(|e| ApiError::Internal(e.to_string()))?,
         None => FilterDoc { all: Some(Vec::new()), ..FilterDoc::default() },
     };
-    let sql = match audience::sql(env, &channel, &doc, run.evaluated_at).await {
+    let (schema, _) = channel_schema(env, &channel).await?;
+    let sql = match audience::sql(&doc, &schema, run.evaluated_at) {
         Ok(sql) => sql,
         Err(ApiError::Invalid { field, problem }) => {
             db::fail_running(&db, db::RunTable::BroadcastRuns, campaign, &format!("{field}: {problem}"), now).await?;

@@ -395,11 +395,7 @@ async fn advance(
     for event in &inputs {
         let input = event.as_ref().map_or(Input::Tick, Input::Event);
         let checks = audience_checks(&set, &live.state, input, now);
-        let audience = if checks.is_empty() {
-            Default::default()
-        } else {
-            audience::members(env, &set, channel_id, visitor_id, &checks, now).await?
-        };
+        let audience = audience::members(env, &set, &channel, visitor_id, &checks, now).await?;
         let ctx = Context { channel: &channel, session: session.as_deref(), now, audience: &audience };
         let outcome = step(&set, visitor_id, &mut live.state, input, &ctx);
         if event.is_some() {
@@ -537,7 +533,7 @@ async fn show(
     let set = publication::campaigns(env, channel_id, now).await?;
     let campaign = set.get(campaign_id).ok_or_else(|| ApiError::invalid("campaignId", "no such live campaign"))?;
     let checks: Vec<CampaignId> = campaign.audience.iter().map(|_| campaign_id.clone()).collect();
-    let audience = audience::members(env, &set, channel_id, visitor_id, &checks, now).await?;
+    let audience = audience::members(env, &set, &channel, visitor_id, &checks, now).await?;
     let ctx = Context { channel: &channel, session: None, now, audience: &audience };
     if let Some(delivery) = deliver::on_demand(campaign, visitor_id, &mut live.state, request, &ctx) {
         db::insert_deliveries(&env.d1("DB")?, &channel, &[delivery]).await?;

@@ -54,7 +54,6 @@ fn channel() -> Channel {
     Channel {
         id: ChannelId::parse("demo").unwrap(),
         name: "Demo".to_owned(),
-        utc_offset_minutes: 540,
         zone: Zone::parse("Asia/Tokyo").unwrap(),
         identity_secrets: None,
         fields: Vec::new(),

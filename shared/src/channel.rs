@@ -9,8 +9,6 @@ use std::collections::BTreeMap;
 pub struct Channel {
     pub id: ChannelId,
     pub name: String,
-    /// The channel's clock when it has no named time zone, minutes east of UTC.
-    pub utc_offset_minutes: i32,
     /// The channel's time zone (daylight saving included): its days, statistics and
     /// schedules. Channels stored with only an offset keep it as a fixed-offset zone.
     pub zone: Zone,

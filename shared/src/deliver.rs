@@ -579,7 +579,6 @@ mod tests {
         Channel {
             id: crate::ids::ChannelId::parse("demo").unwrap(),
             name: "Demo".to_owned(),
-            utc_offset_minutes: 540,
             zone: Zone::parse("Asia/Tokyo").unwrap(),
             identity_secrets: None,
             fields: Vec::new(),

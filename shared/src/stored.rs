@@ -560,7 +560,7 @@ impl TryFrom<&ChannelDocV1> for Channel {
             cap: doc.frequency_cap,
             id: ChannelId::parse(&doc.id).map_err(|e| FieldError::new("id", e.to_string()))?,
             name: text_field("name", &doc.name, MAX_NAME_CHARS)?,
-            utc_offset_minutes: doc.utc_offset_minutes,
+
             identity_secrets: doc.identity_secrets.clone(),
             fields: doc.fields.clone(),
         })

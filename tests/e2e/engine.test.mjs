@@ -70,6 +70,15 @@ async function shows(page, selector, ms) {
   return page.locator(`[data-kizuna] ${selector}`).waitFor({ state: "visible", timeout: ms }).then(() => true, () => false);
 }
 
+/** A visitor who gave their email on a page, then closed it (the browser context stays). */
+async function customerWithEmail(email) {
+  const v = await visit("/");
+  await v.page.evaluate((email) => window.Kizuna("updateUser", { profile: { email } }), email);
+  await statsReady(() => admin(env.worker, `/admin/v1/channels/demo/customers/${v.visitorId}`), (c) => c.profile?.email === email);
+  await v.page.close();
+  return v;
+}
+
 function message(text, display = "bubble", buttons = []) {
   return { sender: { name: "Kizuna Tea Shop" }, text, display, buttons };
 }
@@ -154,10 +163,7 @@ test("a click and a goal count; a goal 8 days after delivery does not; a repeat-
 
 test("a broadcast reaches an online visitor as a popup and an offline one by email, then as a popup on their next visit", async () => {
   // The offline customer: known by email, last seen 10 minutes ago.
-  const away = await visit("/");
-  await away.page.evaluate(() => window.Kizuna("updateUser", { profile: { email: "yui@example.jp" } }));
-  await statsReady(() => admin(env.worker, `/admin/v1/channels/demo/customers/${away.visitorId}`), (c) => c.profile?.email === "yui@example.jp");
-  await away.page.close();
+  const away = await customerWithEmail("yui@example.jp");
   await setClock(workerNow() + 10 * MINUTE);
 
   const online = await visit("/");
@@ -198,10 +204,7 @@ test("a broadcast reaches an online visitor as a popup and an offline one by ema
 });
 
 test("a broadcast to a visitor who just closed the tab goes by email once five minutes pass without a page taking it", async () => {
-  const v = await visit("/");
-  await v.page.evaluate(() => window.Kizuna("updateUser", { profile: { email: "ren@example.jp" } }));
-  await statsReady(() => admin(env.worker, `/admin/v1/channels/demo/customers/${v.visitorId}`), (c) => c.profile?.email === "ren@example.jp");
-  await v.page.close();
+  const v = await customerWithEmail("ren@example.jp");
   const id = await create({
     name: "Matcha restock",
     kind: "broadcast",
