@@ -1,7 +1,9 @@
 //! The admin API: every request carries a bearer token, checked against the channel of
 //! what it touches.
 
+use crate::env::new_id;
 use crate::error::ApiError;
+use crate::router::Call;
 use crate::visitor::{self, VisitorCall};
 use crate::{db, http, publication};
 use kizuna_shared::admin_wire::{
@@ -15,39 +17,18 @@ use kizuna_shared::ids::{CampaignId, ChannelId, VisitorId};
 use kizuna_shared::stats::{DEFAULT_DAYS, MAX_DAYS, rates, series, totals};
 use kizuna_shared::time::{Day, Millis};
 use kizuna_shared::wire::{DayStats, StatsReply};
-use sha2::{Digest, Sha256};
 use worker::{Env, Request, Response};
 
-/// The SHA-256 (hex) of the request's bearer token; tokens are stored only hashed.
-fn bearer_hash(req: &Request) -> Result<String, ApiError> {
-    let header = req.headers().get("authorization")?.ok_or(ApiError::Unauthorized)?;
-    let token =
-        header.strip_prefix("Bearer ").map(str::trim).filter(|t| !t.is_empty()).ok_or(ApiError::Unauthorized)?;
-    Ok(Sha256::digest(token.as_bytes()).iter().map(|b| format!("{b:02x}")).collect())
-}
-
-/// The campaign and its channel, when the token's member belongs to that channel. A
-/// member of another channel learns nothing about it, not even that it exists.
-pub(crate) async fn campaign_access(
-    req: &Request,
-    env: &Env,
-    campaign: &str,
-) -> Result<(CampaignId, ChannelId), ApiError> {
-    let token = bearer_hash(req)?;
-    let id = CampaignId::parse(campaign).map_err(|e| ApiError::invalid("campaignId", e.to_string()))?;
-    let db = env.d1("DB")?;
-    let member = db::token_member(&db, &token).await?;
-    match db::campaign_channel(&db, &id).await? {
-        Some(channel) if db::member_role(&db, &member, &channel).await?.is_some() => Ok((id, channel)),
-        _ => Err(ApiError::NotFound("campaign")),
-    }
-}
-
 /// `GET /admin/v1/campaigns/{id}/stats?from=YYYY-MM-DD&to=YYYY-MM-DD`
-pub async fn campaign_stats(req: Request, env: &Env, now: Millis, campaign: &str) -> Result<Response, ApiError> {
-    let (id, channel_id) = campaign_access(&req, env, campaign).await?;
+pub async fn campaign_stats(
+    req: Request,
+    env: &Env,
+    now: Millis,
+    id: &CampaignId,
+    channel_id: &ChannelId,
+) -> Result<Response, ApiError> {
     let db = env.d1("DB")?;
-    let channel = publication::channel(env, &channel_id, now).await?.ok_or(ApiError::NotFound("channel"))?;
+    let channel = publication::channel(env, channel_id, now).await?.ok_or(ApiError::NotFound("channel"))?;
     let today = channel.day_of(now);
     let mut from = Day(today.0 - (DEFAULT_DAYS - 1));
     let mut to = today;
@@ -69,7 +50,7 @@ pub async fn campaign_stats(req: Request, env: &Env, now: Millis, campaign: &str
     if to.0 - from.0 + 1 > MAX_DAYS {
         return Err(ApiError::invalid("from", format!("the period may span at most {MAX_DAYS} days")));
     }
-    let days = series(&db::daily_stats(&db, &id, from, to).await?, from, to);
+    let days = series(&db::daily_stats(&db, id, from, to).await?, from, to);
     let total = totals(&days);
     Ok(http::json(
         200,
@@ -84,16 +65,6 @@ pub async fn campaign_stats(req: Request, env: &Env, now: Millis, campaign: &str
             rates: rates(total),
         },
     ))
-}
-
-/// The member's role in `channel`: 401 without a valid token, 403 outside the channel.
-pub(crate) async fn channel_role(req: &Request, env: &Env, channel: &str) -> Result<(ChannelId, String), ApiError> {
-    let token = bearer_hash(req)?;
-    let channel = ChannelId::parse(channel).map_err(|e| ApiError::invalid("channel", e.to_string()))?;
-    let db = env.d1("DB")?;
-    let member = db::token_member(&db, &token).await?;
-    let role = db::member_role(&db, &member, &channel).await?.ok_or(ApiError::Forbidden)?;
-    Ok((channel, role))
 }
 
 /// The fields filters and segments may use in a channel (hidden ones are not), and its
@@ -115,7 +86,7 @@ const DEFAULT_LIMIT: u32 = 50;
 const MAX_LIMIT: u32 = 200;
 
 /// `GET /admin/v1/channels/{channel}/customers?q=&sort=&order=&limit=&cursor=`
-pub async fn list_customers(req: Request, env: &Env, now: Millis, channel: &str) -> Result<Response, ApiError> {
+pub async fn list_customers(req: Request, env: &Env, now: Millis, channel: &ChannelId) -> Result<Response, ApiError> {
     let mut query = CustomerQuery::default();
     for (key, value) in req.url()?.query_pairs() {
         let value = Some(value.into_owned());
@@ -133,31 +104,26 @@ pub async fn list_customers(req: Request, env: &Env, now: Millis, channel: &str)
             }
         }
     }
-    search_customers(&req, env, now, channel, query).await
+    search_customers(env, now, channel, query).await
 }
 
 /// `POST /admin/v1/channels/{channel}/customers/search` with a `CustomerQuery` body.
-pub async fn search_customers_body(
-    mut req: Request,
-    env: &Env,
-    now: Millis,
-    channel: &str,
-) -> Result<Response, ApiError> {
-    let query: CustomerQuery = http::read_json(&mut req).await?;
-    search_customers(&req, env, now, channel, query).await
+/// The body is read before the auth step (see `router::AuthOrder::AfterBody`).
+pub async fn search_customers_body(mut call: Call) -> Result<Response, ApiError> {
+    let query: CustomerQuery = http::read_json(&mut call.req).await?;
+    let caller = call.authorize().await?;
+    search_customers(&call.env, call.now, caller.channel()?, query).await
 }
 
 async fn search_customers(
-    req: &Request,
     env: &Env,
     now: Millis,
-    channel: &str,
+    channel: &ChannelId,
     query: CustomerQuery,
 ) -> Result<Response, ApiError> {
-    let (channel, _role) = channel_role(req, env, channel).await?;
-    let (schema, custom) = channel_schema(env, &channel).await?;
+    let (schema, custom) = channel_schema(env, channel).await?;
     let doc =
-        search_doc(env, &channel, &schema, query.q.as_deref(), query.filter.as_ref(), query.segment.as_deref()).await?;
+        search_doc(env, channel, &schema, query.q.as_deref(), query.filter.as_ref(), query.segment.as_deref()).await?;
     let sort_name = query.sort.as_deref().unwrap_or("lastSeenAt");
     let (_, sort_expr) = SORTS
         .iter()
@@ -178,7 +144,7 @@ async fn search_customers(
     };
     let sql = compile(&doc.to_filter(&schema, "filter")?, &schema, now);
     let customers: Vec<CustomerOut> =
-        db::customers_page(&env.d1("DB")?, &channel, &sql, sort_expr, descending, after.as_ref(), limit)
+        db::customers_page(&env.d1("DB")?, channel, &sql, sort_expr, descending, after.as_ref(), limit)
             .await?
             .into_iter()
             .map(|c| shown(c, &custom))
@@ -243,16 +209,15 @@ fn parse_cursor(cursor: &str, sort: &str) -> Result<db::After, ApiError> {
 }
 
 /// `GET`, `PATCH` and `DELETE /admin/v1/channels/{channel}/customers/{id}`
-pub async fn customer(mut req: Request, env: &Env, channel: &str, id: &str) -> Result<Response, ApiError> {
-    let (channel, _role) = channel_role(&req, env, channel).await?;
-    let (_, custom) = channel_schema(env, &channel).await?;
+pub async fn customer(mut req: Request, env: &Env, channel: &ChannelId, id: &str) -> Result<Response, ApiError> {
+    let (_, custom) = channel_schema(env, channel).await?;
     let db = env.d1("DB")?;
-    let existing = db::customer(&db, &channel, id).await?.ok_or(ApiError::NotFound("customer"))?;
+    let existing = db::customer(&db, channel, id).await?.ok_or(ApiError::NotFound("customer"))?;
     let visitor = VisitorId::parse(&existing.id).map_err(|e| ApiError::Internal(e.to_string()))?;
     match req.method() {
         worker::Method::Delete => {
             let erase = VisitorCall::Erase { channel: channel.clone(), visitor_id: visitor.clone() };
-            let _: serde_json::Value = visitor::call_json(env, &channel, &visitor, &erase).await?;
+            let _: serde_json::Value = visitor::call_json(env, channel, &visitor, &erase).await?;
             Ok(http::json(200, &serde_json::json!({ "deleted": visitor })))
         }
         worker::Method::Patch => {
@@ -262,8 +227,8 @@ pub async fn customer(mut req: Request, env: &Env, channel: &str, id: &str) -> R
             }
             let change = resolve(&body.profile, &custom, Writer::Manager, "profile")?;
             let update = VisitorCall::UpdateProfile { channel: channel.clone(), visitor_id: visitor.clone(), change };
-            let _: serde_json::Value = visitor::call_json(env, &channel, &visitor, &update).await?;
-            let customer = db::customer(&db, &channel, id).await?.ok_or(ApiError::NotFound("customer"))?;
+            let _: serde_json::Value = visitor::call_json(env, channel, &visitor, &update).await?;
+            let customer = db::customer(&db, channel, id).await?.ok_or(ApiError::NotFound("customer"))?;
             Ok(http::json(200, &shown(customer, &custom)))
         }
         _ => Ok(http::json(200, &shown(existing, &custom))),
@@ -272,10 +237,9 @@ pub async fn customer(mut req: Request, env: &Env, channel: &str, id: &str) -> R
 
 /// `POST /admin/v1/channels/{channel}/customers`: a customer created by hand (a lead met
 /// offline, say), optionally a member.
-pub async fn create_customer(mut req: Request, env: &Env, channel: &str) -> Result<Response, ApiError> {
-    let (channel, _role) = channel_role(&req, env, channel).await?;
+pub async fn create_customer(mut req: Request, env: &Env, channel: &ChannelId) -> Result<Response, ApiError> {
     let body: CustomerIn = http::read_json(&mut req).await?;
-    let (_, custom) = channel_schema(env, &channel).await?;
+    let (_, custom) = channel_schema(env, channel).await?;
     let change = resolve(&body.profile, &custom, Writer::Manager, "profile")?;
     let db = env.d1("DB")?;
     let id = VisitorId::parse(&new_id("c_")?).map_err(|e| ApiError::Internal(e.to_string()))?;
@@ -284,7 +248,7 @@ pub async fn create_customer(mut req: Request, env: &Env, channel: &str) -> Resu
             if member_id.is_empty() || member_id.chars().count() > 256 || member_id.chars().any(char::is_control) {
                 return Err(ApiError::invalid("memberId", "must be 1 to 256 characters without control characters"));
             }
-            if db::customer_of_member(&db, &channel, &member_id).await?.is_some() {
+            if db::customer_of_member(&db, channel, &member_id).await?.is_some() {
                 return Err(ApiError::Conflict {
                     field: "memberId".into(),
                     problem: "this member already has a customer".into(),
@@ -294,18 +258,9 @@ pub async fn create_customer(mut req: Request, env: &Env, channel: &str) -> Resu
         }
         None => VisitorCall::UpdateProfile { channel: channel.clone(), visitor_id: id.clone(), change },
     };
-    let _: serde_json::Value = visitor::call_json(env, &channel, &id, &call).await?;
-    let customer = db::customer(&db, &channel, id.as_str()).await?.ok_or(ApiError::NotFound("customer"))?;
+    let _: serde_json::Value = visitor::call_json(env, channel, &id, &call).await?;
+    let customer = db::customer(&db, channel, id.as_str()).await?.ok_or(ApiError::NotFound("customer"))?;
     Ok(http::json(201, &shown(customer, &custom)))
-}
-
-/// A new id from the runtime's CSPRNG (`crypto.randomUUID()`), with a readable prefix.
-pub(crate) fn new_id(prefix: &str) -> Result<String, ApiError> {
-    use wasm_bindgen::JsCast;
-    let crypto = js_sys::Reflect::get(&js_sys::global(), &"crypto".into())?;
-    let random_uuid: js_sys::Function = js_sys::Reflect::get(&crypto, &"randomUUID".into())?.dyn_into()?;
-    let uuid = random_uuid.call0(&crypto)?.as_string().ok_or_else(|| ApiError::Internal("randomUUID".into()))?;
-    Ok(format!("{prefix}{}", uuid.replace('-', "")))
 }
 
 fn segment_name(name: &str) -> Result<String, ApiError> {
@@ -325,28 +280,32 @@ async fn store_segment(env: &Env, channel: &ChannelId, segment: &SegmentOut) -> 
 }
 
 /// `GET` and `POST /admin/v1/channels/{channel}/segments`
-pub async fn segments(mut req: Request, env: &Env, now: Millis, channel: &str) -> Result<Response, ApiError> {
-    let (channel, _role) = channel_role(&req, env, channel).await?;
+pub async fn segments(mut req: Request, env: &Env, now: Millis, channel: &ChannelId) -> Result<Response, ApiError> {
     if req.method() == worker::Method::Get {
-        let segments = db::segments(&env.d1("DB")?, &channel).await?;
+        let segments = db::segments(&env.d1("DB")?, channel).await?;
         return Ok(http::json(200, &SegmentList { segments }));
     }
     let body: SegmentIn = http::read_json(&mut req).await?;
     let name = segment_name(body.name.as_deref().ok_or_else(|| ApiError::invalid("name", "required"))?)?;
     let filter = body.filter.ok_or_else(|| ApiError::invalid("filter", "required"))?;
-    filter.to_filter(&channel_schema(env, &channel).await?.0, "filter")?;
+    filter.to_filter(&channel_schema(env, channel).await?.0, "filter")?;
     let segment = SegmentOut { id: new_id("seg_")?, name, filter, created_at: now, updated_at: now };
-    store_segment(env, &channel, &segment).await?;
+    store_segment(env, channel, &segment).await?;
     Ok(http::json(201, &segment))
 }
 
 /// `GET`, `PATCH` and `DELETE /admin/v1/channels/{channel}/segments/{id}`
-pub async fn segment(mut req: Request, env: &Env, now: Millis, channel: &str, id: &str) -> Result<Response, ApiError> {
-    let (channel, _role) = channel_role(&req, env, channel).await?;
+pub async fn segment(
+    mut req: Request,
+    env: &Env,
+    now: Millis,
+    channel: &ChannelId,
+    id: &str,
+) -> Result<Response, ApiError> {
     let db = env.d1("DB")?;
     match req.method() {
         worker::Method::Delete => {
-            if db::delete_segment(&db, &channel, id).await? {
+            if db::delete_segment(&db, channel, id).await? {
                 Ok(http::json(200, &serde_json::json!({ "deleted": id })))
             } else {
                 Err(ApiError::NotFound("segment"))
@@ -354,33 +313,29 @@ pub async fn segment(mut req: Request, env: &Env, now: Millis, channel: &str, id
         }
         worker::Method::Patch => {
             let body: SegmentIn = http::read_json(&mut req).await?;
-            let mut segment = db::segment(&db, &channel, id).await?.ok_or(ApiError::NotFound("segment"))?;
+            let mut segment = db::segment(&db, channel, id).await?.ok_or(ApiError::NotFound("segment"))?;
             if let Some(name) = &body.name {
                 segment.name = segment_name(name)?;
             }
             if let Some(filter) = body.filter {
-                filter.to_filter(&channel_schema(env, &channel).await?.0, "filter")?;
+                filter.to_filter(&channel_schema(env, channel).await?.0, "filter")?;
                 segment.filter = filter;
             }
             segment.updated_at = now;
-            store_segment(env, &channel, &segment).await?;
+            store_segment(env, channel, &segment).await?;
             Ok(http::json(200, &segment))
         }
         _ => {
-            let segment = db::segment(&db, &channel, id).await?.ok_or(ApiError::NotFound("segment"))?;
+            let segment = db::segment(&db, channel, id).await?.ok_or(ApiError::NotFound("segment"))?;
             Ok(http::json(200, &segment))
         }
     }
 }
 
 /// `GET` and `PUT /admin/v1/channels/{channel}/identity-verification` (owners only).
-pub async fn identity_verification(mut req: Request, env: &Env, channel: &str) -> Result<Response, ApiError> {
-    let (channel, role) = channel_role(&req, env, channel).await?;
-    if role != "owner" {
-        return Err(ApiError::Forbidden);
-    }
+pub async fn identity_verification(mut req: Request, env: &Env, channel: &ChannelId) -> Result<Response, ApiError> {
     let db = env.d1("DB")?;
-    let current = db::identity(&db, &channel).await?.ok_or(ApiError::NotFound("channel"))?;
+    let current = db::identity(&db, channel).await?.ok_or(ApiError::NotFound("channel"))?;
     if req.method() == worker::Method::Get {
         let enabled = current.identity_verification == 1;
         return Ok(http::json(200, &IdentityOut { enabled, secret: current.member_hash_secret }));
@@ -392,17 +347,16 @@ pub async fn identity_verification(mut req: Request, env: &Env, channel: &str) -
         None if body.enabled || body.rotate_secret => (Some(new_id("kzs_")?), None),
         None => (None, None),
     };
-    db::set_identity(&db, &channel, body.enabled, secret.as_deref(), previous.as_deref()).await?;
-    publication::forget_channel(env, &channel).await?;
+    db::set_identity(&db, channel, body.enabled, secret.as_deref(), previous.as_deref()).await?;
+    publication::forget_channel(env, channel).await?;
     Ok(http::json(200, &IdentityOut { enabled: body.enabled, secret }))
 }
 
 /// `GET /admin/v1/channels/{channel}/mau?month=YYYY-MM`: customers whose `updatedAt`
 /// moved in the month (channel time; default: this month).
-pub async fn monthly_active(req: Request, env: &Env, now: Millis, channel: &str) -> Result<Response, ApiError> {
-    let (channel, _role) = channel_role(&req, env, channel).await?;
+pub async fn monthly_active(req: Request, env: &Env, now: Millis, channel: &ChannelId) -> Result<Response, ApiError> {
     let mut month =
-        publication::channel(env, &channel, now).await?.ok_or(ApiError::NotFound("channel"))?.day_of(now).month();
+        publication::channel(env, channel, now).await?.ok_or(ApiError::NotFound("channel"))?.day_of(now).month();
     for (key, value) in req.url()?.query_pairs() {
         match key.as_ref() {
             "month" => {
@@ -413,6 +367,6 @@ pub async fn monthly_active(req: Request, env: &Env, now: Millis, channel: &str)
             other => return Err(ApiError::invalid(other, "unknown query parameter (use month)")),
         }
     }
-    let mau = db::monthly_active(&env.d1("DB")?, &channel, &month).await?;
+    let mau = db::monthly_active(&env.d1("DB")?, channel, &month).await?;
     Ok(http::json(200, &serde_json::json!({ "month": month, "mau": mau })))
 }

@@ -3,13 +3,15 @@
 //! settings (time zone, business hours, frequency cap). Every change republishes.
 //! A campaign's statistics are keyed by its id, so editing a running campaign keeps them.
 
-use crate::admin::{campaign_access, channel_role, channel_schema, new_id};
+use crate::admin::channel_schema;
+use crate::auth::Caller;
+use crate::env::new_id;
 use crate::error::ApiError;
 use crate::{audience, broadcast, db, http, publication};
 use kizuna_shared::admin_wire::{CampaignIn, CampaignList, CampaignOut, campaign_doc};
 use kizuna_shared::campaign::{Campaign, CampaignState, Command, ScheduleRef};
 use kizuna_shared::channel::{Channel, FrequencyCap};
-use kizuna_shared::ids::ChannelId;
+use kizuna_shared::ids::{CampaignId, ChannelId};
 use kizuna_shared::schedule::Zone;
 use kizuna_shared::stored::{BusinessHoursDoc, CampaignDocV1, business_hours};
 use kizuna_shared::time::Millis;
@@ -59,24 +61,23 @@ async fn checked_doc(
 }
 
 /// `GET` and `POST /admin/v1/channels/{channel}/campaigns`: a new campaign is a draft.
-pub async fn campaigns(mut req: Request, env: &Env, now: Millis, channel: &str) -> Result<Response, ApiError> {
-    let (channel, _role) = channel_role(&req, env, channel).await?;
+pub async fn campaigns(mut req: Request, env: &Env, now: Millis, channel: &ChannelId) -> Result<Response, ApiError> {
     let db = env.d1("DB")?;
     if req.method() == Method::Get {
         let campaigns =
-            db::campaign_rows(&db, &channel).await?.iter().map(|row| out(row, now)).collect::<Result<_, _>>()?;
+            db::campaign_rows(&db, channel).await?.iter().map(|row| out(row, now)).collect::<Result<_, _>>()?;
         return Ok(http::json(200, &CampaignList { campaigns }));
     }
     let body: CampaignIn = http::read_json(&mut req).await?;
     let id = new_id("c_")?;
-    let doc = checked_doc(env, &channel, &body, &id, CampaignState::Draft, now).await?;
-    db::save_campaign(&db, &channel, &doc, now).await?;
+    let doc = checked_doc(env, channel, &body, &id, CampaignState::Draft, now).await?;
+    db::save_campaign(&db, channel, &doc, now).await?;
     answer(env, &id, 201, now).await
 }
 
 /// `GET`, `PUT` (replace the settings) and `DELETE` (drafts only) `/admin/v1/campaigns/{id}`
-pub async fn campaign(mut req: Request, env: &Env, now: Millis, id: &str) -> Result<Response, ApiError> {
-    let (id, channel) = campaign_access(&req, env, id).await?;
+pub async fn campaign(mut req: Request, env: &Env, now: Millis, caller: &Caller) -> Result<Response, ApiError> {
+    let (id, channel) = (caller.campaign()?, caller.channel()?);
     let db = env.d1("DB")?;
     let row = db::campaign_row(&db, id.as_str()).await?.ok_or(ApiError::NotFound("campaign"))?;
     match req.method() {
@@ -92,7 +93,7 @@ pub async fn campaign(mut req: Request, env: &Env, now: Millis, id: &str) -> Res
             if body.kind != stored.kind {
                 return Err(ApiError::invalid("kind", "a campaign's kind cannot change; create another"));
             }
-            let doc = checked_doc(env, &channel, &body, id.as_str(), stored.state, now).await?;
+            let doc = checked_doc(env, channel, &body, id.as_str(), stored.state, now).await?;
             // A new start time decides again whether a started campaign runs or waits.
             let state = match stored.state {
                 CampaignState::Running | CampaignState::Scheduled => {
@@ -100,7 +101,7 @@ pub async fn campaign(mut req: Request, env: &Env, now: Millis, id: &str) -> Res
                 }
                 state => state,
             };
-            publish(env, &channel, &CampaignDocV1 { state, ..doc }, now).await?;
+            publish(env, channel, &CampaignDocV1 { state, ..doc }, now).await?;
             answer(env, id.as_str(), 200, now).await
         }
         Method::Delete => {
@@ -118,14 +119,8 @@ pub async fn campaign(mut req: Request, env: &Env, now: Millis, id: &str) -> Res
 
 /// `POST /admin/v1/campaigns/{id}/start`, `/pause` and `/stop`. Starting a broadcast
 /// whose send time (`startsAt`) has come sends it at once.
-pub async fn lifecycle(req: Request, env: &Env, now: Millis, id: &str, command: &str) -> Result<Response, ApiError> {
-    let command = match command {
-        "start" => Command::Start,
-        "pause" => Command::Pause,
-        "stop" => Command::Stop,
-        _ => return Err(ApiError::NotFound("route")),
-    };
-    let (id, channel) = campaign_access(&req, env, id).await?;
+pub async fn lifecycle(env: &Env, now: Millis, caller: &Caller, command: Command) -> Result<Response, ApiError> {
+    let (id, channel) = (caller.campaign()?, caller.channel()?);
     let db = env.d1("DB")?;
     let row = db::campaign_row(&db, id.as_str()).await?.ok_or(ApiError::NotFound("campaign"))?;
     let doc = row.doc()?;
@@ -134,17 +129,16 @@ pub async fn lifecycle(req: Request, env: &Env, now: Millis, id: &str, command: 
         .after(command, doc.starts_at, doc.ends_at, now)
         .map_err(|problem| ApiError::Conflict { field: "state".into(), problem: problem.into() })?;
     let doc = CampaignDocV1 { state, ..doc };
-    publish(env, &channel, &doc, now).await?;
+    publish(env, channel, &doc, now).await?;
     if command == Command::Start {
-        broadcast::start_if_due(env, &channel, &Campaign::try_from(&doc)?, now).await?;
+        broadcast::start_if_due(env, channel, &Campaign::try_from(&doc)?, now).await?;
     }
     answer(env, id.as_str(), 200, now).await
 }
 
 /// `GET /admin/v1/campaigns/{id}/broadcast`: how far a broadcast's sending got.
-pub async fn broadcast_status(req: Request, env: &Env, id: &str) -> Result<Response, ApiError> {
-    let (id, _channel) = campaign_access(&req, env, id).await?;
-    let run = db::broadcast_run(&env.d1("DB")?, &id).await?.ok_or(ApiError::NotFound("broadcast run"))?;
+pub async fn broadcast_status(env: &Env, id: &CampaignId) -> Result<Response, ApiError> {
+    let run = db::broadcast_run(&env.d1("DB")?, id).await?.ok_or(ApiError::NotFound("broadcast run"))?;
     Ok(http::json(
         200,
         &serde_json::json!({
@@ -172,18 +166,19 @@ struct ChannelSettingsIo {
 }
 
 /// `GET` and `PATCH /admin/v1/channels/{channel}`: the channel's time zone, its named
-/// business-hours sets and its frequency cap (owners only change them).
-pub async fn channel_settings(mut req: Request, env: &Env, now: Millis, channel: &str) -> Result<Response, ApiError> {
-    let (channel, role) = channel_role(&req, env, channel).await?;
+/// business-hours sets and its frequency cap (owners only change them: the route says so).
+pub async fn channel_settings(
+    mut req: Request,
+    env: &Env,
+    now: Millis,
+    channel: &ChannelId,
+) -> Result<Response, ApiError> {
     let db = env.d1("DB")?;
-    let doc = db::load_channel(&db, &channel).await?.ok_or(ApiError::NotFound("channel"))?;
+    let doc = db::load_channel(&db, channel).await?.ok_or(ApiError::NotFound("channel"))?;
     // Read from D1, not a published copy that may be a few seconds old.
     let mut zone = Channel::try_from(&doc)?.zone.name().to_owned();
     let mut settings = db::ChannelSettings { business_hours: doc.business_hours, frequency_cap: doc.frequency_cap };
     if req.method() == Method::Patch {
-        if role != "owner" {
-            return Err(ApiError::Forbidden);
-        }
         let body: ChannelSettingsIo = http::read_json(&mut req).await?;
         if let Some(name) = body.time_zone {
             zone = Zone::parse(&name).map_err(|p| ApiError::invalid("timeZone", p))?.name().to_owned();
@@ -191,7 +186,7 @@ pub async fn channel_settings(mut req: Request, env: &Env, now: Millis, channel:
         if let Some(sets) = body.business_hours {
             let names = business_hours(&sets)?;
             // A set a live campaign follows may not disappear: its messages would wait forever.
-            for row in db::campaign_rows(&db, &channel).await? {
+            for row in db::campaign_rows(&db, channel).await? {
                 let campaign = Campaign::try_from(&row.doc()?)?;
                 if let Some(ScheduleRef::BusinessHours(name)) = &campaign.schedule
                     && !names.contains_key(name)
@@ -211,8 +206,8 @@ pub async fn channel_settings(mut req: Request, env: &Env, now: Millis, channel:
             }
             settings.frequency_cap = cap;
         }
-        db::save_channel_settings(&db, &channel, &zone, &settings).await?;
-        publication::forget_channel(env, &channel).await?;
+        db::save_channel_settings(&db, channel, &zone, &settings).await?;
+        publication::forget_channel(env, channel).await?;
     }
     Ok(http::json(
         200,

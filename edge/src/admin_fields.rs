@@ -3,7 +3,6 @@
 //! changing is for owners. Every change republishes the channel, whose custom fields
 //! the public endpoints check the site's values against.
 
-use crate::admin::channel_role;
 use crate::error::ApiError;
 use crate::{db, http, publication};
 use kizuna_shared::fields::{
@@ -11,12 +10,7 @@ use kizuna_shared::fields::{
     custom_fields, field_list,
 };
 use kizuna_shared::ids::ChannelId;
-use worker::{Env, Method, Request, Response};
-
-async fn owner(req: &Request, env: &Env, channel: &str) -> Result<ChannelId, ApiError> {
-    let (channel, role) = channel_role(req, env, channel).await?;
-    if role == "owner" { Ok(channel) } else { Err(ApiError::Forbidden) }
-}
+use worker::{Env, Request, Response};
 
 /// Saves `changed` settings, republishes the channel and answers with its field list.
 async fn save(env: &Env, channel: &ChannelId, changed: &[FieldSetting], status: u16) -> Result<Response, ApiError> {
@@ -27,16 +21,16 @@ async fn save(env: &Env, channel: &ChannelId, changed: &[FieldSetting], status: 
     Ok(http::json(status, &serde_json::json!({ "fields": fields })))
 }
 
-/// `GET` and `POST /admin/v1/channels/{channel}/fields`
-pub async fn fields(mut req: Request, env: &Env, channel: &str) -> Result<Response, ApiError> {
-    if req.method() == Method::Get {
-        let (channel, _role) = channel_role(&req, env, channel).await?;
-        let fields: Vec<FieldOut> = field_list(&db::field_settings(&env.d1("DB")?, &channel).await?);
-        return Ok(http::json(200, &serde_json::json!({ "fields": fields })));
-    }
-    let channel = owner(&req, env, channel).await?;
+/// `GET /admin/v1/channels/{channel}/fields`
+pub async fn list(env: &Env, channel: &ChannelId) -> Result<Response, ApiError> {
+    let fields: Vec<FieldOut> = field_list(&db::field_settings(&env.d1("DB")?, channel).await?);
+    Ok(http::json(200, &serde_json::json!({ "fields": fields })))
+}
+
+/// `POST /admin/v1/channels/{channel}/fields` (owners)
+pub async fn add(mut req: Request, env: &Env, channel: &ChannelId) -> Result<Response, ApiError> {
     let body: FieldIn = http::read_json(&mut req).await?;
-    let settings = db::field_settings(&env.d1("DB")?, &channel).await?;
+    let settings = db::field_settings(&env.d1("DB")?, channel).await?;
     let name = body
         .key
         .strip_prefix("profile.")
@@ -51,14 +45,13 @@ pub async fn fields(mut req: Request, env: &Env, channel: &str) -> Result<Respon
         visibility: Visibility::Visible,
         position: settings.iter().map(|s| s.position).max().unwrap_or(0) + 1,
     };
-    save(env, &channel, &[field], 201).await
+    save(env, channel, &[field], 201).await
 }
 
 /// `PATCH /admin/v1/channels/{channel}/fields/{key}`: display name and visibility.
-pub async fn field(mut req: Request, env: &Env, channel: &str, key: &str) -> Result<Response, ApiError> {
-    let channel = owner(&req, env, channel).await?;
+pub async fn field(mut req: Request, env: &Env, channel: &ChannelId, key: &str) -> Result<Response, ApiError> {
     let body: FieldPatch = http::read_json(&mut req).await?;
-    let settings = db::field_settings(&env.d1("DB")?, &channel).await?;
+    let settings = db::field_settings(&env.d1("DB")?, channel).await?;
     let mut field = key
         .strip_prefix("profile.")
         .and_then(|name| settings.iter().find(|s| s.name == name))
@@ -76,14 +69,13 @@ pub async fn field(mut req: Request, env: &Env, channel: &str, key: &str) -> Res
         }
         field.visibility = visibility;
     }
-    save(env, &channel, &[field], 200).await
+    save(env, channel, &[field], 200).await
 }
 
 /// `PUT /admin/v1/channels/{channel}/fields/order`: every profile field key, in order.
-pub async fn order(mut req: Request, env: &Env, channel: &str) -> Result<Response, ApiError> {
-    let channel = owner(&req, env, channel).await?;
+pub async fn order(mut req: Request, env: &Env, channel: &ChannelId) -> Result<Response, ApiError> {
     let body: FieldOrder = http::read_json(&mut req).await?;
-    let settings = db::field_settings(&env.d1("DB")?, &channel).await?;
+    let settings = db::field_settings(&env.d1("DB")?, channel).await?;
     let names = body.names(&settings)?;
     let reordered: Vec<FieldSetting> = names
         .iter()
@@ -92,5 +84,5 @@ pub async fn order(mut req: Request, env: &Env, channel: &str) -> Result<Respons
             settings.iter().find(|s| s.name == *name).map(|s| FieldSetting { position, ..s.clone() })
         })
         .collect();
-    save(env, &channel, &reordered, 200).await
+    save(env, channel, &reordered, 200).await
 }

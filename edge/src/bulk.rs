@@ -7,7 +7,8 @@
 //! compare-and-set (`db::apply_batch`), so a redelivered or duplicated message repeats
 //! idempotent work at most and never counts twice; a chain whose move lost stops.
 
-use crate::admin::{channel_role, channel_schema, new_id, search_doc};
+use crate::admin::{channel_schema, search_doc};
+use crate::env::new_id;
 use crate::error::ApiError;
 use crate::jobs::{self, Job};
 use crate::{db, http, publication};
@@ -19,36 +20,34 @@ use worker::{Env, Request, Response};
 
 /// `POST /admin/v1/channels/{channel}/customers/bulk`: 200 with the finished job, or 202
 /// with a running one (poll `GET …/jobs/{id}`).
-pub async fn create(mut req: Request, env: &Env, now: Millis, channel: &str) -> Result<Response, ApiError> {
-    let (channel, _role) = channel_role(&req, env, channel).await?;
+pub async fn create(mut req: Request, env: &Env, now: Millis, channel: &ChannelId) -> Result<Response, ApiError> {
     let body: BulkIn = http::read_json(&mut req).await?;
     let change = body.change()?;
     let target = match body.ids()? {
         Some(ids) => BulkTarget::Ids(ids),
         None => {
-            let (schema, _) = channel_schema(env, &channel).await?;
+            let (schema, _) = channel_schema(env, channel).await?;
             let doc =
-                search_doc(env, &channel, &schema, body.q.as_deref(), body.filter.as_ref(), body.segment.as_deref())
+                search_doc(env, channel, &schema, body.q.as_deref(), body.filter.as_ref(), body.segment.as_deref())
                     .await?;
             BulkTarget::Filter(doc)
         }
     };
     let db = env.d1("DB")?;
-    let total = db::count_customers(&db, &channel, &target_sql(env, &channel, &target, now).await?).await?;
+    let total = db::count_customers(&db, channel, &target_sql(env, channel, &target, now).await?).await?;
     let id = new_id("job_")?;
-    db::insert_job(&db, &channel, &id, &target, &change, total, now).await?;
+    db::insert_job(&db, channel, &id, &target, &change, total, now).await?;
     if step(env, &id, now).await? {
         send_next(env, &id).await?;
     }
-    let job = db::job(&db, &id, Some(&channel)).await?.ok_or(ApiError::NotFound("job"))?;
+    let job = db::job(&db, &id, Some(channel)).await?.ok_or(ApiError::NotFound("job"))?;
     let status = if job.state == "running" { 202 } else { 200 };
     Ok(http::json(status, &job.out()?))
 }
 
 /// `GET /admin/v1/channels/{channel}/jobs/{id}`
-pub async fn status(req: Request, env: &Env, channel: &str, id: &str) -> Result<Response, ApiError> {
-    let (channel, _role) = channel_role(&req, env, channel).await?;
-    let job = db::job(&env.d1("DB")?, id, Some(&channel)).await?.ok_or(ApiError::NotFound("job"))?;
+pub async fn status(env: &Env, channel: &ChannelId, id: &str) -> Result<Response, ApiError> {
+    let job = db::job(&env.d1("DB")?, id, Some(channel)).await?.ok_or(ApiError::NotFound("job"))?;
     Ok(http::json(200, &job.out()?))
 }
 

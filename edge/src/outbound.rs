@@ -47,18 +47,8 @@ pub enum SendOutcome {
     AlreadyDone { state: String },
 }
 
-/// A setting from a secret, else a var (`wrangler dev --var` and `[vars]` are vars);
-/// empty counts as missing.
-fn setting(env: &Env, name: &str) -> Option<String> {
-    env.secret(name).or_else(|_| env.var(name)).ok().map(|v| v.to_string()).filter(|v| !v.trim().is_empty())
-}
-
 fn required(env: &Env, name: &str) -> Result<String, ApiError> {
-    setting(env, name).ok_or_else(|| {
-        ApiError::Internal(format!(
-            "outbound: {name} is not configured (set it with `wrangler secret put {name}` or in [vars])"
-        ))
-    })
+    crate::env::required(env, name, "outbound")
 }
 
 /// The key that signs and checks tracking tokens (`TRACKING_SECRET`).
@@ -70,7 +60,7 @@ pub fn tracking_key(env: &Env) -> Result<TrackingKey, ApiError> {
 /// The worker's public origin (`PUBLIC_URL`), the base of tracking links and of button
 /// paths such as `/sale`.
 pub fn public_url(env: &Env) -> Option<String> {
-    setting(env, "PUBLIC_URL").map(|url| url.trim_end_matches('/').to_owned())
+    crate::env::setting(env, "PUBLIC_URL").map(|url| url.trim_end_matches('/').to_owned())
 }
 
 /// Where one medium's provider lives and how to talk to it.

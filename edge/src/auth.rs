@@ -1,0 +1,228 @@
+//! The one auth step: who may call a route, decided before its handler runs.
+//!
+//! Every route declares its [`Access`] in the route table (`router.rs`); this module turns
+//! the request's credentials into a [`Caller`] or the error the caller sees. The order of
+//! checks is part of the API: the path's id is checked first (400 naming it), then the
+//! token (401), then the membership (403 for a channel, 404 for a campaign, so a member
+//! of another channel learns nothing about it), then the role (403).
+
+use crate::error::ApiError;
+use crate::router::Params;
+use crate::{db, env};
+use kizuna_shared::ids::{CampaignId, ChannelId};
+use sha2::{Digest, Sha256};
+use worker::{Env, Request};
+
+/// An account's role in one channel.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Role {
+    Owner,
+    Member,
+}
+
+impl Role {
+    /// The role as `channel_members.role` stores it; anything else is no role.
+    pub fn parse(stored: &str) -> Option<Role> {
+        match stored {
+            "owner" => Some(Role::Owner),
+            "member" => Some(Role::Member),
+            _ => None,
+        }
+    }
+
+    /// Whether this role may do what `required` may.
+    pub fn allows(self, required: Role) -> bool {
+        self == Role::Owner || required == Role::Member
+    }
+}
+
+/// Who may call a route.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Access {
+    /// Anyone: the widget's API, signed email links, health and documents.
+    Public,
+    /// The email provider, with the deployment's webhook secret as a bearer token.
+    EmailProvider,
+    /// Development tools: only with the development clock enabled, only on a loopback
+    /// host; anywhere else the route does not exist.
+    Development,
+    /// An account with at least this role in the path's `{channel}`.
+    Channel(Role),
+    /// An account with a role in the channel of the path's campaign `{id}`.
+    Campaign,
+}
+
+/// Who is calling, as the auth step established it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Caller {
+    Anyone,
+    /// An account acting in `channel` (for a campaign route, the campaign's channel).
+    Manager {
+        channel: ChannelId,
+        role: Role,
+        campaign: Option<CampaignId>,
+    },
+}
+
+/// The SHA-256 (hex) of a bearer token: tokens are stored only hashed. `None` without a
+/// well-formed `Authorization: Bearer …` header.
+pub fn bearer_hash(authorization: Option<&str>) -> Option<String> {
+    let token = authorization?.strip_prefix("Bearer ").map(str::trim).filter(|t| !t.is_empty())?;
+    Some(Sha256::digest(token.as_bytes()).iter().map(|b| format!("{b:02x}")).collect())
+}
+
+/// Whether `given` equals `expected`, in time independent of where (and whether) they
+/// differ: their SHA-256 digests are compared with every byte looked at.
+pub fn same_secret(given: &[u8], expected: &[u8]) -> bool {
+    let (a, b) = (Sha256::digest(given), Sha256::digest(expected));
+    a.iter().zip(b.iter()).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+}
+
+/// The decision for a channel route, once the token's account and its role there are
+/// known: no role is 403, a role below the route's is 403.
+pub fn channel_decision(found: Option<Role>, required: Role) -> Result<Role, ApiError> {
+    match found {
+        Some(role) if role.allows(required) => Ok(role),
+        _ => Err(ApiError::Forbidden),
+    }
+}
+
+/// The decision for a campaign route: without a role in the campaign's channel (or
+/// without the campaign) it does not exist for this caller.
+pub fn campaign_decision(found: Option<Role>) -> Result<Role, ApiError> {
+    found.ok_or(ApiError::NotFound("campaign"))
+}
+
+/// The decision for the email provider's webhook: 401 unless the deployment has a secret
+/// and the request carries it.
+pub fn email_provider_decision(secret: Option<&str>, authorization: Option<&str>) -> Result<(), ApiError> {
+    let secret = secret.filter(|s| !s.is_empty()).ok_or(ApiError::Unauthorized)?;
+    let given = authorization.and_then(|h| h.strip_prefix("Bearer ")).unwrap_or_default();
+    if same_secret(given.as_bytes(), secret.as_bytes()) { Ok(()) } else { Err(ApiError::Unauthorized) }
+}
+
+/// Whether a development route is reachable: enabled, and asked on a loopback host.
+pub fn development_decision(enabled: bool, host: Option<&str>) -> Result<(), ApiError> {
+    let loopback = matches!(host, Some("127.0.0.1" | "localhost" | "[::1]"));
+    if enabled && loopback { Ok(()) } else { Err(ApiError::NotFound("route")) }
+}
+
+/// Runs the auth step for `access` on this request.
+pub async fn authorize(access: Access, params: &Params, req: &Request, env: &Env) -> Result<Caller, ApiError> {
+    match access {
+        Access::Public => Ok(Caller::Anyone),
+        Access::EmailProvider => {
+            let secret = env::setting(env, "EMAIL_WEBHOOK_SECRET");
+            if secret.is_none() {
+                worker::console_error!("email webhook called but EMAIL_WEBHOOK_SECRET is not configured");
+            }
+            let authorization = req.headers().get("authorization")?;
+            email_provider_decision(secret.as_deref(), authorization.as_deref())?;
+            Ok(Caller::Anyone)
+        }
+        Access::Development => {
+            let url = req.url()?;
+            development_decision(crate::clock::dev_clock_enabled(env), url.host_str())?;
+            Ok(Caller::Anyone)
+        }
+        Access::Channel(required) => {
+            let channel =
+                ChannelId::parse(params.get("channel")).map_err(|e| ApiError::invalid("channel", e.to_string()))?;
+            let member = account(req, env).await?;
+            let found = db::member_role(&env.d1("DB")?, &member, &channel).await?;
+            let role = channel_decision(found.as_deref().and_then(Role::parse), required)?;
+            Ok(Caller::Manager { channel, role, campaign: None })
+        }
+        Access::Campaign => {
+            let campaign =
+                CampaignId::parse(params.get("id")).map_err(|e| ApiError::invalid("campaignId", e.to_string()))?;
+            let member = account(req, env).await?;
+            let db = env.d1("DB")?;
+            let Some(channel) = db::campaign_channel(&db, &campaign).await? else {
+                return Err(ApiError::NotFound("campaign"));
+            };
+            let found = db::member_role(&db, &member, &channel).await?;
+            let role = campaign_decision(found.as_deref().and_then(Role::parse))?;
+            Ok(Caller::Manager { channel, role, campaign: Some(campaign) })
+        }
+    }
+}
+
+/// The account a request's bearer token belongs to: 401 without a known token.
+async fn account(req: &Request, env: &Env) -> Result<String, ApiError> {
+    let hash = bearer_hash(req.headers().get("authorization")?.as_deref()).ok_or(ApiError::Unauthorized)?;
+    db::token_member(&env.d1("DB")?, &hash).await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_token_is_looked_up_by_its_sha256() {
+        assert_eq!(
+            bearer_hash(Some("Bearer kz_demo_owner_token")).as_deref(),
+            Some("45a486a7b9f6686b19c9f5b7050493662606b8baec600ad38c4e85b333bb03fa")
+        );
+    }
+
+    #[test]
+    fn a_missing_or_malformed_bearer_header_is_no_token() {
+        for header in [None, Some(""), Some("Bearer "), Some("Bearer    "), Some("Basic abc"), Some("bearer abc")] {
+            assert_eq!(bearer_hash(header), None, "{header:?}");
+        }
+    }
+
+    #[test]
+    fn an_owner_may_do_what_a_member_may_and_more() {
+        assert_eq!(channel_decision(Some(Role::Owner), Role::Owner).ok(), Some(Role::Owner));
+        assert_eq!(channel_decision(Some(Role::Owner), Role::Member).ok(), Some(Role::Owner));
+        assert_eq!(channel_decision(Some(Role::Member), Role::Member).ok(), Some(Role::Member));
+    }
+
+    #[test]
+    fn a_member_is_refused_an_owner_route_and_an_outsider_every_route() {
+        assert_eq!(channel_decision(Some(Role::Member), Role::Owner).map_err(|e| e.status()), Err(403));
+        assert_eq!(channel_decision(None, Role::Member).map_err(|e| e.status()), Err(403));
+    }
+
+    #[test]
+    fn an_outsider_learns_nothing_of_a_campaign() {
+        assert_eq!(campaign_decision(None).map_err(|e| e.status()), Err(404));
+        assert_eq!(campaign_decision(Some(Role::Member)).ok(), Some(Role::Member));
+    }
+
+    #[test]
+    fn a_stored_role_outside_owner_and_member_is_no_role() {
+        assert_eq!(Role::parse("owner"), Some(Role::Owner));
+        assert_eq!(Role::parse("member"), Some(Role::Member));
+        assert_eq!(Role::parse("Owner"), None);
+        assert_eq!(Role::parse(""), None);
+    }
+
+    #[test]
+    fn the_email_webhook_needs_the_configured_secret() {
+        assert!(email_provider_decision(Some("s3cret"), Some("Bearer s3cret")).is_ok());
+        assert!(email_provider_decision(Some("s3cret"), Some("Bearer s3cre")).is_err());
+        assert!(email_provider_decision(Some("s3cret"), None).is_err());
+        assert!(email_provider_decision(Some(""), Some("Bearer ")).is_err());
+        assert!(email_provider_decision(None, Some("Bearer anything")).is_err());
+    }
+
+    #[test]
+    fn development_routes_exist_only_when_enabled_and_on_loopback() {
+        assert!(development_decision(true, Some("127.0.0.1")).is_ok());
+        assert!(development_decision(true, Some("localhost")).is_ok());
+        assert!(development_decision(true, Some("[::1]")).is_ok());
+        assert_eq!(development_decision(false, Some("127.0.0.1")).map_err(|e| e.status()), Err(404));
+        assert_eq!(development_decision(true, Some("kizuna.example")).map_err(|e| e.status()), Err(404));
+    }
+
+    #[test]
+    fn secrets_compare_equal_only_when_equal() {
+        assert!(same_secret(b"abc", b"abc"));
+        assert!(!same_secret(b"abc", b"abd"));
+        assert!(!same_secret(b"abc", b"abcd"));
+        assert!(!same_secret(b"", b"a"));
+    }
+}

@@ -1,0 +1,482 @@
+//! The one route table: method + path pattern → handler, with the access each route
+//! requires. 405 and 404 answers, and the route list the OpenAPI document is checked
+//! against, are derived from it.
+//!
+//! Resolution, in order: `OPTIONS` under `/v1/` is a CORS preflight; the first route
+//! whose pattern and method match is called; a path under `/v1/`, `/admin/` or `/dev/`
+//! that some route's pattern matches is 405, any other there is 404; any other `GET` or
+//! `HEAD` is a static file; anything else is 405. Routes are tried in table order, so a
+//! fixed segment (`customers/search`) is listed before a parameter at its place.
+
+use crate::auth::{self, Access, Caller, Role};
+use crate::error::ApiError;
+use crate::{admin, admin_campaigns, admin_fields, bulk, clock, http, public, tracking};
+use kizuna_shared::campaign::Command;
+use kizuna_shared::counting::Action;
+use kizuna_shared::ids::{CampaignId, ChannelId};
+use kizuna_shared::time::Millis;
+use std::future::Future;
+use std::pin::Pin;
+use worker::{Env, Method, Request, Response};
+
+/// The OpenAPI document of every route below, served at `GET /openapi.json`.
+pub const OPENAPI: &str = include_str!("../openapi.json");
+
+/// A handler's answer, boxed so that every handler fits one table.
+pub type Reply = Pin<Box<dyn Future<Output = Result<Response, ApiError>>>>;
+
+/// A route's handler: the request with its path parameters, and who is calling.
+pub type Handler = fn(Call, Caller) -> Reply;
+
+/// When the auth step runs for a route.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AuthOrder {
+    /// Before the handler: the usual order.
+    First,
+    /// The handler reads its body first and then calls [`Call::authorize`], so a
+    /// malformed body is 400 even without credentials (kept as it was answered before the
+    /// route table existed; the hardening issue moves it first).
+    AfterBody,
+}
+
+pub struct Route {
+    pub method: Method,
+    /// `/`-separated segments; `{name}` matches any one non-empty segment.
+    pub path: &'static str,
+    pub access: Access,
+    pub order: AuthOrder,
+    pub handler: Handler,
+}
+
+/// A request on its way to its handler.
+pub struct Call {
+    pub req: Request,
+    pub env: Env,
+    pub now: Millis,
+    pub params: Params,
+    pub access: Access,
+}
+
+impl Call {
+    /// The route's auth step (the router runs it, except for [`AuthOrder::AfterBody`]).
+    pub async fn authorize(&self) -> Result<Caller, ApiError> {
+        auth::authorize(self.access, &self.params, &self.req, &self.env).await
+    }
+}
+
+impl Caller {
+    /// The channel an account acts in; only routes with [`Access::Channel`] or
+    /// [`Access::Campaign`] ask, and the auth step always sets it for them.
+    pub fn channel(&self) -> Result<&ChannelId, ApiError> {
+        match self {
+            Caller::Manager { channel, .. } => Ok(channel),
+            Caller::Anyone => Err(ApiError::Internal("route declared without channel access".into())),
+        }
+    }
+
+    /// The campaign of a route with [`Access::Campaign`].
+    pub fn campaign(&self) -> Result<&CampaignId, ApiError> {
+        match self {
+            Caller::Manager { campaign: Some(campaign), .. } => Ok(campaign),
+            _ => Err(ApiError::Internal("route declared without campaign access".into())),
+        }
+    }
+}
+
+/// The values of a matched pattern's `{name}` segments.
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct Params(Vec<(&'static str, String)>);
+
+impl Params {
+    pub fn get(&self, name: &str) -> &str {
+        self.0.iter().find(|(n, _)| *n == name).map_or("", |(_, v)| v.as_str())
+    }
+}
+
+/// What a request resolves to.
+pub enum Resolution<'a> {
+    Preflight,
+    Found(&'a Route, Params),
+    MethodNotAllowed,
+    NotFound,
+    Static,
+}
+
+/// Matches `path` against `pattern`, collecting its parameters.
+fn matches(pattern: &'static str, segments: &[&str]) -> Option<Params> {
+    let mut params = Vec::new();
+    let mut parts = pattern.split('/').filter(|p| !p.is_empty());
+    for segment in segments {
+        let part = parts.next()?;
+        match part.strip_prefix('{').and_then(|p| p.strip_suffix('}')) {
+            Some(name) => params.push((name, (*segment).to_owned())),
+            None if part == *segment => {}
+            None => return None,
+        }
+    }
+    parts.next().is_none().then_some(Params(params))
+}
+
+/// Resolves a request's method and path (see the module header for the order).
+pub fn resolve<'a>(routes: &'a [Route], method: &Method, path: &str) -> Resolution<'a> {
+    let segments = http::segments(path);
+    let api = matches!(segments.first(), Some(&("v1" | "admin" | "dev")));
+    if *method == Method::Options && segments.first() == Some(&"v1") {
+        return Resolution::Preflight;
+    }
+    let mut known = false;
+    for route in routes {
+        if let Some(params) = matches(route.path, &segments) {
+            if route.method == *method {
+                return Resolution::Found(route, params);
+            }
+            known = true;
+        }
+    }
+    match (api, known) {
+        (true, true) => Resolution::MethodNotAllowed,
+        (true, false) => Resolution::NotFound,
+        (false, _) if matches!(method, Method::Get | Method::Head) => Resolution::Static,
+        (false, _) => Resolution::MethodNotAllowed,
+    }
+}
+
+/// Answers a request: resolves it, runs the auth step and calls the handler.
+pub async fn route(req: Request, env: Env, now: Millis) -> Result<Response, ApiError> {
+    let path = req.path();
+    let (route, params) = match resolve(ROUTES, &req.method(), &path) {
+        Resolution::Preflight => return Ok(http::preflight()),
+        Resolution::Found(route, params) => (route, params),
+        Resolution::MethodNotAllowed => return Err(ApiError::MethodNotAllowed),
+        Resolution::NotFound => return Err(ApiError::NotFound("route")),
+        Resolution::Static => return crate::static_files::serve(req, &env).await,
+    };
+    let call = Call { req, env, now, params, access: route.access };
+    let caller = match route.order {
+        AuthOrder::First => call.authorize().await?,
+        AuthOrder::AfterBody => Caller::Anyone,
+    };
+    (route.handler)(call, caller).await
+}
+
+const fn public(method: Method, path: &'static str, handler: Handler) -> Route {
+    Route { method, path, access: Access::Public, order: AuthOrder::First, handler }
+}
+
+const fn channel(method: Method, path: &'static str, role: Role, handler: Handler) -> Route {
+    Route { method, path, access: Access::Channel(role), order: AuthOrder::First, handler }
+}
+
+const fn campaign(method: Method, path: &'static str, handler: Handler) -> Route {
+    Route { method, path, access: Access::Campaign, order: AuthOrder::First, handler }
+}
+
+use Method::{Delete, Get, Patch, Post, Put};
+use Role::{Member, Owner};
+
+/// Every route of the worker.
+pub const ROUTES: &[Route] = &[
+    public(Get, "/healthz", |_, _| {
+        Box::pin(async {
+            Ok(http::json(200, &serde_json::json!({ "ok": true, "version": env!("CARGO_PKG_VERSION") })))
+        })
+    }),
+    public(Get, "/openapi.json", |_, _| Box::pin(async { Ok(http::json_text(200, OPENAPI.to_owned())) })),
+    // The widget's API.
+    public(Post, "/v1/boot", |c, _| Box::pin(async move { public::boot(c.req, &c.env, c.now).await })),
+    public(Post, "/v1/events", |c, _| Box::pin(async move { public::events(c.req, &c.env, c.now).await })),
+    public(Post, "/v1/profile", |c, _| Box::pin(async move { public::update_profile(c.req, &c.env, c.now).await })),
+    public(Post, "/v1/messages", |c, _| Box::pin(async move { public::messages(c.req, &c.env, c.now).await })),
+    public(Post, "/v1/show", |c, _| Box::pin(async move { public::show(c.req, &c.env, c.now).await })),
+    public(Post, "/v1/deliveries/{id}/view", |c, _| {
+        Box::pin(async move { public::action(c.req, &c.env, c.now, c.params.get("id"), Action::View).await })
+    }),
+    public(Post, "/v1/deliveries/{id}/click", |c, _| {
+        Box::pin(async move { public::action(c.req, &c.env, c.now, c.params.get("id"), Action::Click).await })
+    }),
+    // Email and SMS: the provider's webhook and the signed links in messages.
+    Route {
+        method: Post,
+        path: "/v1/webhooks/email",
+        access: Access::EmailProvider,
+        order: AuthOrder::First,
+        handler: |c, _| Box::pin(async move { tracking::email_webhook(c.req, &c.env).await }),
+    },
+    public(Get, "/t/{token}/open.gif", |c, _| {
+        Box::pin(async move { tracking::open_pixel(c.req, &c.env, c.now, c.params.get("token")).await })
+    }),
+    public(Get, "/t/{token}/open", |c, _| {
+        Box::pin(async move { tracking::open_page(c.req, &c.env, c.now, c.params.get("token")).await })
+    }),
+    public(Get, "/t/{token}/click/{button}", |c, _| {
+        Box::pin(
+            async move { tracking::click(c.req, &c.env, c.now, c.params.get("token"), c.params.get("button")).await },
+        )
+    }),
+    public(Get, "/t/{token}/unsubscribe", |c, _| {
+        Box::pin(async move { tracking::unsubscribe(c.req, &c.env, c.now, c.params.get("token")).await })
+    }),
+    public(Post, "/t/{token}/unsubscribe", |c, _| {
+        Box::pin(async move { tracking::unsubscribe(c.req, &c.env, c.now, c.params.get("token")).await })
+    }),
+    // Development tools.
+    Route {
+        method: Get,
+        path: "/dev/clock",
+        access: Access::Development,
+        order: AuthOrder::First,
+        handler: |c, _| Box::pin(async move { clock::handle(c.req, &c.env).await }),
+    },
+    Route {
+        method: Put,
+        path: "/dev/clock",
+        access: Access::Development,
+        order: AuthOrder::First,
+        handler: |c, _| Box::pin(async move { clock::handle(c.req, &c.env).await }),
+    },
+    // The admin API: a channel's settings.
+    channel(Get, "/admin/v1/channels/{channel}", Member, |c, who| {
+        Box::pin(async move { admin_campaigns::channel_settings(c.req, &c.env, c.now, who.channel()?).await })
+    }),
+    channel(Patch, "/admin/v1/channels/{channel}", Owner, |c, who| {
+        Box::pin(async move { admin_campaigns::channel_settings(c.req, &c.env, c.now, who.channel()?).await })
+    }),
+    // Campaigns.
+    campaign(Get, "/admin/v1/campaigns/{id}/broadcast", |c, who| {
+        Box::pin(async move { admin_campaigns::broadcast_status(&c.env, who.campaign()?).await })
+    }),
+    campaign(Get, "/admin/v1/campaigns/{id}/stats", |c, who| {
+        Box::pin(async move { admin::campaign_stats(c.req, &c.env, c.now, who.campaign()?, who.channel()?).await })
+    }),
+    campaign(Post, "/admin/v1/campaigns/{id}/start", |c, who| {
+        Box::pin(async move { admin_campaigns::lifecycle(&c.env, c.now, &who, Command::Start).await })
+    }),
+    campaign(Post, "/admin/v1/campaigns/{id}/pause", |c, who| {
+        Box::pin(async move { admin_campaigns::lifecycle(&c.env, c.now, &who, Command::Pause).await })
+    }),
+    campaign(Post, "/admin/v1/campaigns/{id}/stop", |c, who| {
+        Box::pin(async move { admin_campaigns::lifecycle(&c.env, c.now, &who, Command::Stop).await })
+    }),
+    campaign(Get, "/admin/v1/campaigns/{id}", |c, who| {
+        Box::pin(async move { admin_campaigns::campaign(c.req, &c.env, c.now, &who).await })
+    }),
+    campaign(Put, "/admin/v1/campaigns/{id}", |c, who| {
+        Box::pin(async move { admin_campaigns::campaign(c.req, &c.env, c.now, &who).await })
+    }),
+    campaign(Delete, "/admin/v1/campaigns/{id}", |c, who| {
+        Box::pin(async move { admin_campaigns::campaign(c.req, &c.env, c.now, &who).await })
+    }),
+    channel(Get, "/admin/v1/channels/{channel}/campaigns", Member, |c, who| {
+        Box::pin(async move { admin_campaigns::campaigns(c.req, &c.env, c.now, who.channel()?).await })
+    }),
+    channel(Post, "/admin/v1/channels/{channel}/campaigns", Member, |c, who| {
+        Box::pin(async move { admin_campaigns::campaigns(c.req, &c.env, c.now, who.channel()?).await })
+    }),
+    // Customers.
+    channel(Get, "/admin/v1/channels/{channel}/customers", Member, |c, who| {
+        Box::pin(async move { admin::list_customers(c.req, &c.env, c.now, who.channel()?).await })
+    }),
+    channel(Post, "/admin/v1/channels/{channel}/customers", Member, |c, who| {
+        Box::pin(async move { admin::create_customer(c.req, &c.env, who.channel()?).await })
+    }),
+    Route {
+        method: Post,
+        path: "/admin/v1/channels/{channel}/customers/search",
+        access: Access::Channel(Member),
+        order: AuthOrder::AfterBody,
+        handler: |c, _| Box::pin(admin::search_customers_body(c)),
+    },
+    channel(Post, "/admin/v1/channels/{channel}/customers/bulk", Member, |c, who| {
+        Box::pin(async move { bulk::create(c.req, &c.env, c.now, who.channel()?).await })
+    }),
+    channel(Get, "/admin/v1/channels/{channel}/jobs/{id}", Member, |c, who| {
+        Box::pin(async move { bulk::status(&c.env, who.channel()?, c.params.get("id")).await })
+    }),
+    channel(Get, "/admin/v1/channels/{channel}/customers/{id}", Member, |c, who| {
+        Box::pin(async move { admin::customer(c.req, &c.env, who.channel()?, c.params.get("id")).await })
+    }),
+    channel(Patch, "/admin/v1/channels/{channel}/customers/{id}", Member, |c, who| {
+        Box::pin(async move { admin::customer(c.req, &c.env, who.channel()?, c.params.get("id")).await })
+    }),
+    channel(Delete, "/admin/v1/channels/{channel}/customers/{id}", Member, |c, who| {
+        Box::pin(async move { admin::customer(c.req, &c.env, who.channel()?, c.params.get("id")).await })
+    }),
+    // Identity verification, monthly active customers, segments.
+    channel(Get, "/admin/v1/channels/{channel}/identity-verification", Owner, |c, who| {
+        Box::pin(async move { admin::identity_verification(c.req, &c.env, who.channel()?).await })
+    }),
+    channel(Put, "/admin/v1/channels/{channel}/identity-verification", Owner, |c, who| {
+        Box::pin(async move { admin::identity_verification(c.req, &c.env, who.channel()?).await })
+    }),
+    channel(Get, "/admin/v1/channels/{channel}/mau", Member, |c, who| {
+        Box::pin(async move { admin::monthly_active(c.req, &c.env, c.now, who.channel()?).await })
+    }),
+    channel(Get, "/admin/v1/channels/{channel}/segments", Member, |c, who| {
+        Box::pin(async move { admin::segments(c.req, &c.env, c.now, who.channel()?).await })
+    }),
+    channel(Post, "/admin/v1/channels/{channel}/segments", Member, |c, who| {
+        Box::pin(async move { admin::segments(c.req, &c.env, c.now, who.channel()?).await })
+    }),
+    channel(Get, "/admin/v1/channels/{channel}/segments/{id}", Member, |c, who| {
+        Box::pin(async move { admin::segment(c.req, &c.env, c.now, who.channel()?, c.params.get("id")).await })
+    }),
+    channel(Patch, "/admin/v1/channels/{channel}/segments/{id}", Member, |c, who| {
+        Box::pin(async move { admin::segment(c.req, &c.env, c.now, who.channel()?, c.params.get("id")).await })
+    }),
+    channel(Delete, "/admin/v1/channels/{channel}/segments/{id}", Member, |c, who| {
+        Box::pin(async move { admin::segment(c.req, &c.env, c.now, who.channel()?, c.params.get("id")).await })
+    }),
+    // The channel's profile fields.
+    channel(Get, "/admin/v1/channels/{channel}/fields", Member, |c, who| {
+        Box::pin(async move { admin_fields::list(&c.env, who.channel()?).await })
+    }),
+    channel(Post, "/admin/v1/channels/{channel}/fields", Owner, |c, who| {
+        Box::pin(async move { admin_fields::add(c.req, &c.env, who.channel()?).await })
+    }),
+    channel(Put, "/admin/v1/channels/{channel}/fields/order", Owner, |c, who| {
+        Box::pin(async move { admin_fields::order(c.req, &c.env, who.channel()?).await })
+    }),
+    channel(Patch, "/admin/v1/channels/{channel}/fields/{key}", Owner, |c, who| {
+        Box::pin(async move { admin_fields::field(c.req, &c.env, who.channel()?, c.params.get("key")).await })
+    }),
+];
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use Method::{Head, Options};
+
+    fn resolved(method: Method, path: &str) -> String {
+        match resolve(ROUTES, &method, path) {
+            Resolution::Preflight => "preflight".into(),
+            Resolution::Found(route, params) => format!("{} {:?}", route.path, params.0),
+            Resolution::MethodNotAllowed => "405".into(),
+            Resolution::NotFound => "404".into(),
+            Resolution::Static => "static".into(),
+        }
+    }
+
+    #[track_caller]
+    fn check(method: Method, path: &str, expected: &str) {
+        assert_eq!(resolved(method, path), expected, "{path}");
+    }
+
+    #[test]
+    fn a_route_is_found_by_method_and_path_with_its_parameters() {
+        check(Post, "/v1/events", "/v1/events []");
+        check(
+            Get,
+            "/admin/v1/channels/demo/segments/seg_1",
+            r#"/admin/v1/channels/{channel}/segments/{id} [("channel", "demo"), ("id", "seg_1")]"#,
+        );
+        check(Get, "/t/tok/click/2", r#"/t/{token}/click/{button} [("token", "tok"), ("button", "2")]"#);
+    }
+
+    #[test]
+    fn empty_segments_and_trailing_slashes_do_not_matter() {
+        check(Post, "//v1//events/", "/v1/events []");
+    }
+
+    #[test]
+    fn a_fixed_segment_wins_over_a_parameter_at_its_place() {
+        check(
+            Post,
+            "/admin/v1/channels/demo/customers/search",
+            "/admin/v1/channels/{channel}/customers/search [(\"channel\", \"demo\")]",
+        );
+        check(
+            Put,
+            "/admin/v1/channels/demo/fields/order",
+            "/admin/v1/channels/{channel}/fields/order [(\"channel\", \"demo\")]",
+        );
+    }
+
+    #[test]
+    fn another_method_on_a_fixed_segment_falls_to_the_parameter_route() {
+        // `GET …/customers/search` is the customer whose id is "search" (404 there).
+        check(
+            Get,
+            "/admin/v1/channels/demo/customers/search",
+            r#"/admin/v1/channels/{channel}/customers/{id} [("channel", "demo"), ("id", "search")]"#,
+        );
+    }
+
+    #[test]
+    fn a_known_api_path_with_another_method_is_405() {
+        check(Get, "/v1/events", "405");
+        check(Delete, "/admin/v1/channels/demo/mau", "405");
+        check(Post, "/dev/clock", "405");
+        check(Options, "/admin/v1/channels/demo", "405");
+    }
+
+    #[test]
+    fn an_unknown_api_path_is_404() {
+        check(Post, "/v1/nothing", "404");
+        check(Get, "/admin/v1/channels/demo/customers/c1/extra", "404");
+        check(Get, "/dev", "404");
+        check(Get, "/admin", "404");
+    }
+
+    #[test]
+    fn options_under_v1_is_a_preflight_even_for_unknown_paths() {
+        check(Options, "/v1/events", "preflight");
+        check(Options, "/v1/anything/at/all", "preflight");
+    }
+
+    #[test]
+    fn other_paths_are_static_files_for_get_and_head_only() {
+        check(Get, "/demo/index.html", "static");
+        check(Head, "/healthz", "static");
+        check(Get, "/t/tok/elsewhere", "static");
+        check(Post, "/healthz", "405");
+        check(Post, "/t/tok/open", "405");
+        check(Put, "/widget.js", "405");
+    }
+
+    #[test]
+    fn every_route_is_reachable_and_listed_once() {
+        for (i, route) in ROUTES.iter().enumerate() {
+            let path: String = route.path.replace("{", "x").replace("}", "");
+            match resolve(ROUTES, &route.method, &path) {
+                Resolution::Found(found, _) => {
+                    assert!(
+                        std::ptr::eq(found, route),
+                        "{:?} {} is shadowed by {}",
+                        route.method,
+                        route.path,
+                        found.path
+                    )
+                }
+                _ => panic!("{:?} {} does not resolve", route.method, route.path),
+            }
+            let again = ROUTES[i + 1..].iter().any(|r| r.method == route.method && r.path == route.path);
+            assert!(!again, "{:?} {} is listed twice", route.method, route.path);
+        }
+    }
+
+    /// The OpenAPI document's operations are exactly the table's routes (the widget files
+    /// and static site are assets, not operations).
+    #[test]
+    fn the_openapi_document_lists_exactly_the_routes() {
+        let doc: serde_json::Value = serde_json::from_str(OPENAPI).unwrap_or_default();
+        let mut documented: Vec<String> = Vec::new();
+        for (path, item) in doc["paths"].as_object().into_iter().flatten() {
+            for method in item.as_object().into_iter().flatten().map(|(m, _)| m.to_uppercase()) {
+                if ["GET", "POST", "PUT", "PATCH", "DELETE"].contains(&method.as_str()) {
+                    documented.push(format!("{method} {}", normalized(path)));
+                }
+            }
+        }
+        let mut routed: Vec<String> =
+            ROUTES.iter().map(|r| format!("{} {}", r.method.as_ref().to_uppercase(), normalized(r.path))).collect();
+        documented.retain(|op| !op.ends_with(" /widget.js") && !op.ends_with(" /widget.wasm"));
+        documented.sort();
+        routed.sort();
+        assert_eq!(documented, routed);
+    }
+
+    /// A pattern with its parameter names erased, so `{campaignId}` and `{id}` compare equal.
+    fn normalized(path: &str) -> String {
+        path.split('/').map(|s| if s.starts_with('{') { "{}" } else { s }).collect::<Vec<_>>().join("/")
+    }
+}
