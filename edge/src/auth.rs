@@ -2,9 +2,10 @@
 //!
 //! Every route declares its [`Access`] in the route table (`router.rs`); this module turns
 //! the request's credentials into a [`Caller`] or the error the caller sees. The order of
-//! checks is part of the API: the path's id is checked first (400 naming it), then the
-//! token (401), then the membership (403 for a channel, 404 for a campaign, so a member
-//! of another channel learns nothing about it), then the role (403).
+//! checks is part of the API: a bearer header must be there (401), then the path's id
+//! must be well-formed (400 naming it), then the token must be known (401), then the
+//! account needs a role there (403 for a channel, 404 for a campaign, so a member of
+//! another channel learns nothing about it), and a role high enough (403).
 
 use crate::error::ApiError;
 use crate::router::Params;
@@ -126,18 +127,20 @@ pub async fn authorize(access: Access, params: &Params, req: &Request, env: &Env
             Ok(Caller::Anyone)
         }
         Access::Channel(required) => {
+            let token = token_hash(req)?;
             let channel =
                 ChannelId::parse(params.get("channel")).map_err(|e| ApiError::invalid("channel", e.to_string()))?;
-            let member = account(req, env).await?;
+            let member = db::token_member(&env.d1("DB")?, &token).await?;
             let found = db::member_role(&env.d1("DB")?, &member, &channel).await?;
             let role = channel_decision(found.as_deref().and_then(Role::parse), required)?;
             Ok(Caller::Manager { channel, role, campaign: None })
         }
         Access::Campaign => {
+            let token = token_hash(req)?;
             let campaign =
                 CampaignId::parse(params.get("id")).map_err(|e| ApiError::invalid("campaignId", e.to_string()))?;
-            let member = account(req, env).await?;
             let db = env.d1("DB")?;
+            let member = db::token_member(&db, &token).await?;
             let Some(channel) = db::campaign_channel(&db, &campaign).await? else {
                 return Err(ApiError::NotFound("campaign"));
             };
@@ -148,10 +151,9 @@ pub async fn authorize(access: Access, params: &Params, req: &Request, env: &Env
     }
 }
 
-/// The account a request's bearer token belongs to: 401 without a known token.
-async fn account(req: &Request, env: &Env) -> Result<String, ApiError> {
-    let hash = bearer_hash(req.headers().get("authorization")?.as_deref()).ok_or(ApiError::Unauthorized)?;
-    db::token_member(&env.d1("DB")?, &hash).await
+/// The hash of the request's bearer token: 401 without one.
+fn token_hash(req: &Request) -> Result<String, ApiError> {
+    bearer_hash(req.headers().get("authorization")?.as_deref()).ok_or(ApiError::Unauthorized)
 }
 
 #[cfg(test)]
