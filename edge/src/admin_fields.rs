@@ -5,7 +5,8 @@
 
 use crate::admin::channel_role;
 use crate::error::ApiError;
-use crate::{db, http, publication};
+use crate::store::{self, Db};
+use crate::{http, publication};
 use kizuna_shared::fields::{
     FieldIn, FieldOrder, FieldOut, FieldPatch, FieldSetting, Visibility, check_display_name, check_new_name,
     custom_fields, field_list,
@@ -20,10 +21,10 @@ async fn owner(req: &Request, env: &Env, channel: &str) -> Result<ChannelId, Api
 
 /// Saves `changed` settings, republishes the channel and answers with its field list.
 async fn save(env: &Env, channel: &ChannelId, changed: &[FieldSetting], status: u16) -> Result<Response, ApiError> {
-    let db = env.d1("DB")?;
-    db::save_fields(&db, channel, changed).await?;
+    let db = Db::open(env)?;
+    store::channels::save_fields(&db, channel, changed).await?;
     publication::forget_channel(env, channel).await?;
-    let fields = field_list(&db::field_settings(&db, channel).await?);
+    let fields = field_list(&store::channels::field_settings(&db, channel).await?);
     Ok(http::json(status, &serde_json::json!({ "fields": fields })))
 }
 
@@ -31,12 +32,12 @@ async fn save(env: &Env, channel: &ChannelId, changed: &[FieldSetting], status: 
 pub async fn fields(mut req: Request, env: &Env, channel: &str) -> Result<Response, ApiError> {
     if req.method() == Method::Get {
         let (channel, _role) = channel_role(&req, env, channel).await?;
-        let fields: Vec<FieldOut> = field_list(&db::field_settings(&env.d1("DB")?, &channel).await?);
+        let fields: Vec<FieldOut> = field_list(&store::channels::field_settings(&Db::open(env)?, &channel).await?);
         return Ok(http::json(200, &serde_json::json!({ "fields": fields })));
     }
     let channel = owner(&req, env, channel).await?;
     let body: FieldIn = http::read_json(&mut req).await?;
-    let settings = db::field_settings(&env.d1("DB")?, &channel).await?;
+    let settings = store::channels::field_settings(&Db::open(env)?, &channel).await?;
     let name = body
         .key
         .strip_prefix("profile.")
@@ -58,7 +59,7 @@ pub async fn fields(mut req: Request, env: &Env, channel: &str) -> Result<Respon
 pub async fn field(mut req: Request, env: &Env, channel: &str, key: &str) -> Result<Response, ApiError> {
     let channel = owner(&req, env, channel).await?;
     let body: FieldPatch = http::read_json(&mut req).await?;
-    let settings = db::field_settings(&env.d1("DB")?, &channel).await?;
+    let settings = store::channels::field_settings(&Db::open(env)?, &channel).await?;
     let mut field = key
         .strip_prefix("profile.")
         .and_then(|name| settings.iter().find(|s| s.name == name))
@@ -83,7 +84,7 @@ pub async fn field(mut req: Request, env: &Env, channel: &str, key: &str) -> Res
 pub async fn order(mut req: Request, env: &Env, channel: &str) -> Result<Response, ApiError> {
     let channel = owner(&req, env, channel).await?;
     let body: FieldOrder = http::read_json(&mut req).await?;
-    let settings = db::field_settings(&env.d1("DB")?, &channel).await?;
+    let settings = store::channels::field_settings(&Db::open(env)?, &channel).await?;
     let names = body.names(&settings)?;
     let reordered: Vec<FieldSetting> = names
         .iter()

@@ -14,7 +14,6 @@ mod audience;
 mod broadcast;
 mod bulk;
 mod clock;
-mod db;
 mod error;
 mod http;
 mod jobs;
@@ -22,6 +21,7 @@ mod outbound;
 mod public;
 mod publication;
 mod static_files;
+mod store;
 mod tracking;
 mod visitor;
 
