@@ -119,3 +119,52 @@ pub async fn fail(db: &impl Executor, campaign: &str, error: &str, now: Millis) 
     db.run(sql::fail(campaign, error, now)).await?;
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, clippy::expect_used)]
+
+    use super::*;
+    use crate::store::sqlite::{Sqlite, wait};
+
+    #[test]
+    fn a_fan_out_starts_once_and_its_cursor_moves_once_from_where_a_batch_started() {
+        let db = Sqlite::with_channel();
+        let (shop, news) = (ChannelId::parse("shop").unwrap(), CampaignId::parse("news").unwrap());
+        assert!(wait(insert_broadcast_run(&db, &shop, &news, None, 3, 10)).unwrap());
+        assert!(!wait(insert_broadcast_run(&db, &shop, &news, None, 9, 20)).unwrap());
+        let start = wait(broadcast_run(&db, &news)).unwrap().unwrap();
+        assert_eq!((start.total, start.cursor.as_str()), (3, ""));
+
+        assert!(wait(advance_broadcast(&db, &start, "c2", 2, false, 30)).unwrap());
+        // The same batch again, from the cursor it started at: it moves nothing.
+        assert!(!wait(advance_broadcast(&db, &start, "c2", 2, false, 40)).unwrap());
+        let middle = wait(broadcast_run(&db, &news)).unwrap().unwrap();
+        assert_eq!((middle.cursor.as_str(), middle.processed, middle.state.as_str()), ("c2", 2, "running"));
+
+        assert!(wait(advance_broadcast(&db, &middle, "c3", 1, true, 50)).unwrap());
+        assert!(!wait(advance_broadcast(&db, &middle, "c3", 1, true, 60)).unwrap());
+        let done = wait(broadcast_run(&db, &news)).unwrap().unwrap();
+        assert_eq!((done.cursor.as_str(), done.processed, done.state.as_str()), ("c3", 3, "done"));
+        assert_eq!(db.number("SELECT finished_at FROM broadcast_runs"), 50);
+    }
+
+    #[test]
+    fn broadcasts_to_move_are_due_ones_without_a_run_and_stalled_runs() {
+        let db = Sqlite::with_channel();
+        db.exec(
+            "INSERT INTO campaigns (id, channel_id, name, state, definition, created_at, updated_at) VALUES
+             ('due', 'shop', 'Due', 'running', '{\"kind\":\"broadcast\",\"startsAt\":100}', 0, 0),
+             ('later', 'shop', 'Later', 'scheduled', '{\"kind\":\"broadcast\",\"startsAt\":900}', 0, 0),
+             ('auto', 'shop', 'Auto', 'running', '{\"kind\":\"automated\"}', 0, 0),
+             ('going', 'shop', 'Going', 'running', '{\"kind\":\"broadcast\"}', 0, 0),
+             ('stuck', 'shop', 'Stuck', 'running', '{\"kind\":\"broadcast\"}', 0, 0)",
+        );
+        db.exec(
+            "INSERT INTO broadcast_runs (campaign_id, channel_id, evaluated_at, state, total, created_at, updated_at)
+             VALUES ('going', 'shop', 0, 'running', 1, 0, 450), ('stuck', 'shop', 0, 'running', 1, 0, 100)",
+        );
+        let ids = wait(broadcasts_to_move(&db, 500, 400)).unwrap();
+        assert_eq!(ids, ["due", "stuck"]);
+    }
+}

@@ -173,3 +173,55 @@ pub async fn stalled_jobs(db: &impl Executor, before: Millis) -> Result<Vec<Stri
     let rows = db.all::<IdRow>(sql::stalled_jobs(before)).await?;
     Ok(rows.into_iter().map(|r| r.id).collect())
 }
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, clippy::expect_used)]
+
+    use super::*;
+    use crate::store::sqlite::{Sqlite, wait};
+
+    #[test]
+    fn a_batch_applied_twice_changes_nothing_the_second_time_and_moves_the_cursor_once() {
+        let db = Sqlite::with_channel();
+        db.customer("c1", 100);
+        db.customer("c2", 100);
+        db.exec("UPDATE customers SET tags = '[\"vip\"]' WHERE id = 'c2'");
+        let shop = ChannelId::parse("shop").unwrap();
+        let ids = vec!["c1".to_owned(), "c2".to_owned()];
+        let change = BulkChange { add_tags: vec!["vip".to_owned()], ..BulkChange::default() };
+        wait(insert_job(&db, &shop, "job_1", &BulkTarget::Ids(ids.clone()), &change, 2, 50)).unwrap();
+        let started = wait(job(&db, "job_1", Some(&shop))).unwrap().unwrap();
+
+        assert!(wait(apply_batch(&db, &started, &change, &ids, true, 200, "2026-01")).unwrap());
+        // The same message again (redelivered), later: the job has moved, nothing changes.
+        assert!(!wait(apply_batch(&db, &started, &change, &ids, true, 300, "2026-02")).unwrap());
+
+        let done = wait(job(&db, "job_1", Some(&shop))).unwrap().unwrap();
+        assert_eq!((done.state.as_str(), done.cursor.as_str()), ("done", "c2"));
+        assert_eq!((done.processed, done.changed, done.batches), (2, 1, 1));
+        assert_eq!(done.finished_at, Some(200));
+        // Only the customer the change altered moved and counts toward MAU.
+        assert_eq!(db.number("SELECT updated_at FROM customers WHERE id = 'c1'"), 200);
+        assert_eq!(db.number("SELECT updated_at FROM customers WHERE id = 'c2'"), 100);
+        assert_eq!(db.text("SELECT tags FROM customers WHERE id = 'c1'").unwrap(), "[\"vip\"]");
+        assert_eq!(
+            db.text("SELECT group_concat(month || ':' || customer_id) FROM customer_months").unwrap(),
+            "2026-01:c1"
+        );
+    }
+
+    #[test]
+    fn a_job_of_another_channel_is_not_found_and_a_failed_job_stays_failed() {
+        let db = Sqlite::with_channel();
+        let shop = ChannelId::parse("shop").unwrap();
+        let change = BulkChange::default();
+        wait(insert_job(&db, &shop, "job_1", &BulkTarget::Ids(Vec::new()), &change, 0, 50)).unwrap();
+        assert!(wait(job(&db, "job_1", Some(&ChannelId::parse("other").unwrap()))).unwrap().is_none());
+        wait(fail(&db, "job_1", "filter: no such field", 60)).unwrap();
+        wait(fail(&db, "job_1", "later", 70)).unwrap();
+        let failed = wait(job(&db, "job_1", None)).unwrap().unwrap();
+        assert_eq!((failed.state.as_str(), failed.error.as_deref()), ("failed", Some("filter: no such field")));
+        assert_eq!(failed.finished_at, Some(60));
+    }
+}

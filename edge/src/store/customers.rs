@@ -491,3 +491,119 @@ pub async fn set_email_status(
     }
     Ok(db.batch(sql::set_email_status(events)).await?.iter().sum())
 }
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, clippy::expect_used)]
+
+    use super::*;
+    use crate::store::sqlite::{Sqlite, wait};
+
+    fn shop() -> ChannelId {
+        ChannelId::parse("shop").unwrap()
+    }
+
+    fn visitor(id: &str) -> VisitorId {
+        VisitorId::parse(id).unwrap()
+    }
+
+    fn months(db: &Sqlite) -> String {
+        db.text("SELECT group_concat(month || ':' || customer_id, ' ') FROM (SELECT * FROM customer_months ORDER BY 1, 2, 3)")
+            .unwrap_or_default()
+    }
+
+    #[test]
+    fn the_profile_upsert_never_moves_updated_at_back_and_keeps_created_at() {
+        let db = Sqlite::with_channel();
+        let v1 = visitor("v1");
+        let first = Profile { created_at: 1_000, updated_at: 2_000, city: Some("Osaka".into()), ..Profile::default() };
+        wait(upsert_customer(&db, &shop(), &v1, &first, 0)).unwrap();
+        // A bulk action moved the row in D1 alone, past what the visitor's object knows.
+        db.exec("UPDATE customers SET updated_at = 5000, tags = '[\"vip\"]'");
+        let later = Profile { created_at: 9_000, updated_at: 3_000, city: Some("Kyoto".into()), ..first.clone() };
+        wait(upsert_customer(&db, &shop(), &v1, &later, 0)).unwrap();
+        let row = wait(customer(&db, &shop(), "v1")).unwrap().unwrap();
+        assert_eq!((row.created_at, row.updated_at, row.city.as_deref()), (1_000, 5_000, Some("Kyoto")));
+        assert_eq!(row.tags, ["vip"]);
+        assert_eq!(months(&db), "1970-01:v1");
+    }
+
+    #[test]
+    fn unsubscribing_notes_the_month_only_when_the_flag_changed() {
+        let db = Sqlite::with_channel();
+        db.customer("v1", 100);
+        assert!(wait(unsubscribe(&db, &shop(), &visitor("v1"), "email", 200, "2026-01")).unwrap());
+        assert!(!wait(unsubscribe(&db, &shop(), &visitor("v1"), "email", 300, "2026-02")).unwrap());
+        assert_eq!(months(&db), "2026-01:v1");
+        assert_eq!(db.number("SELECT updated_at FROM customers"), 200);
+        assert_eq!(db.number("SELECT unsubscribe_email + 10 * unsubscribe_texting FROM customers"), 1);
+        // The other medium is its own flag.
+        assert!(wait(unsubscribe(&db, &shop(), &visitor("v1"), "sms", 400, "2026-03")).unwrap());
+        assert_eq!(months(&db), "2026-01:v1 2026-03:v1");
+    }
+
+    #[test]
+    fn merging_moves_months_and_deliveries_to_the_member_and_deletes_the_visitor() {
+        let db = Sqlite::with_channel();
+        db.customer("anon", 100);
+        db.customer("member", 100);
+        db.exec(
+            "INSERT INTO customer_months VALUES ('shop', '2026-01', 'anon'), ('shop', '2026-02', 'anon'),
+               ('shop', '2026-02', 'member');
+             INSERT INTO deliveries (id, channel_id, campaign_id, visitor_id, display, sent_at)
+               VALUES ('d1', 'shop', 'news', 'anon', 'bubble', 0)",
+        );
+        wait(merge_customer_rows(&db, &shop(), "anon", "member")).unwrap();
+        assert_eq!(months(&db), "2026-01:member 2026-02:member");
+        assert_eq!(db.text("SELECT visitor_id FROM deliveries").as_deref(), Some("member"));
+        assert_eq!(db.text("SELECT group_concat(id) FROM customers").as_deref(), Some("member"));
+    }
+
+    #[test]
+    fn erasing_deletes_the_customer_its_months_and_deliveries_and_keeps_the_counts() {
+        let db = Sqlite::with_channel();
+        db.customer("v1", 100);
+        db.customer("v2", 100);
+        db.exec(
+            "INSERT INTO customer_months VALUES ('shop', '2026-01', 'v1'), ('shop', '2026-01', 'v2');
+             INSERT INTO deliveries (id, channel_id, campaign_id, visitor_id, display, sent_at)
+               VALUES ('d1', 'shop', 'news', 'v1', 'bubble', 0), ('d2', 'shop', 'news', 'v2', 'bubble', 0);
+             INSERT INTO campaign_daily_stats (campaign_id, day, sent) VALUES ('news', '2026-01-01', 2)",
+        );
+        wait(erase_customer(&db, &shop(), "v1")).unwrap();
+        assert!(wait(customer(&db, &shop(), "v1")).unwrap().is_none());
+        assert_eq!(months(&db), "2026-01:v2");
+        assert_eq!(db.text("SELECT group_concat(id) FROM deliveries").as_deref(), Some("d2"));
+        assert_eq!(db.number("SELECT sent FROM campaign_daily_stats"), 2);
+        assert_eq!(wait(monthly_active(&db, &shop(), "2026-01")).unwrap(), 1);
+    }
+
+    #[test]
+    fn a_batch_of_ids_continues_after_the_cursor_in_id_order() {
+        let db = Sqlite::with_channel();
+        for id in ["c3", "c1", "c2", "c4"] {
+            db.customer(id, 100);
+        }
+        let target = ids_filter(&["c1".to_owned(), "c2".to_owned(), "c4".to_owned()]).unwrap();
+        assert_eq!(wait(count_customers(&db, &shop(), &target)).unwrap(), 3);
+        assert_eq!(wait(next_batch(&db, &shop(), &target, "", 2)).unwrap(), ["c1", "c2"]);
+        assert_eq!(wait(next_batch(&db, &shop(), &target, "c2", 2)).unwrap(), ["c4"]);
+        assert!(wait(customer_matches(&db, &shop(), &visitor("c4"), &target)).unwrap());
+        assert!(!wait(customer_matches(&db, &shop(), &visitor("c3"), &target)).unwrap());
+    }
+
+    #[test]
+    fn a_page_of_customers_continues_after_its_cursor_in_sort_order() {
+        let db = Sqlite::with_channel();
+        for (id, updated_at) in [("a", 300), ("b", 100), ("c", 300), ("d", 200)] {
+            db.customer(id, updated_at);
+        }
+        let all = SqlFilter { sql: "1".to_owned(), params: Vec::new() };
+        let page = |after: Option<&After>| {
+            let rows = wait(customers_page(&db, &shop(), &all, "updated_at", true, after, 2)).unwrap();
+            rows.into_iter().map(|c| c.id).collect::<Vec<_>>()
+        };
+        assert_eq!(page(None), ["c", "a"]);
+        assert_eq!(page(Some(&After { key: 300, id: "a".to_owned() })), ["d", "b"]);
+    }
+}

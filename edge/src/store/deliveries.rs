@@ -259,3 +259,76 @@ pub async fn delivery_owner(
     })
     .transpose()
 }
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, clippy::expect_used)]
+
+    use super::*;
+    use crate::store::channels;
+    use crate::store::sqlite::{Sqlite, wait};
+
+    const SENT_AT: Millis = 1_767_225_600_000;
+
+    fn shop(db: &Sqlite) -> Channel {
+        let doc = wait(channels::load_channel(db, &ChannelId::parse("shop").unwrap())).unwrap().unwrap();
+        Channel::try_from(&doc).unwrap()
+    }
+
+    fn delivery(id: &str) -> Delivery {
+        Delivery {
+            id: DeliveryId::parse(id).unwrap(),
+            campaign_id: CampaignId::parse("welcome").unwrap(),
+            visitor_id: VisitorId::parse("v1").unwrap(),
+            display: Display::Bubble,
+            sent_at: SENT_AT,
+            view_at: None,
+            click_at: None,
+            goal_at: None,
+        }
+    }
+
+    fn counted(db: &Sqlite, column: &str) -> i64 {
+        db.number(&format!("SELECT COALESCE(SUM({column}), 0) FROM campaign_daily_stats WHERE campaign_id = 'welcome'"))
+    }
+
+    #[test]
+    fn inserting_the_same_deliveries_twice_counts_each_sent_once() {
+        let db = Sqlite::with_channel();
+        let channel = shop(&db);
+        let deliveries = [delivery("d1"), delivery("d2")];
+        wait(insert_deliveries(&db, &channel, &deliveries)).unwrap();
+        wait(insert_deliveries(&db, &channel, &deliveries)).unwrap();
+        assert_eq!(db.number("SELECT COUNT(*) FROM deliveries"), 2);
+        assert_eq!(counted(&db, "sent"), 2);
+        let day = db.text("SELECT day FROM campaign_daily_stats").unwrap();
+        assert_eq!(day, channel.day_of(SENT_AT).iso());
+    }
+
+    #[test]
+    fn an_action_on_a_row_that_changed_meanwhile_saves_nothing_and_counts_nothing() {
+        let db = Sqlite::with_channel();
+        let channel = shop(&db);
+        let before = delivery("d1");
+        wait(insert_deliveries(&db, &channel, std::slice::from_ref(&before))).unwrap();
+        let day = channel.day_of(SENT_AT);
+        let viewed = Delivery { view_at: Some(SENT_AT + 1), ..before.clone() };
+        let view = Counts { sent: 0, view: 1, click: 0, goal: 0 };
+        assert!(wait(save_action(&db, &before, &viewed, view, day)).unwrap());
+        // A second request read the row before the first wrote: its compare-and-set loses.
+        let late = Delivery { view_at: Some(SENT_AT + 2), ..before.clone() };
+        assert!(!wait(save_action(&db, &before, &late, view, day)).unwrap());
+        assert_eq!(db.number("SELECT view_at FROM deliveries WHERE id = 'd1'"), SENT_AT + 1);
+        assert_eq!(counted(&db, "view"), 1);
+        assert_eq!(counted(&db, "sent"), 1);
+    }
+
+    #[test]
+    fn a_delivery_names_its_channel_visitor_and_campaign() {
+        let db = Sqlite::with_channel();
+        wait(insert_deliveries(&db, &shop(&db), &[delivery("d1")])).unwrap();
+        let owner = wait(delivery_owner(&db, &DeliveryId::parse("d1").unwrap())).unwrap().unwrap();
+        assert_eq!((owner.0.as_str(), owner.1.as_str(), owner.2.as_str()), ("shop", "v1", "welcome"));
+        assert!(wait(delivery_owner(&db, &DeliveryId::parse("d9").unwrap())).unwrap().is_none());
+    }
+}

@@ -113,3 +113,64 @@ pub async fn finish_outbound(
     db.run(sql::finish_outbound(delivery, medium, finish, now)).await?;
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, clippy::expect_used)]
+
+    use super::*;
+    use crate::store::sqlite::{Sqlite, wait};
+
+    struct Ids(DeliveryId, ChannelId, VisitorId, CampaignId);
+
+    fn ids() -> Ids {
+        Ids(
+            DeliveryId::parse("d1").unwrap(),
+            ChannelId::parse("shop").unwrap(),
+            VisitorId::parse("v1").unwrap(),
+            CampaignId::parse("news").unwrap(),
+        )
+    }
+
+    fn message(ids: &Ids) -> Message<'_> {
+        Message { delivery: &ids.0, medium: "email", channel: &ids.1, visitor: &ids.2, campaign: &ids.3 }
+    }
+
+    fn state(db: &Sqlite) -> String {
+        db.text("SELECT state FROM outbound_messages").unwrap()
+    }
+
+    fn finish(state: &str) -> Finish<'_> {
+        Finish { state, address: Some("a@example.com"), reason: None, provider_id: Some("p1") }
+    }
+
+    #[test]
+    fn a_sent_message_is_not_claimed_again_and_finishing_moves_it_once() {
+        let db = Sqlite::migrated();
+        let ids = ids();
+        assert!(matches!(wait(claim_outbound(&db, &message(&ids), 10)).unwrap(), OutboundClaim::Claimed));
+        wait(finish_outbound(&db, &ids.0, "email", &finish("sent"), 20)).unwrap();
+        match wait(claim_outbound(&db, &message(&ids), 30)).unwrap() {
+            OutboundClaim::Done { state } => assert_eq!(state, "sent"),
+            OutboundClaim::Claimed => panic!("a sent message was claimed again"),
+        }
+        // Only a claimed ('sending') message is finished: a late failure changes nothing.
+        wait(finish_outbound(&db, &ids.0, "email", &finish("failed"), 40)).unwrap();
+        assert_eq!(state(&db), "sent");
+        assert_eq!(db.number("SELECT updated_at FROM outbound_messages"), 20);
+        assert_eq!(db.number("SELECT COUNT(*) FROM outbound_messages"), 1);
+    }
+
+    #[test]
+    fn a_failed_message_is_claimed_again_and_a_skipped_one_is_not() {
+        let db = Sqlite::migrated();
+        let ids = ids();
+        wait(claim_outbound(&db, &message(&ids), 10)).unwrap();
+        wait(finish_outbound(&db, &ids.0, "email", &finish("failed"), 20)).unwrap();
+        assert!(matches!(wait(claim_outbound(&db, &message(&ids), 30)).unwrap(), OutboundClaim::Claimed));
+        assert_eq!(state(&db), "sending");
+        wait(finish_outbound(&db, &ids.0, "email", &finish("skipped"), 40)).unwrap();
+        assert!(matches!(wait(claim_outbound(&db, &message(&ids), 50)).unwrap(), OutboundClaim::Done { .. }));
+        assert_eq!(db.text("SELECT address FROM outbound_messages").as_deref(), Some("a@example.com"));
+    }
+}

@@ -97,3 +97,29 @@ pub async fn save_segment(db: &impl Executor, channel: &ChannelId, segment: &Seg
 pub async fn delete_segment(db: &impl Executor, channel: &ChannelId, id: &str) -> Result<bool, StoreError> {
     Ok(db.run(sql::delete_segment(channel, id)).await? > 0)
 }
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, clippy::expect_used)]
+
+    use super::*;
+    use crate::store::sqlite::{Sqlite, wait};
+
+    fn named(id: &str, name: &str) -> Segment {
+        Segment { id: id.to_owned(), name: name.to_owned(), filter: FilterDoc::default(), created_at: 1, updated_at: 2 }
+    }
+
+    #[test]
+    fn a_segment_name_taken_in_the_channel_is_refused_and_the_first_kept() {
+        let db = Sqlite::with_channel();
+        let shop = ChannelId::parse("shop").unwrap();
+        assert!(wait(save_segment(&db, &shop, &named("seg_1", "VIP"))).unwrap());
+        assert!(!wait(save_segment(&db, &shop, &named("seg_2", "VIP"))).unwrap());
+        // Saving a segment under its own name again is an update, not a clash.
+        assert!(wait(save_segment(&db, &shop, &Segment { updated_at: 5, ..named("seg_1", "VIP") })).unwrap());
+        let all = wait(segments(&db, &shop)).unwrap();
+        assert_eq!(all, [Segment { updated_at: 5, ..named("seg_1", "VIP") }]);
+        assert!(wait(delete_segment(&db, &shop, "seg_1")).unwrap());
+        assert!(!wait(delete_segment(&db, &shop, "seg_1")).unwrap());
+    }
+}

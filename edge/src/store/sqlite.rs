@@ -126,3 +126,20 @@ pub fn wait<F: Future>(future: F) -> F::Output {
         Poll::Pending => panic!("a SQLite store call never waits"),
     }
 }
+
+/// Fixture rows the store does not write itself.
+impl Sqlite {
+    /// A channel `shop` at UTC, with no custom fields.
+    pub fn with_channel() -> Sqlite {
+        let db = Sqlite::migrated();
+        db.exec("INSERT INTO channels (id, name, utc_offset_minutes, created_at) VALUES ('shop', 'Shop', 0, 0)");
+        db
+    }
+
+    /// A bare customer row of `shop`.
+    pub fn customer(&self, id: &str, updated_at: i64) {
+        self.exec(&format!(
+            "INSERT INTO customers (channel_id, id, created_at, updated_at) VALUES ('shop', '{id}', 0, {updated_at})"
+        ));
+    }
+}

@@ -66,3 +66,28 @@ pub async fn due_wakeups(
         })
         .collect()
 }
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, clippy::expect_used)]
+
+    use super::*;
+    use crate::store::sqlite::{Sqlite, wait};
+
+    #[test]
+    fn a_wakeup_is_replaced_and_removed_and_due_ones_come_earliest_first() {
+        let db = Sqlite::migrated();
+        let shop = ChannelId::parse("shop").unwrap();
+        let (v1, v2, v3) =
+            (VisitorId::parse("v1").unwrap(), VisitorId::parse("v2").unwrap(), VisitorId::parse("v3").unwrap());
+        wait(set_wakeup(&db, &shop, &v1, Some(300))).unwrap();
+        wait(set_wakeup(&db, &shop, &v1, Some(100))).unwrap();
+        wait(set_wakeup(&db, &shop, &v2, Some(200))).unwrap();
+        wait(set_wakeup(&db, &shop, &v3, Some(900))).unwrap();
+        let due = wait(due_wakeups(&db, 500, 10)).unwrap();
+        assert_eq!(due, [(shop.clone(), v1.clone()), (shop.clone(), v2.clone())]);
+        wait(set_wakeup(&db, &shop, &v1, None)).unwrap();
+        assert_eq!(wait(due_wakeups(&db, 500, 10)).unwrap(), [(shop.clone(), v2)]);
+        assert_eq!(db.number("SELECT COUNT(*) FROM visitor_wakeups"), 2);
+    }
+}
