@@ -193,14 +193,18 @@ mod tests {
         wait(insert_job(&db, &shop, "job_1", &BulkTarget::Ids(ids.clone()), &change, 2, 50)).unwrap();
         let started = wait(job(&db, "job_1", Some(&shop))).unwrap().unwrap();
 
-        assert!(wait(apply_batch(&db, &started, &change, &ids, true, 200, "2026-01")).unwrap());
+        assert!(wait(apply_batch(&db, &started, &change, &ids, false, 200, "2026-01")).unwrap());
         // The same message again (redelivered), later: the job has moved, nothing changes.
-        assert!(!wait(apply_batch(&db, &started, &change, &ids, true, 300, "2026-02")).unwrap());
+        assert!(!wait(apply_batch(&db, &started, &change, &ids, false, 300, "2026-02")).unwrap());
+        let moved = wait(job(&db, "job_1", Some(&shop))).unwrap().unwrap();
+        assert_eq!((moved.state.as_str(), moved.cursor.as_str()), ("running", "c2"));
+        assert_eq!((moved.processed, moved.changed, moved.batches, moved.updated_at), (2, 1, 1, 200));
 
+        // The last, empty batch ends the job.
+        assert!(wait(apply_batch(&db, &moved, &change, &[], true, 400, "2026-02")).unwrap());
         let done = wait(job(&db, "job_1", Some(&shop))).unwrap().unwrap();
-        assert_eq!((done.state.as_str(), done.cursor.as_str()), ("done", "c2"));
-        assert_eq!((done.processed, done.changed, done.batches), (2, 1, 1));
-        assert_eq!(done.finished_at, Some(200));
+        assert_eq!((done.state.as_str(), done.cursor.as_str(), done.finished_at), ("done", "c2", Some(400)));
+        assert_eq!((done.processed, done.changed, done.batches), (2, 1, 2));
         // Only the customer the change altered moved and counts toward MAU.
         assert_eq!(db.number("SELECT updated_at FROM customers WHERE id = 'c1'"), 200);
         assert_eq!(db.number("SELECT updated_at FROM customers WHERE id = 'c2'"), 100);
