@@ -206,3 +206,65 @@ pub(crate) struct CountRow {
 pub(crate) struct IdRow {
     pub id: String,
 }
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, clippy::expect_used)]
+
+    use super::sqlite::Sqlite;
+    use super::*;
+    use kizuna_shared::fields::{FieldSetting, Visibility};
+    use kizuna_shared::filter::FieldType;
+    use kizuna_shared::ids::{CampaignId, ChannelId, DeliveryId, VisitorId};
+    use kizuna_shared::outbound::EmailStatus;
+    use kizuna_shared::time::Day;
+
+    /// The statements no contract test runs, each prepared on the migrated schema: D1
+    /// refuses a statement whose parameters do not match what its SQL names.
+    #[test]
+    fn every_other_statement_prepares_on_the_schema_and_binds_what_it_names() {
+        let db = Sqlite::migrated();
+        let channel = ChannelId::parse("shop").unwrap();
+        let campaign = CampaignId::parse("news").unwrap();
+        let visitor = VisitorId::parse("v1").unwrap();
+        let delivery = DeliveryId::parse("d1").unwrap();
+        let field = FieldSetting {
+            ty: FieldType::Text,
+            visibility: Visibility::Visible,
+            name: "plan".into(),
+            display_name: "Plan".into(),
+            built_in: false,
+            write_once: false,
+            position: 1,
+        };
+        let statements = [
+            channels::sql::load_channel(&channel),
+            channels::sql::save_channel_settings(&channel, "Asia/Tokyo", "{}"),
+            channels::sql::field_settings(&channel),
+            channels::sql::save_field(&channel, &field),
+            channels::sql::set_identity(&channel, true, Some("s"), None),
+            channels::sql::identity(&channel),
+            members::sql::token_member("hash"),
+            members::sql::member_role("m1", &channel),
+            campaigns::sql::published_campaigns(&channel, 0),
+            campaigns::sql::campaign_channel(&campaign),
+            campaigns::sql::campaign_row("news"),
+            campaigns::sql::campaign_rows(&channel),
+            campaigns::sql::delete_draft("news"),
+            campaigns::sql::campaign_message(&channel, &campaign),
+            deliveries::sql::load_delivery(&channel, &visitor, &delivery),
+            deliveries::sql::deliveries_awaiting_goal(&channel, &visitor, &campaign, 0),
+            deliveries::sql::daily_stats(&campaign, Day(0), Day(1)),
+            customers::sql::monthly_active(&channel, "2026-01"),
+            customers::sql::customer(&channel, "v1"),
+            customers::sql::customer_of_member(&channel, "m1"),
+            customers::sql::contact(&channel, &visitor),
+            bulk_jobs::sql::stalled_jobs(0),
+        ];
+        let writes = customers::sql::set_email_status(&[(channel.clone(), "a@example.com".into(), EmailStatus::Ok)]);
+        for statement in statements.iter().chain(&writes) {
+            let prepared = db.0.prepare(&statement.sql).unwrap_or_else(|e| panic!("{}: {e}", statement.sql));
+            assert_eq!(prepared.parameter_count(), statement.params.len(), "{}", statement.sql);
+        }
+    }
+}
