@@ -4,8 +4,10 @@
 use crate::env::new_id;
 use crate::error::ApiError;
 use crate::router::Call;
+use crate::store::segments::Segment;
+use crate::store::{self, Db};
 use crate::visitor::{self, VisitorCall};
-use crate::{db, http, publication};
+use crate::{http, publication};
 use kizuna_shared::admin_wire::{
     CustomerIn, CustomerOut, CustomerPage, CustomerQuery, FilterDoc, IdentityIn, IdentityOut, SORTS, SegmentIn,
     SegmentList, SegmentOut,
@@ -27,7 +29,7 @@ pub async fn campaign_stats(
     id: &CampaignId,
     channel_id: &ChannelId,
 ) -> Result<Response, ApiError> {
-    let db = env.d1("DB")?;
+    let db = Db::open(env)?;
     let channel = publication::channel(env, channel_id, now).await?.ok_or(ApiError::NotFound("channel"))?;
     let today = channel.day_of(now);
     let mut from = Day(today.0 - (DEFAULT_DAYS - 1));
@@ -50,7 +52,7 @@ pub async fn campaign_stats(
     if to.0 - from.0 + 1 > MAX_DAYS {
         return Err(ApiError::invalid("from", format!("the period may span at most {MAX_DAYS} days")));
     }
-    let days = series(&db::daily_stats(&db, id, from, to).await?, from, to);
+    let days = series(&store::deliveries::daily_stats(&db, id, from, to).await?, from, to);
     let total = totals(&days);
     Ok(http::json(
         200,
@@ -70,7 +72,7 @@ pub async fn campaign_stats(
 /// The fields filters and segments may use in a channel (hidden ones are not), and its
 /// custom fields.
 pub(crate) async fn channel_schema(env: &Env, channel: &ChannelId) -> Result<(Schema, Vec<CustomField>), ApiError> {
-    let custom = custom_fields(&db::field_settings(&env.d1("DB")?, channel).await?);
+    let custom = custom_fields(&store::channels::field_settings(&Db::open(env)?, channel).await?);
     Ok((Schema::of_channel(&custom).map_err(ApiError::Internal)?, custom))
 }
 
@@ -144,7 +146,7 @@ async fn search_customers(
     };
     let sql = compile(&doc.to_filter(&schema, "filter")?, &schema, now);
     let customers: Vec<CustomerOut> =
-        db::customers_page(&env.d1("DB")?, channel, &sql, sort_expr, descending, after.as_ref(), limit)
+        store::customers::customers_page(&Db::open(env)?, channel, &sql, sort_expr, descending, after.as_ref(), limit)
             .await?
             .into_iter()
             .map(|c| shown(c, &custom))
@@ -177,7 +179,7 @@ pub(crate) async fn search_doc(
         parts.push(doc.clone());
     }
     if let Some(id) = segment {
-        let segment = db::segment(&env.d1("DB")?, channel, id)
+        let segment = store::segments::segment(&Db::open(env)?, channel, id)
             .await?
             .ok_or_else(|| ApiError::invalid("segment", "no such segment in this channel"))?;
         // Evaluated afresh with today's fields; a segment that no longer fits them says so.
@@ -198,21 +200,21 @@ fn sort_key(customer: &CustomerOut, sort: &str) -> i64 {
 }
 
 /// Cursors read `sort:key:id`; one from another sort is refused.
-fn parse_cursor(cursor: &str, sort: &str) -> Result<db::After, ApiError> {
+fn parse_cursor(cursor: &str, sort: &str) -> Result<store::customers::After, ApiError> {
     let bad = || ApiError::invalid("cursor", "not a cursor of this list (start again without one)");
     let mut parts = cursor.splitn(3, ':');
     let (Some(for_sort), Some(key), Some(id)) = (parts.next(), parts.next(), parts.next()) else { return Err(bad()) };
     if for_sort != sort || id.is_empty() {
         return Err(bad());
     }
-    Ok(db::After { key: key.parse().map_err(|_| bad())?, id: id.to_owned() })
+    Ok(store::customers::After { key: key.parse().map_err(|_| bad())?, id: id.to_owned() })
 }
 
 /// `GET`, `PATCH` and `DELETE /admin/v1/channels/{channel}/customers/{id}`
 pub async fn customer(mut req: Request, env: &Env, channel: &ChannelId, id: &str) -> Result<Response, ApiError> {
     let (_, custom) = channel_schema(env, channel).await?;
-    let db = env.d1("DB")?;
-    let existing = db::customer(&db, channel, id).await?.ok_or(ApiError::NotFound("customer"))?;
+    let db = Db::open(env)?;
+    let existing = store::customers::customer(&db, channel, id).await?.ok_or(ApiError::NotFound("customer"))?;
     let visitor = VisitorId::parse(&existing.id).map_err(|e| ApiError::Internal(e.to_string()))?;
     match req.method() {
         worker::Method::Delete => {
@@ -228,7 +230,7 @@ pub async fn customer(mut req: Request, env: &Env, channel: &ChannelId, id: &str
             let change = resolve(&body.profile, &custom, Writer::Manager, "profile")?;
             let update = VisitorCall::UpdateProfile { channel: channel.clone(), visitor_id: visitor.clone(), change };
             let _: serde_json::Value = visitor::call_json(env, channel, &visitor, &update).await?;
-            let customer = db::customer(&db, channel, id).await?.ok_or(ApiError::NotFound("customer"))?;
+            let customer = store::customers::customer(&db, channel, id).await?.ok_or(ApiError::NotFound("customer"))?;
             Ok(http::json(200, &shown(customer, &custom)))
         }
         _ => Ok(http::json(200, &shown(existing, &custom))),
@@ -241,14 +243,14 @@ pub async fn create_customer(mut req: Request, env: &Env, channel: &ChannelId) -
     let body: CustomerIn = http::read_json(&mut req).await?;
     let (_, custom) = channel_schema(env, channel).await?;
     let change = resolve(&body.profile, &custom, Writer::Manager, "profile")?;
-    let db = env.d1("DB")?;
+    let db = Db::open(env)?;
     let id = VisitorId::parse(&new_id("c_")?).map_err(|e| ApiError::Internal(e.to_string()))?;
     let call = match body.member_id {
         Some(member_id) => {
             if member_id.is_empty() || member_id.chars().count() > 256 || member_id.chars().any(char::is_control) {
                 return Err(ApiError::invalid("memberId", "must be 1 to 256 characters without control characters"));
             }
-            if db::customer_of_member(&db, channel, &member_id).await?.is_some() {
+            if store::customers::customer_of_member(&db, channel, &member_id).await?.is_some() {
                 return Err(ApiError::Conflict {
                     field: "memberId".into(),
                     problem: "this member already has a customer".into(),
@@ -259,7 +261,8 @@ pub async fn create_customer(mut req: Request, env: &Env, channel: &ChannelId) -
         None => VisitorCall::UpdateProfile { channel: channel.clone(), visitor_id: id.clone(), change },
     };
     let _: serde_json::Value = visitor::call_json(env, channel, &id, &call).await?;
-    let customer = db::customer(&db, channel, id.as_str()).await?.ok_or(ApiError::NotFound("customer"))?;
+    let customer =
+        store::customers::customer(&db, channel, id.as_str()).await?.ok_or(ApiError::NotFound("customer"))?;
     Ok(http::json(201, &shown(customer, &custom)))
 }
 
@@ -271,8 +274,19 @@ fn segment_name(name: &str) -> Result<String, ApiError> {
     Ok(name.to_owned())
 }
 
-async fn store_segment(env: &Env, channel: &ChannelId, segment: &SegmentOut) -> Result<(), ApiError> {
-    if db::save_segment(&env.d1("DB")?, channel, segment).await? {
+/// A stored segment as the admin API shows it.
+fn segment_out(segment: Segment) -> SegmentOut {
+    SegmentOut {
+        id: segment.id,
+        name: segment.name,
+        filter: segment.filter,
+        created_at: segment.created_at,
+        updated_at: segment.updated_at,
+    }
+}
+
+async fn store_segment(env: &Env, channel: &ChannelId, segment: &Segment) -> Result<(), ApiError> {
+    if store::segments::save_segment(&Db::open(env)?, channel, segment).await? {
         Ok(())
     } else {
         Err(ApiError::Conflict { field: "name".into(), problem: "another segment has this name".into() })
@@ -282,16 +296,16 @@ async fn store_segment(env: &Env, channel: &ChannelId, segment: &SegmentOut) -> 
 /// `GET` and `POST /admin/v1/channels/{channel}/segments`
 pub async fn segments(mut req: Request, env: &Env, now: Millis, channel: &ChannelId) -> Result<Response, ApiError> {
     if req.method() == worker::Method::Get {
-        let segments = db::segments(&env.d1("DB")?, channel).await?;
-        return Ok(http::json(200, &SegmentList { segments }));
+        let segments = store::segments::segments(&Db::open(env)?, channel).await?;
+        return Ok(http::json(200, &SegmentList { segments: segments.into_iter().map(segment_out).collect() }));
     }
     let body: SegmentIn = http::read_json(&mut req).await?;
     let name = segment_name(body.name.as_deref().ok_or_else(|| ApiError::invalid("name", "required"))?)?;
     let filter = body.filter.ok_or_else(|| ApiError::invalid("filter", "required"))?;
     filter.to_filter(&channel_schema(env, channel).await?.0, "filter")?;
-    let segment = SegmentOut { id: new_id("seg_")?, name, filter, created_at: now, updated_at: now };
+    let segment = Segment { id: new_id("seg_")?, name, filter, created_at: now, updated_at: now };
     store_segment(env, channel, &segment).await?;
-    Ok(http::json(201, &segment))
+    Ok(http::json(201, &segment_out(segment)))
 }
 
 /// `GET`, `PATCH` and `DELETE /admin/v1/channels/{channel}/segments/{id}`
@@ -302,10 +316,10 @@ pub async fn segment(
     channel: &ChannelId,
     id: &str,
 ) -> Result<Response, ApiError> {
-    let db = env.d1("DB")?;
+    let db = Db::open(env)?;
     match req.method() {
         worker::Method::Delete => {
-            if db::delete_segment(&db, channel, id).await? {
+            if store::segments::delete_segment(&db, channel, id).await? {
                 Ok(http::json(200, &serde_json::json!({ "deleted": id })))
             } else {
                 Err(ApiError::NotFound("segment"))
@@ -313,7 +327,7 @@ pub async fn segment(
         }
         worker::Method::Patch => {
             let body: SegmentIn = http::read_json(&mut req).await?;
-            let mut segment = db::segment(&db, channel, id).await?.ok_or(ApiError::NotFound("segment"))?;
+            let mut segment = store::segments::segment(&db, channel, id).await?.ok_or(ApiError::NotFound("segment"))?;
             if let Some(name) = &body.name {
                 segment.name = segment_name(name)?;
             }
@@ -323,19 +337,19 @@ pub async fn segment(
             }
             segment.updated_at = now;
             store_segment(env, channel, &segment).await?;
-            Ok(http::json(200, &segment))
+            Ok(http::json(200, &segment_out(segment)))
         }
         _ => {
-            let segment = db::segment(&db, channel, id).await?.ok_or(ApiError::NotFound("segment"))?;
-            Ok(http::json(200, &segment))
+            let segment = store::segments::segment(&db, channel, id).await?.ok_or(ApiError::NotFound("segment"))?;
+            Ok(http::json(200, &segment_out(segment)))
         }
     }
 }
 
 /// `GET` and `PUT /admin/v1/channels/{channel}/identity-verification` (owners only).
 pub async fn identity_verification(mut req: Request, env: &Env, channel: &ChannelId) -> Result<Response, ApiError> {
-    let db = env.d1("DB")?;
-    let current = db::identity(&db, channel).await?.ok_or(ApiError::NotFound("channel"))?;
+    let db = Db::open(env)?;
+    let current = store::channels::identity(&db, channel).await?.ok_or(ApiError::NotFound("channel"))?;
     if req.method() == worker::Method::Get {
         let enabled = current.identity_verification == 1;
         return Ok(http::json(200, &IdentityOut { enabled, secret: current.member_hash_secret }));
@@ -347,7 +361,7 @@ pub async fn identity_verification(mut req: Request, env: &Env, channel: &Channe
         None if body.enabled || body.rotate_secret => (Some(new_id("kzs_")?), None),
         None => (None, None),
     };
-    db::set_identity(&db, channel, body.enabled, secret.as_deref(), previous.as_deref()).await?;
+    store::channels::set_identity(&db, channel, body.enabled, secret.as_deref(), previous.as_deref()).await?;
     publication::forget_channel(env, channel).await?;
     Ok(http::json(200, &IdentityOut { enabled: body.enabled, secret }))
 }
@@ -367,6 +381,6 @@ pub async fn monthly_active(req: Request, env: &Env, now: Millis, channel: &Chan
             other => return Err(ApiError::invalid(other, "unknown query parameter (use month)")),
         }
     }
-    let mau = db::monthly_active(&env.d1("DB")?, channel, &month).await?;
+    let mau = store::customers::monthly_active(&Db::open(env)?, channel, &month).await?;
     Ok(http::json(200, &serde_json::json!({ "month": month, "mau": mau })))
 }

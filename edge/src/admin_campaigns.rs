@@ -7,7 +7,8 @@ use crate::admin::channel_schema;
 use crate::auth::Caller;
 use crate::env::new_id;
 use crate::error::ApiError;
-use crate::{audience, broadcast, db, http, publication};
+use crate::store::{self, Db};
+use crate::{audience, broadcast, http, publication};
 use kizuna_shared::admin_wire::{CampaignIn, CampaignList, CampaignOut, campaign_doc};
 use kizuna_shared::campaign::{Campaign, CampaignState, Command, ScheduleRef};
 use kizuna_shared::channel::{Channel, FrequencyCap};
@@ -17,7 +18,7 @@ use kizuna_shared::stored::{BusinessHoursDoc, CampaignDocV1, business_hours};
 use kizuna_shared::time::Millis;
 use worker::{Env, Method, Request, Response};
 
-fn out(row: &db::CampaignRow, now: Millis) -> Result<CampaignOut, ApiError> {
+fn out(row: &store::campaigns::CampaignRow, now: Millis) -> Result<CampaignOut, ApiError> {
     let doc = row.doc()?;
     let state = doc.state.effective(doc.starts_at, doc.ends_at, now);
     Ok(CampaignOut {
@@ -29,7 +30,7 @@ fn out(row: &db::CampaignRow, now: Millis) -> Result<CampaignOut, ApiError> {
 }
 
 async fn answer(env: &Env, id: &str, status: u16, now: Millis) -> Result<Response, ApiError> {
-    let row = db::campaign_row(&env.d1("DB")?, id).await?.ok_or(ApiError::NotFound("campaign"))?;
+    let row = store::campaigns::campaign_row(&Db::open(env)?, id).await?.ok_or(ApiError::NotFound("campaign"))?;
     Ok(http::json(status, &out(&row, now)?))
 }
 
@@ -62,24 +63,27 @@ async fn checked_doc(
 
 /// `GET` and `POST /admin/v1/channels/{channel}/campaigns`: a new campaign is a draft.
 pub async fn campaigns(mut req: Request, env: &Env, now: Millis, channel: &ChannelId) -> Result<Response, ApiError> {
-    let db = env.d1("DB")?;
+    let db = Db::open(env)?;
     if req.method() == Method::Get {
-        let campaigns =
-            db::campaign_rows(&db, channel).await?.iter().map(|row| out(row, now)).collect::<Result<_, _>>()?;
+        let campaigns = store::campaigns::campaign_rows(&db, channel)
+            .await?
+            .iter()
+            .map(|row| out(row, now))
+            .collect::<Result<_, _>>()?;
         return Ok(http::json(200, &CampaignList { campaigns }));
     }
     let body: CampaignIn = http::read_json(&mut req).await?;
     let id = new_id("c_")?;
     let doc = checked_doc(env, channel, &body, &id, CampaignState::Draft, now).await?;
-    db::save_campaign(&db, channel, &doc, now).await?;
+    store::campaigns::save_campaign(&db, channel, &doc, now).await?;
     answer(env, &id, 201, now).await
 }
 
 /// `GET`, `PUT` (replace the settings) and `DELETE` (drafts only) `/admin/v1/campaigns/{id}`
 pub async fn campaign(mut req: Request, env: &Env, now: Millis, caller: &Caller) -> Result<Response, ApiError> {
     let (id, channel) = (caller.campaign()?, caller.channel()?);
-    let db = env.d1("DB")?;
-    let row = db::campaign_row(&db, id.as_str()).await?.ok_or(ApiError::NotFound("campaign"))?;
+    let db = Db::open(env)?;
+    let row = store::campaigns::campaign_row(&db, id.as_str()).await?.ok_or(ApiError::NotFound("campaign"))?;
     match req.method() {
         Method::Put => {
             let body: CampaignIn = http::read_json(&mut req).await?;
@@ -105,7 +109,7 @@ pub async fn campaign(mut req: Request, env: &Env, now: Millis, caller: &Caller)
             answer(env, id.as_str(), 200, now).await
         }
         Method::Delete => {
-            if !db::delete_draft(&db, id.as_str()).await? {
+            if !store::campaigns::delete_draft(&db, id.as_str()).await? {
                 return Err(ApiError::Conflict {
                     field: "state".into(),
                     problem: "only a draft can be deleted; stop a campaign that has run (its statistics stay)".into(),
@@ -121,8 +125,8 @@ pub async fn campaign(mut req: Request, env: &Env, now: Millis, caller: &Caller)
 /// whose send time (`startsAt`) has come sends it at once.
 pub async fn lifecycle(env: &Env, now: Millis, caller: &Caller, command: Command) -> Result<Response, ApiError> {
     let (id, channel) = (caller.campaign()?, caller.channel()?);
-    let db = env.d1("DB")?;
-    let row = db::campaign_row(&db, id.as_str()).await?.ok_or(ApiError::NotFound("campaign"))?;
+    let db = Db::open(env)?;
+    let row = store::campaigns::campaign_row(&db, id.as_str()).await?.ok_or(ApiError::NotFound("campaign"))?;
     let doc = row.doc()?;
     let state = doc
         .state
@@ -138,7 +142,8 @@ pub async fn lifecycle(env: &Env, now: Millis, caller: &Caller, command: Command
 
 /// `GET /admin/v1/campaigns/{id}/broadcast`: how far a broadcast's sending got.
 pub async fn broadcast_status(env: &Env, id: &CampaignId) -> Result<Response, ApiError> {
-    let run = db::broadcast_run(&env.d1("DB")?, id).await?.ok_or(ApiError::NotFound("broadcast run"))?;
+    let run =
+        store::broadcasts::broadcast_run(&Db::open(env)?, id).await?.ok_or(ApiError::NotFound("broadcast run"))?;
     Ok(http::json(
         200,
         &serde_json::json!({
@@ -149,7 +154,7 @@ pub async fn broadcast_status(env: &Env, id: &CampaignId) -> Result<Response, Ap
 
 /// Saves a changed campaign and drops the published copy of the channel's campaigns.
 async fn publish(env: &Env, channel: &ChannelId, doc: &CampaignDocV1, now: Millis) -> Result<(), ApiError> {
-    db::save_campaign(&env.d1("DB")?, channel, doc, now).await?;
+    store::campaigns::save_campaign(&Db::open(env)?, channel, doc, now).await?;
     publication::forget_campaigns(env, channel).await
 }
 
@@ -173,11 +178,12 @@ pub async fn channel_settings(
     now: Millis,
     channel: &ChannelId,
 ) -> Result<Response, ApiError> {
-    let db = env.d1("DB")?;
-    let doc = db::load_channel(&db, channel).await?.ok_or(ApiError::NotFound("channel"))?;
+    let db = Db::open(env)?;
+    let doc = store::channels::load_channel(&db, channel).await?.ok_or(ApiError::NotFound("channel"))?;
     // Read from D1, not a published copy that may be a few seconds old.
     let mut zone = Channel::try_from(&doc)?.zone.name().to_owned();
-    let mut settings = db::ChannelSettings { business_hours: doc.business_hours, frequency_cap: doc.frequency_cap };
+    let mut settings =
+        store::channels::ChannelSettings { business_hours: doc.business_hours, frequency_cap: doc.frequency_cap };
     if req.method() == Method::Patch {
         let body: ChannelSettingsIo = http::read_json(&mut req).await?;
         if let Some(name) = body.time_zone {
@@ -186,7 +192,7 @@ pub async fn channel_settings(
         if let Some(sets) = body.business_hours {
             let names = business_hours(&sets)?;
             // A set a live campaign follows may not disappear: its messages would wait forever.
-            for row in db::campaign_rows(&db, channel).await? {
+            for row in store::campaigns::campaign_rows(&db, channel).await? {
                 let campaign = Campaign::try_from(&row.doc()?)?;
                 if let Some(ScheduleRef::BusinessHours(name)) = &campaign.schedule
                     && !names.contains_key(name)
@@ -206,7 +212,7 @@ pub async fn channel_settings(
             }
             settings.frequency_cap = cap;
         }
-        db::save_channel_settings(&db, channel, &zone, &settings).await?;
+        store::channels::save_channel_settings(&db, channel, &zone, &settings).await?;
         publication::forget_channel(env, channel).await?;
     }
     Ok(http::json(

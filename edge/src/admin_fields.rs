@@ -4,7 +4,8 @@
 //! the public endpoints check the site's values against.
 
 use crate::error::ApiError;
-use crate::{db, http, publication};
+use crate::store::{self, Db};
+use crate::{http, publication};
 use kizuna_shared::fields::{
     FieldIn, FieldOrder, FieldOut, FieldPatch, FieldSetting, Visibility, check_display_name, check_new_name,
     custom_fields, field_list,
@@ -14,23 +15,23 @@ use worker::{Env, Request, Response};
 
 /// Saves `changed` settings, republishes the channel and answers with its field list.
 async fn save(env: &Env, channel: &ChannelId, changed: &[FieldSetting], status: u16) -> Result<Response, ApiError> {
-    let db = env.d1("DB")?;
-    db::save_fields(&db, channel, changed).await?;
+    let db = Db::open(env)?;
+    store::channels::save_fields(&db, channel, changed).await?;
     publication::forget_channel(env, channel).await?;
-    let fields = field_list(&db::field_settings(&db, channel).await?);
+    let fields = field_list(&store::channels::field_settings(&db, channel).await?);
     Ok(http::json(status, &serde_json::json!({ "fields": fields })))
 }
 
 /// `GET /admin/v1/channels/{channel}/fields`
 pub async fn list(env: &Env, channel: &ChannelId) -> Result<Response, ApiError> {
-    let fields: Vec<FieldOut> = field_list(&db::field_settings(&env.d1("DB")?, channel).await?);
+    let fields: Vec<FieldOut> = field_list(&store::channels::field_settings(&Db::open(env)?, channel).await?);
     Ok(http::json(200, &serde_json::json!({ "fields": fields })))
 }
 
 /// `POST /admin/v1/channels/{channel}/fields` (owners)
 pub async fn add(mut req: Request, env: &Env, channel: &ChannelId) -> Result<Response, ApiError> {
     let body: FieldIn = http::read_json(&mut req).await?;
-    let settings = db::field_settings(&env.d1("DB")?, channel).await?;
+    let settings = store::channels::field_settings(&Db::open(env)?, channel).await?;
     let name = body
         .key
         .strip_prefix("profile.")
@@ -51,7 +52,7 @@ pub async fn add(mut req: Request, env: &Env, channel: &ChannelId) -> Result<Res
 /// `PATCH /admin/v1/channels/{channel}/fields/{key}`: display name and visibility.
 pub async fn field(mut req: Request, env: &Env, channel: &ChannelId, key: &str) -> Result<Response, ApiError> {
     let body: FieldPatch = http::read_json(&mut req).await?;
-    let settings = db::field_settings(&env.d1("DB")?, channel).await?;
+    let settings = store::channels::field_settings(&Db::open(env)?, channel).await?;
     let mut field = key
         .strip_prefix("profile.")
         .and_then(|name| settings.iter().find(|s| s.name == name))
@@ -75,7 +76,7 @@ pub async fn field(mut req: Request, env: &Env, channel: &ChannelId, key: &str) 
 /// `PUT /admin/v1/channels/{channel}/fields/order`: every profile field key, in order.
 pub async fn order(mut req: Request, env: &Env, channel: &ChannelId) -> Result<Response, ApiError> {
     let body: FieldOrder = http::read_json(&mut req).await?;
-    let settings = db::field_settings(&env.d1("DB")?, channel).await?;
+    let settings = store::channels::field_settings(&Db::open(env)?, channel).await?;
     let names = body.names(&settings)?;
     let reordered: Vec<FieldSetting> = names
         .iter()

@@ -4,8 +4,8 @@
 //! Invariant: a segment is read when the audience is used, never copied into the
 //! campaign, so editing the segment changes who a running campaign reaches.
 
-use crate::db;
 use crate::error::ApiError;
+use crate::store::{self, Db};
 use kizuna_shared::admin_wire::FilterDoc;
 use kizuna_shared::campaign::Audience;
 use kizuna_shared::channel::Channel;
@@ -28,7 +28,7 @@ pub async fn filter_doc(
     let doc = match audience {
         Audience::Filter(doc) => doc.clone(),
         Audience::Segment(id) => {
-            db::segment(&env.d1("DB")?, channel, id)
+            store::segments::segment(&Db::open(env)?, channel, id)
                 .await?
                 .ok_or_else(|| ApiError::invalid("audience.segment", "no such segment in this channel"))?
                 .filter
@@ -60,7 +60,7 @@ pub async fn members(
         return Ok(inside);
     }
     let schema = Schema::of_channel(&channel.fields).map_err(ApiError::Internal)?;
-    let db = env.d1("DB")?;
+    let db = Db::open(env)?;
     for id in ids {
         let Some(audience) = set.get(id).and_then(|c| c.audience.as_ref()) else { continue };
         let filter = match filter_doc(env, &channel.id, &schema, audience).await {
@@ -71,7 +71,7 @@ pub async fn members(
             }
             Err(other) => return Err(other),
         };
-        if db::customer_matches(&db, &channel.id, visitor, &filter).await? {
+        if store::customers::customer_matches(&db, &channel.id, visitor, &filter).await? {
             inside.insert(id.clone());
         }
     }

@@ -7,9 +7,10 @@
 //! account needs a role there (403 for a channel, 404 for a campaign, so a member of
 //! another channel learns nothing about it), and a role high enough (403).
 
+use crate::env;
 use crate::error::ApiError;
 use crate::router::Params;
-use crate::{db, env};
+use crate::store::{Db, campaigns, members};
 use kizuna_shared::ids::{CampaignId, ChannelId};
 use sha2::{Digest, Sha256};
 use worker::{Env, Request};
@@ -130,8 +131,9 @@ pub async fn authorize(access: Access, params: &Params, req: &Request, env: &Env
             let token = token_hash(req)?;
             let channel =
                 ChannelId::parse(params.get("channel")).map_err(|e| ApiError::invalid("channel", e.to_string()))?;
-            let member = db::token_member(&env.d1("DB")?, &token).await?;
-            let found = db::member_role(&env.d1("DB")?, &member, &channel).await?;
+            let db = Db::open(env)?;
+            let member = members::token_member(&db, &token).await?.ok_or(ApiError::Unauthorized)?;
+            let found = members::member_role(&db, &member, &channel).await?;
             let role = channel_decision(found.as_deref().and_then(Role::parse), required)?;
             Ok(Caller::Manager { channel, role, campaign: None })
         }
@@ -139,12 +141,12 @@ pub async fn authorize(access: Access, params: &Params, req: &Request, env: &Env
             let token = token_hash(req)?;
             let campaign =
                 CampaignId::parse(params.get("id")).map_err(|e| ApiError::invalid("campaignId", e.to_string()))?;
-            let db = env.d1("DB")?;
-            let member = db::token_member(&db, &token).await?;
-            let Some(channel) = db::campaign_channel(&db, &campaign).await? else {
+            let db = Db::open(env)?;
+            let member = members::token_member(&db, &token).await?.ok_or(ApiError::Unauthorized)?;
+            let Some(channel) = campaigns::campaign_channel(&db, &campaign).await? else {
                 return Err(ApiError::NotFound("campaign"));
             };
-            let found = db::member_role(&db, &member, &channel).await?;
+            let found = members::member_role(&db, &member, &channel).await?;
             let role = campaign_decision(found.as_deref().and_then(Role::parse))?;
             Ok(Caller::Manager { channel, role, campaign: Some(campaign) })
         }

@@ -10,9 +10,9 @@
 
 use crate::admin::channel_schema;
 use crate::audience;
-use crate::db;
 use crate::error::ApiError;
 use crate::jobs::{self, Job};
+use crate::store::{self, Db};
 use crate::visitor::{self, VisitorCall};
 use kizuna_shared::admin_wire::FilterDoc;
 use kizuna_shared::campaign::{Campaign, CampaignState, Kind};
@@ -28,7 +28,7 @@ pub async fn start_if_due(env: &Env, channel: &ChannelId, campaign: &Campaign, n
     if !matches!(campaign.kind, Kind::Broadcast) || !campaign.is_live(now) {
         return Ok(());
     }
-    let db = env.d1("DB")?;
+    let db = Db::open(env)?;
     // Resolved now: a segment's conditions as they are when the broadcast goes out.
     let (schema, _) = channel_schema(env, channel).await?;
     let doc = match &campaign.audience {
@@ -36,8 +36,8 @@ pub async fn start_if_due(env: &Env, channel: &ChannelId, campaign: &Campaign, n
         None => FilterDoc { all: Some(Vec::new()), ..FilterDoc::default() },
     };
     let sql = audience::sql(&doc, &schema, now)?;
-    let total = db::count_customers(&db, channel, &sql).await?;
-    if db::insert_broadcast_run(&db, channel, &campaign.id, Some(&doc), total, now).await? {
+    let total = store::customers::count_customers(&db, channel, &sql).await?;
+    if store::broadcasts::insert_broadcast_run(&db, channel, &campaign.id, Some(&doc), total, now).await? {
         jobs::enqueue(env, &Job::Broadcast { campaign: campaign.id.as_str().to_owned() }).await?;
     }
     Ok(())
@@ -45,22 +45,21 @@ pub async fn start_if_due(env: &Env, channel: &ChannelId, campaign: &Campaign, n
 
 /// One queue message: the next batch of the fan-out, then the message for the one after.
 pub async fn run(env: &Env, campaign: &str, now: Millis) -> Result<(), ApiError> {
-    let db = env.d1("DB")?;
+    let db = Db::open(env)?;
     let id = CampaignId::parse(campaign).map_err(|e| ApiError::Internal(e.to_string()))?;
-    let Some(run) = db::broadcast_run(&db, &id).await? else { return Ok(()) };
+    let Some(run) = store::broadcasts::broadcast_run(&db, &id).await? else { return Ok(()) };
     if run.state != "running" {
         return Ok(());
     }
     let channel = ChannelId::parse(&run.channel_id).map_err(|e| ApiError::Internal(e.to_string()))?;
     // Paused mid-way: stop here and keep the cursor; the cron restarts the chain, which
     // goes on once the broadcast runs again (or ends with it).
-    let campaign = match db::campaign_row(&db, campaign).await? {
+    let campaign = match store::campaigns::campaign_row(&db, campaign).await? {
         Some(row) => Campaign::try_from(&row.doc()?)?,
-        None => return db::fail_running(&db, db::RunTable::BroadcastRuns, campaign, "campaign deleted", now).await,
+        None => return Ok(store::broadcasts::fail(&db, campaign, "campaign deleted", now).await?),
     };
     if campaign.state.effective(campaign.starts_at, campaign.ends_at, now) == CampaignState::Ended {
-        return db::fail_running(&db, db::RunTable::BroadcastRuns, campaign.id.as_str(), "the broadcast ended", now)
-            .await;
+        return Ok(store::broadcasts::fail(&db, campaign.id.as_str(), "the broadcast ended", now).await?);
     }
     if !campaign.is_live(now) {
         return Ok(());
@@ -74,12 +73,12 @@ pub async fn run(env: &Env, campaign: &str, now: Millis) -> Result<(), ApiError>
     let sql = match audience::sql(&doc, &schema, run.evaluated_at) {
         Ok(sql) => sql,
         Err(ApiError::Invalid { field, problem }) => {
-            db::fail_running(&db, db::RunTable::BroadcastRuns, campaign, &format!("{field}: {problem}"), now).await?;
+            store::broadcasts::fail(&db, campaign, &format!("{field}: {problem}"), now).await?;
             return Ok(());
         }
         Err(other) => return Err(other),
     };
-    let ids = db::next_batch(&db, &channel, &sql, &run.cursor, BATCH).await?;
+    let ids = store::customers::next_batch(&db, &channel, &sql, &run.cursor, BATCH).await?;
     for customer in &ids {
         let Ok(visitor_id) = VisitorId::parse(customer) else { continue };
         let call =
@@ -88,7 +87,7 @@ pub async fn run(env: &Env, campaign: &str, now: Millis) -> Result<(), ApiError>
     }
     let done = ids.len() < BATCH as usize;
     let cursor = ids.last().cloned().unwrap_or_else(|| run.cursor.clone());
-    if db::advance_broadcast(&db, &run, &cursor, ids.len() as i64, done, now).await? && !done {
+    if store::broadcasts::advance_broadcast(&db, &run, &cursor, ids.len() as i64, done, now).await? && !done {
         jobs::enqueue(env, &Job::Broadcast { campaign: campaign.to_owned() }).await?;
     }
     Ok(())
@@ -98,8 +97,8 @@ pub async fn run(env: &Env, campaign: &str, now: Millis) -> Result<(), ApiError>
 /// of messages broke (no move for two minutes). One broadcast's failure (its segment was
 /// deleted, say) is logged and does not hold back the others.
 pub async fn cron(env: &Env, now: Millis) -> Result<(), ApiError> {
-    let db = env.d1("DB")?;
-    for id in db::broadcasts_to_move(&db, now, now - 2 * MINUTE).await? {
+    let db = Db::open(env)?;
+    for id in store::broadcasts::broadcasts_to_move(&db, now, now - 2 * MINUTE).await? {
         if let Err(err) = move_on(env, &id, now).await {
             worker::console_error!("broadcast {id}: {err:?}");
         }
@@ -108,10 +107,10 @@ pub async fn cron(env: &Env, now: Millis) -> Result<(), ApiError> {
 }
 
 async fn move_on(env: &Env, id: &str, now: Millis) -> Result<(), ApiError> {
-    let db = env.d1("DB")?;
-    let Some(row) = db::campaign_row(&db, id).await? else { return Ok(()) };
+    let db = Db::open(env)?;
+    let Some(row) = store::campaigns::campaign_row(&db, id).await? else { return Ok(()) };
     let campaign_id = CampaignId::parse(id).map_err(|e| ApiError::Internal(e.to_string()))?;
-    if db::broadcast_run(&db, &campaign_id).await?.is_some() {
+    if store::broadcasts::broadcast_run(&db, &campaign_id).await?.is_some() {
         return jobs::enqueue(env, &Job::Broadcast { campaign: id.to_owned() }).await;
     }
     let channel = ChannelId::parse(&row.channel_id).map_err(|e| ApiError::Internal(e.to_string()))?;

@@ -4,15 +4,17 @@
 //! sends the next. A cron watchdog restarts a job whose chain of messages broke.
 //!
 //! Invariant: a batch starts from the job's stored cursor and moves it with a
-//! compare-and-set (`db::apply_batch`), so a redelivered or duplicated message repeats
+//! compare-and-set (`store::bulk_jobs::apply_batch`), so a redelivered or duplicated message repeats
 //! idempotent work at most and never counts twice; a chain whose move lost stops.
 
 use crate::admin::{channel_schema, search_doc};
 use crate::env::new_id;
 use crate::error::ApiError;
 use crate::jobs::{self, Job};
-use crate::{db, http, publication};
-use kizuna_shared::bulk::{BATCH, BulkChange, BulkIn, BulkTarget};
+use crate::store::bulk_jobs::JobRow;
+use crate::store::{self, Db, StoreError};
+use crate::{http, publication};
+use kizuna_shared::bulk::{BATCH, BulkChange, BulkIn, BulkTarget, JobOut};
 use kizuna_shared::filter_sql::{SqlFilter, compile};
 use kizuna_shared::ids::ChannelId;
 use kizuna_shared::time::{MINUTE, Millis};
@@ -33,22 +35,22 @@ pub async fn create(mut req: Request, env: &Env, now: Millis, channel: &ChannelI
             BulkTarget::Filter(doc)
         }
     };
-    let db = env.d1("DB")?;
-    let total = db::count_customers(&db, channel, &target_sql(env, channel, &target, now).await?).await?;
+    let db = Db::open(env)?;
+    let total = store::customers::count_customers(&db, channel, &target_sql(env, channel, &target, now).await?).await?;
     let id = new_id("job_")?;
-    db::insert_job(&db, channel, &id, &target, &change, total, now).await?;
+    store::bulk_jobs::insert_job(&db, channel, &id, &target, &change, total, now).await?;
     if step(env, &id, now).await? {
         send_next(env, &id).await?;
     }
-    let job = db::job(&db, &id, Some(channel)).await?.ok_or(ApiError::NotFound("job"))?;
+    let job = store::bulk_jobs::job(&db, &id, Some(channel)).await?.ok_or(ApiError::NotFound("job"))?;
     let status = if job.state == "running" { 202 } else { 200 };
-    Ok(http::json(status, &job.out()?))
+    Ok(http::json(status, &job_out(&job)?))
 }
 
 /// `GET /admin/v1/channels/{channel}/jobs/{id}`
 pub async fn status(env: &Env, channel: &ChannelId, id: &str) -> Result<Response, ApiError> {
-    let job = db::job(&env.d1("DB")?, id, Some(channel)).await?.ok_or(ApiError::NotFound("job"))?;
-    Ok(http::json(200, &job.out()?))
+    let job = store::bulk_jobs::job(&Db::open(env)?, id, Some(channel)).await?.ok_or(ApiError::NotFound("job"))?;
+    Ok(http::json(200, &job_out(&job)?))
 }
 
 /// The job's customers as SQL: its ids, or its filter with the channel's fields of now,
@@ -60,7 +62,7 @@ async fn target_sql(
     evaluated_at: Millis,
 ) -> Result<SqlFilter, ApiError> {
     match target {
-        BulkTarget::Ids(ids) => db::ids_filter(ids),
+        BulkTarget::Ids(ids) => Ok(store::customers::ids_filter(ids)?),
         BulkTarget::Filter(doc) => {
             let (schema, _) = channel_schema(env, channel).await?;
             Ok(compile(&doc.to_filter(&schema, "filter")?, &schema, evaluated_at))
@@ -70,8 +72,8 @@ async fn target_sql(
 
 /// Runs the job's next batch; answers whether another batch should follow.
 async fn step(env: &Env, id: &str, now: Millis) -> Result<bool, ApiError> {
-    let db = env.d1("DB")?;
-    let Some(job) = db::job(&db, id, None).await? else { return Ok(false) };
+    let db = Db::open(env)?;
+    let Some(job) = store::bulk_jobs::job(&db, id, None).await? else { return Ok(false) };
     if job.state != "running" {
         return Ok(false);
     }
@@ -82,17 +84,35 @@ async fn step(env: &Env, id: &str, now: Millis) -> Result<bool, ApiError> {
         Ok(sql) => sql,
         Err(ApiError::Invalid { field, problem }) => {
             // The channel's fields changed under the job (a field it filters on was hidden).
-            db::fail_running(&db, db::RunTable::BulkJobs, id, &format!("{field}: {problem}"), now).await?;
+            store::bulk_jobs::fail(&db, id, &format!("{field}: {problem}"), now).await?;
             return Ok(false);
         }
         Err(other) => return Err(other),
     };
-    let ids = db::next_batch(&db, &channel, &sql, &job.cursor, BATCH).await?;
+    let ids = store::customers::next_batch(&db, &channel, &sql, &job.cursor, BATCH).await?;
     let done = ids.len() < BATCH as usize;
     let channel_doc = publication::channel(env, &channel, now).await?.ok_or(ApiError::NotFound("channel"))?;
     let month = channel_doc.day_of(now).month();
-    let moved = db::apply_batch(&db, &job, &change, &ids, done, now, &month).await?;
+    let moved = store::bulk_jobs::apply_batch(&db, &job, &change, &ids, done, now, &month).await?;
     Ok(moved && !done)
+}
+
+/// A stored job as the admin API shows it.
+fn job_out(job: &JobRow) -> Result<JobOut, ApiError> {
+    Ok(JobOut {
+        id: job.id.clone(),
+        state: job.state.clone(),
+        total: job.total,
+        processed: job.processed,
+        changed: job.changed,
+        batches: job.batches,
+        change: serde_json::from_str(&job.change)
+            .map_err(|e| StoreError::Corrupt { what: "job change", detail: e.to_string() })?,
+        created_at: job.created_at,
+        updated_at: job.updated_at,
+        finished_at: job.finished_at,
+        error: job.error.clone(),
+    })
 }
 
 async fn send_next(env: &Env, id: &str) -> Result<(), ApiError> {
@@ -109,7 +129,7 @@ pub async fn run(env: &Env, id: &str, now: Millis) -> Result<(), ApiError> {
 
 /// The cron watchdog: restarts running jobs that have not moved for two minutes.
 pub async fn restart_stalled(env: &Env, now: Millis) -> Result<(), ApiError> {
-    for id in db::stalled_jobs(&env.d1("DB")?, now - 2 * MINUTE).await? {
+    for id in store::bulk_jobs::stalled_jobs(&Db::open(env)?, now - 2 * MINUTE).await? {
         worker::console_log!("restarting stalled bulk job {id}");
         send_next(env, &id).await?;
     }

@@ -105,6 +105,13 @@ impl From<worker::kv::KvError> for ApiError {
     }
 }
 
+/// Storage failures are never the caller's fault: 500, and the detail goes to the log.
+impl From<crate::store::StoreError> for ApiError {
+    fn from(err: crate::store::StoreError) -> ApiError {
+        ApiError::Internal(err.to_string())
+    }
+}
+
 impl From<FieldError> for ApiError {
     fn from(err: FieldError) -> ApiError {
         ApiError::Invalid { field: err.field, problem: err.problem }

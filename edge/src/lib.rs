@@ -12,7 +12,6 @@ mod auth;
 mod broadcast;
 mod bulk;
 mod clock;
-mod db;
 mod env;
 mod error;
 mod http;
@@ -22,6 +21,7 @@ mod public;
 mod publication;
 mod router;
 mod static_files;
+mod store;
 mod tracking;
 mod visitor;
 

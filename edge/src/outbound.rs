@@ -6,8 +6,9 @@
 //! after a crash between the call and the mark is de-duplicated by the provider.
 //! What a message says and whether it may go is decided in `kizuna_shared::outbound`.
 
-use crate::db::{self, OutboundClaim};
 use crate::error::ApiError;
+use crate::store::outbound::{Finish, Message, OutboundClaim};
+use crate::store::{self, Db};
 use kizuna_shared::ids::{CampaignId, ChannelId, DeliveryId, VisitorId};
 pub use kizuna_shared::outbound::Medium;
 use kizuna_shared::outbound::{
@@ -96,16 +97,25 @@ pub async fn send(env: &Env, job: &SendJob, now: Millis) -> Result<SendOutcome, 
     let public = public_url(env).ok_or_else(|| {
         ApiError::Internal("outbound: PUBLIC_URL is not configured (the worker's public origin)".to_owned())
     })?;
-    let db = env.d1("DB")?;
+    let db = Db::open(env)?;
     let medium = job.medium.as_str();
-    let claim = db::claim_outbound(&db, &job.delivery, medium, &job.channel, &job.visitor, &job.campaign, now).await?;
+    let outbound_message = Message {
+        delivery: &job.delivery,
+        medium,
+        channel: &job.channel,
+        visitor: &job.visitor,
+        campaign: &job.campaign,
+    };
+    let claim = store::outbound::claim_outbound(&db, &outbound_message, now).await?;
     if let OutboundClaim::Done { state } = claim {
         return Ok(SendOutcome::AlreadyDone { state });
     }
     let (address, message) = match what_to_send(&db, job, now).await? {
         Ok(found) => found,
         Err(reason) => {
-            db::finish_outbound(&db, &job.delivery, medium, "skipped", None, Some(&reason.code()), None, now).await?;
+            let code = reason.code();
+            let skipped = Finish { state: "skipped", address: None, reason: Some(&code), provider_id: None };
+            store::outbound::finish_outbound(&db, &job.delivery, medium, &skipped, now).await?;
             return Ok(SendOutcome::Skipped(reason));
         }
     };
@@ -114,13 +124,15 @@ pub async fn send(env: &Env, job: &SendJob, now: Millis) -> Result<SendOutcome, 
     let idempotency_key = format!("{}-{medium}", job.delivery);
     match call_provider(&provider, &idempotency_key, &body).await {
         Ok(provider_id) => {
-            db::finish_outbound(&db, &job.delivery, medium, "sent", Some(&address), None, provider_id.as_deref(), now)
-                .await?;
+            let sent =
+                Finish { state: "sent", address: Some(&address), reason: None, provider_id: provider_id.as_deref() };
+            store::outbound::finish_outbound(&db, &job.delivery, medium, &sent, now).await?;
             Ok(SendOutcome::Sent { provider_id })
         }
         Err(failure) => {
             let reason = failure.to_string();
-            db::finish_outbound(&db, &job.delivery, medium, "failed", Some(&address), Some(&reason), None, now).await?;
+            let failed = Finish { state: "failed", address: Some(&address), reason: Some(&reason), provider_id: None };
+            store::outbound::finish_outbound(&db, &job.delivery, medium, &failed, now).await?;
             match failure {
                 ProviderFailure::Refused { status, .. } => Ok(SendOutcome::Rejected { status, reason }),
                 ProviderFailure::Transient(_) => Err(ApiError::Internal(format!("outbound {medium}: {reason}"))),
@@ -131,14 +143,14 @@ pub async fn send(env: &Env, job: &SendJob, now: Millis) -> Result<SendOutcome, 
 
 /// The address and the message to send, or why nothing may be sent.
 async fn what_to_send(
-    db: &worker::D1Database,
+    db: &Db,
     job: &SendJob,
     now: Millis,
 ) -> Result<Result<(String, CampaignMessage), SkipReason>, ApiError> {
-    let Some(contact) = db::contact(db, &job.channel, &job.visitor).await? else {
+    let Some(contact) = store::customers::contact(db, &job.channel, &job.visitor).await? else {
         return Ok(Err(SkipReason::NoCustomer));
     };
-    let campaign = match db::campaign_row(db, job.campaign.as_str()).await? {
+    let campaign = match store::campaigns::campaign_row(db, job.campaign.as_str()).await? {
         Some(row) => kizuna_shared::campaign::Campaign::try_from(&row.doc()?).ok(),
         None => None,
     };
@@ -149,7 +161,10 @@ async fn what_to_send(
         Ok(address) => address,
         Err(reason) => return Ok(Err(reason)),
     };
-    Ok(db::campaign_message(db, &job.channel, &job.campaign).await?.map(|m| (address, m)).ok_or(SkipReason::NoCampaign))
+    Ok(store::campaigns::campaign_message(db, &job.channel, &job.campaign)
+        .await?
+        .map(|m| (address, m))
+        .ok_or(SkipReason::NoCampaign))
 }
 
 /// The JSON the provider is sent.

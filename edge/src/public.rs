@@ -2,8 +2,9 @@
 //! Every input is validated here, before any state is touched.
 
 use crate::error::ApiError;
+use crate::store::{self, Db};
 use crate::visitor::{self, RequestFacts, VisitorCall};
-use crate::{db, http, publication};
+use crate::{http, publication};
 use kizuna_shared::campaign::Goal;
 use kizuna_shared::channel::Channel;
 use kizuna_shared::counting::{Action, Counts, Delivery, record};
@@ -17,7 +18,7 @@ use kizuna_shared::wire::{
     ActionReply, ActionRequest, BootRequest, EventBatch, MAX_EVENT_BYTES, MessagesRequest, ProfileUpdate, ShowRequest,
 };
 use std::rc::Rc;
-use worker::{D1Database, Env, Request, Response};
+use worker::{Env, Request, Response};
 
 /// The channel of a public request, after the request passed the per-channel, per-client
 /// rate limit (the client is the connecting IP Cloudflare reports).
@@ -73,8 +74,8 @@ pub async fn boot(mut req: Request, env: &Env, now: Millis) -> Result<Response, 
             });
         }
     }
-    let db = env.d1("DB")?;
-    match db::customer_of_member(&db, &channel_id, &member_id).await? {
+    let db = Db::open(env)?;
+    match store::customers::customer_of_member(&db, &channel_id, &member_id).await? {
         Some(existing) if existing != visitor.as_str() => {
             // The member already has a customer (another device): copy this visitor's
             // profile and campaign state into it first, then forget this visitor, so a
@@ -170,9 +171,10 @@ pub async fn action(
     let id = DeliveryId::parse(delivery).map_err(|e| ApiError::invalid("deliveryId", e.to_string()))?;
     let body: ActionRequest = http::read_json(&mut req).await?;
     let channel = require_channel(&req, env, &body.channel, now).await?;
-    let db = env.d1("DB")?;
-    let (delivery, goal) =
-        db::load_delivery(&db, &body.channel, &body.visitor_id, &id).await?.ok_or(ApiError::NotFound("delivery"))?;
+    let db = Db::open(env)?;
+    let (delivery, goal) = store::deliveries::load_delivery(&db, &body.channel, &body.visitor_id, &id)
+        .await?
+        .ok_or(ApiError::NotFound("delivery"))?;
     let counted = apply_action(&db, &channel, &delivery, goal.as_ref(), action, now).await?;
     Ok(http::json(200, &ActionReply { counted }))
 }
@@ -180,7 +182,7 @@ pub async fn action(
 /// Applies the counting rules to one delivery and stores what counted, on the day it
 /// happened in the channel's clock. Returns what was added (zero when it lost a race).
 pub async fn apply_action(
-    db: &D1Database,
+    db: &Db,
     channel: &Channel,
     before: &Delivery,
     goal: Option<&Goal>,
@@ -192,6 +194,6 @@ pub async fn apply_action(
     if counts.is_zero() {
         return Ok(counts);
     }
-    let saved = db::save_action(db, before, &after, counts, channel.day_of(now)).await?;
+    let saved = store::deliveries::save_action(db, before, &after, counts, channel.day_of(now)).await?;
     Ok(if saved { counts } else { Counts::default() })
 }

@@ -5,8 +5,8 @@
 //! holds the published copy (written by the admin side, or filled from D1 on a miss),
 //! and the isolate keeps what it read for [`ISOLATE_TTL`].
 
-use crate::db;
 use crate::error::ApiError;
+use crate::store::{self, Db};
 use kizuna_shared::campaign::Campaign;
 use kizuna_shared::channel::Channel;
 use kizuna_shared::deliver::CampaignSet;
@@ -92,8 +92,9 @@ pub async fn channel(env: &Env, id: &ChannelId, now: Millis) -> Result<Option<Rc
     if let Some(hit) = CHANNELS.with(|cache| cache.get(id, now)) {
         return Ok(hit);
     }
-    let db = env.d1("DB")?;
-    let doc = published(env, &channel_key(id), db::load_channel(&db, id)).await?;
+    let db = Db::open(env)?;
+    let load = async { store::channels::load_channel(&db, id).await.map_err(ApiError::from) };
+    let doc = published(env, &channel_key(id), load).await?;
     let value = match doc {
         None => None,
         Some(doc) => {
@@ -120,13 +121,14 @@ pub async fn forget_campaigns(env: &Env, id: &ChannelId) -> Result<(), ApiError>
     Ok(())
 }
 
-/// The channel's published campaigns (see `db::load_published_campaigns`), indexed.
+/// The channel's published campaigns (see `store::campaigns::load_published_campaigns`), indexed.
 pub async fn campaigns(env: &Env, id: &ChannelId, now: Millis) -> Result<Rc<CampaignSet>, ApiError> {
     if let Some(hit) = CAMPAIGNS.with(|cache| cache.get(id, now)) {
         return Ok(hit);
     }
-    let db = env.d1("DB")?;
-    let load = async { db::load_published_campaigns(&db, id, now).await.map(Some) };
+    let db = Db::open(env)?;
+    let load =
+        async { store::campaigns::load_published_campaigns(&db, id, now).await.map(Some).map_err(ApiError::from) };
     let docs: Vec<CampaignDocV1> = published(env, &campaigns_key(id), load).await?.unwrap_or_default();
     let campaigns: Vec<Campaign> = docs
         .iter()

@@ -8,7 +8,8 @@
 
 use crate::error::ApiError;
 use crate::outbound::{public_url, tracking_key};
-use crate::{db, http, public, publication};
+use crate::store::{self, Db};
+use crate::{http, public, publication};
 use kizuna_shared::channel::Channel;
 use kizuna_shared::counting::Action;
 use kizuna_shared::ids::{CampaignId, ChannelId, DeliveryId, VisitorId};
@@ -38,8 +39,8 @@ struct Tracked {
 /// delivery that no longer exists (its customer was deleted).
 async fn tracked(env: &Env, token: &str) -> Result<Option<Tracked>, ApiError> {
     let (delivery, medium) = tracking_key(env)?.verify(token).ok_or(ApiError::NotFound("token"))?;
-    let db = env.d1("DB")?;
-    Ok(db::delivery_owner(&db, &delivery).await?.map(|(channel, visitor, campaign)| Tracked {
+    let db = Db::open(env)?;
+    Ok(store::deliveries::delivery_owner(&db, &delivery).await?.map(|(channel, visitor, campaign)| Tracked {
         token: token.to_owned(),
         delivery,
         medium,
@@ -64,8 +65,10 @@ async fn count(req: &Request, env: &Env, t: &Tracked, action: Action, now: Milli
             return Ok(());
         }
         let channel = channel_of(env, &t.channel, now).await?;
-        let db = env.d1("DB")?;
-        if let Some((delivery, goal)) = db::load_delivery(&db, &t.channel, &t.visitor, &t.delivery).await? {
+        let db = Db::open(env)?;
+        if let Some((delivery, goal)) =
+            store::deliveries::load_delivery(&db, &t.channel, &t.visitor, &t.delivery).await?
+        {
             public::apply_action(&db, &channel, &delivery, goal.as_ref(), action, now).await?;
         }
         Ok::<_, ApiError>(())
@@ -96,8 +99,8 @@ fn html(status: u16, page: String) -> Response {
 
 /// The message's campaign, for its links and pages.
 async fn message(env: &Env, t: &Tracked) -> Result<core::CampaignMessage, ApiError> {
-    let db = env.d1("DB")?;
-    db::campaign_message(&db, &t.channel, &t.campaign).await?.ok_or(ApiError::NotFound("campaign"))
+    let db = Db::open(env)?;
+    store::campaigns::campaign_message(&db, &t.channel, &t.campaign).await?.ok_or(ApiError::NotFound("campaign"))
 }
 
 /// The base of button paths: `PUBLIC_URL`, else the origin this request came to.
@@ -155,9 +158,9 @@ pub async fn unsubscribe(mut req: Request, env: &Env, now: Millis, token: &str) 
     // Whatever the body says (the form's field, one-click's, or nothing), a POST to a
     // signed link is the customer's request.
     let _ = req.bytes().await;
-    let db = env.d1("DB")?;
+    let db = Db::open(env)?;
     let month = channel.day_of(now).month();
-    db::unsubscribe(&db, &t.channel, &t.visitor, t.medium.as_str(), now, &month).await?;
+    store::customers::unsubscribe(&db, &t.channel, &t.visitor, t.medium.as_str(), now, &month).await?;
     Ok(html(200, core::unsubscribed_page(&channel.name, t.medium)))
 }
 
@@ -168,7 +171,7 @@ pub async fn email_webhook(mut req: Request, env: &Env) -> Result<Response, ApiE
     body.check()?;
     let events: Vec<_> =
         body.events.into_iter().map(|e| (e.channel, e.email.trim().to_owned(), e.status.email_status())).collect();
-    let db = env.d1("DB")?;
-    let updated = db::set_email_status(&db, &events).await?;
+    let db = Db::open(env)?;
+    let updated = store::customers::set_email_status(&db, &events).await?;
     Ok(http::json(200, &serde_json::json!({ "received": events.len(), "updated": updated })))
 }

@@ -7,7 +7,8 @@
 use crate::error::ApiError;
 use crate::jobs::{self, Job};
 use crate::outbound::{Medium, SendJob};
-use crate::{audience, clock, db, http, public, publication};
+use crate::store::{self, Db};
+use crate::{audience, clock, http, public, publication};
 use kizuna_shared::counting::{Action, Delivery, WINDOW};
 use kizuna_shared::deliver::{self, CampaignSet, Context, Input, VisitorState, audience_checks, step, take_pending};
 use kizuna_shared::event::{Event, PAGE_VIEW, PropertyValue};
@@ -271,24 +272,25 @@ async fn serve(storage: &Storage, env: &Env, call: VisitorCall) -> Result<Respon
         }
         VisitorCall::ReadRecord => Ok(http::json(200, &live.record_only())),
         VisitorCall::Erase { channel, visitor_id } => {
-            let db = env.d1("DB")?;
-            db::erase_customer(&db, &channel, visitor_id.as_str()).await?;
-            db::set_wakeup(&db, &channel, &visitor_id, None).await?;
+            let db = Db::open(env)?;
+            store::customers::erase_customer(&db, &channel, visitor_id.as_str()).await?;
+            store::wakeups::set_wakeup(&db, &channel, &visitor_id, None).await?;
             storage.delete_all().await?;
             Ok(http::json(200, &serde_json::json!({ "deleted": visitor_id })))
         }
         VisitorCall::Forget { channel, visitor_id, into } => {
-            let db = env.d1("DB")?;
-            db::merge_customer_rows(&db, &channel, visitor_id.as_str(), into.as_str()).await?;
-            db::set_wakeup(&db, &channel, &visitor_id, None).await?;
+            let db = Db::open(env)?;
+            store::customers::merge_customer_rows(&db, &channel, visitor_id.as_str(), into.as_str()).await?;
+            store::wakeups::set_wakeup(&db, &channel, &visitor_id, None).await?;
             storage.delete_all().await?;
             Ok(http::json(200, &serde_json::json!({ "forgotten": visitor_id })))
         }
         VisitorCall::Events { channel, visitor_id, session_id, facts, events, leaving } => {
             observe(&mut live.profile, session_id.as_ref(), &facts, &events, now);
-            let db = env.d1("DB")?;
+            let db = Db::open(env)?;
             let channel_doc = publication::channel(env, &channel, now).await?.ok_or(ApiError::NotFound("channel"))?;
-            db::upsert_customer(&db, &channel, &visitor_id, &live.profile, channel_doc.offset_at(now)).await?;
+            store::customers::upsert_customer(&db, &channel, &visitor_id, &live.profile, channel_doc.offset_at(now))
+                .await?;
             let moment = if leaving { Moment::Leaving } else { Moment::Visit };
             let reply = advance(env, &channel, &visitor_id, &mut live, events, moment, now).await?;
             save(env, storage, &channel, &visitor_id, &live).await?;
@@ -307,7 +309,7 @@ async fn save(
 ) -> Result<(), ApiError> {
     let due = live.state.next_due();
     if due != live.due_before {
-        db::set_wakeup(&env.d1("DB")?, channel, visitor, due).await?;
+        store::wakeups::set_wakeup(&Db::open(env)?, channel, visitor, due).await?;
         match due {
             Some(at) => storage.set_alarm(clock::real_instant(env, at).await).await?,
             None => storage.delete_alarm().await?,
@@ -328,7 +330,7 @@ async fn write_through(
     now: Millis,
 ) -> Result<(), ApiError> {
     let offset = publication::channel(env, channel, now).await?.ok_or(ApiError::NotFound("channel"))?.offset_at(now);
-    db::upsert_customer(&env.d1("DB")?, channel, visitor_id, &live.profile, offset).await?;
+    store::customers::upsert_customer(&Db::open(env)?, channel, visitor_id, &live.profile, offset).await?;
     save(env, storage, channel, visitor_id, live).await
 }
 
@@ -408,13 +410,13 @@ async fn advance(
         deliveries.extend(outcome.deliveries);
         goal_of.extend(outcome.goal_of);
     }
-    let db = env.d1("DB")?;
-    db::insert_deliveries(&db, &channel, &deliveries).await?;
+    let db = Db::open(env)?;
+    store::deliveries::insert_deliveries(&db, &channel, &deliveries).await?;
     goal_of.sort();
     goal_of.dedup();
     if !goal_of.is_empty() {
         for (delivery, goal) in
-            db::deliveries_awaiting_goal(&db, channel_id, visitor_id, &goal_of, now - WINDOW).await?
+            store::deliveries::deliveries_awaiting_goal(&db, channel_id, visitor_id, &goal_of, now - WINDOW).await?
         {
             public::apply_action(&db, &channel, &delivery, goal.as_ref(), Action::Goal, now).await?;
         }
@@ -513,7 +515,7 @@ async fn broadcast(
     let Some(campaign) = set.get(campaign_id) else { return Ok(false) };
     let Some(delivery) = deliver::broadcast(campaign, visitor_id, &mut live.state, now) else { return Ok(false) };
     let deliveries = [delivery];
-    db::insert_deliveries(&env.d1("DB")?, &channel, &deliveries).await?;
+    store::deliveries::insert_deliveries(&Db::open(env)?, &channel, &deliveries).await?;
     reach_away(env, channel_id, visitor_id, live, &set, &deliveries, now).await?;
     Ok(true)
 }
@@ -536,7 +538,7 @@ async fn show(
     let audience = audience::members(env, &set, &channel, visitor_id, &checks, now).await?;
     let ctx = Context { channel: &channel, session: None, now, audience: &audience };
     if let Some(delivery) = deliver::on_demand(campaign, visitor_id, &mut live.state, request, &ctx) {
-        db::insert_deliveries(&env.d1("DB")?, &channel, &[delivery]).await?;
+        store::deliveries::insert_deliveries(&Db::open(env)?, &channel, &[delivery]).await?;
     }
     Ok(popups(&set, &mut live.state, now))
 }
@@ -544,7 +546,7 @@ async fn show(
 /// The cron: wakes visitors whose waiting message is due (each releases it itself; the
 /// objects' alarms do the same between cron runs).
 pub async fn wake_due(env: &Env, now: Millis) -> Result<(), ApiError> {
-    for (channel, visitor_id) in db::due_wakeups(&env.d1("DB")?, now, 500).await? {
+    for (channel, visitor_id) in store::wakeups::due_wakeups(&Db::open(env)?, now, 500).await? {
         let call = VisitorCall::Tick { channel: channel.clone(), visitor_id: visitor_id.clone() };
         // One visitor's failure must not hold back the others (it is tried again next run).
         if let Err(err) = call_json::<serde_json::Value>(env, &channel, &visitor_id, &call).await {

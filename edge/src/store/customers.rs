@@ -1,0 +1,609 @@
+//! Customers (`customers`) and their active months (`customer_months`, for MAU): the
+//! visitor's profile written through, merges and erasure, the admin list and search,
+//! audience matches, and what email and SMS need (contact, unsubscribe, email status).
+//!
+//! Invariant: `updated_at` never moves back (a bulk action may have moved it in D1
+//! alone), and a customer counts toward a month's MAU in the same batch as the write
+//! that moved its `updated_at`.
+
+use super::{CountRow, Executor, IdRow, Param, Statement, StoreError, corrupt, json, num, opt, opt_text, text};
+use kizuna_shared::admin_wire::{CustomerOut, FieldValue, WebOut};
+use kizuna_shared::filter_sql::{SqlFilter, SqlParam};
+use kizuna_shared::ids::{ChannelId, VisitorId};
+use kizuna_shared::profile::Profile;
+use kizuna_shared::time::{Day, Millis};
+use serde::Deserialize;
+use std::collections::BTreeMap;
+
+/// Where a page of customers starts: after (`key`, `id`) in the sort order.
+pub struct After {
+    pub key: i64,
+    pub id: String,
+}
+
+/// The statements, as values (see the module doc of `store`).
+pub(crate) mod sql {
+    use super::*;
+
+    /// The profile's upsert, then the note of its month; `custom` is the profile's custom
+    /// values as JSON.
+    pub fn upsert_customer(
+        channel: &ChannelId,
+        id: &VisitorId,
+        p: &Profile,
+        custom: &str,
+        offset_minutes: i32,
+    ) -> Vec<Statement> {
+        let opt_text = |v: &Option<String>| opt_text(v.as_deref());
+        // Each column beside its value, so the two can never drift apart.
+        let mut columns: Vec<(&str, Param)> = vec![
+            ("updated_at", num(p.updated_at)),
+            ("last_seen_at", num(p.last_seen_at)),
+            ("sessions_count", num(i64::from(p.sessions_count))),
+            ("country", opt_text(&p.country)),
+            ("city", opt_text(&p.city)),
+            ("language", opt_text(&p.language)),
+            ("web_browser", opt_text(&p.web.browser)),
+            ("web_browser_name", opt_text(&p.web.browser_name)),
+            ("web_os", opt_text(&p.web.os)),
+            ("web_os_name", opt_text(&p.web.os_name)),
+            ("web_device", opt_text(&p.web.device)),
+            ("web_last_seen_at", opt(p.web.last_seen_at)),
+            ("web_sessions_count", num(i64::from(p.web.sessions_count))),
+            ("profile_referrer", opt_text(&p.referrer)),
+            ("member_id", opt_text(&p.member_id)),
+            ("member", num(i64::from(p.member_id.is_some()))),
+            ("name", opt_text(&p.name)),
+            ("profile_name", opt_text(&p.name)),
+            ("profile_email", opt_text(&p.email)),
+            ("profile_mobile_number", opt_text(&p.mobile_number)),
+            ("profile_description", opt_text(&p.description)),
+            ("profile_last_checkout_completed_at", opt(p.last_checkout_completed_at)),
+            ("profile", text(custom)),
+        ];
+        const UTM_COLUMNS: [&str; 5] = [
+            "profile_utm_source",
+            "profile_utm_medium",
+            "profile_utm_campaign",
+            "profile_utm_content",
+            "profile_utm_term",
+        ];
+        columns.extend(UTM_COLUMNS.into_iter().zip(p.utm.iter().map(opt_text)));
+        let names: Vec<&str> = columns.iter().map(|(name, _)| *name).collect();
+        let marks: Vec<String> = (0..columns.len()).map(|i| format!("?{}", i + 4)).collect();
+        // A bulk action may have moved `updated_at` in D1 alone: it never moves back.
+        let updates: Vec<String> = names
+            .iter()
+            .map(|c| match *c {
+                "updated_at" => "updated_at = MAX(updated_at, excluded.updated_at)".to_owned(),
+                c => format!("{c} = excluded.{c}"),
+            })
+            .collect();
+        let sql = format!(
+            "INSERT INTO customers (channel_id, id, created_at, {}) VALUES (?1, ?2, ?3, {})
+         ON CONFLICT (channel_id, id) DO UPDATE SET {}",
+            names.join(", "),
+            marks.join(", "),
+            updates.join(", ")
+        );
+        let mut args = vec![text(channel.as_str()), text(id.as_str()), num(p.created_at)];
+        args.extend(columns.into_iter().map(|(_, value)| value));
+        let month = Day::of(p.updated_at, offset_minutes).month();
+        let active = Statement::new(
+            "INSERT OR IGNORE INTO customer_months (channel_id, month, customer_id) VALUES (?1, ?2, ?3)",
+            vec![text(channel.as_str()), text(&month), text(id.as_str())],
+        );
+        vec![Statement::new(sql, args), active]
+    }
+
+    pub fn merge_customer_rows(channel: &ChannelId, from: &str, into: &str) -> Vec<Statement> {
+        let (ch, from_v, into_v) = (text(channel.as_str()), text(from), text(into));
+        vec![
+            Statement::new(
+                "INSERT OR IGNORE INTO customer_months (channel_id, month, customer_id)
+             SELECT channel_id, month, ?3 FROM customer_months WHERE channel_id = ?1 AND customer_id = ?2",
+                vec![ch.clone(), from_v.clone(), into_v],
+            ),
+            Statement::new(
+                "DELETE FROM customer_months WHERE channel_id = ?1 AND customer_id = ?2",
+                vec![ch.clone(), from_v.clone()],
+            ),
+            // Its messages are the member's now: views and clicks come under the member's id.
+            Statement::new(
+                "UPDATE deliveries SET visitor_id = ?3 WHERE channel_id = ?1 AND visitor_id = ?2",
+                vec![ch.clone(), from_v.clone(), text(into)],
+            ),
+            Statement::new("DELETE FROM customers WHERE channel_id = ?1 AND id = ?2", vec![ch, from_v]),
+        ]
+    }
+
+    pub fn erase_customer(channel: &ChannelId, id: &str) -> Vec<Statement> {
+        let args = vec![text(channel.as_str()), text(id)];
+        vec![
+            Statement::new("DELETE FROM customers WHERE channel_id = ?1 AND id = ?2", args.clone()),
+            Statement::new("DELETE FROM customer_months WHERE channel_id = ?1 AND customer_id = ?2", args.clone()),
+            Statement::new("DELETE FROM deliveries WHERE channel_id = ?1 AND visitor_id = ?2", args),
+        ]
+    }
+
+    pub fn monthly_active(channel: &ChannelId, month: &str) -> Statement {
+        Statement::new(
+            "SELECT COUNT(*) AS count FROM customer_months WHERE channel_id = ?1 AND month = ?2",
+            vec![text(channel.as_str()), text(month)],
+        )
+    }
+
+    pub fn customers_page(
+        channel: &ChannelId,
+        filter: &SqlFilter,
+        sort_expr: &str,
+        descending: bool,
+        after: Option<&After>,
+        limit: u32,
+    ) -> Statement {
+        let (dir, cmp) = if descending { ("DESC", "<") } else { ("ASC", ">") };
+        let mut args = vec![text(channel.as_str())];
+        args.extend(filter.params.iter().map(Param::from));
+        let keyset = match after {
+            Some(after) => {
+                args.extend([num(after.key), num(after.key), text(&after.id)]);
+                format!(" AND ({sort_expr} {cmp} ? OR ({sort_expr} = ? AND id {cmp} ?))")
+            }
+            None => String::new(),
+        };
+        args.push(num(i64::from(limit)));
+        let sql = format!(
+            "SELECT * FROM customers WHERE channel_id = ? AND {}{keyset} ORDER BY {sort_expr} {dir}, id {dir} LIMIT ?",
+            filter.sql
+        );
+        Statement::new(sql, args)
+    }
+
+    pub fn customer(channel: &ChannelId, id: &str) -> Statement {
+        Statement::new(
+            "SELECT * FROM customers WHERE channel_id = ?1 AND id = ?2",
+            vec![text(channel.as_str()), text(id)],
+        )
+    }
+
+    pub fn customer_of_member(channel: &ChannelId, member: &str) -> Statement {
+        Statement::new(
+            "SELECT id FROM customers WHERE channel_id = ?1 AND member_id = ?2",
+            vec![text(channel.as_str()), text(member)],
+        )
+    }
+
+    pub fn count_customers(channel: &ChannelId, filter: &SqlFilter) -> Statement {
+        let mut args = vec![text(channel.as_str())];
+        args.extend(filter.params.iter().map(Param::from));
+        let sql = format!("SELECT COUNT(*) AS count FROM customers WHERE channel_id = ? AND {}", filter.sql);
+        Statement::new(sql, args)
+    }
+
+    pub fn next_batch(channel: &ChannelId, target: &SqlFilter, cursor: &str, limit: u32) -> Statement {
+        let mut args = vec![text(channel.as_str()), text(cursor)];
+        args.extend(target.params.iter().map(Param::from));
+        args.push(num(i64::from(limit)));
+        let sql =
+            format!("SELECT id FROM customers WHERE channel_id = ? AND id > ? AND {} ORDER BY id LIMIT ?", target.sql);
+        Statement::new(sql, args)
+    }
+
+    pub fn customer_matches(channel: &ChannelId, visitor: &VisitorId, filter: &SqlFilter) -> Statement {
+        let mut args = vec![text(channel.as_str()), text(visitor.as_str())];
+        args.extend(filter.params.iter().map(Param::from));
+        let sql = format!("SELECT COUNT(*) AS count FROM customers WHERE channel_id = ? AND id = ? AND {}", filter.sql);
+        Statement::new(sql, args)
+    }
+
+    pub fn contact(channel: &ChannelId, visitor: &VisitorId) -> Statement {
+        Statement::new(
+            "SELECT profile_email, profile_mobile_number, unsubscribe_email, unsubscribe_texting, email_status
+         FROM customers WHERE channel_id = ?1 AND id = ?2",
+            vec![text(channel.as_str()), text(visitor.as_str())],
+        )
+    }
+
+    /// The note of the month, then the flag's update (both only where the flag is off).
+    pub fn unsubscribe(
+        channel: &ChannelId,
+        visitor: &VisitorId,
+        medium: &str,
+        now: Millis,
+        month: &str,
+    ) -> Vec<Statement> {
+        let column = if medium == "sms" { "unsubscribe_texting" } else { "unsubscribe_email" };
+        let active = Statement::new(
+            format!(
+                "INSERT OR IGNORE INTO customer_months (channel_id, month, customer_id)
+             SELECT channel_id, ?3, id FROM customers WHERE channel_id = ?1 AND id = ?2 AND {column} = 0"
+            ),
+            vec![text(channel.as_str()), text(visitor.as_str()), text(month)],
+        );
+        let update = Statement::new(
+            format!(
+                "UPDATE customers SET {column} = 1, updated_at = MAX(updated_at, ?3)
+             WHERE channel_id = ?1 AND id = ?2 AND {column} = 0"
+            ),
+            vec![text(channel.as_str()), text(visitor.as_str()), num(now)],
+        );
+        vec![active, update]
+    }
+
+    pub fn set_email_status(events: &[(ChannelId, String, kizuna_shared::outbound::EmailStatus)]) -> Vec<Statement> {
+        events
+            .iter()
+            .map(|(channel, email, status)| {
+                Statement::new(
+                    "UPDATE customers SET email_status = ?3 WHERE channel_id = ?1 AND profile_email = ?2",
+                    vec![text(channel.as_str()), text(email), text(status.as_str())],
+                )
+            })
+            .collect()
+    }
+}
+
+/// Writes the visitor's live profile into its `customers` row, creating the row on the
+/// first visit (`created_at` is kept from the first write), and notes the month of its
+/// `updated_at` (channel time) for MAU, in one batch. Tags, unsubscribe flags and values
+/// edited by managers are not the profile's and are left alone.
+pub async fn upsert_customer(
+    db: &impl Executor,
+    channel: &ChannelId,
+    id: &VisitorId,
+    p: &Profile,
+    offset_minutes: i32,
+) -> Result<(), StoreError> {
+    let custom = json("customer profile", &p.custom)?;
+    db.batch(sql::upsert_customer(channel, id, p, &custom, offset_minutes)).await?;
+    Ok(())
+}
+
+/// Moves a merged visitor's active months to the member's customer, and deletes its row.
+pub async fn merge_customer_rows(
+    db: &impl Executor,
+    channel: &ChannelId,
+    from: &str,
+    into: &str,
+) -> Result<(), StoreError> {
+    db.batch(sql::merge_customer_rows(channel, from, into)).await?;
+    Ok(())
+}
+
+/// Deletes a customer's rows everywhere in D1: the customer, its active months and its
+/// delivery records (the day counters keep what was counted), in one batch.
+pub async fn erase_customer(db: &impl Executor, channel: &ChannelId, id: &str) -> Result<(), StoreError> {
+    db.batch(sql::erase_customer(channel, id)).await?;
+    Ok(())
+}
+
+/// Customers whose `updatedAt` moved in `month` (`YYYY-MM`, channel time).
+pub async fn monthly_active(db: &impl Executor, channel: &ChannelId, month: &str) -> Result<i64, StoreError> {
+    Ok(db.first::<CountRow>(sql::monthly_active(channel, month)).await?.map_or(0, |r| r.count))
+}
+
+#[derive(Deserialize)]
+struct CustomerRow {
+    id: String,
+    member_id: Option<String>,
+    member: i64,
+    name: Option<String>,
+    tags: String,
+    city: Option<String>,
+    country: Option<String>,
+    language: Option<String>,
+    created_at: i64,
+    last_seen_at: Option<i64>,
+    updated_at: i64,
+    sessions_count: i64,
+    web_browser: Option<String>,
+    web_browser_name: Option<String>,
+    web_os: Option<String>,
+    web_os_name: Option<String>,
+    web_device: Option<String>,
+    web_last_seen_at: Option<i64>,
+    web_sessions_count: Option<i64>,
+    has_push_token: i64,
+    unsubscribe_email: i64,
+    unsubscribe_texting: i64,
+    email_status: String,
+    profile_name: Option<String>,
+    profile_email: Option<String>,
+    profile_mobile_number: Option<String>,
+    profile_description: Option<String>,
+    profile_last_checkout_completed_at: Option<i64>,
+    profile_referrer: Option<String>,
+    profile_utm_source: Option<String>,
+    profile_utm_medium: Option<String>,
+    profile_utm_campaign: Option<String>,
+    profile_utm_content: Option<String>,
+    profile_utm_term: Option<String>,
+    profile: String,
+}
+
+impl CustomerRow {
+    fn into_out(self) -> Result<CustomerOut, StoreError> {
+        let mut profile: BTreeMap<String, FieldValue> =
+            serde_json::from_str(&self.profile).map_err(|e| corrupt("customer profile", e))?;
+        let texts = [
+            ("name", self.profile_name),
+            ("email", self.profile_email),
+            ("mobileNumber", self.profile_mobile_number),
+            ("description", self.profile_description),
+            ("referrer", self.profile_referrer),
+            ("utmSource", self.profile_utm_source),
+            ("utmMedium", self.profile_utm_medium),
+            ("utmCampaign", self.profile_utm_campaign),
+            ("utmContent", self.profile_utm_content),
+            ("utmTerm", self.profile_utm_term),
+        ];
+        for (key, value) in texts {
+            if let Some(value) = value {
+                profile.insert(key.to_owned(), FieldValue::Text(value));
+            }
+        }
+        if let Some(at) = self.profile_last_checkout_completed_at {
+            profile.insert("lastCheckoutCompletedAt".to_owned(), FieldValue::Number(at as f64));
+        }
+        Ok(CustomerOut {
+            id: self.id,
+            member_id: self.member_id,
+            member: self.member == 1,
+            name: self.name,
+            tags: serde_json::from_str(&self.tags).map_err(|e| corrupt("customer tags", e))?,
+            city: self.city,
+            country: self.country,
+            language: self.language,
+            created_at: self.created_at,
+            last_seen_at: self.last_seen_at,
+            updated_at: self.updated_at,
+            sessions_count: self.sessions_count,
+            web: WebOut {
+                browser: self.web_browser,
+                browser_name: self.web_browser_name,
+                os: self.web_os,
+                os_name: self.web_os_name,
+                device: self.web_device,
+                last_seen_at: self.web_last_seen_at,
+                sessions_count: self.web_sessions_count,
+            },
+            has_push_token: self.has_push_token == 1,
+            unsubscribe_email: self.unsubscribe_email == 1,
+            unsubscribe_texting: self.unsubscribe_texting == 1,
+            email_status: self.email_status,
+            profile,
+        })
+    }
+}
+
+/// One page of a channel's customers matching `filter`, ordered by `sort_expr`
+/// (a constant from `admin_wire::SORTS`) then id, starting after `after`.
+pub async fn customers_page(
+    db: &impl Executor,
+    channel: &ChannelId,
+    filter: &SqlFilter,
+    sort_expr: &str,
+    descending: bool,
+    after: Option<&After>,
+    limit: u32,
+) -> Result<Vec<CustomerOut>, StoreError> {
+    let statement = sql::customers_page(channel, filter, sort_expr, descending, after, limit);
+    let rows = db.all::<CustomerRow>(statement).await?;
+    rows.into_iter().map(CustomerRow::into_out).collect()
+}
+
+pub async fn customer(db: &impl Executor, channel: &ChannelId, id: &str) -> Result<Option<CustomerOut>, StoreError> {
+    let row = db.first::<CustomerRow>(sql::customer(channel, id)).await?;
+    row.map(CustomerRow::into_out).transpose()
+}
+
+/// The customer a member is already linked to in the channel, if any.
+pub async fn customer_of_member(
+    db: &impl Executor,
+    channel: &ChannelId,
+    member: &str,
+) -> Result<Option<String>, StoreError> {
+    Ok(db.first::<IdRow>(sql::customer_of_member(channel, member)).await?.map(|r| r.id))
+}
+
+/// The customers of a bulk job's target: listed ids, as a filter expression.
+pub fn ids_filter(ids: &[String]) -> Result<SqlFilter, StoreError> {
+    let list = json("customer ids", ids)?;
+    Ok(SqlFilter { sql: "id IN (SELECT value FROM json_each(?))".to_owned(), params: vec![SqlParam::Text(list)] })
+}
+
+/// How many of the channel's customers `filter` matches.
+pub async fn count_customers(db: &impl Executor, channel: &ChannelId, filter: &SqlFilter) -> Result<i64, StoreError> {
+    Ok(db.first::<CountRow>(sql::count_customers(channel, filter)).await?.map_or(0, |r| r.count))
+}
+
+/// The next at most `limit` customer ids of the target after `cursor`, in id order.
+pub async fn next_batch(
+    db: &impl Executor,
+    channel: &ChannelId,
+    target: &SqlFilter,
+    cursor: &str,
+    limit: u32,
+) -> Result<Vec<String>, StoreError> {
+    let rows = db.all::<IdRow>(sql::next_batch(channel, target, cursor, limit)).await?;
+    Ok(rows.into_iter().map(|r| r.id).collect())
+}
+
+/// Whether the customer (visitor) is among those `filter` matches.
+pub async fn customer_matches(
+    db: &impl Executor,
+    channel: &ChannelId,
+    visitor: &VisitorId,
+    filter: &SqlFilter,
+) -> Result<bool, StoreError> {
+    Ok(db.first::<CountRow>(sql::customer_matches(channel, visitor, filter)).await?.is_some_and(|r| r.count > 0))
+}
+
+#[derive(Deserialize)]
+struct ContactRow {
+    profile_email: Option<String>,
+    profile_mobile_number: Option<String>,
+    unsubscribe_email: i64,
+    unsubscribe_texting: i64,
+    email_status: Option<String>,
+}
+
+/// How to reach a customer; `None` when the customer is gone.
+pub async fn contact(
+    db: &impl Executor,
+    channel: &ChannelId,
+    visitor: &VisitorId,
+) -> Result<Option<kizuna_shared::outbound::Contact>, StoreError> {
+    let row = db.first::<ContactRow>(sql::contact(channel, visitor)).await?;
+    Ok(row.map(|r| kizuna_shared::outbound::Contact {
+        email: r.profile_email,
+        mobile_number: r.profile_mobile_number,
+        unsubscribe_email: r.unsubscribe_email == 1,
+        unsubscribe_texting: r.unsubscribe_texting == 1,
+        email_status: kizuna_shared::outbound::EmailStatus::parse(r.email_status.as_deref()),
+    }))
+}
+
+/// Sets the customer's unsubscribe flag of `medium` (`email` or `sms`), like a manager's
+/// change: a customer it changes gets a new `updated_at` and counts toward `month`'s MAU,
+/// in one batch. Answers whether the flag changed (false: it was set already).
+pub async fn unsubscribe(
+    db: &impl Executor,
+    channel: &ChannelId,
+    visitor: &VisitorId,
+    medium: &str,
+    now: Millis,
+    month: &str,
+) -> Result<bool, StoreError> {
+    let changed = db.batch(sql::unsubscribe(channel, visitor, medium, now, month)).await?;
+    Ok(changed.last().copied().unwrap_or(0) == 1)
+}
+
+/// Sets the email status of every customer of each event's channel whose email is the
+/// event's address (as the provider echoes it: the address it was given), in one batch.
+/// Answers how many customer rows changed.
+pub async fn set_email_status(
+    db: &impl Executor,
+    events: &[(ChannelId, String, kizuna_shared::outbound::EmailStatus)],
+) -> Result<u64, StoreError> {
+    if events.is_empty() {
+        return Ok(0);
+    }
+    Ok(db.batch(sql::set_email_status(events)).await?.iter().sum())
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, clippy::expect_used)]
+
+    use super::*;
+    use crate::store::sqlite::{Sqlite, wait};
+
+    fn shop() -> ChannelId {
+        ChannelId::parse("shop").unwrap()
+    }
+
+    fn visitor(id: &str) -> VisitorId {
+        VisitorId::parse(id).unwrap()
+    }
+
+    fn months(db: &Sqlite) -> String {
+        db.text("SELECT group_concat(month || ':' || customer_id, ' ') FROM (SELECT * FROM customer_months ORDER BY 1, 2, 3)")
+            .unwrap_or_default()
+    }
+
+    #[test]
+    fn the_profile_upsert_never_moves_updated_at_back_and_keeps_created_at() {
+        let db = Sqlite::with_channel();
+        let v1 = visitor("v1");
+        let first = Profile { created_at: 1_000, updated_at: 2_000, city: Some("Osaka".into()), ..Profile::default() };
+        wait(upsert_customer(&db, &shop(), &v1, &first, 0)).unwrap();
+        // A bulk action moved the row in D1 alone, past what the visitor's object knows.
+        db.exec("UPDATE customers SET updated_at = 5000, tags = '[\"vip\"]'");
+        let later = Profile { created_at: 9_000, updated_at: 3_000, city: Some("Kyoto".into()), ..first.clone() };
+        wait(upsert_customer(&db, &shop(), &v1, &later, 0)).unwrap();
+        let row = wait(customer(&db, &shop(), "v1")).unwrap().unwrap();
+        assert_eq!((row.created_at, row.updated_at, row.city.as_deref()), (1_000, 5_000, Some("Kyoto")));
+        assert_eq!(row.tags, ["vip"]);
+        assert_eq!(months(&db), "1970-01:v1");
+    }
+
+    #[test]
+    fn unsubscribing_notes_the_month_only_when_the_flag_changed() {
+        let db = Sqlite::with_channel();
+        db.customer("v1", 100);
+        assert!(wait(unsubscribe(&db, &shop(), &visitor("v1"), "email", 200, "2026-01")).unwrap());
+        assert!(!wait(unsubscribe(&db, &shop(), &visitor("v1"), "email", 300, "2026-02")).unwrap());
+        assert_eq!(months(&db), "2026-01:v1");
+        assert_eq!(db.number("SELECT updated_at FROM customers"), 200);
+        assert_eq!(db.number("SELECT unsubscribe_email + 10 * unsubscribe_texting FROM customers"), 1);
+        // The other medium is its own flag.
+        assert!(wait(unsubscribe(&db, &shop(), &visitor("v1"), "sms", 400, "2026-03")).unwrap());
+        assert_eq!(months(&db), "2026-01:v1 2026-03:v1");
+    }
+
+    #[test]
+    fn merging_moves_months_and_deliveries_to_the_member_and_deletes_the_visitor() {
+        let db = Sqlite::with_channel();
+        db.customer("anon", 100);
+        db.customer("member", 100);
+        db.exec(
+            "INSERT INTO customer_months VALUES ('shop', '2026-01', 'anon'), ('shop', '2026-02', 'anon'),
+               ('shop', '2026-02', 'member');
+             INSERT INTO deliveries (id, channel_id, campaign_id, visitor_id, display, sent_at)
+               VALUES ('d1', 'shop', 'news', 'anon', 'bubble', 0)",
+        );
+        wait(merge_customer_rows(&db, &shop(), "anon", "member")).unwrap();
+        assert_eq!(months(&db), "2026-01:member 2026-02:member");
+        assert_eq!(db.text("SELECT visitor_id FROM deliveries").as_deref(), Some("member"));
+        assert_eq!(db.text("SELECT group_concat(id) FROM customers").as_deref(), Some("member"));
+    }
+
+    #[test]
+    fn erasing_deletes_the_customer_its_months_and_deliveries_and_keeps_the_counts() {
+        let db = Sqlite::with_channel();
+        db.customer("v1", 100);
+        db.customer("v2", 100);
+        db.exec(
+            "INSERT INTO customer_months VALUES ('shop', '2026-01', 'v1'), ('shop', '2026-01', 'v2');
+             INSERT INTO deliveries (id, channel_id, campaign_id, visitor_id, display, sent_at)
+               VALUES ('d1', 'shop', 'news', 'v1', 'bubble', 0), ('d2', 'shop', 'news', 'v2', 'bubble', 0);
+             INSERT INTO campaign_daily_stats (campaign_id, day, sent) VALUES ('news', '2026-01-01', 2)",
+        );
+        wait(erase_customer(&db, &shop(), "v1")).unwrap();
+        assert!(wait(customer(&db, &shop(), "v1")).unwrap().is_none());
+        assert_eq!(months(&db), "2026-01:v2");
+        assert_eq!(db.text("SELECT group_concat(id) FROM deliveries").as_deref(), Some("d2"));
+        assert_eq!(db.number("SELECT sent FROM campaign_daily_stats"), 2);
+        assert_eq!(wait(monthly_active(&db, &shop(), "2026-01")).unwrap(), 1);
+    }
+
+    #[test]
+    fn a_batch_of_ids_continues_after_the_cursor_in_id_order() {
+        let db = Sqlite::with_channel();
+        for id in ["c3", "c1", "c2", "c4"] {
+            db.customer(id, 100);
+        }
+        let target = ids_filter(&["c1".to_owned(), "c2".to_owned(), "c4".to_owned()]).unwrap();
+        assert_eq!(wait(count_customers(&db, &shop(), &target)).unwrap(), 3);
+        assert_eq!(wait(next_batch(&db, &shop(), &target, "", 2)).unwrap(), ["c1", "c2"]);
+        assert_eq!(wait(next_batch(&db, &shop(), &target, "c2", 2)).unwrap(), ["c4"]);
+        assert!(wait(customer_matches(&db, &shop(), &visitor("c4"), &target)).unwrap());
+        assert!(!wait(customer_matches(&db, &shop(), &visitor("c3"), &target)).unwrap());
+    }
+
+    #[test]
+    fn a_page_of_customers_continues_after_its_cursor_in_sort_order() {
+        let db = Sqlite::with_channel();
+        for (id, updated_at) in [("a", 300), ("b", 100), ("c", 300), ("d", 200)] {
+            db.customer(id, updated_at);
+        }
+        let all = SqlFilter { sql: "1".to_owned(), params: Vec::new() };
+        let page = |after: Option<&After>| {
+            let rows = wait(customers_page(&db, &shop(), &all, "updated_at", true, after, 2)).unwrap();
+            rows.into_iter().map(|c| c.id).collect::<Vec<_>>()
+        };
+        assert_eq!(page(None), ["c", "a"]);
+        assert_eq!(page(Some(&After { key: 300, id: "a".to_owned() })), ["d", "b"]);
+    }
+}

@@ -1,0 +1,334 @@
+//! Deliveries (`deliveries`) and the day counters they feed (`campaign_daily_stats`).
+//!
+//! Invariant: a counter grows only in the same batch (one transaction) as the delivery
+//! row change that justifies it, and only when that change happened (`changes() = 1`):
+//! a retried insert or a lost compare-and-set counts nothing.
+
+use super::{Executor, Statement, StoreError, corrupt, num, opt, text};
+use kizuna_shared::campaign::{Campaign, Display, Goal};
+use kizuna_shared::channel::Channel;
+use kizuna_shared::counting::{Counts, Delivery};
+use kizuna_shared::ids::{CampaignId, ChannelId, DeliveryId, VisitorId};
+use kizuna_shared::stored::CampaignDocV1;
+use kizuna_shared::time::{Day, Millis};
+use serde::Deserialize;
+
+const DELIVERY_COLUMNS: &str = "d.id, d.campaign_id, d.visitor_id, d.display, d.sent_at, d.view_at, d.click_at, \
+     d.goal_at, c.definition FROM deliveries d JOIN campaigns c ON c.id = d.campaign_id";
+
+/// The statements, as values (see the module doc of `store`).
+pub(crate) mod sql {
+    use super::*;
+
+    /// Adds `counts` to the campaign's row for `day`, but only if the statement just
+    /// before it in the same batch changed a row.
+    pub fn count_if_changed(campaign: &CampaignId, day: Day, counts: Counts) -> Statement {
+        Statement::new(
+            "INSERT INTO campaign_daily_stats (campaign_id, day, sent, view, click, goal)
+         SELECT ?1, ?2, ?3, ?4, ?5, ?6 WHERE changes() = 1
+         ON CONFLICT (campaign_id, day) DO UPDATE SET
+           sent = sent + excluded.sent, view = view + excluded.view,
+           click = click + excluded.click, goal = goal + excluded.goal",
+            vec![
+                text(campaign.as_str()),
+                text(&day.iso()),
+                num(counts.sent as i64),
+                num(counts.view as i64),
+                num(counts.click as i64),
+                num(counts.goal as i64),
+            ],
+        )
+    }
+
+    /// Each delivery's insert, followed by its count as sent.
+    pub fn insert_deliveries(channel: &Channel, deliveries: &[Delivery]) -> Vec<Statement> {
+        let mut batch = Vec::with_capacity(deliveries.len() * 2);
+        for d in deliveries {
+            batch.push(Statement::new(
+                "INSERT OR IGNORE INTO deliveries (id, channel_id, campaign_id, visitor_id, display, sent_at)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+                vec![
+                    text(d.id.as_str()),
+                    text(channel.id.as_str()),
+                    text(d.campaign_id.as_str()),
+                    text(d.visitor_id.as_str()),
+                    text(display_name(d.display)),
+                    num(d.sent_at),
+                ],
+            ));
+            batch.push(count_if_changed(&d.campaign_id, channel.day_of(d.sent_at), Counts::SENT));
+        }
+        batch
+    }
+
+    pub fn load_delivery(channel: &ChannelId, visitor: &VisitorId, id: &DeliveryId) -> Statement {
+        Statement::new(
+            format!("SELECT {DELIVERY_COLUMNS} WHERE d.id = ?1 AND d.channel_id = ?2 AND d.visitor_id = ?3"),
+            vec![text(id.as_str()), text(channel.as_str()), text(visitor.as_str())],
+        )
+    }
+
+    pub fn deliveries_awaiting_goal(
+        channel: &ChannelId,
+        visitor: &VisitorId,
+        campaign: &CampaignId,
+        since: Millis,
+    ) -> Statement {
+        Statement::new(
+            format!(
+                "SELECT {DELIVERY_COLUMNS} WHERE d.channel_id = ?1 AND d.visitor_id = ?2 AND d.campaign_id = ?3
+             AND d.view_at IS NOT NULL AND d.goal_at IS NULL AND d.sent_at >= ?4"
+            ),
+            vec![text(channel.as_str()), text(visitor.as_str()), text(campaign.as_str()), num(since)],
+        )
+    }
+
+    /// The compare-and-set update, then its count.
+    pub fn save_action(before: &Delivery, after: &Delivery, counts: Counts, day: Day) -> Vec<Statement> {
+        let update = Statement::new(
+            "UPDATE deliveries SET view_at = ?2, click_at = ?3, goal_at = ?4
+         WHERE id = ?1 AND view_at IS ?5 AND click_at IS ?6 AND goal_at IS ?7",
+            vec![
+                text(after.id.as_str()),
+                opt(after.view_at),
+                opt(after.click_at),
+                opt(after.goal_at),
+                opt(before.view_at),
+                opt(before.click_at),
+                opt(before.goal_at),
+            ],
+        );
+        vec![update, count_if_changed(&after.campaign_id, day, counts)]
+    }
+
+    pub fn daily_stats(campaign: &CampaignId, from: Day, to: Day) -> Statement {
+        Statement::new(
+            "SELECT day, sent, view, click, goal FROM campaign_daily_stats WHERE campaign_id = ?1 AND day BETWEEN ?2 AND ?3",
+            vec![text(campaign.as_str()), text(&from.iso()), text(&to.iso())],
+        )
+    }
+
+    pub fn delivery_owner(delivery: &DeliveryId) -> Statement {
+        Statement::new(
+            "SELECT channel_id, visitor_id, campaign_id FROM deliveries WHERE id = ?1",
+            vec![text(delivery.as_str())],
+        )
+    }
+}
+
+/// Records new deliveries and counts each as sent, once (ids are derived, so a retry
+/// inserts nothing and counts nothing).
+pub async fn insert_deliveries(
+    db: &impl Executor,
+    channel: &Channel,
+    deliveries: &[Delivery],
+) -> Result<(), StoreError> {
+    let batch = sql::insert_deliveries(channel, deliveries);
+    if !batch.is_empty() {
+        db.batch(batch).await?;
+    }
+    Ok(())
+}
+
+fn display_name(display: Display) -> &'static str {
+    match display {
+        Display::Bubble => "bubble",
+        Display::Fullscreen => "fullscreen",
+    }
+}
+
+#[derive(Deserialize)]
+struct DeliveryRow {
+    id: String,
+    campaign_id: String,
+    visitor_id: String,
+    display: String,
+    sent_at: i64,
+    view_at: Option<i64>,
+    click_at: Option<i64>,
+    goal_at: Option<i64>,
+    definition: String,
+}
+
+impl DeliveryRow {
+    fn into_delivery(self) -> Result<(Delivery, Option<Goal>), StoreError> {
+        let doc: CampaignDocV1 = serde_json::from_str(&self.definition).map_err(|e| corrupt("campaign", e))?;
+        let goal = Campaign::try_from(&doc).map_err(|e| corrupt("campaign", e))?.goal;
+        let delivery = Delivery {
+            id: DeliveryId::parse(&self.id).map_err(|e| corrupt("delivery id", e))?,
+            campaign_id: CampaignId::parse(&self.campaign_id).map_err(|e| corrupt("campaign id", e))?,
+            visitor_id: VisitorId::parse(&self.visitor_id).map_err(|e| corrupt("visitor id", e))?,
+            display: if self.display == "fullscreen" { Display::Fullscreen } else { Display::Bubble },
+            sent_at: self.sent_at,
+            view_at: self.view_at,
+            click_at: self.click_at,
+            goal_at: self.goal_at,
+        };
+        Ok((delivery, goal))
+    }
+}
+
+/// One delivery of this visitor in this channel, with its campaign's goal.
+pub async fn load_delivery(
+    db: &impl Executor,
+    channel: &ChannelId,
+    visitor: &VisitorId,
+    id: &DeliveryId,
+) -> Result<Option<(Delivery, Option<Goal>)>, StoreError> {
+    let row = db.first::<DeliveryRow>(sql::load_delivery(channel, visitor, id)).await?;
+    row.map(DeliveryRow::into_delivery).transpose()
+}
+
+/// This visitor's viewed deliveries of `campaigns` that have not reached their goal and
+/// are still inside the counting window at `now`.
+pub async fn deliveries_awaiting_goal(
+    db: &impl Executor,
+    channel: &ChannelId,
+    visitor: &VisitorId,
+    campaigns: &[CampaignId],
+    since: Millis,
+) -> Result<Vec<(Delivery, Option<Goal>)>, StoreError> {
+    let mut found = Vec::new();
+    for campaign in campaigns {
+        let rows = db.all::<DeliveryRow>(sql::deliveries_awaiting_goal(channel, visitor, campaign, since)).await?;
+        for row in rows {
+            found.push(row.into_delivery()?);
+        }
+    }
+    Ok(found)
+}
+
+/// Writes what an action changed on a delivery and counts it, if the row still holds
+/// what `before` read (compare-and-set). Returns false when another request won.
+pub async fn save_action(
+    db: &impl Executor,
+    before: &Delivery,
+    after: &Delivery,
+    counts: Counts,
+    day: Day,
+) -> Result<bool, StoreError> {
+    let changed = db.batch(sql::save_action(before, after, counts, day)).await?;
+    Ok(changed.first().copied().unwrap_or(0) == 1)
+}
+
+#[derive(Deserialize)]
+struct StatsRow {
+    day: String,
+    sent: i64,
+    view: i64,
+    click: i64,
+    goal: i64,
+}
+
+pub async fn daily_stats(
+    db: &impl Executor,
+    campaign: &CampaignId,
+    from: Day,
+    to: Day,
+) -> Result<Vec<(Day, Counts)>, StoreError> {
+    let rows = db.all::<StatsRow>(sql::daily_stats(campaign, from, to)).await?;
+    let count = |n: i64| u64::try_from(n).unwrap_or(0);
+    rows.into_iter()
+        .map(|r| {
+            let day = Day::parse_iso(&r.day).ok_or_else(|| corrupt("stats day", &r.day))?;
+            Ok((day, Counts { sent: count(r.sent), view: count(r.view), click: count(r.click), goal: count(r.goal) }))
+        })
+        .collect()
+}
+
+#[derive(Deserialize)]
+struct DeliveryOwnerRow {
+    channel_id: String,
+    visitor_id: String,
+    campaign_id: String,
+}
+
+/// The channel, visitor and campaign of a delivery (a tracking token names only the
+/// delivery).
+pub async fn delivery_owner(
+    db: &impl Executor,
+    delivery: &DeliveryId,
+) -> Result<Option<(ChannelId, VisitorId, CampaignId)>, StoreError> {
+    let row = db.first::<DeliveryOwnerRow>(sql::delivery_owner(delivery)).await?;
+    row.map(|r| {
+        Ok((
+            ChannelId::parse(&r.channel_id).map_err(|e| corrupt("channel id", e))?,
+            VisitorId::parse(&r.visitor_id).map_err(|e| corrupt("visitor id", e))?,
+            CampaignId::parse(&r.campaign_id).map_err(|e| corrupt("campaign id", e))?,
+        ))
+    })
+    .transpose()
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, clippy::expect_used)]
+
+    use super::*;
+    use crate::store::channels;
+    use crate::store::sqlite::{Sqlite, wait};
+
+    const SENT_AT: Millis = 1_767_225_600_000;
+
+    fn shop(db: &Sqlite) -> Channel {
+        let doc = wait(channels::load_channel(db, &ChannelId::parse("shop").unwrap())).unwrap().unwrap();
+        Channel::try_from(&doc).unwrap()
+    }
+
+    fn delivery(id: &str) -> Delivery {
+        Delivery {
+            id: DeliveryId::parse(id).unwrap(),
+            campaign_id: CampaignId::parse("welcome").unwrap(),
+            visitor_id: VisitorId::parse("v1").unwrap(),
+            display: Display::Bubble,
+            sent_at: SENT_AT,
+            view_at: None,
+            click_at: None,
+            goal_at: None,
+        }
+    }
+
+    fn counted(db: &Sqlite, column: &str) -> i64 {
+        db.number(&format!("SELECT COALESCE(SUM({column}), 0) FROM campaign_daily_stats WHERE campaign_id = 'welcome'"))
+    }
+
+    #[test]
+    fn inserting_the_same_deliveries_twice_counts_each_sent_once() {
+        let db = Sqlite::with_channel();
+        let channel = shop(&db);
+        let deliveries = [delivery("d1"), delivery("d2")];
+        wait(insert_deliveries(&db, &channel, &deliveries)).unwrap();
+        wait(insert_deliveries(&db, &channel, &deliveries)).unwrap();
+        assert_eq!(db.number("SELECT COUNT(*) FROM deliveries"), 2);
+        assert_eq!(counted(&db, "sent"), 2);
+        let day = db.text("SELECT day FROM campaign_daily_stats").unwrap();
+        assert_eq!(day, channel.day_of(SENT_AT).iso());
+    }
+
+    #[test]
+    fn an_action_on_a_row_that_changed_meanwhile_saves_nothing_and_counts_nothing() {
+        let db = Sqlite::with_channel();
+        let channel = shop(&db);
+        let before = delivery("d1");
+        wait(insert_deliveries(&db, &channel, std::slice::from_ref(&before))).unwrap();
+        let day = channel.day_of(SENT_AT);
+        let viewed = Delivery { view_at: Some(SENT_AT + 1), ..before.clone() };
+        let view = Counts { sent: 0, view: 1, click: 0, goal: 0 };
+        assert!(wait(save_action(&db, &before, &viewed, view, day)).unwrap());
+        // A second request read the row before the first wrote: its compare-and-set loses.
+        let late = Delivery { view_at: Some(SENT_AT + 2), ..before.clone() };
+        assert!(!wait(save_action(&db, &before, &late, view, day)).unwrap());
+        assert_eq!(db.number("SELECT view_at FROM deliveries WHERE id = 'd1'"), SENT_AT + 1);
+        assert_eq!(counted(&db, "view"), 1);
+        assert_eq!(counted(&db, "sent"), 1);
+    }
+
+    #[test]
+    fn a_delivery_names_its_channel_visitor_and_campaign() {
+        let db = Sqlite::with_channel();
+        wait(insert_deliveries(&db, &shop(&db), &[delivery("d1")])).unwrap();
+        let owner = wait(delivery_owner(&db, &DeliveryId::parse("d1").unwrap())).unwrap().unwrap();
+        assert_eq!((owner.0.as_str(), owner.1.as_str(), owner.2.as_str()), ("shop", "v1", "welcome"));
+        assert!(wait(delivery_owner(&db, &DeliveryId::parse("d9").unwrap())).unwrap().is_none());
+    }
+}
