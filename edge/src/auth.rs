@@ -9,7 +9,7 @@
 
 use crate::env;
 use crate::error::ApiError;
-use crate::router::Params;
+use crate::request::Params;
 use crate::store::{Db, campaigns, members};
 use kizuna_shared::ids::{CampaignId, ChannelId};
 use sha2::{Digest, Sha256};
@@ -64,6 +64,25 @@ pub enum Caller {
         role: Role,
         campaign: Option<CampaignId>,
     },
+}
+
+impl Caller {
+    /// The channel an account acts in; only routes with [`Access::Channel`] or
+    /// [`Access::Campaign`] ask, and the auth step always sets it for them.
+    pub fn channel(&self) -> Result<&ChannelId, ApiError> {
+        match self {
+            Caller::Manager { channel, .. } => Ok(channel),
+            Caller::Anyone => Err(ApiError::Internal("route declared without channel access".into())),
+        }
+    }
+
+    /// The campaign of a route with [`Access::Campaign`].
+    pub fn campaign(&self) -> Result<&CampaignId, ApiError> {
+        match self {
+            Caller::Manager { campaign: Some(campaign), .. } => Ok(campaign),
+            _ => Err(ApiError::Internal("route declared without campaign access".into())),
+        }
+    }
 }
 
 /// The SHA-256 (hex) of a bearer token: tokens are stored only hashed. `None` without a

@@ -8,15 +8,14 @@
 //! on a loopback address, which a deployed worker never serves. Anywhere else the
 //! route does not exist (404) and the offset is never read.
 
-use crate::error::ApiError;
-use crate::{http, publication};
+use crate::kv;
 use kizuna_shared::time::Millis;
-use worker::{Env, Method, Request, Response};
+use worker::Env;
 
 /// The environment variable that enables the development clock.
 pub const DEV_CLOCK_VAR: &str = "KIZUNA_DEV_CLOCK";
 
-fn real_now() -> Millis {
+pub fn real_now() -> Millis {
     worker::Date::now().as_millis() as Millis
 }
 
@@ -30,7 +29,7 @@ pub async fn now(env: &Env) -> Millis {
     if !dev_clock_enabled(env) {
         return real;
     }
-    match publication::dev_clock_offset(env).await {
+    match kv::dev_clock_offset(env).await {
         Ok(offset) => real + offset,
         Err(err) => {
             worker::console_error!("development clock unreadable: {err:?}");
@@ -42,24 +41,4 @@ pub async fn now(env: &Env) -> Millis {
 /// The real instant at which the clock will read `at` (for Durable Object alarms).
 pub async fn real_instant(env: &Env, at: Millis) -> Millis {
     at - (now(env).await - real_now())
-}
-
-#[derive(serde::Deserialize)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
-struct ClockIn {
-    offset_ms: Millis,
-}
-
-/// `GET` and `PUT /dev/clock` (`{"offsetMs": n}`): read or move the development clock
-/// (the route's access, `auth::Access::Development`, hides it everywhere else).
-pub async fn handle(mut req: Request, env: &Env) -> Result<Response, ApiError> {
-    if req.method() == Method::Put {
-        let body: ClockIn = http::read_json(&mut req).await?;
-        if body.offset_ms.abs() > 400 * kizuna_shared::time::DAY {
-            return Err(ApiError::invalid("offsetMs", "must be within 400 days"));
-        }
-        publication::set_dev_clock_offset(env, body.offset_ms).await?;
-    }
-    let offset = publication::dev_clock_offset(env).await?;
-    Ok(http::json(200, &serde_json::json!({ "offsetMs": offset, "now": real_now() + offset })))
 }

@@ -77,9 +77,9 @@ impl ApiError {
             worker::console_error!("internal error: {detail}");
         }
         if let ApiError::Relayed { status, body } = self {
-            return crate::http::json_text(*status, body.clone());
+            return crate::reply::json_text(*status, body.clone());
         }
-        let response = crate::http::json(self.status(), &self.reply());
+        let response = crate::reply::json(self.status(), &self.reply());
         if let ApiError::RateLimited = self {
             let _ = response.headers().set("retry-after", "60");
         }

@@ -4,28 +4,22 @@
 //! the core what to do, and carries out the effects. The entries are here; the routes
 //! are the table in `router.rs`.
 
-mod admin;
-mod admin_campaigns;
-mod admin_fields;
-mod audience;
+mod api;
 mod auth;
-mod broadcast;
-mod bulk;
 mod clock;
 mod env;
 mod error;
-mod http;
-mod jobs;
-mod outbound;
-mod public;
-mod publication;
+mod kv;
+mod object;
+mod reply;
+mod request;
 mod router;
+mod services;
 mod static_files;
 mod store;
-mod tracking;
 mod visitor;
 
-pub use visitor::Visitor;
+pub use object::Visitor;
 use worker::{Context, Env, Request, Response, event};
 
 #[event(fetch)]
@@ -36,9 +30,9 @@ async fn fetch(req: Request, env: Env, _ctx: Context) -> worker::Result<Response
 
 /// The `JOBS` queue: bulk-action batches, broadcast fan-out batches, emails and SMS.
 #[event(queue)]
-async fn queue(batch: worker::MessageBatch<jobs::Job>, env: Env, _ctx: Context) -> worker::Result<()> {
+async fn queue(batch: worker::MessageBatch<services::jobs::Job>, env: Env, _ctx: Context) -> worker::Result<()> {
     let now = clock::now(&env).await;
-    if let Err(err) = jobs::consume(batch, &env, now).await {
+    if let Err(err) = services::consumer::consume(batch, &env, now).await {
         worker::console_error!("queue messages unreadable: {err:?}");
     }
     Ok(())
@@ -49,13 +43,5 @@ async fn queue(batch: worker::MessageBatch<jobs::Job>, env: Env, _ctx: Context) 
 #[event(scheduled)]
 async fn scheduled(_event: worker::ScheduledEvent, env: Env, _ctx: worker::ScheduleContext) {
     let now = clock::now(&env).await;
-    if let Err(err) = visitor::wake_due(&env, now).await {
-        worker::console_error!("waking due visitors failed: {err:?}");
-    }
-    if let Err(err) = broadcast::cron(&env, now).await {
-        worker::console_error!("moving broadcasts failed: {err:?}");
-    }
-    if let Err(err) = bulk::restart_stalled(&env, now).await {
-        worker::console_error!("restarting stalled jobs failed: {err:?}");
-    }
+    services::cron::run(&env, now).await;
 }

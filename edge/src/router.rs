@@ -8,12 +8,15 @@
 //! `HEAD` is a static file; anything else is 405. Routes are tried in table order, so a
 //! fixed segment (`customers/search`) is listed before a parameter at its place.
 
-use crate::auth::{self, Access, Caller, Role};
+use crate::api::Call;
+use crate::api::admin::{bulk, campaigns, channel as channel_api, customers, fields, segments, stats};
+use crate::api::{dev, public, tracking};
+use crate::auth::{Access, Caller, Role};
 use crate::error::ApiError;
-use crate::{admin, admin_campaigns, admin_fields, bulk, clock, http, public, tracking};
+use crate::request::Params;
+use crate::{reply, request};
 use kizuna_shared::campaign::Command;
 use kizuna_shared::counting::Action;
-use kizuna_shared::ids::{CampaignId, ChannelId};
 use kizuna_shared::time::Millis;
 use std::future::Future;
 use std::pin::Pin;
@@ -48,51 +51,6 @@ pub struct Route {
     pub handler: Handler,
 }
 
-/// A request on its way to its handler.
-pub struct Call {
-    pub req: Request,
-    pub env: Env,
-    pub now: Millis,
-    pub params: Params,
-    pub access: Access,
-}
-
-impl Call {
-    /// The route's auth step (the router runs it, except for [`AuthOrder::AfterBody`]).
-    pub async fn authorize(&self) -> Result<Caller, ApiError> {
-        auth::authorize(self.access, &self.params, &self.req, &self.env).await
-    }
-}
-
-impl Caller {
-    /// The channel an account acts in; only routes with [`Access::Channel`] or
-    /// [`Access::Campaign`] ask, and the auth step always sets it for them.
-    pub fn channel(&self) -> Result<&ChannelId, ApiError> {
-        match self {
-            Caller::Manager { channel, .. } => Ok(channel),
-            Caller::Anyone => Err(ApiError::Internal("route declared without channel access".into())),
-        }
-    }
-
-    /// The campaign of a route with [`Access::Campaign`].
-    pub fn campaign(&self) -> Result<&CampaignId, ApiError> {
-        match self {
-            Caller::Manager { campaign: Some(campaign), .. } => Ok(campaign),
-            _ => Err(ApiError::Internal("route declared without campaign access".into())),
-        }
-    }
-}
-
-/// The values of a matched pattern's `{name}` segments.
-#[derive(Debug, Default, Clone, PartialEq, Eq)]
-pub struct Params(Vec<(&'static str, String)>);
-
-impl Params {
-    pub fn get(&self, name: &str) -> &str {
-        self.0.iter().find(|(n, _)| *n == name).map_or("", |(_, v)| v.as_str())
-    }
-}
-
 /// What a request resolves to.
 pub enum Resolution<'a> {
     Preflight,
@@ -119,7 +77,7 @@ fn matches(pattern: &'static str, segments: &[&str]) -> Option<Params> {
 
 /// Resolves a request's method and path (see the module header for the order).
 pub fn resolve<'a>(routes: &'a [Route], method: &Method, path: &str) -> Resolution<'a> {
-    let segments = http::segments(path);
+    let segments = request::segments(path);
     let api = matches!(segments.first(), Some(&("v1" | "admin" | "dev")));
     if *method == Method::Options && segments.first() == Some(&"v1") {
         return Resolution::Preflight;
@@ -145,7 +103,7 @@ pub fn resolve<'a>(routes: &'a [Route], method: &Method, path: &str) -> Resoluti
 pub async fn route(req: Request, env: Env, now: Millis) -> Result<Response, ApiError> {
     let path = req.path();
     let (route, params) = match resolve(ROUTES, &req.method(), &path) {
-        Resolution::Preflight => return Ok(http::preflight()),
+        Resolution::Preflight => return Ok(reply::preflight()),
         Resolution::Found(route, params) => (route, params),
         Resolution::MethodNotAllowed => return Err(ApiError::MethodNotAllowed),
         Resolution::NotFound => return Err(ApiError::NotFound("route")),
@@ -178,10 +136,10 @@ use Role::{Member, Owner};
 pub const ROUTES: &[Route] = &[
     public(Get, "/healthz", |_, _| {
         Box::pin(async {
-            Ok(http::json(200, &serde_json::json!({ "ok": true, "version": env!("CARGO_PKG_VERSION") })))
+            Ok(reply::json(200, &serde_json::json!({ "ok": true, "version": env!("CARGO_PKG_VERSION") })))
         })
     }),
-    public(Get, "/openapi.json", |_, _| Box::pin(async { Ok(http::json_text(200, OPENAPI.to_owned())) })),
+    public(Get, "/openapi.json", |_, _| Box::pin(async { Ok(reply::json_text(200, OPENAPI.to_owned())) })),
     // The widget's API.
     public(Post, "/v1/boot", |c, _| Box::pin(async move { public::boot(c.req, &c.env, c.now).await })),
     public(Post, "/v1/events", |c, _| Box::pin(async move { public::events(c.req, &c.env, c.now).await })),
@@ -225,66 +183,66 @@ pub const ROUTES: &[Route] = &[
         path: "/dev/clock",
         access: Access::Development,
         order: AuthOrder::First,
-        handler: |c, _| Box::pin(async move { clock::handle(c.req, &c.env).await }),
+        handler: |c, _| Box::pin(async move { dev::clock(c.req, &c.env).await }),
     },
     Route {
         method: Put,
         path: "/dev/clock",
         access: Access::Development,
         order: AuthOrder::First,
-        handler: |c, _| Box::pin(async move { clock::handle(c.req, &c.env).await }),
+        handler: |c, _| Box::pin(async move { dev::clock(c.req, &c.env).await }),
     },
     // The admin API: a channel's settings.
     channel(Get, "/admin/v1/channels/{channel}", Member, |c, who| {
-        Box::pin(async move { admin_campaigns::channel_settings(c.req, &c.env, c.now, who.channel()?).await })
+        Box::pin(async move { channel_api::channel_settings(c.req, &c.env, c.now, who.channel()?).await })
     }),
     channel(Patch, "/admin/v1/channels/{channel}", Owner, |c, who| {
-        Box::pin(async move { admin_campaigns::channel_settings(c.req, &c.env, c.now, who.channel()?).await })
+        Box::pin(async move { channel_api::channel_settings(c.req, &c.env, c.now, who.channel()?).await })
     }),
     // Campaigns.
     campaign(Get, "/admin/v1/campaigns/{id}/broadcast", |c, who| {
-        Box::pin(async move { admin_campaigns::broadcast_status(&c.env, who.campaign()?).await })
+        Box::pin(async move { campaigns::broadcast_status(&c.env, who.campaign()?).await })
     }),
     campaign(Get, "/admin/v1/campaigns/{id}/stats", |c, who| {
-        Box::pin(async move { admin::campaign_stats(c.req, &c.env, c.now, who.campaign()?, who.channel()?).await })
+        Box::pin(async move { stats::campaign_stats(c.req, &c.env, c.now, who.campaign()?, who.channel()?).await })
     }),
     campaign(Post, "/admin/v1/campaigns/{id}/start", |c, who| {
-        Box::pin(async move { admin_campaigns::lifecycle(&c.env, c.now, &who, Command::Start).await })
+        Box::pin(async move { campaigns::lifecycle(&c.env, c.now, &who, Command::Start).await })
     }),
     campaign(Post, "/admin/v1/campaigns/{id}/pause", |c, who| {
-        Box::pin(async move { admin_campaigns::lifecycle(&c.env, c.now, &who, Command::Pause).await })
+        Box::pin(async move { campaigns::lifecycle(&c.env, c.now, &who, Command::Pause).await })
     }),
     campaign(Post, "/admin/v1/campaigns/{id}/stop", |c, who| {
-        Box::pin(async move { admin_campaigns::lifecycle(&c.env, c.now, &who, Command::Stop).await })
+        Box::pin(async move { campaigns::lifecycle(&c.env, c.now, &who, Command::Stop).await })
     }),
     campaign(Get, "/admin/v1/campaigns/{id}", |c, who| {
-        Box::pin(async move { admin_campaigns::campaign(c.req, &c.env, c.now, &who).await })
+        Box::pin(async move { campaigns::campaign(c.req, &c.env, c.now, &who).await })
     }),
     campaign(Put, "/admin/v1/campaigns/{id}", |c, who| {
-        Box::pin(async move { admin_campaigns::campaign(c.req, &c.env, c.now, &who).await })
+        Box::pin(async move { campaigns::campaign(c.req, &c.env, c.now, &who).await })
     }),
     campaign(Delete, "/admin/v1/campaigns/{id}", |c, who| {
-        Box::pin(async move { admin_campaigns::campaign(c.req, &c.env, c.now, &who).await })
+        Box::pin(async move { campaigns::campaign(c.req, &c.env, c.now, &who).await })
     }),
     channel(Get, "/admin/v1/channels/{channel}/campaigns", Member, |c, who| {
-        Box::pin(async move { admin_campaigns::campaigns(c.req, &c.env, c.now, who.channel()?).await })
+        Box::pin(async move { campaigns::campaigns(c.req, &c.env, c.now, who.channel()?).await })
     }),
     channel(Post, "/admin/v1/channels/{channel}/campaigns", Member, |c, who| {
-        Box::pin(async move { admin_campaigns::campaigns(c.req, &c.env, c.now, who.channel()?).await })
+        Box::pin(async move { campaigns::campaigns(c.req, &c.env, c.now, who.channel()?).await })
     }),
     // Customers.
     channel(Get, "/admin/v1/channels/{channel}/customers", Member, |c, who| {
-        Box::pin(async move { admin::list_customers(c.req, &c.env, c.now, who.channel()?).await })
+        Box::pin(async move { customers::list_customers(c.req, &c.env, c.now, who.channel()?).await })
     }),
     channel(Post, "/admin/v1/channels/{channel}/customers", Member, |c, who| {
-        Box::pin(async move { admin::create_customer(c.req, &c.env, who.channel()?).await })
+        Box::pin(async move { customers::create_customer(c.req, &c.env, who.channel()?).await })
     }),
     Route {
         method: Post,
         path: "/admin/v1/channels/{channel}/customers/search",
         access: Access::Channel(Member),
         order: AuthOrder::AfterBody,
-        handler: |c, _| Box::pin(admin::search_customers_body(c)),
+        handler: |c, _| Box::pin(customers::search_customers_body(c)),
     },
     channel(Post, "/admin/v1/channels/{channel}/customers/bulk", Member, |c, who| {
         Box::pin(async move { bulk::create(c.req, &c.env, c.now, who.channel()?).await })
@@ -293,51 +251,51 @@ pub const ROUTES: &[Route] = &[
         Box::pin(async move { bulk::status(&c.env, who.channel()?, c.params.get("id")).await })
     }),
     channel(Get, "/admin/v1/channels/{channel}/customers/{id}", Member, |c, who| {
-        Box::pin(async move { admin::customer(c.req, &c.env, who.channel()?, c.params.get("id")).await })
+        Box::pin(async move { customers::customer(c.req, &c.env, who.channel()?, c.params.get("id")).await })
     }),
     channel(Patch, "/admin/v1/channels/{channel}/customers/{id}", Member, |c, who| {
-        Box::pin(async move { admin::customer(c.req, &c.env, who.channel()?, c.params.get("id")).await })
+        Box::pin(async move { customers::customer(c.req, &c.env, who.channel()?, c.params.get("id")).await })
     }),
     channel(Delete, "/admin/v1/channels/{channel}/customers/{id}", Member, |c, who| {
-        Box::pin(async move { admin::customer(c.req, &c.env, who.channel()?, c.params.get("id")).await })
+        Box::pin(async move { customers::customer(c.req, &c.env, who.channel()?, c.params.get("id")).await })
     }),
     // Identity verification, monthly active customers, segments.
     channel(Get, "/admin/v1/channels/{channel}/identity-verification", Owner, |c, who| {
-        Box::pin(async move { admin::identity_verification(c.req, &c.env, who.channel()?).await })
+        Box::pin(async move { channel_api::identity_verification(c.req, &c.env, who.channel()?).await })
     }),
     channel(Put, "/admin/v1/channels/{channel}/identity-verification", Owner, |c, who| {
-        Box::pin(async move { admin::identity_verification(c.req, &c.env, who.channel()?).await })
+        Box::pin(async move { channel_api::identity_verification(c.req, &c.env, who.channel()?).await })
     }),
     channel(Get, "/admin/v1/channels/{channel}/mau", Member, |c, who| {
-        Box::pin(async move { admin::monthly_active(c.req, &c.env, c.now, who.channel()?).await })
+        Box::pin(async move { stats::monthly_active(c.req, &c.env, c.now, who.channel()?).await })
     }),
     channel(Get, "/admin/v1/channels/{channel}/segments", Member, |c, who| {
-        Box::pin(async move { admin::segments(c.req, &c.env, c.now, who.channel()?).await })
+        Box::pin(async move { segments::segments(c.req, &c.env, c.now, who.channel()?).await })
     }),
     channel(Post, "/admin/v1/channels/{channel}/segments", Member, |c, who| {
-        Box::pin(async move { admin::segments(c.req, &c.env, c.now, who.channel()?).await })
+        Box::pin(async move { segments::segments(c.req, &c.env, c.now, who.channel()?).await })
     }),
     channel(Get, "/admin/v1/channels/{channel}/segments/{id}", Member, |c, who| {
-        Box::pin(async move { admin::segment(c.req, &c.env, c.now, who.channel()?, c.params.get("id")).await })
+        Box::pin(async move { segments::segment(c.req, &c.env, c.now, who.channel()?, c.params.get("id")).await })
     }),
     channel(Patch, "/admin/v1/channels/{channel}/segments/{id}", Member, |c, who| {
-        Box::pin(async move { admin::segment(c.req, &c.env, c.now, who.channel()?, c.params.get("id")).await })
+        Box::pin(async move { segments::segment(c.req, &c.env, c.now, who.channel()?, c.params.get("id")).await })
     }),
     channel(Delete, "/admin/v1/channels/{channel}/segments/{id}", Member, |c, who| {
-        Box::pin(async move { admin::segment(c.req, &c.env, c.now, who.channel()?, c.params.get("id")).await })
+        Box::pin(async move { segments::segment(c.req, &c.env, c.now, who.channel()?, c.params.get("id")).await })
     }),
     // The channel's profile fields.
     channel(Get, "/admin/v1/channels/{channel}/fields", Member, |c, who| {
-        Box::pin(async move { admin_fields::list(&c.env, who.channel()?).await })
+        Box::pin(async move { fields::list(&c.env, who.channel()?).await })
     }),
     channel(Post, "/admin/v1/channels/{channel}/fields", Owner, |c, who| {
-        Box::pin(async move { admin_fields::add(c.req, &c.env, who.channel()?).await })
+        Box::pin(async move { fields::add(c.req, &c.env, who.channel()?).await })
     }),
     channel(Put, "/admin/v1/channels/{channel}/fields/order", Owner, |c, who| {
-        Box::pin(async move { admin_fields::order(c.req, &c.env, who.channel()?).await })
+        Box::pin(async move { fields::order(c.req, &c.env, who.channel()?).await })
     }),
     channel(Patch, "/admin/v1/channels/{channel}/fields/{key}", Owner, |c, who| {
-        Box::pin(async move { admin_fields::field(c.req, &c.env, who.channel()?, c.params.get("key")).await })
+        Box::pin(async move { fields::field(c.req, &c.env, who.channel()?, c.params.get("key")).await })
     }),
 ];
 

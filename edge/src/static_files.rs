@@ -3,7 +3,7 @@
 //! its two files get CORS and a short cache lifetime.
 
 use crate::error::ApiError;
-use crate::http::cors_headers;
+use crate::reply::cors_headers;
 use worker::{Env, Headers, Request, Response};
 
 pub const WIDGET_FILES: [&str; 2] = ["/widget.js", "/widget.wasm"];

@@ -5,14 +5,20 @@
 //! campaign, so editing the segment changes who a running campaign reaches.
 
 use crate::error::ApiError;
-use crate::store::{self, Db};
+use crate::store;
+use crate::store::Db;
 use kizuna_shared::admin_wire::FilterDoc;
 use kizuna_shared::campaign::Audience;
 use kizuna_shared::channel::Channel;
 use kizuna_shared::customer::Schema;
 use kizuna_shared::deliver::CampaignSet;
-use kizuna_shared::filter_sql::{SqlFilter, compile};
-use kizuna_shared::ids::{CampaignId, ChannelId, VisitorId};
+use kizuna_shared::fields::CustomField;
+use kizuna_shared::fields::custom_fields;
+use kizuna_shared::filter_sql::SqlFilter;
+use kizuna_shared::filter_sql::compile;
+use kizuna_shared::ids::CampaignId;
+use kizuna_shared::ids::ChannelId;
+use kizuna_shared::ids::VisitorId;
 use kizuna_shared::time::Millis;
 use std::collections::BTreeSet;
 use worker::Env;
@@ -76,4 +82,43 @@ pub async fn members(
         }
     }
     Ok(inside)
+}
+
+/// The fields filters and segments may use in a channel (hidden ones are not), and its
+/// custom fields.
+pub(crate) async fn channel_schema(env: &Env, channel: &ChannelId) -> Result<(Schema, Vec<CustomField>), ApiError> {
+    let custom = custom_fields(&store::channels::field_settings(&Db::open(env)?, channel).await?);
+    Ok((Schema::of_channel(&custom).map_err(ApiError::Internal)?, custom))
+}
+
+/// The conditions of a search (`q`, `filter`, `segment`), each checked under the name the
+/// caller used, as one filter document (all must hold). A segment is read now, so its
+/// conditions are evaluated afresh.
+pub(crate) async fn search_doc(
+    env: &Env,
+    channel: &ChannelId,
+    schema: &Schema,
+    q: Option<&str>,
+    filter: Option<&FilterDoc>,
+    segment: Option<&str>,
+) -> Result<FilterDoc, ApiError> {
+    let mut parts = Vec::new();
+    if let Some(q) = q.map(str::trim).filter(|q| !q.is_empty()) {
+        let search = FilterDoc { search: Some(q.to_owned()), ..FilterDoc::default() };
+        search.to_filter(schema, "q").map_err(|e| ApiError::invalid("q", e.problem))?;
+        parts.push(search);
+    }
+    if let Some(doc) = filter {
+        doc.to_filter(schema, "filter")?;
+        parts.push(doc.clone());
+    }
+    if let Some(id) = segment {
+        let segment = store::segments::segment(&Db::open(env)?, channel, id)
+            .await?
+            .ok_or_else(|| ApiError::invalid("segment", "no such segment in this channel"))?;
+        // Evaluated afresh with today's fields; a segment that no longer fits them says so.
+        segment.filter.to_filter(schema, "segment.filter")?;
+        parts.push(segment.filter);
+    }
+    Ok(FilterDoc { all: Some(parts), ..FilterDoc::default() })
 }

@@ -4,19 +4,33 @@
 //! Invariants: only a token this worker signed reaches storage (anything else is a 404);
 //! a click redirects only to a button of the delivery's campaign, never to a URL from
 //! the request; views and clicks go through the same counting path as the widget's
-//! (`public::apply_action`), so they count once, within the 7-day window.
+//! (`services::counting::apply_action`), so they count once, within the 7-day window.
 
 use crate::error::ApiError;
-use crate::outbound::{public_url, tracking_key};
-use crate::store::{self, Db};
-use crate::{http, public, publication};
+use crate::kv;
+use crate::reply;
+use crate::request;
+use crate::services::counting;
+use crate::services::send::public_url;
+use crate::services::send::tracking_key;
+use crate::store;
+use crate::store::Db;
 use kizuna_shared::channel::Channel;
 use kizuna_shared::counting::Action;
-use kizuna_shared::ids::{CampaignId, ChannelId, DeliveryId, VisitorId};
-use kizuna_shared::outbound::{self as core, EmailWebhook, Medium, Tracking};
+use kizuna_shared::ids::CampaignId;
+use kizuna_shared::ids::ChannelId;
+use kizuna_shared::ids::DeliveryId;
+use kizuna_shared::ids::VisitorId;
+use kizuna_shared::outbound as core;
+use kizuna_shared::outbound::EmailWebhook;
+use kizuna_shared::outbound::Medium;
+use kizuna_shared::outbound::Tracking;
 use kizuna_shared::time::Millis;
 use std::rc::Rc;
-use worker::{Env, Headers, Request, Response};
+use worker::Env;
+use worker::Headers;
+use worker::Request;
+use worker::Response;
 
 /// A transparent 1×1 GIF.
 const PIXEL: [u8; 42] = [
@@ -51,7 +65,7 @@ async fn tracked(env: &Env, token: &str) -> Result<Option<Tracked>, ApiError> {
 }
 
 async fn channel_of(env: &Env, id: &ChannelId, now: Millis) -> Result<Rc<Channel>, ApiError> {
-    publication::channel(env, id, now).await?.ok_or(ApiError::NotFound("channel"))
+    kv::channel(env, id, now).await?.ok_or(ApiError::NotFound("channel"))
 }
 
 /// Counts a view or click of the tracked delivery, within the channel's per-client rate
@@ -69,7 +83,7 @@ async fn count(req: &Request, env: &Env, t: &Tracked, action: Action, now: Milli
         if let Some((delivery, goal)) =
             store::deliveries::load_delivery(&db, &t.channel, &t.visitor, &t.delivery).await?
         {
-            public::apply_action(&db, &channel, &delivery, goal.as_ref(), action, now).await?;
+            counting::apply_action(&db, &channel, &delivery, goal.as_ref(), action, now).await?;
         }
         Ok::<_, ApiError>(())
     };
@@ -167,11 +181,11 @@ pub async fn unsubscribe(mut req: Request, env: &Env, now: Millis, token: &str) 
 /// `POST /v1/webhooks/email`: the email provider reports addresses' delivery statuses
 /// (the route's access, `auth::Access::EmailProvider`, checked its secret).
 pub async fn email_webhook(mut req: Request, env: &Env) -> Result<Response, ApiError> {
-    let body: EmailWebhook = http::read_json(&mut req).await?;
+    let body: EmailWebhook = request::read_json(&mut req).await?;
     body.check()?;
     let events: Vec<_> =
         body.events.into_iter().map(|e| (e.channel, e.email.trim().to_owned(), e.status.email_status())).collect();
     let db = Db::open(env)?;
     let updated = store::customers::set_email_status(&db, &events).await?;
-    Ok(http::json(200, &serde_json::json!({ "received": events.len(), "updated": updated })))
+    Ok(reply::json(200, &serde_json::json!({ "received": events.len(), "updated": updated })))
 }

@@ -8,16 +8,24 @@
 //! starts from the stored cursor and moves it by compare-and-set, and a visitor's object
 //! delivers a broadcast at most once, so a redelivered message sends nothing twice.
 
-use crate::admin::channel_schema;
-use crate::audience;
 use crate::error::ApiError;
-use crate::jobs::{self, Job};
-use crate::store::{self, Db};
-use crate::visitor::{self, VisitorCall};
+use crate::services::audience;
+use crate::services::audience::channel_schema;
+use crate::services::jobs;
+use crate::services::jobs::Job;
+use crate::store;
+use crate::store::Db;
+use crate::visitor;
+use crate::visitor::VisitorCall;
 use kizuna_shared::admin_wire::FilterDoc;
-use kizuna_shared::campaign::{Campaign, CampaignState, Kind};
-use kizuna_shared::ids::{CampaignId, ChannelId, VisitorId};
-use kizuna_shared::time::{MINUTE, Millis};
+use kizuna_shared::campaign::Campaign;
+use kizuna_shared::campaign::CampaignState;
+use kizuna_shared::campaign::Kind;
+use kizuna_shared::ids::CampaignId;
+use kizuna_shared::ids::ChannelId;
+use kizuna_shared::ids::VisitorId;
+use kizuna_shared::time::MINUTE;
+use kizuna_shared::time::Millis;
 use worker::Env;
 
 /// Customers per queue message (each is one Durable Object call).

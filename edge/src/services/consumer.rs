@@ -6,33 +6,24 @@
 //! delivery never sends or counts anything twice.
 
 use crate::error::ApiError;
-use crate::outbound::{self, Medium, SendJob, SendOutcome};
-use crate::{broadcast, bulk};
+use crate::services::broadcast;
+use crate::services::bulk_jobs;
+use crate::services::jobs::Job;
+use crate::services::jobs::enqueue;
+use crate::services::send as outbound;
+use crate::services::send::Medium;
+use crate::services::send::SendJob;
+use crate::services::send::SendOutcome;
 use kizuna_shared::time::Millis;
-use serde::{Deserialize, Serialize};
-use worker::{Env, MessageBatch, MessageExt};
-
-#[derive(Debug, Serialize, Deserialize)]
-#[serde(tag = "job", rename_all = "camelCase")]
-pub enum Job {
-    /// The next batch of a bulk action.
-    Bulk { id: String },
-    /// The next batch of a broadcast's fan-out.
-    Broadcast { campaign: String },
-    /// One email or SMS.
-    Send(SendJob),
-}
-
-pub async fn enqueue(env: &Env, job: &Job) -> Result<(), ApiError> {
-    env.queue("JOBS")?.send(job).await?;
-    Ok(())
-}
+use worker::Env;
+use worker::MessageBatch;
+use worker::MessageExt;
 
 /// Runs each message; a failed one is retried by the queue.
 pub async fn consume(batch: MessageBatch<Job>, env: &Env, now: Millis) -> Result<(), ApiError> {
     for message in batch.messages()? {
         let outcome = match message.body() {
-            Job::Bulk { id } => bulk::run(env, id, now).await,
+            Job::Bulk { id } => bulk_jobs::run(env, id, now).await,
             Job::Broadcast { campaign } => broadcast::run(env, campaign, now).await,
             Job::Send(job) => send(env, job, now).await,
         };
@@ -48,7 +39,7 @@ pub async fn consume(batch: MessageBatch<Job>, env: &Env, now: Millis) -> Result
 }
 
 /// Sends one message; an email that may not go is followed by the SMS when asked.
-async fn send(env: &Env, job: &SendJob, now: Millis) -> Result<(), ApiError> {
+pub(crate) async fn send(env: &Env, job: &SendJob, now: Millis) -> Result<(), ApiError> {
     let outcome = outbound::send(env, job, now).await?;
     if let SendOutcome::Skipped(reason) = outcome
         && job.medium == Medium::Email

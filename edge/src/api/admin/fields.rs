@@ -4,33 +4,44 @@
 //! the public endpoints check the site's values against.
 
 use crate::error::ApiError;
-use crate::store::{self, Db};
-use crate::{http, publication};
-use kizuna_shared::fields::{
-    FieldIn, FieldOrder, FieldOut, FieldPatch, FieldSetting, Visibility, check_display_name, check_new_name,
-    custom_fields, field_list,
-};
+use crate::kv;
+use crate::reply;
+use crate::request;
+use crate::store;
+use crate::store::Db;
+use kizuna_shared::fields::FieldIn;
+use kizuna_shared::fields::FieldOrder;
+use kizuna_shared::fields::FieldOut;
+use kizuna_shared::fields::FieldPatch;
+use kizuna_shared::fields::FieldSetting;
+use kizuna_shared::fields::Visibility;
+use kizuna_shared::fields::check_display_name;
+use kizuna_shared::fields::check_new_name;
+use kizuna_shared::fields::custom_fields;
+use kizuna_shared::fields::field_list;
 use kizuna_shared::ids::ChannelId;
-use worker::{Env, Request, Response};
+use worker::Env;
+use worker::Request;
+use worker::Response;
 
 /// Saves `changed` settings, republishes the channel and answers with its field list.
 async fn save(env: &Env, channel: &ChannelId, changed: &[FieldSetting], status: u16) -> Result<Response, ApiError> {
     let db = Db::open(env)?;
     store::channels::save_fields(&db, channel, changed).await?;
-    publication::forget_channel(env, channel).await?;
+    kv::forget_channel(env, channel).await?;
     let fields = field_list(&store::channels::field_settings(&db, channel).await?);
-    Ok(http::json(status, &serde_json::json!({ "fields": fields })))
+    Ok(reply::json(status, &serde_json::json!({ "fields": fields })))
 }
 
 /// `GET /admin/v1/channels/{channel}/fields`
 pub async fn list(env: &Env, channel: &ChannelId) -> Result<Response, ApiError> {
     let fields: Vec<FieldOut> = field_list(&store::channels::field_settings(&Db::open(env)?, channel).await?);
-    Ok(http::json(200, &serde_json::json!({ "fields": fields })))
+    Ok(reply::json(200, &serde_json::json!({ "fields": fields })))
 }
 
 /// `POST /admin/v1/channels/{channel}/fields` (owners)
 pub async fn add(mut req: Request, env: &Env, channel: &ChannelId) -> Result<Response, ApiError> {
-    let body: FieldIn = http::read_json(&mut req).await?;
+    let body: FieldIn = request::read_json(&mut req).await?;
     let settings = store::channels::field_settings(&Db::open(env)?, channel).await?;
     let name = body
         .key
@@ -51,7 +62,7 @@ pub async fn add(mut req: Request, env: &Env, channel: &ChannelId) -> Result<Res
 
 /// `PATCH /admin/v1/channels/{channel}/fields/{key}`: display name and visibility.
 pub async fn field(mut req: Request, env: &Env, channel: &ChannelId, key: &str) -> Result<Response, ApiError> {
-    let body: FieldPatch = http::read_json(&mut req).await?;
+    let body: FieldPatch = request::read_json(&mut req).await?;
     let settings = store::channels::field_settings(&Db::open(env)?, channel).await?;
     let mut field = key
         .strip_prefix("profile.")
@@ -75,7 +86,7 @@ pub async fn field(mut req: Request, env: &Env, channel: &ChannelId, key: &str) 
 
 /// `PUT /admin/v1/channels/{channel}/fields/order`: every profile field key, in order.
 pub async fn order(mut req: Request, env: &Env, channel: &ChannelId) -> Result<Response, ApiError> {
-    let body: FieldOrder = http::read_json(&mut req).await?;
+    let body: FieldOrder = request::read_json(&mut req).await?;
     let settings = store::channels::field_settings(&Db::open(env)?, channel).await?;
     let names = body.names(&settings)?;
     let reordered: Vec<FieldSetting> = names

@@ -7,55 +7,26 @@
 //! compare-and-set (`store::bulk_jobs::apply_batch`), so a redelivered or duplicated message repeats
 //! idempotent work at most and never counts twice; a chain whose move lost stops.
 
-use crate::admin::{channel_schema, search_doc};
-use crate::env::new_id;
 use crate::error::ApiError;
-use crate::jobs::{self, Job};
-use crate::store::bulk_jobs::JobRow;
-use crate::store::{self, Db, StoreError};
-use crate::{http, publication};
-use kizuna_shared::bulk::{BATCH, BulkChange, BulkIn, BulkTarget, JobOut};
-use kizuna_shared::filter_sql::{SqlFilter, compile};
+use crate::kv;
+use crate::services::audience::channel_schema;
+use crate::services::jobs;
+use crate::services::jobs::Job;
+use crate::store;
+use crate::store::Db;
+use kizuna_shared::bulk::BATCH;
+use kizuna_shared::bulk::BulkChange;
+use kizuna_shared::bulk::BulkTarget;
+use kizuna_shared::filter_sql::SqlFilter;
+use kizuna_shared::filter_sql::compile;
 use kizuna_shared::ids::ChannelId;
-use kizuna_shared::time::{MINUTE, Millis};
-use worker::{Env, Request, Response};
-
-/// `POST /admin/v1/channels/{channel}/customers/bulk`: 200 with the finished job, or 202
-/// with a running one (poll `GET …/jobs/{id}`).
-pub async fn create(mut req: Request, env: &Env, now: Millis, channel: &ChannelId) -> Result<Response, ApiError> {
-    let body: BulkIn = http::read_json(&mut req).await?;
-    let change = body.change()?;
-    let target = match body.ids()? {
-        Some(ids) => BulkTarget::Ids(ids),
-        None => {
-            let (schema, _) = channel_schema(env, channel).await?;
-            let doc =
-                search_doc(env, channel, &schema, body.q.as_deref(), body.filter.as_ref(), body.segment.as_deref())
-                    .await?;
-            BulkTarget::Filter(doc)
-        }
-    };
-    let db = Db::open(env)?;
-    let total = store::customers::count_customers(&db, channel, &target_sql(env, channel, &target, now).await?).await?;
-    let id = new_id("job_")?;
-    store::bulk_jobs::insert_job(&db, channel, &id, &target, &change, total, now).await?;
-    if step(env, &id, now).await? {
-        send_next(env, &id).await?;
-    }
-    let job = store::bulk_jobs::job(&db, &id, Some(channel)).await?.ok_or(ApiError::NotFound("job"))?;
-    let status = if job.state == "running" { 202 } else { 200 };
-    Ok(http::json(status, &job_out(&job)?))
-}
-
-/// `GET /admin/v1/channels/{channel}/jobs/{id}`
-pub async fn status(env: &Env, channel: &ChannelId, id: &str) -> Result<Response, ApiError> {
-    let job = store::bulk_jobs::job(&Db::open(env)?, id, Some(channel)).await?.ok_or(ApiError::NotFound("job"))?;
-    Ok(http::json(200, &job_out(&job)?))
-}
+use kizuna_shared::time::MINUTE;
+use kizuna_shared::time::Millis;
+use worker::Env;
 
 /// The job's customers as SQL: its ids, or its filter with the channel's fields of now,
 /// evaluated at `evaluated_at` (the job's creation, the same for every batch).
-async fn target_sql(
+pub(crate) async fn target_sql(
     env: &Env,
     channel: &ChannelId,
     target: &BulkTarget,
@@ -71,7 +42,7 @@ async fn target_sql(
 }
 
 /// Runs the job's next batch; answers whether another batch should follow.
-async fn step(env: &Env, id: &str, now: Millis) -> Result<bool, ApiError> {
+pub(crate) async fn step(env: &Env, id: &str, now: Millis) -> Result<bool, ApiError> {
     let db = Db::open(env)?;
     let Some(job) = store::bulk_jobs::job(&db, id, None).await? else { return Ok(false) };
     if job.state != "running" {
@@ -91,31 +62,13 @@ async fn step(env: &Env, id: &str, now: Millis) -> Result<bool, ApiError> {
     };
     let ids = store::customers::next_batch(&db, &channel, &sql, &job.cursor, BATCH).await?;
     let done = ids.len() < BATCH as usize;
-    let channel_doc = publication::channel(env, &channel, now).await?.ok_or(ApiError::NotFound("channel"))?;
+    let channel_doc = kv::channel(env, &channel, now).await?.ok_or(ApiError::NotFound("channel"))?;
     let month = channel_doc.day_of(now).month();
     let moved = store::bulk_jobs::apply_batch(&db, &job, &change, &ids, done, now, &month).await?;
     Ok(moved && !done)
 }
 
-/// A stored job as the admin API shows it.
-fn job_out(job: &JobRow) -> Result<JobOut, ApiError> {
-    Ok(JobOut {
-        id: job.id.clone(),
-        state: job.state.clone(),
-        total: job.total,
-        processed: job.processed,
-        changed: job.changed,
-        batches: job.batches,
-        change: serde_json::from_str(&job.change)
-            .map_err(|e| StoreError::Corrupt { what: "job change", detail: e.to_string() })?,
-        created_at: job.created_at,
-        updated_at: job.updated_at,
-        finished_at: job.finished_at,
-        error: job.error.clone(),
-    })
-}
-
-async fn send_next(env: &Env, id: &str) -> Result<(), ApiError> {
+pub(crate) async fn send_next(env: &Env, id: &str) -> Result<(), ApiError> {
     jobs::enqueue(env, &Job::Bulk { id: id.to_owned() }).await
 }
 

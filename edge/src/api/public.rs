@@ -2,23 +2,38 @@
 //! Every input is validated here, before any state is touched.
 
 use crate::error::ApiError;
-use crate::store::{self, Db};
-use crate::visitor::{self, RequestFacts, VisitorCall};
-use crate::{http, publication};
-use kizuna_shared::campaign::Goal;
+use crate::kv;
+use crate::reply;
+use crate::request;
+use crate::services::counting;
+use crate::store;
+use crate::store::Db;
+use crate::visitor;
+use crate::visitor::RequestFacts;
+use crate::visitor::VisitorCall;
 use kizuna_shared::channel::Channel;
-use kizuna_shared::counting::{Action, Counts, Delivery, record};
+use kizuna_shared::counting::Action;
 use kizuna_shared::event::check_event_name;
-use kizuna_shared::fields::{Writer, resolve};
+use kizuna_shared::fields::Writer;
+use kizuna_shared::fields::resolve;
 use kizuna_shared::identity;
-use kizuna_shared::ids::{ChannelId, DeliveryId, VisitorId};
+use kizuna_shared::ids::ChannelId;
+use kizuna_shared::ids::DeliveryId;
+use kizuna_shared::ids::VisitorId;
 use kizuna_shared::stored::VisitorRecordV1;
 use kizuna_shared::time::Millis;
-use kizuna_shared::wire::{
-    ActionReply, ActionRequest, BootRequest, EventBatch, MAX_EVENT_BYTES, MessagesRequest, ProfileUpdate, ShowRequest,
-};
+use kizuna_shared::wire::ActionReply;
+use kizuna_shared::wire::ActionRequest;
+use kizuna_shared::wire::BootRequest;
+use kizuna_shared::wire::EventBatch;
+use kizuna_shared::wire::MAX_EVENT_BYTES;
+use kizuna_shared::wire::MessagesRequest;
+use kizuna_shared::wire::ProfileUpdate;
+use kizuna_shared::wire::ShowRequest;
 use std::rc::Rc;
-use worker::{Env, Request, Response};
+use worker::Env;
+use worker::Request;
+use worker::Response;
 
 /// The channel of a public request, after the request passed the per-channel, per-client
 /// rate limit (the client is the connecting IP Cloudflare reports).
@@ -28,7 +43,7 @@ async fn require_channel(req: &Request, env: &Env, id: &ChannelId, now: Millis) 
     if !outcome.success {
         return Err(ApiError::RateLimited);
     }
-    publication::channel(env, id, now).await?.ok_or_else(|| ApiError::invalid("channel", "no such channel"))
+    kv::channel(env, id, now).await?.ok_or_else(|| ApiError::invalid("channel", "no such channel"))
 }
 
 /// The visitor's browser, place and language, as the request tells them.
@@ -48,7 +63,7 @@ fn request_facts(req: &Request) -> Result<RequestFacts, ApiError> {
 }
 
 pub async fn boot(mut req: Request, env: &Env, now: Millis) -> Result<Response, ApiError> {
-    let body: BootRequest = http::read_json(&mut req).await?;
+    let body: BootRequest = request::read_json(&mut req).await?;
     let channel = require_channel(&req, env, &body.channel, now).await?;
     let (channel_id, visitor) = (body.channel.clone(), body.visitor_id.clone());
     let Some(member_id) = body.member_id else {
@@ -111,7 +126,7 @@ pub async fn boot(mut req: Request, env: &Env, now: Millis) -> Result<Response, 
 
 /// `POST /v1/profile`: the JS API's `updateUser`.
 pub async fn update_profile(mut req: Request, env: &Env, now: Millis) -> Result<Response, ApiError> {
-    let body: ProfileUpdate = http::read_json(&mut req).await?;
+    let body: ProfileUpdate = request::read_json(&mut req).await?;
     let channel = require_channel(&req, env, &body.channel, now).await?;
     let change = resolve(&body.profile, &channel.fields, Writer::Site, "profile")?;
     let call =
@@ -120,7 +135,7 @@ pub async fn update_profile(mut req: Request, env: &Env, now: Millis) -> Result<
 }
 
 pub async fn events(mut req: Request, env: &Env, now: Millis) -> Result<Response, ApiError> {
-    let body: EventBatch = http::read_json(&mut req).await?;
+    let body: EventBatch = request::read_json(&mut req).await?;
     for (i, event) in body.events.iter().enumerate() {
         check_event_name(&event.name).map_err(|problem| ApiError::invalid(format!("events[{i}].name"), problem))?;
         let size = serde_json::to_vec(event).map_or(usize::MAX, |bytes| bytes.len());
@@ -142,7 +157,7 @@ pub async fn events(mut req: Request, env: &Env, now: Millis) -> Result<Response
 
 /// `POST /v1/messages`: messages delivered to the visitor since the page last asked.
 pub async fn messages(mut req: Request, env: &Env, now: Millis) -> Result<Response, ApiError> {
-    let body: MessagesRequest = http::read_json(&mut req).await?;
+    let body: MessagesRequest = request::read_json(&mut req).await?;
     require_channel(&req, env, &body.channel, now).await?;
     let call = VisitorCall::Messages { channel: body.channel.clone(), visitor_id: body.visitor_id.clone() };
     visitor::call(env, &body.channel, &body.visitor_id, &call).await
@@ -150,7 +165,7 @@ pub async fn messages(mut req: Request, env: &Env, now: Millis) -> Result<Respon
 
 /// `POST /v1/show`: the site shows a campaign on demand.
 pub async fn show(mut req: Request, env: &Env, now: Millis) -> Result<Response, ApiError> {
-    let body: ShowRequest = http::read_json(&mut req).await?;
+    let body: ShowRequest = request::read_json(&mut req).await?;
     require_channel(&req, env, &body.channel, now).await?;
     let call = VisitorCall::Show {
         channel: body.channel.clone(),
@@ -169,31 +184,12 @@ pub async fn action(
     action: Action,
 ) -> Result<Response, ApiError> {
     let id = DeliveryId::parse(delivery).map_err(|e| ApiError::invalid("deliveryId", e.to_string()))?;
-    let body: ActionRequest = http::read_json(&mut req).await?;
+    let body: ActionRequest = request::read_json(&mut req).await?;
     let channel = require_channel(&req, env, &body.channel, now).await?;
     let db = Db::open(env)?;
     let (delivery, goal) = store::deliveries::load_delivery(&db, &body.channel, &body.visitor_id, &id)
         .await?
         .ok_or(ApiError::NotFound("delivery"))?;
-    let counted = apply_action(&db, &channel, &delivery, goal.as_ref(), action, now).await?;
-    Ok(http::json(200, &ActionReply { counted }))
-}
-
-/// Applies the counting rules to one delivery and stores what counted, on the day it
-/// happened in the channel's clock. Returns what was added (zero when it lost a race).
-pub async fn apply_action(
-    db: &Db,
-    channel: &Channel,
-    before: &Delivery,
-    goal: Option<&Goal>,
-    action: Action,
-    now: Millis,
-) -> Result<Counts, ApiError> {
-    let mut after = before.clone();
-    let counts = record(&mut after, action, now, goal);
-    if counts.is_zero() {
-        return Ok(counts);
-    }
-    let saved = store::deliveries::save_action(db, before, &after, counts, channel.day_of(now)).await?;
-    Ok(if saved { counts } else { Counts::default() })
+    let counted = counting::apply_action(&db, &channel, &delivery, goal.as_ref(), action, now).await?;
+    Ok(reply::json(200, &ActionReply { counted }))
 }

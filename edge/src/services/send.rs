@@ -7,15 +7,30 @@
 //! What a message says and whether it may go is decided in `kizuna_shared::outbound`.
 
 use crate::error::ApiError;
-use crate::store::outbound::{Finish, Message, OutboundClaim};
-use crate::store::{self, Db};
-use kizuna_shared::ids::{CampaignId, ChannelId, DeliveryId, VisitorId};
+use crate::store;
+use crate::store::Db;
+use crate::store::outbound::Finish;
+use crate::store::outbound::Message;
+use crate::store::outbound::OutboundClaim;
+use kizuna_shared::ids::CampaignId;
+use kizuna_shared::ids::ChannelId;
+use kizuna_shared::ids::DeliveryId;
+use kizuna_shared::ids::VisitorId;
+use kizuna_shared::outbound as core;
+use kizuna_shared::outbound::CampaignMessage;
+use kizuna_shared::outbound::LIST_UNSUBSCRIBE_POST;
 pub use kizuna_shared::outbound::Medium;
-use kizuna_shared::outbound::{
-    self as core, CampaignMessage, LIST_UNSUBSCRIBE_POST, SkipReason, Tracking, TrackingKey, recipient,
-};
+use kizuna_shared::outbound::SkipReason;
+use kizuna_shared::outbound::Tracking;
+use kizuna_shared::outbound::TrackingKey;
+use kizuna_shared::outbound::recipient;
 use kizuna_shared::time::Millis;
-use worker::{Env, Fetch, Headers, Method, Request, RequestInit};
+use worker::Env;
+use worker::Fetch;
+use worker::Headers;
+use worker::Method;
+use worker::Request;
+use worker::RequestInit;
 
 /// One message to send: the lead's queue consumer calls [`send`] for each.
 #[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]

@@ -1,22 +1,34 @@
 //! The campaign admin API: create, list, read, replace settings, delete drafts, the
-//! lifecycle (start, pause, stop), a broadcast's sending, and a channel's campaign
-//! settings (time zone, business hours, frequency cap). Every change republishes.
+//! lifecycle (start, pause, stop), a broadcast's sending. Every change republishes.
 //! A campaign's statistics are keyed by its id, so editing a running campaign keeps them.
 
-use crate::admin::channel_schema;
 use crate::auth::Caller;
 use crate::env::new_id;
 use crate::error::ApiError;
-use crate::store::{self, Db};
-use crate::{audience, broadcast, http, publication};
-use kizuna_shared::admin_wire::{CampaignIn, CampaignList, CampaignOut, campaign_doc};
-use kizuna_shared::campaign::{Campaign, CampaignState, Command, ScheduleRef};
-use kizuna_shared::channel::{Channel, FrequencyCap};
-use kizuna_shared::ids::{CampaignId, ChannelId};
-use kizuna_shared::schedule::Zone;
-use kizuna_shared::stored::{BusinessHoursDoc, CampaignDocV1, business_hours};
+use crate::kv;
+use crate::reply;
+use crate::request;
+use crate::services::audience;
+use crate::services::audience::channel_schema;
+use crate::services::broadcast;
+use crate::store;
+use crate::store::Db;
+use kizuna_shared::admin_wire::CampaignIn;
+use kizuna_shared::admin_wire::CampaignList;
+use kizuna_shared::admin_wire::CampaignOut;
+use kizuna_shared::admin_wire::campaign_doc;
+use kizuna_shared::campaign::Campaign;
+use kizuna_shared::campaign::CampaignState;
+use kizuna_shared::campaign::Command;
+use kizuna_shared::campaign::ScheduleRef;
+use kizuna_shared::ids::CampaignId;
+use kizuna_shared::ids::ChannelId;
+use kizuna_shared::stored::CampaignDocV1;
 use kizuna_shared::time::Millis;
-use worker::{Env, Method, Request, Response};
+use worker::Env;
+use worker::Method;
+use worker::Request;
+use worker::Response;
 
 fn out(row: &store::campaigns::CampaignRow, now: Millis) -> Result<CampaignOut, ApiError> {
     let doc = row.doc()?;
@@ -31,7 +43,7 @@ fn out(row: &store::campaigns::CampaignRow, now: Millis) -> Result<CampaignOut, 
 
 async fn answer(env: &Env, id: &str, status: u16, now: Millis) -> Result<Response, ApiError> {
     let row = store::campaigns::campaign_row(&Db::open(env)?, id).await?.ok_or(ApiError::NotFound("campaign"))?;
-    Ok(http::json(status, &out(&row, now)?))
+    Ok(reply::json(status, &out(&row, now)?))
 }
 
 /// The stored document of an admin body, checked also against the channel: its
@@ -50,7 +62,7 @@ async fn checked_doc(
         audience::filter_doc(env, channel, &channel_schema(env, channel).await?.0, audience).await?;
     }
     if let Some(ScheduleRef::BusinessHours(name)) = &campaign.schedule {
-        let settings = publication::channel(env, channel, now).await?.ok_or(ApiError::NotFound("channel"))?;
+        let settings = kv::channel(env, channel, now).await?.ok_or(ApiError::NotFound("channel"))?;
         if !settings.business_hours.contains_key(name) {
             return Err(ApiError::invalid(
                 "schedule.businessHours",
@@ -70,9 +82,9 @@ pub async fn campaigns(mut req: Request, env: &Env, now: Millis, channel: &Chann
             .iter()
             .map(|row| out(row, now))
             .collect::<Result<_, _>>()?;
-        return Ok(http::json(200, &CampaignList { campaigns }));
+        return Ok(reply::json(200, &CampaignList { campaigns }));
     }
-    let body: CampaignIn = http::read_json(&mut req).await?;
+    let body: CampaignIn = request::read_json(&mut req).await?;
     let id = new_id("c_")?;
     let doc = checked_doc(env, channel, &body, &id, CampaignState::Draft, now).await?;
     store::campaigns::save_campaign(&db, channel, &doc, now).await?;
@@ -86,7 +98,7 @@ pub async fn campaign(mut req: Request, env: &Env, now: Millis, caller: &Caller)
     let row = store::campaigns::campaign_row(&db, id.as_str()).await?.ok_or(ApiError::NotFound("campaign"))?;
     match req.method() {
         Method::Put => {
-            let body: CampaignIn = http::read_json(&mut req).await?;
+            let body: CampaignIn = request::read_json(&mut req).await?;
             let stored = row.doc()?;
             if stored.state.effective(stored.starts_at, stored.ends_at, now) == CampaignState::Ended {
                 return Err(ApiError::Conflict {
@@ -115,9 +127,9 @@ pub async fn campaign(mut req: Request, env: &Env, now: Millis, caller: &Caller)
                     problem: "only a draft can be deleted; stop a campaign that has run (its statistics stay)".into(),
                 });
             }
-            Ok(http::json(200, &serde_json::json!({ "deleted": id })))
+            Ok(reply::json(200, &serde_json::json!({ "deleted": id })))
         }
-        _ => Ok(http::json(200, &out(&row, now)?)),
+        _ => Ok(reply::json(200, &out(&row, now)?)),
     }
 }
 
@@ -144,7 +156,7 @@ pub async fn lifecycle(env: &Env, now: Millis, caller: &Caller, command: Command
 pub async fn broadcast_status(env: &Env, id: &CampaignId) -> Result<Response, ApiError> {
     let run =
         store::broadcasts::broadcast_run(&Db::open(env)?, id).await?.ok_or(ApiError::NotFound("broadcast run"))?;
-    Ok(http::json(
+    Ok(reply::json(
         200,
         &serde_json::json!({
             "campaignId": run.campaign_id, "state": run.state, "total": run.total, "processed": run.processed,
@@ -155,72 +167,5 @@ pub async fn broadcast_status(env: &Env, id: &CampaignId) -> Result<Response, Ap
 /// Saves a changed campaign and drops the published copy of the channel's campaigns.
 async fn publish(env: &Env, channel: &ChannelId, doc: &CampaignDocV1, now: Millis) -> Result<(), ApiError> {
     store::campaigns::save_campaign(&Db::open(env)?, channel, doc, now).await?;
-    publication::forget_campaigns(env, channel).await
-}
-
-/// A channel's campaign settings as the admin API reads and writes them.
-#[derive(Debug, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
-struct ChannelSettingsIo {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    time_zone: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    business_hours: Option<Vec<BusinessHoursDoc>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    frequency_cap: Option<FrequencyCap>,
-}
-
-/// `GET` and `PATCH /admin/v1/channels/{channel}`: the channel's time zone, its named
-/// business-hours sets and its frequency cap (owners only change them: the route says so).
-pub async fn channel_settings(
-    mut req: Request,
-    env: &Env,
-    now: Millis,
-    channel: &ChannelId,
-) -> Result<Response, ApiError> {
-    let db = Db::open(env)?;
-    let doc = store::channels::load_channel(&db, channel).await?.ok_or(ApiError::NotFound("channel"))?;
-    // Read from D1, not a published copy that may be a few seconds old.
-    let mut zone = Channel::try_from(&doc)?.zone.name().to_owned();
-    let mut settings =
-        store::channels::ChannelSettings { business_hours: doc.business_hours, frequency_cap: doc.frequency_cap };
-    if req.method() == Method::Patch {
-        let body: ChannelSettingsIo = http::read_json(&mut req).await?;
-        if let Some(name) = body.time_zone {
-            zone = Zone::parse(&name).map_err(|p| ApiError::invalid("timeZone", p))?.name().to_owned();
-        }
-        if let Some(sets) = body.business_hours {
-            let names = business_hours(&sets)?;
-            // A set a live campaign follows may not disappear: its messages would wait forever.
-            for row in store::campaigns::campaign_rows(&db, channel).await? {
-                let campaign = Campaign::try_from(&row.doc()?)?;
-                if let Some(ScheduleRef::BusinessHours(name)) = &campaign.schedule
-                    && !names.contains_key(name)
-                    && campaign.state.effective(campaign.starts_at, campaign.ends_at, now) != CampaignState::Ended
-                {
-                    return Err(ApiError::Conflict {
-                        field: "businessHours".into(),
-                        problem: format!("campaign {} follows the set {name:?}: change it first", campaign.id),
-                    });
-                }
-            }
-            settings.business_hours = sets;
-        }
-        if let Some(cap) = body.frequency_cap {
-            if cap.per_session == Some(0) || cap.per_day == Some(0) {
-                return Err(ApiError::invalid("frequencyCap", "a limit must be at least 1 (leave it out for none)"));
-            }
-            settings.frequency_cap = cap;
-        }
-        store::channels::save_channel_settings(&db, channel, &zone, &settings).await?;
-        publication::forget_channel(env, channel).await?;
-    }
-    Ok(http::json(
-        200,
-        &ChannelSettingsIo {
-            time_zone: Some(zone),
-            business_hours: Some(settings.business_hours),
-            frequency_cap: Some(settings.frequency_cap),
-        },
-    ))
+    kv::forget_campaigns(env, channel).await
 }

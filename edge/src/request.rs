@@ -1,11 +1,11 @@
-//! Reading requests and writing responses: size limits, JSON with the failing field
-//! named, CORS for the public API.
+//! Reading requests: bodies with a size limit, JSON with the failing field named
+//! (`events[1].id`), and the path's segments. Worker-free where it can be, so the
+//! parsing is tested on the host.
 
 use crate::error::ApiError;
 use kizuna_shared::wire::MAX_BATCH_BYTES;
-use serde::Serialize;
 use serde::de::DeserializeOwned;
-use worker::{Headers, Request, Response};
+use worker::Request;
 
 /// Reads a JSON body of at most [`MAX_BATCH_BYTES`]. The widget sends `text/plain` (a
 /// "simple" request, so browsers skip the CORS preflight); any content type is parsed.
@@ -43,39 +43,17 @@ fn clean_message(message: &str) -> String {
     }
 }
 
-pub fn cors_headers(headers: &Headers) {
-    // Infallible for these constant names and values.
-    let _ = headers.set("access-control-allow-origin", "*");
-    let _ = headers.set("access-control-allow-methods", "GET, POST, PUT, PATCH, DELETE, OPTIONS");
-    let _ = headers.set("access-control-allow-headers", "content-type, authorization");
-    let _ = headers.set("access-control-max-age", "86400");
-}
-
-/// A JSON response with CORS headers. Serializing our own reply types cannot fail; if it
-/// somehow did, the client gets a bare 500 rather than a panic.
-pub fn json<T: Serialize>(status: u16, body: &T) -> Response {
-    match serde_json::to_string(body) {
-        Ok(text) => json_text(status, text),
-        Err(_) => json_text(500, r#"{"error":{"code":"internal","message":"internal error"}}"#.to_owned()),
-    }
-}
-
-pub fn json_text(status: u16, text: String) -> Response {
-    let headers = Headers::new();
-    let _ = headers.set("content-type", "application/json; charset=utf-8");
-    let _ = headers.set("cache-control", "no-store");
-    cors_headers(&headers);
-    Response::builder().with_status(status).with_headers(headers).fixed(text.into_bytes())
-}
-
-/// The answer to a CORS preflight.
-pub fn preflight() -> Response {
-    let headers = Headers::new();
-    cors_headers(&headers);
-    Response::builder().with_status(204).with_headers(headers).empty()
-}
-
 /// The path of the request, split on `/`, without empty segments.
 pub fn segments(path: &str) -> Vec<&str> {
     path.split('/').filter(|s| !s.is_empty()).collect()
+}
+
+/// The values of a matched pattern's `{name}` segments.
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct Params(pub Vec<(&'static str, String)>);
+
+impl Params {
+    pub fn get(&self, name: &str) -> &str {
+        self.0.iter().find(|(n, _)| *n == name).map_or("", |(_, v)| v.as_str())
+    }
 }

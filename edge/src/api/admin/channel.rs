@@ -1,0 +1,113 @@
+//! A channel's settings: time zone, business-hours sets, frequency cap, and identity
+//! verification with its secret.
+
+use crate::env::new_id;
+use crate::error::ApiError;
+use crate::kv;
+use crate::reply;
+use crate::request;
+use crate::store;
+use crate::store::Db;
+use kizuna_shared::admin_wire::IdentityIn;
+use kizuna_shared::admin_wire::IdentityOut;
+use kizuna_shared::campaign::Campaign;
+use kizuna_shared::campaign::CampaignState;
+use kizuna_shared::campaign::ScheduleRef;
+use kizuna_shared::channel::Channel;
+use kizuna_shared::channel::FrequencyCap;
+use kizuna_shared::ids::ChannelId;
+use kizuna_shared::schedule::Zone;
+use kizuna_shared::stored::BusinessHoursDoc;
+use kizuna_shared::stored::business_hours;
+use kizuna_shared::time::Millis;
+use worker::Env;
+use worker::Method;
+use worker::Request;
+use worker::Response;
+
+/// `GET` and `PUT /admin/v1/channels/{channel}/identity-verification` (owners only).
+pub async fn identity_verification(mut req: Request, env: &Env, channel: &ChannelId) -> Result<Response, ApiError> {
+    let db = Db::open(env)?;
+    let current = store::channels::identity(&db, channel).await?.ok_or(ApiError::NotFound("channel"))?;
+    if req.method() == worker::Method::Get {
+        let enabled = current.identity_verification == 1;
+        return Ok(reply::json(200, &IdentityOut { enabled, secret: current.member_hash_secret }));
+    }
+    let body: IdentityIn = request::read_json(&mut req).await?;
+    let (secret, previous) = match current.member_hash_secret {
+        Some(secret) if !body.rotate_secret => (Some(secret), current.member_hash_secret_previous),
+        Some(secret) => (Some(new_id("kzs_")?), Some(secret)),
+        None if body.enabled || body.rotate_secret => (Some(new_id("kzs_")?), None),
+        None => (None, None),
+    };
+    store::channels::set_identity(&db, channel, body.enabled, secret.as_deref(), previous.as_deref()).await?;
+    kv::forget_channel(env, channel).await?;
+    Ok(reply::json(200, &IdentityOut { enabled: body.enabled, secret }))
+}
+
+/// A channel's campaign settings as the admin API reads and writes them.
+#[derive(Debug, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+struct ChannelSettingsIo {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    time_zone: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    business_hours: Option<Vec<BusinessHoursDoc>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    frequency_cap: Option<FrequencyCap>,
+}
+
+/// `GET` and `PATCH /admin/v1/channels/{channel}`: the channel's time zone, its named
+/// business-hours sets and its frequency cap (owners only change them: the route says so).
+pub async fn channel_settings(
+    mut req: Request,
+    env: &Env,
+    now: Millis,
+    channel: &ChannelId,
+) -> Result<Response, ApiError> {
+    let db = Db::open(env)?;
+    let doc = store::channels::load_channel(&db, channel).await?.ok_or(ApiError::NotFound("channel"))?;
+    // Read from D1, not a published copy that may be a few seconds old.
+    let mut zone = Channel::try_from(&doc)?.zone.name().to_owned();
+    let mut settings =
+        store::channels::ChannelSettings { business_hours: doc.business_hours, frequency_cap: doc.frequency_cap };
+    if req.method() == Method::Patch {
+        let body: ChannelSettingsIo = request::read_json(&mut req).await?;
+        if let Some(name) = body.time_zone {
+            zone = Zone::parse(&name).map_err(|p| ApiError::invalid("timeZone", p))?.name().to_owned();
+        }
+        if let Some(sets) = body.business_hours {
+            let names = business_hours(&sets)?;
+            // A set a live campaign follows may not disappear: its messages would wait forever.
+            for row in store::campaigns::campaign_rows(&db, channel).await? {
+                let campaign = Campaign::try_from(&row.doc()?)?;
+                if let Some(ScheduleRef::BusinessHours(name)) = &campaign.schedule
+                    && !names.contains_key(name)
+                    && campaign.state.effective(campaign.starts_at, campaign.ends_at, now) != CampaignState::Ended
+                {
+                    return Err(ApiError::Conflict {
+                        field: "businessHours".into(),
+                        problem: format!("campaign {} follows the set {name:?}: change it first", campaign.id),
+                    });
+                }
+            }
+            settings.business_hours = sets;
+        }
+        if let Some(cap) = body.frequency_cap {
+            if cap.per_session == Some(0) || cap.per_day == Some(0) {
+                return Err(ApiError::invalid("frequencyCap", "a limit must be at least 1 (leave it out for none)"));
+            }
+            settings.frequency_cap = cap;
+        }
+        store::channels::save_channel_settings(&db, channel, &zone, &settings).await?;
+        kv::forget_channel(env, channel).await?;
+    }
+    Ok(reply::json(
+        200,
+        &ChannelSettingsIo {
+            time_zone: Some(zone),
+            business_hours: Some(settings.business_hours),
+            frequency_cap: Some(settings.frequency_cap),
+        },
+    ))
+}

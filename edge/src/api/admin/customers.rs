@@ -1,0 +1,189 @@
+//! The customer database: list and search (cursor pages, sorts, quick search, filters,
+//! segments), read, create, edit and delete one customer.
+
+use crate::api::Call;
+use crate::env::new_id;
+use crate::error::ApiError;
+use crate::reply;
+use crate::request;
+use crate::services::audience::channel_schema;
+use crate::services::audience::search_doc;
+use crate::store;
+use crate::store::Db;
+use crate::visitor;
+use crate::visitor::VisitorCall;
+use kizuna_shared::admin_wire::CustomerIn;
+use kizuna_shared::admin_wire::CustomerOut;
+use kizuna_shared::admin_wire::CustomerPage;
+use kizuna_shared::admin_wire::CustomerQuery;
+use kizuna_shared::admin_wire::SORTS;
+use kizuna_shared::fields::CustomField;
+use kizuna_shared::fields::Visibility;
+use kizuna_shared::fields::Writer;
+use kizuna_shared::fields::resolve;
+use kizuna_shared::filter_sql::compile;
+use kizuna_shared::ids::ChannelId;
+use kizuna_shared::ids::VisitorId;
+use kizuna_shared::time::Millis;
+use worker::Env;
+use worker::Request;
+use worker::Response;
+
+/// Drops the values of hidden fields from what a manager sees (they are kept in data).
+fn shown(mut customer: CustomerOut, custom: &[CustomField]) -> CustomerOut {
+    for field in custom.iter().filter(|f| f.visibility == Visibility::Hidden) {
+        customer.profile.remove(&field.name);
+    }
+    customer
+}
+
+const DEFAULT_LIMIT: u32 = 50;
+
+const MAX_LIMIT: u32 = 200;
+
+/// `GET /admin/v1/channels/{channel}/customers?q=&sort=&order=&limit=&cursor=`
+pub async fn list_customers(req: Request, env: &Env, now: Millis, channel: &ChannelId) -> Result<Response, ApiError> {
+    let mut query = CustomerQuery::default();
+    for (key, value) in req.url()?.query_pairs() {
+        let value = Some(value.into_owned());
+        match key.as_ref() {
+            "q" => query.q = value,
+            "sort" => query.sort = value,
+            "order" => query.order = value,
+            "cursor" => query.cursor = value,
+            "limit" => {
+                let limit = value.and_then(|v| v.parse().ok());
+                query.limit = Some(limit.ok_or_else(|| ApiError::invalid("limit", "must be a whole number"))?);
+            }
+            other => {
+                return Err(ApiError::invalid(other, "unknown query parameter (use q, sort, order, limit, cursor)"));
+            }
+        }
+    }
+    search_customers(env, now, channel, query).await
+}
+
+/// `POST /admin/v1/channels/{channel}/customers/search` with a `CustomerQuery` body.
+/// The body is read before the auth step (see `router::AuthOrder::AfterBody`).
+pub async fn search_customers_body(mut call: Call) -> Result<Response, ApiError> {
+    let query: CustomerQuery = request::read_json(&mut call.req).await?;
+    let caller = call.authorize().await?;
+    search_customers(&call.env, call.now, caller.channel()?, query).await
+}
+
+async fn search_customers(
+    env: &Env,
+    now: Millis,
+    channel: &ChannelId,
+    query: CustomerQuery,
+) -> Result<Response, ApiError> {
+    let (schema, custom) = channel_schema(env, channel).await?;
+    let doc =
+        search_doc(env, channel, &schema, query.q.as_deref(), query.filter.as_ref(), query.segment.as_deref()).await?;
+    let sort_name = query.sort.as_deref().unwrap_or("lastSeenAt");
+    let (_, sort_expr) = SORTS
+        .iter()
+        .find(|(name, _)| *name == sort_name)
+        .ok_or_else(|| ApiError::invalid("sort", "use lastSeenAt, createdAt, updatedAt or sessionsCount"))?;
+    let descending = match query.order.as_deref().unwrap_or("desc") {
+        "desc" => true,
+        "asc" => false,
+        _ => return Err(ApiError::invalid("order", "use asc or desc")),
+    };
+    let limit = query.limit.unwrap_or(DEFAULT_LIMIT);
+    if !(1..=MAX_LIMIT).contains(&limit) {
+        return Err(ApiError::invalid("limit", format!("must be 1 to {MAX_LIMIT}")));
+    }
+    let after = match &query.cursor {
+        None => None,
+        Some(cursor) => Some(parse_cursor(cursor, sort_name)?),
+    };
+    let sql = compile(&doc.to_filter(&schema, "filter")?, &schema, now);
+    let customers: Vec<CustomerOut> =
+        store::customers::customers_page(&Db::open(env)?, channel, &sql, sort_expr, descending, after.as_ref(), limit)
+            .await?
+            .into_iter()
+            .map(|c| shown(c, &custom))
+            .collect();
+    let next_cursor = (customers.len() == limit as usize)
+        .then(|| customers.last().map(|c| format!("{sort_name}:{}:{}", sort_key(c, sort_name), c.id)))
+        .flatten();
+    Ok(reply::json(200, &CustomerPage { customers, next_cursor }))
+}
+
+/// The value a customer has for the sort (the same expression as `SORTS` computes in SQL).
+fn sort_key(customer: &CustomerOut, sort: &str) -> i64 {
+    match sort {
+        "createdAt" => customer.created_at,
+        "updatedAt" => customer.updated_at,
+        "sessionsCount" => customer.sessions_count,
+        _ => customer.last_seen_at.unwrap_or(0),
+    }
+}
+
+/// Cursors read `sort:key:id`; one from another sort is refused.
+fn parse_cursor(cursor: &str, sort: &str) -> Result<store::customers::After, ApiError> {
+    let bad = || ApiError::invalid("cursor", "not a cursor of this list (start again without one)");
+    let mut parts = cursor.splitn(3, ':');
+    let (Some(for_sort), Some(key), Some(id)) = (parts.next(), parts.next(), parts.next()) else { return Err(bad()) };
+    if for_sort != sort || id.is_empty() {
+        return Err(bad());
+    }
+    Ok(store::customers::After { key: key.parse().map_err(|_| bad())?, id: id.to_owned() })
+}
+
+/// `GET`, `PATCH` and `DELETE /admin/v1/channels/{channel}/customers/{id}`
+pub async fn customer(mut req: Request, env: &Env, channel: &ChannelId, id: &str) -> Result<Response, ApiError> {
+    let (_, custom) = channel_schema(env, channel).await?;
+    let db = Db::open(env)?;
+    let existing = store::customers::customer(&db, channel, id).await?.ok_or(ApiError::NotFound("customer"))?;
+    let visitor = VisitorId::parse(&existing.id).map_err(|e| ApiError::Internal(e.to_string()))?;
+    match req.method() {
+        worker::Method::Delete => {
+            let erase = VisitorCall::Erase { channel: channel.clone(), visitor_id: visitor.clone() };
+            let _: serde_json::Value = visitor::call_json(env, channel, &visitor, &erase).await?;
+            Ok(reply::json(200, &serde_json::json!({ "deleted": visitor })))
+        }
+        worker::Method::Patch => {
+            let body: CustomerIn = request::read_json(&mut req).await?;
+            if body.member_id.is_some() {
+                return Err(ApiError::invalid("memberId", "is set when the member signs in, not edited"));
+            }
+            let change = resolve(&body.profile, &custom, Writer::Manager, "profile")?;
+            let update = VisitorCall::UpdateProfile { channel: channel.clone(), visitor_id: visitor.clone(), change };
+            let _: serde_json::Value = visitor::call_json(env, channel, &visitor, &update).await?;
+            let customer = store::customers::customer(&db, channel, id).await?.ok_or(ApiError::NotFound("customer"))?;
+            Ok(reply::json(200, &shown(customer, &custom)))
+        }
+        _ => Ok(reply::json(200, &shown(existing, &custom))),
+    }
+}
+
+/// `POST /admin/v1/channels/{channel}/customers`: a customer created by hand (a lead met
+/// offline, say), optionally a member.
+pub async fn create_customer(mut req: Request, env: &Env, channel: &ChannelId) -> Result<Response, ApiError> {
+    let body: CustomerIn = request::read_json(&mut req).await?;
+    let (_, custom) = channel_schema(env, channel).await?;
+    let change = resolve(&body.profile, &custom, Writer::Manager, "profile")?;
+    let db = Db::open(env)?;
+    let id = VisitorId::parse(&new_id("c_")?).map_err(|e| ApiError::Internal(e.to_string()))?;
+    let call = match body.member_id {
+        Some(member_id) => {
+            if member_id.is_empty() || member_id.chars().count() > 256 || member_id.chars().any(char::is_control) {
+                return Err(ApiError::invalid("memberId", "must be 1 to 256 characters without control characters"));
+            }
+            if store::customers::customer_of_member(&db, channel, &member_id).await?.is_some() {
+                return Err(ApiError::Conflict {
+                    field: "memberId".into(),
+                    problem: "this member already has a customer".into(),
+                });
+            }
+            VisitorCall::SignIn { channel: channel.clone(), visitor_id: id.clone(), member_id, change, absorb: None }
+        }
+        None => VisitorCall::UpdateProfile { channel: channel.clone(), visitor_id: id.clone(), change },
+    };
+    let _: serde_json::Value = visitor::call_json(env, channel, &id, &call).await?;
+    let customer =
+        store::customers::customer(&db, channel, id.as_str()).await?.ok_or(ApiError::NotFound("customer"))?;
+    Ok(reply::json(201, &shown(customer, &custom)))
+}

@@ -1,0 +1,9 @@
+//! The admin API (bearer tokens of accounts; the route table declares each route's role).
+
+pub mod bulk;
+pub mod campaigns;
+pub mod channel;
+pub mod customers;
+pub mod fields;
+pub mod segments;
+pub mod stats;

@@ -1,0 +1,258 @@
+//! What one call does for a visitor beyond its record: the engine run over its events or
+//! the passing of time, the deliveries and goals it records, the messages it hands to the
+//! page, and the email or SMS it queues for a visitor who is away.
+
+use crate::error::ApiError;
+use crate::kv;
+use crate::object::Live;
+use crate::services::audience;
+use crate::services::counting;
+use crate::services::jobs;
+use crate::services::jobs::Job;
+use crate::services::send::Medium;
+use crate::services::send::SendJob;
+use crate::store;
+use crate::store::Db;
+use crate::visitor::RequestFacts;
+use kizuna_shared::counting::Action;
+use kizuna_shared::counting::Delivery;
+use kizuna_shared::counting::WINDOW;
+use kizuna_shared::deliver;
+use kizuna_shared::deliver::CampaignSet;
+use kizuna_shared::deliver::Context;
+use kizuna_shared::deliver::Input;
+use kizuna_shared::deliver::VisitorState;
+use kizuna_shared::deliver::audience_checks;
+use kizuna_shared::deliver::step;
+use kizuna_shared::deliver::take_pending;
+use kizuna_shared::event::Event;
+use kizuna_shared::event::PAGE_VIEW;
+use kizuna_shared::event::PropertyValue;
+use kizuna_shared::ids::CampaignId;
+use kizuna_shared::ids::ChannelId;
+use kizuna_shared::ids::DeliveryId;
+use kizuna_shared::ids::EventId;
+use kizuna_shared::ids::SessionId;
+use kizuna_shared::ids::VisitorId;
+use kizuna_shared::profile::Profile;
+use kizuna_shared::profile::Visit;
+use kizuna_shared::time::Millis;
+use kizuna_shared::wire::EventIn;
+use kizuna_shared::wire::EventsReply;
+use kizuna_shared::wire::Popup;
+use worker::Env;
+
+/// Applies what a batch tells about the visitor: one visit per page view (its URL and
+/// referrer carry first-touch data), or one for the batch when it has no page view.
+pub(crate) fn observe(
+    profile: &mut Profile,
+    session: Option<&SessionId>,
+    facts: &RequestFacts,
+    events: &[EventIn],
+    now: i64,
+) {
+    let visit = |page_url, referrer| Visit {
+        now,
+        session_id: session.map(SessionId::as_str),
+        user_agent: facts.user_agent.as_deref(),
+        country: facts.country.as_deref(),
+        city: facts.city.as_deref(),
+        language: facts.language.as_deref(),
+        page_url,
+        referrer,
+    };
+    let text = |event: &EventIn, key: &str| match event.properties.get(key) {
+        Some(PropertyValue::Text(t)) => Some(t.clone()),
+        _ => None,
+    };
+    let pages: Vec<(Option<String>, Option<String>)> =
+        events.iter().filter(|e| e.name == PAGE_VIEW).map(|e| (text(e, "url"), text(e, "referrer"))).collect();
+    if pages.is_empty() {
+        profile.observe(&visit(None, None));
+    }
+    for (url, referrer) in &pages {
+        profile.observe(&visit(url.as_deref(), referrer.as_deref()));
+    }
+}
+
+/// Whether the visitor is on the site for this call (a request from the widget, which
+/// shows the pending messages it answers), leaving it (a `pagehide` beacon: messages wait
+/// for the next page), or the call came from the cron or an alarm (messages may go by
+/// email or SMS instead).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Moment {
+    Visit,
+    Leaving,
+    Away,
+}
+
+/// Runs the engine over `events` (or, with none, over the passing of time), records the
+/// deliveries and goals in D1, and hands a visiting page its pending messages.
+pub(crate) async fn advance(
+    env: &Env,
+    channel_id: &ChannelId,
+    visitor_id: &VisitorId,
+    live: &mut Live,
+    events: Vec<EventIn>,
+    moment: Moment,
+    now: Millis,
+) -> Result<EventsReply, ApiError> {
+    let channel = kv::channel(env, channel_id, now).await?.ok_or(ApiError::NotFound("channel"))?;
+    let set = kv::campaigns(env, channel_id, now).await?;
+    let session = live.profile.recent_sessions.back().cloned();
+    let mut reply = EventsReply::default();
+    let mut deliveries = Vec::new();
+    let mut goal_of: Vec<CampaignId> = Vec::new();
+    let inputs: Vec<Option<Event>> = if events.is_empty() {
+        vec![None]
+    } else {
+        events.into_iter().map(|e| Some(Event { id: e.id, name: e.name, properties: e.properties })).collect()
+    };
+    for event in &inputs {
+        let input = event.as_ref().map_or(Input::Tick, Input::Event);
+        let checks = audience_checks(&set, &live.state, input, now);
+        let audience = audience::members(env, &set, &channel, visitor_id, &checks, now).await?;
+        let ctx = Context { channel: &channel, session: session.as_deref(), now, audience: &audience };
+        let outcome = step(&set, visitor_id, &mut live.state, input, &ctx);
+        if event.is_some() {
+            if outcome.fresh {
+                reply.accepted += 1;
+            } else {
+                reply.duplicates += 1;
+            }
+        }
+        deliveries.extend(outcome.deliveries);
+        goal_of.extend(outcome.goal_of);
+    }
+    let db = Db::open(env)?;
+    store::deliveries::insert_deliveries(&db, &channel, &deliveries).await?;
+    goal_of.sort();
+    goal_of.dedup();
+    if !goal_of.is_empty() {
+        for (delivery, goal) in
+            store::deliveries::deliveries_awaiting_goal(&db, channel_id, visitor_id, &goal_of, now - WINDOW).await?
+        {
+            counting::apply_action(&db, &channel, &delivery, goal.as_ref(), Action::Goal, now).await?;
+        }
+    }
+    if moment == Moment::Away {
+        reach_away(env, channel_id, visitor_id, live, &set, &deliveries, now).await?;
+    }
+    if moment == Moment::Visit {
+        reply.popups = popups(&set, &mut live.state, now);
+    }
+    Ok(reply)
+}
+
+/// The visitor's pending messages, as the widget renders them.
+pub(crate) fn popups(set: &CampaignSet, state: &mut VisitorState, now: Millis) -> Vec<Popup> {
+    take_pending(set, state, now)
+        .into_iter()
+        .map(|(pending, campaign)| Popup::new(&pending.delivery, &campaign.id, &campaign.message))
+        .collect()
+}
+
+/// Queues email or SMS for deliveries to a visitor who is not on the site, where the
+/// campaign sends offline and the profile has the address: email first, and SMS when the
+/// email may not go (opt-out, email status, no address in D1), checked when it is sent.
+async fn send_offline(
+    env: &Env,
+    channel: &ChannelId,
+    visitor: &VisitorId,
+    profile: &Profile,
+    set: &CampaignSet,
+    deliveries: &[(DeliveryId, CampaignId)],
+) -> Result<(), ApiError> {
+    for (delivery, campaign) in deliveries {
+        let Some(campaign) = set.get(campaign) else { continue };
+        let offline = campaign.offline;
+        let (medium, then_sms) = if offline.email && profile.email.is_some() {
+            (Medium::Email, offline.sms)
+        } else if offline.sms && profile.mobile_number.is_some() {
+            (Medium::Sms, false)
+        } else {
+            continue;
+        };
+        let job = SendJob {
+            channel: channel.clone(),
+            visitor: visitor.clone(),
+            delivery: delivery.clone(),
+            campaign: campaign.id.clone(),
+            medium,
+            respect_opt_out: offline.respect_opt_out,
+            then_sms,
+        };
+        jobs::enqueue(env, &Job::Send(job)).await?;
+    }
+    Ok(())
+}
+
+/// Messages delivered without a page asking (a broadcast, a wait or window released by
+/// the cron or alarm): to a visitor who is away they go by email or SMS at once (and wait
+/// for the next visit); to one still counting as online they wait for the page, and are
+/// checked again in five minutes in case the visitor had just left. Watched messages
+/// whose check is due go out now if no page took them.
+pub(crate) async fn reach_away(
+    env: &Env,
+    channel: &ChannelId,
+    visitor: &VisitorId,
+    live: &mut Live,
+    set: &CampaignSet,
+    deliveries: &[Delivery],
+    now: Millis,
+) -> Result<(), ApiError> {
+    let mut away: Vec<(DeliveryId, CampaignId)> = Vec::new();
+    let online = live.state.is_online(now);
+    for delivery in deliveries {
+        if !online {
+            away.push((delivery.id.clone(), delivery.campaign_id.clone()));
+        } else if set.get(&delivery.campaign_id).is_some_and(|c| c.offline.email || c.offline.sms) {
+            live.state.watch(&delivery.id, now);
+        }
+    }
+    away.extend(deliver::away_checks(&mut live.state, now).into_iter().map(|p| (p.delivery, p.campaign)));
+    send_offline(env, channel, visitor, &live.profile, set, &away).await
+}
+
+/// One broadcast reaches the visitor: on the site at once when online (the widget asks
+/// for it), otherwise by email or SMS when the campaign allows, and on the next visit.
+pub(crate) async fn broadcast(
+    env: &Env,
+    channel_id: &ChannelId,
+    visitor_id: &VisitorId,
+    live: &mut Live,
+    campaign_id: &CampaignId,
+    now: Millis,
+) -> Result<bool, ApiError> {
+    let channel = kv::channel(env, channel_id, now).await?.ok_or(ApiError::NotFound("channel"))?;
+    let set = kv::campaigns(env, channel_id, now).await?;
+    let Some(campaign) = set.get(campaign_id) else { return Ok(false) };
+    let Some(delivery) = deliver::broadcast(campaign, visitor_id, &mut live.state, now) else { return Ok(false) };
+    let deliveries = [delivery];
+    store::deliveries::insert_deliveries(&Db::open(env)?, &channel, &deliveries).await?;
+    reach_away(env, channel_id, visitor_id, live, &set, &deliveries, now).await?;
+    Ok(true)
+}
+
+/// `Kizuna('showCampaign', id)`: the campaign now, if it is live and the visitor is in
+/// its audience; answers the page's pending messages (the shown one among them).
+pub(crate) async fn show(
+    env: &Env,
+    channel_id: &ChannelId,
+    visitor_id: &VisitorId,
+    live: &mut Live,
+    campaign_id: &CampaignId,
+    request: &EventId,
+    now: Millis,
+) -> Result<Vec<Popup>, ApiError> {
+    let channel = kv::channel(env, channel_id, now).await?.ok_or(ApiError::NotFound("channel"))?;
+    let set = kv::campaigns(env, channel_id, now).await?;
+    let campaign = set.get(campaign_id).ok_or_else(|| ApiError::invalid("campaignId", "no such live campaign"))?;
+    let checks: Vec<CampaignId> = campaign.audience.iter().map(|_| campaign_id.clone()).collect();
+    let audience = audience::members(env, &set, &channel, visitor_id, &checks, now).await?;
+    let ctx = Context { channel: &channel, session: None, now, audience: &audience };
+    if let Some(delivery) = deliver::on_demand(campaign, visitor_id, &mut live.state, request, &ctx) {
+        store::deliveries::insert_deliveries(&Db::open(env)?, &channel, &[delivery]).await?;
+    }
+    Ok(popups(&set, &mut live.state, now))
+}

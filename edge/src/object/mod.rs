@@ -1,0 +1,222 @@
+//! The visitor's Durable Object: the single writer of one visitor's live state.
+//!
+//! Invariant: calls for one visitor run one at a time (`block_concurrency_while`), and
+//! the visitor record is saved only after D1 accepted what the call decided, so a call
+//! that fails half-way is retried from the same state and derives the same delivery ids.
+
+use crate::clock;
+use crate::error::ApiError;
+use crate::kv;
+use crate::reply;
+use crate::store;
+use crate::store::Db;
+use crate::visitor::VisitorCall;
+use effects::Moment;
+use effects::advance;
+use effects::broadcast;
+use effects::observe;
+use effects::show;
+use kizuna_shared::deliver::VisitorState;
+use kizuna_shared::ids::ChannelId;
+use kizuna_shared::ids::VisitorId;
+use kizuna_shared::profile::Profile;
+use kizuna_shared::stored::VisitorRecordV1;
+use kizuna_shared::time::Millis;
+use kizuna_shared::wire::BootReply;
+use kizuna_shared::wire::MessagesReply;
+use worker::DurableObject;
+use worker::Env;
+use worker::Request;
+use worker::Response;
+use worker::State;
+use worker::Storage;
+use worker::durable_object;
+mod effects;
+
+const RECORD_KEY: &str = "visitor";
+
+#[durable_object]
+pub struct Visitor {
+    state: State,
+    env: Env,
+}
+
+impl DurableObject for Visitor {
+    fn new(state: State, env: Env) -> Self {
+        Self { state, env }
+    }
+
+    async fn fetch(&self, mut req: Request) -> worker::Result<Response> {
+        let call: VisitorCall = match req.json().await {
+            Ok(call) => call,
+            Err(err) => return Ok(ApiError::Internal(format!("visitor call: {err}")).response()),
+        };
+        Ok(self.run(call).await.unwrap_or_else(|err| err.response()))
+    }
+
+    /// The alarm set for the next due message: the same as the cron's `Tick`.
+    async fn alarm(&self) -> worker::Result<Response> {
+        let record: Option<VisitorRecordV1> = self.state.storage().get(RECORD_KEY).await?;
+        let Some((channel, visitor_id)) = record
+            .and_then(|r| r.key)
+            .and_then(|(c, v)| Some((ChannelId::parse(&c).ok()?, VisitorId::parse(&v).ok()?)))
+        else {
+            return Response::ok("nothing to do");
+        };
+        Ok(self.run(VisitorCall::Tick { channel, visitor_id }).await.unwrap_or_else(|err| err.response()))
+    }
+}
+
+impl Visitor {
+    async fn run(&self, call: VisitorCall) -> Result<Response, ApiError> {
+        let storage = self.state.storage();
+        let env = self.env.clone();
+        let served = self.state.block_concurrency_while(async move { Ok(serve(&storage, &env, call).await) }).await;
+        match served {
+            Ok(result) => result,
+            Err(err) => Err(ApiError::from(err)),
+        }
+    }
+}
+
+/// The visitor's stored record, and what a call changes in it.
+pub(crate) struct Live {
+    state: VisitorState,
+    profile: Profile,
+    /// When the stored record's next message was due (to update the wake-up only on change).
+    due_before: Option<Millis>,
+}
+
+impl Live {
+    /// The record as stored, without the key (the reader merges it under its own).
+    fn record_only(&self) -> VisitorRecordV1 {
+        let mut record = VisitorRecordV1::from(&self.state);
+        record.profile = Some(self.profile.clone());
+        record
+    }
+
+    fn record(&self, channel: &ChannelId, visitor: &VisitorId) -> VisitorRecordV1 {
+        let mut record = VisitorRecordV1::from(&self.state);
+        record.profile = Some(self.profile.clone());
+        record.key = Some((channel.as_str().to_owned(), visitor.as_str().to_owned()));
+        record
+    }
+}
+
+async fn serve(storage: &Storage, env: &Env, call: VisitorCall) -> Result<Response, ApiError> {
+    let now = clock::now(env).await;
+    let record: Option<VisitorRecordV1> = storage.get(RECORD_KEY).await?;
+    let state = record.as_ref().map(VisitorState::from).unwrap_or_default();
+    let due_before = state.next_due();
+    let profile = record.and_then(|r| r.profile).unwrap_or_else(|| Profile::new(now));
+    let mut live = Live { state, profile, due_before };
+    match call {
+        VisitorCall::Boot { channel, visitor_id } => {
+            live.state.touch(now);
+            let popups = advance(env, &channel, &visitor_id, &mut live, Vec::new(), Moment::Visit, now).await?.popups;
+            save(env, storage, &channel, &visitor_id, &live).await?;
+            let member = live.profile.member_id.is_some();
+            let first_seen_at = live.state.first_seen_at.unwrap_or(now);
+            Ok(reply::json(200, &BootReply { visitor_id, member, first_seen_at, popups }))
+        }
+        VisitorCall::Messages { channel, visitor_id } => {
+            live.state.touch(now);
+            let popups = advance(env, &channel, &visitor_id, &mut live, Vec::new(), Moment::Visit, now).await?.popups;
+            save(env, storage, &channel, &visitor_id, &live).await?;
+            Ok(reply::json(200, &MessagesReply { popups }))
+        }
+        VisitorCall::Tick { channel, visitor_id } => {
+            advance(env, &channel, &visitor_id, &mut live, Vec::new(), Moment::Away, now).await?;
+            save(env, storage, &channel, &visitor_id, &live).await?;
+            Ok(reply::json(200, &serde_json::json!({ "ticked": true })))
+        }
+        VisitorCall::Broadcast { channel, visitor_id, campaign } => {
+            let sent = broadcast(env, &channel, &visitor_id, &mut live, &campaign, now).await?;
+            save(env, storage, &channel, &visitor_id, &live).await?;
+            Ok(reply::json(200, &serde_json::json!({ "sent": sent })))
+        }
+        VisitorCall::Show { channel, visitor_id, campaign, request } => {
+            let popups = show(env, &channel, &visitor_id, &mut live, &campaign, &request, now).await?;
+            save(env, storage, &channel, &visitor_id, &live).await?;
+            Ok(reply::json(200, &MessagesReply { popups }))
+        }
+        VisitorCall::SignIn { channel, visitor_id, member_id, change, absorb } => {
+            if let Some(other) = absorb {
+                if let Some(profile) = &other.profile {
+                    live.profile.absorb(profile);
+                }
+                live.state.absorb(&VisitorState::from(&*other));
+            }
+            live.profile.sign_in(&member_id, &change, now).map_err(ApiError::conflict)?;
+            let first_seen_at = live.profile.created_at;
+            write_through(env, storage, &channel, &visitor_id, &live, now).await?;
+            Ok(reply::json(200, &BootReply { visitor_id, member: true, first_seen_at, popups: Vec::new() }))
+        }
+        VisitorCall::UpdateProfile { channel, visitor_id, change } => {
+            live.profile.apply(&change, now).map_err(ApiError::conflict)?;
+            write_through(env, storage, &channel, &visitor_id, &live, now).await?;
+            Ok(reply::json(200, &serde_json::json!({ "updated": true })))
+        }
+        VisitorCall::ReadRecord => Ok(reply::json(200, &live.record_only())),
+        VisitorCall::Erase { channel, visitor_id } => {
+            let db = Db::open(env)?;
+            store::customers::erase_customer(&db, &channel, visitor_id.as_str()).await?;
+            store::wakeups::set_wakeup(&db, &channel, &visitor_id, None).await?;
+            storage.delete_all().await?;
+            Ok(reply::json(200, &serde_json::json!({ "deleted": visitor_id })))
+        }
+        VisitorCall::Forget { channel, visitor_id, into } => {
+            let db = Db::open(env)?;
+            store::customers::merge_customer_rows(&db, &channel, visitor_id.as_str(), into.as_str()).await?;
+            store::wakeups::set_wakeup(&db, &channel, &visitor_id, None).await?;
+            storage.delete_all().await?;
+            Ok(reply::json(200, &serde_json::json!({ "forgotten": visitor_id })))
+        }
+        VisitorCall::Events { channel, visitor_id, session_id, facts, events, leaving } => {
+            observe(&mut live.profile, session_id.as_ref(), &facts, &events, now);
+            let db = Db::open(env)?;
+            let channel_doc = kv::channel(env, &channel, now).await?.ok_or(ApiError::NotFound("channel"))?;
+            store::customers::upsert_customer(&db, &channel, &visitor_id, &live.profile, channel_doc.offset_at(now))
+                .await?;
+            let moment = if leaving { Moment::Leaving } else { Moment::Visit };
+            let reply = advance(env, &channel, &visitor_id, &mut live, events, moment, now).await?;
+            save(env, storage, &channel, &visitor_id, &live).await?;
+            Ok(reply::json(200, &reply))
+        }
+    }
+}
+
+/// Saves the record; a changed next due time moves the wake-up row and the alarm.
+async fn save(
+    env: &Env,
+    storage: &Storage,
+    channel: &ChannelId,
+    visitor: &VisitorId,
+    live: &Live,
+) -> Result<(), ApiError> {
+    let due = live.state.next_due();
+    if due != live.due_before {
+        store::wakeups::set_wakeup(&Db::open(env)?, channel, visitor, due).await?;
+        match due {
+            Some(at) => storage.set_alarm(clock::real_instant(env, at).await).await?,
+            None => storage.delete_alarm().await?,
+        }
+    }
+    storage.put(RECORD_KEY, live.record(channel, visitor)).await?;
+    Ok(())
+}
+
+/// Saves the record, after D1's customer row took the profile (so a failure leaves the
+/// object as it was, and a retry redoes both).
+async fn write_through(
+    env: &Env,
+    storage: &Storage,
+    channel: &ChannelId,
+    visitor_id: &VisitorId,
+    live: &Live,
+    now: Millis,
+) -> Result<(), ApiError> {
+    let offset = kv::channel(env, channel, now).await?.ok_or(ApiError::NotFound("channel"))?.offset_at(now);
+    store::customers::upsert_customer(&Db::open(env)?, channel, visitor_id, &live.profile, offset).await?;
+    save(env, storage, channel, visitor_id, live).await
+}

@@ -1,0 +1,95 @@
+//! What the front worker and the visitor's Durable Object say to each other: the calls
+//! and the facts a request carries. Worker-free, so its shapes are pinned on the host.
+
+use kizuna_shared::fields::ProfileChange;
+use kizuna_shared::ids::CampaignId;
+use kizuna_shared::ids::ChannelId;
+use kizuna_shared::ids::EventId;
+use kizuna_shared::ids::SessionId;
+use kizuna_shared::ids::VisitorId;
+use kizuna_shared::stored::VisitorRecordV1;
+use kizuna_shared::wire::EventIn;
+use serde::Deserialize;
+use serde::Serialize;
+
+/// What the front worker asks of a visitor's object.
+#[derive(Debug, Serialize, Deserialize)]
+#[serde(tag = "call", rename_all = "camelCase")]
+pub enum VisitorCall {
+    Boot {
+        channel: ChannelId,
+        visitor_id: VisitorId,
+    },
+    Events {
+        channel: ChannelId,
+        visitor_id: VisitorId,
+        session_id: Option<SessionId>,
+        facts: RequestFacts,
+        events: Vec<EventIn>,
+        /// A `pagehide` beacon: its answer is never read, so messages wait for the next page.
+        #[serde(default)]
+        leaving: bool,
+    },
+    /// The visitor signed in as `member_id` (already verified by the front worker); with
+    /// `absorb`, an anonymous visitor's record (profile and campaign state) merges into
+    /// this member's first.
+    SignIn {
+        channel: ChannelId,
+        visitor_id: VisitorId,
+        member_id: String,
+        change: ProfileChange,
+        absorb: Option<Box<VisitorRecordV1>>,
+    },
+    /// New profile values from the site (`updateUser`) or a manager, checked against the
+    /// channel's fields by the front worker.
+    UpdateProfile {
+        channel: ChannelId,
+        visitor_id: VisitorId,
+        change: ProfileChange,
+    },
+    /// The whole record (profile and campaign state), to merge it elsewhere.
+    ReadRecord,
+    /// Delete the customer everywhere: D1's rows and this object's state.
+    Erase {
+        channel: ChannelId,
+        visitor_id: VisitorId,
+    },
+    /// After a merge into `into`: move D1's rows over and delete everything this holds.
+    Forget {
+        channel: ChannelId,
+        visitor_id: VisitorId,
+        into: VisitorId,
+    },
+    /// The widget asks for messages delivered since its last request.
+    Messages {
+        channel: ChannelId,
+        visitor_id: VisitorId,
+    },
+    /// The site asks to show a campaign now.
+    Show {
+        channel: ChannelId,
+        visitor_id: VisitorId,
+        campaign: CampaignId,
+        request: EventId,
+    },
+    /// Time passed (the cron found this visitor's wake-up due): release what is due.
+    Tick {
+        channel: ChannelId,
+        visitor_id: VisitorId,
+    },
+    /// A one-time broadcast reaches this visitor (one of its fan-out batches).
+    Broadcast {
+        channel: ChannelId,
+        visitor_id: VisitorId,
+        campaign: CampaignId,
+    },
+}
+
+/// What the request itself tells about the visitor (headers, Cloudflare's geolocation).
+#[derive(Debug, Default, Serialize, Deserialize)]
+pub struct RequestFacts {
+    pub user_agent: Option<String>,
+    pub country: Option<String>,
+    pub city: Option<String>,
+    pub language: Option<String>,
+}
