@@ -16,7 +16,7 @@ pub struct Channel {
     /// current one first); `None` when it is off.
     pub identity_secrets: Option<Vec<String>>,
     /// Its custom `profile.*` fields: what the site may send beside the built-in ones.
-    pub fields: Vec<crate::fields::CustomField>,
+    pub fields: Vec<crate::field::CustomField>,
     /// Named business-hours sets campaigns may follow instead of their own windows.
     pub business_hours: BTreeMap<String, Schedule>,
     /// How many on-site messages of automated campaigns one visitor may receive.

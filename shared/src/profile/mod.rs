@@ -6,10 +6,12 @@
 //! the first visit that has them, and never overwritten; `updatedAt` moves whenever
 //! anything does (that is what makes a customer count toward MAU).
 
-use crate::admin_wire::FieldValue;
-use crate::fields::{CustomField, ProfileChange, Visibility};
-use crate::filter::{FieldType, Record, Value};
-use crate::stored::FieldError;
+pub mod change;
+
+pub use change::{CustomWrite, ProfileChange, ProfileValues, Writer, resolve};
+
+use crate::field::{CustomField, FieldType, FieldValue, Record, Value, Visibility};
+use crate::invalid::FieldError;
 use crate::time::Millis;
 use crate::user_agent;
 use serde::{Deserialize, Serialize};
@@ -83,26 +85,22 @@ pub struct Contact {
 
 impl Contact {
     /// Checks each given field; `path` prefixes the field names in errors (`profile`).
-    pub fn validate(&self, path: &str) -> Result<(), crate::stored::FieldError> {
-        use crate::stored::FieldError;
+    pub fn validate(&self, path: &str) -> Result<(), FieldError> {
         let bad = |field: &str, problem: &str| Err(FieldError::new(format!("{path}.{field}"), problem));
         if let Some(name) = &self.name
             && (name.trim().is_empty() || name.chars().count() > 80 || name.chars().any(char::is_control))
         {
             return bad("name", "must be 1 to 80 characters without control characters");
         }
-        if let Some(email) = &self.email {
-            let (local, domain) = email.split_once('@').unwrap_or(("", ""));
-            if local.is_empty() || !domain.contains('.') || email.len() > 254 || email.chars().any(char::is_whitespace)
-            {
-                return bad("email", "must be an email address");
-            }
+        if let Some(email) = &self.email
+            && !crate::text::is_email(email)
+        {
+            return bad("email", "must be an email address");
         }
-        if let Some(mobile) = &self.mobile_number {
-            let digits = mobile.chars().filter(char::is_ascii_digit).count();
-            if !(6..=20).contains(&digits) || !mobile.chars().all(|c| c.is_ascii_digit() || " +-().".contains(c)) {
-                return bad("mobileNumber", "must be a phone number (6 to 20 digits, with + - ( ) . allowed)");
-            }
+        if let Some(mobile) = &self.mobile_number
+            && !crate::text::is_phone(mobile)
+        {
+            return bad("mobileNumber", "must be a phone number (6 to 20 digits, with + - ( ) . allowed)");
         }
         Ok(())
     }
@@ -235,7 +233,7 @@ impl Profile {
         Ok(())
     }
 
-    /// Applies checked profile values ([`crate::fields::resolve`]); a change moves
+    /// Applies checked profile values ([`resolve`]); a change moves
     /// `updatedAt`. A write-once field keeps its first value; in a strict change (a
     /// manager's) another value for it refuses the whole change and nothing is applied.
     pub fn apply(&mut self, change: &ProfileChange, now: Millis) -> Result<(), FieldError> {
@@ -478,7 +476,7 @@ mod tests {
     #[test]
     fn every_recorded_key_is_a_field_of_the_channel_with_its_type() {
         let fields = custom_fields();
-        let schema = crate::customer::Schema::of_channel(&fields).unwrap();
+        let schema = crate::field::Schema::of_channel(&fields).unwrap();
         let mut p = Profile::new(T);
         p.observe(&page(
             T,
@@ -496,34 +494,34 @@ mod tests {
             let field = schema.field(&key).unwrap_or_else(|| panic!("{key} is not a field"));
             let fits = matches!(
                 (field.ty, &value),
-                (crate::filter::FieldType::Text, Value::Text(_))
-                    | (crate::filter::FieldType::Number, Value::Number(_))
-                    | (crate::filter::FieldType::Boolean, Value::Bool(_))
-                    | (crate::filter::FieldType::Date, Value::Date(_))
-                    | (crate::filter::FieldType::List, Value::List(_))
+                (crate::field::FieldType::Text, Value::Text(_))
+                    | (crate::field::FieldType::Number, Value::Number(_))
+                    | (crate::field::FieldType::Boolean, Value::Bool(_))
+                    | (crate::field::FieldType::Date, Value::Date(_))
+                    | (crate::field::FieldType::List, Value::List(_))
             );
             assert!(fits, "{key} holds {value:?}, not a {:?}", field.ty);
         }
     }
 
     fn custom_fields() -> Vec<CustomField> {
-        crate::fields::sample_fields()
+        crate::field::sample_fields()
     }
 
-    fn change(json: &str, writer: crate::fields::Writer) -> ProfileChange {
+    fn change(json: &str, writer: Writer) -> ProfileChange {
         let values = serde_json::from_str(json).unwrap();
-        crate::fields::resolve(&values, &custom_fields(), writer, "profile").unwrap()
+        resolve(&values, &custom_fields(), writer, "profile").unwrap()
     }
 
     fn manager(json: &str) -> ProfileChange {
-        change(json, crate::fields::Writer::Manager)
+        change(json, Writer::Manager)
     }
 
     #[test]
     fn a_write_once_field_keeps_its_first_value_from_the_site() {
         let mut p = Profile::new(T);
-        p.apply(&change(r#"{"signedUpAt":1000,"plan":"free"}"#, crate::fields::Writer::Site), T + 1).unwrap();
-        p.apply(&change(r#"{"signedUpAt":2000,"plan":"gold"}"#, crate::fields::Writer::Site), T + 2).unwrap();
+        p.apply(&change(r#"{"signedUpAt":1000,"plan":"free"}"#, Writer::Site), T + 1).unwrap();
+        p.apply(&change(r#"{"signedUpAt":2000,"plan":"gold"}"#, Writer::Site), T + 2).unwrap();
         assert_eq!(p.custom.get("signedUpAt"), Some(&FieldValue::Number(1000.0)));
         assert_eq!(p.custom.get("plan"), Some(&FieldValue::Text("gold".into())));
         assert_eq!(p.updated_at, T + 2);
@@ -555,7 +553,7 @@ mod tests {
     fn signing_in_makes_a_member_with_contact_fields() {
         let mut p = Profile::new(T);
         let values = serde_json::from_str(r#"{"name":" Aiko Tanaka ","email":"aiko@example.jp"}"#).unwrap();
-        let change = crate::fields::resolve(&values, &[], crate::fields::Writer::Site, "profile").unwrap();
+        let change = resolve(&values, &[], Writer::Site, "profile").unwrap();
         p.sign_in("member-1", &change, T + 5).unwrap();
         let r = p.record("c1", &[]);
         assert_eq!(r.get("member"), Some(&Value::Bool(true)));

@@ -1,6 +1,10 @@
 //! Campaigns as the engine sees them: validated, so a `Campaign` value is always one
 //! that may be shown to a visitor (safe links, non-empty text, known display).
 
+mod message_doc;
+
+pub use message_doc::{ButtonDoc, MessageDoc, SenderDoc};
+
 use crate::event::{Event, PAGE_VIEW, PropertyValue};
 use crate::ids::CampaignId;
 use crate::schedule::Schedule;
@@ -273,7 +277,7 @@ pub enum ScheduleRef {
 /// segment. The edge evaluates it against D1 (one meaning with every other filter).
 #[derive(Debug, Clone, PartialEq)]
 pub enum Audience {
-    Filter(crate::admin_wire::FilterDoc),
+    Filter(crate::filter::FilterDoc),
     Segment(String),
 }
 
