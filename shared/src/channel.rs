@@ -35,6 +35,20 @@ pub struct FrequencyCap {
     pub per_day: Option<u32>,
 }
 
+impl FrequencyCap {
+    /// A limit, when given, is at least 1: a cap of 0 would silence the channel, which
+    /// is what leaving every campaign paused is for.
+    pub fn validate(&self) -> Result<(), crate::invalid::FieldError> {
+        if self.per_session == Some(0) || self.per_day == Some(0) {
+            return Err(crate::invalid::FieldError::new(
+                "frequencyCap",
+                "a limit must be at least 1 (leave it out for none)",
+            ));
+        }
+        Ok(())
+    }
+}
+
 impl Channel {
     /// Minutes east of UTC in force at `at`.
     pub fn offset_at(&self, at: Millis) -> i32 {
@@ -61,4 +75,22 @@ pub fn check_utc_offset(minutes: i32) -> Result<(), &'static str> {
 /// offset, all year.
 pub fn zone_of_offset(minutes: i32) -> Zone {
     Zone::fixed(minutes)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[track_caller]
+    fn check_cap(per_session: Option<u32>, per_day: Option<u32>, accepted: bool) {
+        assert_eq!(FrequencyCap { per_session, per_day }.validate().is_ok(), accepted);
+    }
+
+    #[test]
+    fn a_frequency_cap_limit_is_at_least_one() {
+        check_cap(None, None, true);
+        check_cap(Some(1), Some(3), true);
+        check_cap(Some(0), None, false);
+        check_cap(None, Some(0), false);
+    }
 }

@@ -1,6 +1,7 @@
 //! Campaigns as the engine sees them: validated, so a `Campaign` value is always one
 //! that may be shown to a visitor (safe links, non-empty text, known display).
 
+pub mod edit;
 mod message_doc;
 
 pub use message_doc::{ButtonDoc, MessageDoc, SenderDoc};
@@ -289,6 +290,15 @@ pub struct Offline {
     /// Skip customers who opted out of marketing email (`unsubscribeEmail`) or SMS
     /// (`unsubscribeTexting`); on by default, off only for important notices.
     pub respect_opt_out: bool,
+}
+
+/// A campaign's kind as its document and the admin API write it (`kind`).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum KindDoc {
+    #[default]
+    Automated,
+    Broadcast,
 }
 
 /// The two kinds of campaign (seed 001).

@@ -180,6 +180,33 @@ pub struct FieldSetting {
     pub position: i64,
 }
 
+impl FieldSetting {
+    /// This field with a PATCH applied: its type never changes (giving the same type is
+    /// accepted), its display name is checked, and a built-in field cannot be hidden
+    /// (Kizuna always collects it; archiving it is how it leaves the view).
+    pub fn patched(
+        &self,
+        display_name: Option<&str>,
+        visibility: Option<Visibility>,
+        ty: Option<FieldType>,
+    ) -> Result<FieldSetting, FieldError> {
+        let mut field = self.clone();
+        if ty.is_some_and(|ty| ty != field.ty) {
+            return Err(FieldError::new("type", "a field's type never changes; add a new field instead"));
+        }
+        if let Some(display_name) = display_name {
+            field.display_name = check_display_name(display_name, "displayName")?;
+        }
+        if let Some(visibility) = visibility {
+            if field.built_in && visibility == Visibility::Hidden {
+                return Err(FieldError::new("visibility", "a built-in field is always collected; archive it instead"));
+            }
+            field.visibility = visibility;
+        }
+        Ok(field)
+    }
+}
+
 /// The default settings row of each built-in profile field (positions 0..).
 pub fn built_in_settings() -> Vec<FieldSetting> {
     BUILT_IN_PROFILE
@@ -293,5 +320,51 @@ mod tests {
         assert_eq!(short.names(&all).unwrap_err().field, "keys");
         let twice = FieldOrder { keys: vec!["profile.name".into(), "profile.name".into()] };
         assert_eq!(twice.names(&all).unwrap_err().field, "keys[1]");
+    }
+
+    fn setting(name: &str) -> FieldSetting {
+        profile_settings(&[FieldSetting {
+            name: "plan".into(),
+            display_name: "Plan".into(),
+            ty: FieldType::Text,
+            built_in: false,
+            write_once: false,
+            visibility: Visibility::Visible,
+            position: 20,
+        }])
+        .into_iter()
+        .find(|s| s.name == name)
+        .unwrap()
+    }
+
+    #[track_caller]
+    fn check_patch(
+        name: &str,
+        display: Option<&str>,
+        visibility: Option<Visibility>,
+        ty: Option<FieldType>,
+        refused: Option<&str>,
+    ) {
+        let got = setting(name).patched(display, visibility, ty);
+        assert_eq!(got.as_ref().err().map(|e| e.field.as_str()), refused, "{got:?}");
+    }
+
+    #[test]
+    fn a_fields_type_never_changes() {
+        check_patch("plan", None, None, Some(FieldType::Number), Some("type"));
+        check_patch("plan", None, None, Some(FieldType::Text), None);
+    }
+
+    #[test]
+    fn a_built_in_field_cannot_be_hidden_only_archived() {
+        check_patch("email", None, Some(Visibility::Hidden), None, Some("visibility"));
+        check_patch("email", None, Some(Visibility::Archived), None, None);
+        check_patch("plan", None, Some(Visibility::Hidden), None, None);
+    }
+
+    #[test]
+    fn a_patched_display_name_is_checked_and_trimmed() {
+        check_patch("plan", Some("   "), None, None, Some("displayName"));
+        assert_eq!(setting("plan").patched(Some(" Tier "), None, None).unwrap().display_name, "Tier");
     }
 }

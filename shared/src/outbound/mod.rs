@@ -7,8 +7,8 @@
 //! campaign; a token names one delivery and one medium, and is verified in constant
 //! time; no email goes to an address whose status is invalid address, error or spam.
 
-use crate::campaign::SafeUrl;
 use crate::campaign::{ButtonDoc, MessageDoc};
+use crate::campaign::{Offline, SafeUrl};
 use crate::ids::DeliveryId;
 use hmac::{Hmac, Mac};
 use serde::{Deserialize, Serialize};
@@ -179,6 +179,34 @@ pub fn recipient(medium: Medium, contact: &Contact, respect_opt_out: bool) -> Re
         return Err(SkipReason::EmailStatus(contact.email_status));
     }
     Ok(address.to_owned())
+}
+
+/// How a message goes to a customer who is not on the site: by `first`, and by SMS
+/// after it when `then_sms` and the email may not go.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Plan {
+    pub first: Medium,
+    pub then_sms: bool,
+}
+
+/// "Email first, else SMS": a campaign that sends offline goes by email when it sends
+/// email and the profile has an address (with SMS as the fallback when it also sends
+/// SMS), else by SMS when it sends SMS and the profile has a number; `None` when neither.
+pub fn plan(offline: &Offline, has_email: bool, has_mobile: bool) -> Option<Plan> {
+    if offline.email && has_email {
+        Some(Plan { first: Medium::Email, then_sms: offline.sms })
+    } else if offline.sms && has_mobile {
+        Some(Plan { first: Medium::Sms, then_sms: false })
+    } else {
+        None
+    }
+}
+
+/// Whether a message skipped for `reason` by `medium` goes by SMS next: only an email
+/// planned with the SMS fallback, and only when the reason is about the address (the
+/// customer may still be reached by the other medium).
+pub fn sms_after(medium: Medium, then_sms: bool, reason: SkipReason) -> bool {
+    medium == Medium::Email && then_sms && reason.about_the_address()
 }
 
 /// A campaign's name and message: what an email or SMS is made of.

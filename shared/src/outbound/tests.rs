@@ -232,3 +232,37 @@ fn pages_escape_everything_and_post_back_without_script() {
     assert!(shown.contains("20% off &lt;b&gt;tea&lt;/b&gt;<br>until"));
     assert!(shown.contains("href=\"https://kizuna.example/t/TOKEN/click/0\""));
 }
+
+#[track_caller]
+fn check_plan(email: bool, sms: bool, has_email: bool, has_mobile: bool, expected: Option<(Medium, bool)>) {
+    let offline = Offline { email, sms, respect_opt_out: true };
+    assert_eq!(plan(&offline, has_email, has_mobile).map(|p| (p.first, p.then_sms)), expected);
+}
+
+#[test]
+fn email_goes_first_with_sms_as_the_fallback_when_the_campaign_sends_both() {
+    check_plan(true, true, true, true, Some((Medium::Email, true)));
+    check_plan(true, false, true, true, Some((Medium::Email, false)));
+}
+
+#[test]
+fn without_an_address_the_message_goes_by_sms_when_the_campaign_sends_sms() {
+    check_plan(true, true, false, true, Some((Medium::Sms, false)));
+    check_plan(false, true, true, true, Some((Medium::Sms, false)));
+}
+
+#[test]
+fn no_plan_without_a_medium_the_profile_can_be_reached_by() {
+    check_plan(true, false, false, true, None);
+    check_plan(false, true, true, false, None);
+    check_plan(false, false, true, true, None);
+}
+
+#[test]
+fn only_an_email_skipped_for_its_address_falls_back_to_sms() {
+    assert!(sms_after(Medium::Email, true, SkipReason::OptedOut));
+    assert!(sms_after(Medium::Email, true, SkipReason::EmailStatus(EmailStatus::Spam)));
+    assert!(!sms_after(Medium::Email, false, SkipReason::NoAddress));
+    assert!(!sms_after(Medium::Email, true, SkipReason::Withdrawn));
+    assert!(!sms_after(Medium::Sms, true, SkipReason::NoAddress));
+}

@@ -120,6 +120,31 @@ pub struct Visit<'a> {
     pub referrer: Option<&'a str>,
 }
 
+/// The page a visit was seen on, from a `PageView`'s `url` and `referrer` properties.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Page {
+    pub url: Option<String>,
+    pub referrer: Option<String>,
+}
+
+/// The visits a batch of events `(name, properties)` tells about: one per page view (its
+/// URL and referrer carry first-touch data), or one without a page when the batch has no
+/// page view (the visitor was still there).
+pub fn visits<'a>(
+    events: impl IntoIterator<Item = (&'a str, &'a BTreeMap<String, crate::event::PropertyValue>)>,
+) -> Vec<Page> {
+    let text = |properties: &BTreeMap<String, crate::event::PropertyValue>, key: &str| match properties.get(key) {
+        Some(crate::event::PropertyValue::Text(t)) => Some(t.clone()),
+        _ => None,
+    };
+    let pages: Vec<Page> = events
+        .into_iter()
+        .filter(|(name, _)| *name == crate::event::PAGE_VIEW)
+        .map(|(_, properties)| Page { url: text(properties, "url"), referrer: text(properties, "referrer") })
+        .collect();
+    if pages.is_empty() { vec![Page::default()] } else { pages }
+}
+
 /// The host (and port) of an absolute URL.
 fn host(url: &str) -> Option<&str> {
     let rest = url.split_once("://")?.1;
@@ -602,5 +627,41 @@ mod tests {
         assert_eq!(query_param("https://x/?a=%4", "a").as_deref(), Some("%4"));
         assert_eq!(query_param("https://x/?a=", "a"), None);
         assert_eq!(query_param("https://x/", "a"), None);
+    }
+
+    #[track_caller]
+    fn check_visits(events: &[(&str, &[(&str, &str)])], expected: &[(Option<&str>, Option<&str>)]) {
+        let events: Vec<(String, BTreeMap<String, crate::event::PropertyValue>)> = events
+            .iter()
+            .map(|(name, props)| {
+                let props = props
+                    .iter()
+                    .map(|(k, v)| ((*k).to_owned(), crate::event::PropertyValue::Text((*v).to_owned())))
+                    .collect();
+                ((*name).to_owned(), props)
+            })
+            .collect();
+        let got = visits(events.iter().map(|(n, p)| (n.as_str(), p)));
+        let got: Vec<(Option<&str>, Option<&str>)> =
+            got.iter().map(|p| (p.url.as_deref(), p.referrer.as_deref())).collect();
+        assert_eq!(got, expected);
+    }
+
+    #[test]
+    fn each_page_view_is_a_visit_with_its_url_and_referrer() {
+        check_visits(
+            &[
+                ("PageView", &[("url", "https://x.jp/a"), ("referrer", "https://r.jp")]),
+                ("Cart", &[]),
+                ("PageView", &[]),
+            ],
+            &[(Some("https://x.jp/a"), Some("https://r.jp")), (None, None)],
+        );
+    }
+
+    #[test]
+    fn a_batch_without_a_page_view_is_one_visit_without_a_page() {
+        check_visits(&[("Cart", &[("url", "https://x.jp/cart")])], &[(None, None)]);
+        check_visits(&[], &[(None, None)]);
     }
 }

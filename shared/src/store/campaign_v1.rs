@@ -9,7 +9,7 @@ use crate::campaign::{
     Audience, Campaign, CampaignState, EventMatch, FollowUp, Goal, Kind, LinkButton, Message, Offline,
     PropertyCondition, PropertyOp, SafeUrl, ScheduleRef, Sender, UrlCondition, UrlOp, UrlTest,
 };
-pub use crate::campaign::{ButtonDoc, MessageDoc, SenderDoc};
+pub use crate::campaign::{ButtonDoc, KindDoc, MessageDoc, SenderDoc};
 use crate::event::PropertyValue;
 use crate::event::check_event_name;
 use crate::filter::FilterDoc;
@@ -64,14 +64,6 @@ pub struct CampaignDocV1 {
     pub delete_unviewed: bool,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub offline: Option<OfflineDoc>,
-}
-
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum KindDoc {
-    #[default]
-    Automated,
-    Broadcast,
 }
 
 /// Exactly one of a filter or a saved segment's id.
