@@ -19,6 +19,30 @@ pub const BATCH: u32 = 500;
 pub const MAX_IDS: usize = 10_000;
 /// Most tags one action may add or remove.
 pub const MAX_TAGS: usize = 50;
+/// Where a bulk job is: `running` until its last batch, then `done`, or `failed`.
+/// Stored in `bulk_jobs.state`, shown as `JobOut::state`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum JobState {
+    Running,
+    Done,
+    Failed,
+}
+
+impl JobState {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            JobState::Running => "running",
+            JobState::Done => "done",
+            JobState::Failed => "failed",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<JobState> {
+        [JobState::Running, JobState::Done, JobState::Failed].into_iter().find(|s| s.as_str() == text)
+    }
+}
+
 /// What a job does to each customer it reaches (its stored form).
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -36,4 +60,18 @@ pub struct BulkChange {
 pub enum BulkTarget {
     Ids(Vec<String>),
     Filter(FilterDoc),
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_job_state_reads_and_writes_as_stored() {
+        for state in [JobState::Running, JobState::Done, JobState::Failed] {
+            assert_eq!(JobState::parse(state.as_str()), Some(state));
+            assert_eq!(serde_json::to_string(&state).unwrap(), format!("\"{}\"", state.as_str()));
+        }
+        assert_eq!(JobState::parse("sending"), None);
+    }
 }

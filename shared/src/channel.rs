@@ -35,6 +35,32 @@ pub struct FrequencyCap {
     pub per_day: Option<u32>,
 }
 
+/// What a member of a channel's team may do: an owner also changes the channel's
+/// settings, fields and identity verification. Stored in `channel_members.role`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Role {
+    Owner,
+    Member,
+}
+
+impl Role {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Role::Owner => "owner",
+            Role::Member => "member",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<Role> {
+        [Role::Owner, Role::Member].into_iter().find(|r| r.as_str() == text)
+    }
+
+    pub fn is_owner(self) -> bool {
+        self == Role::Owner
+    }
+}
+
 impl FrequencyCap {
     /// A limit, when given, is at least 1: a cap of 0 would silence the channel, which
     /// is what leaving every campaign paused is for.
@@ -92,5 +118,14 @@ mod tests {
         check_cap(Some(1), Some(3), true);
         check_cap(Some(0), None, false);
         check_cap(None, Some(0), false);
+    }
+
+    #[test]
+    fn a_role_reads_and_writes_as_stored() {
+        for role in [Role::Owner, Role::Member] {
+            assert_eq!(Role::parse(role.as_str()), Some(role));
+        }
+        assert_eq!(Role::parse("admin"), None);
+        assert!(Role::Owner.is_owner() && !Role::Member.is_owner());
     }
 }

@@ -292,6 +292,30 @@ pub struct Offline {
     pub respect_opt_out: bool,
 }
 
+/// Where the fan-out of a one-time broadcast is: `running` until every customer of its
+/// audience was reached, then `done`, or `failed`. Stored in `broadcast_runs.state`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum RunState {
+    Running,
+    Done,
+    Failed,
+}
+
+impl RunState {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            RunState::Running => "running",
+            RunState::Done => "done",
+            RunState::Failed => "failed",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<RunState> {
+        [RunState::Running, RunState::Done, RunState::Failed].into_iter().find(|s| s.as_str() == text)
+    }
+}
+
 /// A campaign's kind as its document and the admin API write it (`kind`).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "lowercase")]
@@ -507,5 +531,13 @@ mod tests {
         ] {
             assert!(SafeUrl::parse(bad).is_err(), "{bad}");
         }
+    }
+
+    #[test]
+    fn a_broadcast_run_state_reads_and_writes_as_stored() {
+        for state in [RunState::Running, RunState::Done, RunState::Failed] {
+            assert_eq!(RunState::parse(state.as_str()), Some(state));
+        }
+        assert_eq!(RunState::parse("ended"), None);
     }
 }

@@ -64,6 +64,58 @@ pub const BUILT_IN: &[(&str, FieldType, &str)] = &[
 /// The fields quick search looks in (ASCII case-insensitive "contains").
 pub const QUICK_SEARCH: [&str; 3] = ["name", "profile.email", "profile.mobileNumber"];
 
+/// The built-in fields a customer list can be sorted by; the store decides how each is
+/// computed (this crate holds no SQL).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum SortKey {
+    LastSeenAt,
+    CreatedAt,
+    UpdatedAt,
+    SessionsCount,
+}
+
+impl SortKey {
+    pub const ALL: [SortKey; 4] = [SortKey::LastSeenAt, SortKey::CreatedAt, SortKey::UpdatedAt, SortKey::SessionsCount];
+
+    /// The key as the admin API and list cursors spell it.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SortKey::LastSeenAt => "lastSeenAt",
+            SortKey::CreatedAt => "createdAt",
+            SortKey::UpdatedAt => "updatedAt",
+            SortKey::SessionsCount => "sessionsCount",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<SortKey> {
+        SortKey::ALL.into_iter().find(|k| k.as_str() == text)
+    }
+}
+
+/// How a customer list is ordered: by a key, newest or largest first unless ascending;
+/// ties are broken by id in the same direction.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct CustomerSort {
+    pub key: SortKey,
+    pub descending: bool,
+}
+
+impl CustomerSort {
+    /// The sort a list query asks for (`sort` and `order`, both optional: `lastSeenAt`,
+    /// `desc`); errors name the parameter.
+    pub fn parse(sort: Option<&str>, order: Option<&str>) -> Result<CustomerSort, crate::invalid::FieldError> {
+        let key = SortKey::parse(sort.unwrap_or("lastSeenAt")).ok_or_else(|| {
+            crate::invalid::FieldError::new("sort", "use lastSeenAt, createdAt, updatedAt or sessionsCount")
+        })?;
+        let descending = match order.unwrap_or("desc") {
+            "desc" => true,
+            "asc" => false,
+            _ => return Err(crate::invalid::FieldError::new("order", "use asc or desc")),
+        };
+        Ok(CustomerSort { key, descending })
+    }
+}
+
 /// A channel's field schema: the built-in fields plus its custom `profile.*` fields.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Schema {
@@ -111,5 +163,36 @@ impl Schema {
 
     pub fn fields(&self) -> &[FieldDef] {
         &self.fields
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[track_caller]
+    fn check_sort(sort: Option<&str>, order: Option<&str>, expected: Result<(SortKey, bool), &str>) {
+        let got = CustomerSort::parse(sort, order).map(|s| (s.key, s.descending)).map_err(|e| e.field);
+        assert_eq!(got, expected.map_err(str::to_owned));
+    }
+
+    #[test]
+    fn a_customer_list_is_newest_seen_first_by_default() {
+        check_sort(None, None, Ok((SortKey::LastSeenAt, true)));
+    }
+
+    #[test]
+    fn a_customer_list_sorts_by_a_named_key_in_either_order() {
+        check_sort(Some("sessionsCount"), Some("asc"), Ok((SortKey::SessionsCount, false)));
+        check_sort(Some("createdAt"), Some("desc"), Ok((SortKey::CreatedAt, true)));
+        for key in SortKey::ALL {
+            assert_eq!(SortKey::parse(key.as_str()), Some(key));
+        }
+    }
+
+    #[test]
+    fn an_unknown_sort_or_order_names_the_parameter() {
+        check_sort(Some("name"), None, Err("sort"));
+        check_sort(None, Some("up"), Err("order"));
     }
 }

@@ -32,14 +32,6 @@ pub struct CustomerQuery {
     pub cursor: Option<String>,
 }
 
-/// The sort keys customer lists offer, with their D1 columns (all NOT NULL or coalesced).
-pub const SORTS: [(&str, &str); 4] = [
-    ("lastSeenAt", "COALESCE(last_seen_at, 0)"),
-    ("createdAt", "created_at"),
-    ("updatedAt", "updated_at"),
-    ("sessionsCount", "sessions_count"),
-];
-
 /// `POST …/segments` and `PATCH …/segments/{id}` (where both fields are optional).
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
@@ -119,6 +111,20 @@ pub struct CustomerOut {
     pub email_status: String,
     /// Built-in (`email`, `utmSource`, ...) and custom profile fields that have a value.
     pub profile: std::collections::BTreeMap<String, FieldValue>,
+}
+
+impl CustomerOut {
+    /// This customer's value for `key`, as the list is sorted by it (a customer never
+    /// seen sorts as seen at 0).
+    pub fn sort_value(&self, key: crate::field::SortKey) -> i64 {
+        use crate::field::SortKey;
+        match key {
+            SortKey::LastSeenAt => self.last_seen_at.unwrap_or(0),
+            SortKey::CreatedAt => self.created_at,
+            SortKey::UpdatedAt => self.updated_at,
+            SortKey::SessionsCount => self.sessions_count,
+        }
+    }
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
