@@ -21,7 +21,7 @@ use kizuna_shared::deliver::{CampaignSet, Context, Input, RECENT_EVENTS, Visitor
 use kizuna_shared::event::{Event, PAGE_VIEW, PropertyValue};
 use kizuna_shared::ids::{ChannelId, EventId, VisitorId};
 use kizuna_shared::schedule::Zone;
-use kizuna_shared::stored::CampaignDocV1;
+use kizuna_shared::store::CampaignDocV1;
 use kizuna_shared::time::{HOUR, MINUTE, Millis};
 use std::cell::Cell;
 use std::collections::{BTreeMap, BTreeSet};

@@ -9,9 +9,10 @@
 mod support;
 
 use criterion::{Criterion, criterion_group, criterion_main};
-use kizuna_shared::customer::Schema;
-use kizuna_shared::filter::{FieldType, Filter, Record, Test, Value};
-use kizuna_shared::filter_sql::compile;
+use kizuna_shared::field::Schema;
+use kizuna_shared::field::{FieldType, Record, Value};
+use kizuna_shared::filter::sql::compile;
+use kizuna_shared::filter::{Filter, Test};
 use kizuna_shared::time::{DAY, Millis};
 use rusqlite::{Connection, params, params_from_iter, types::Value as Sql};
 use std::hint::black_box;

@@ -16,7 +16,7 @@ pub struct Channel {
     /// current one first); `None` when it is off.
     pub identity_secrets: Option<Vec<String>>,
     /// Its custom `profile.*` fields: what the site may send beside the built-in ones.
-    pub fields: Vec<crate::fields::CustomField>,
+    pub fields: Vec<crate::field::CustomField>,
     /// Named business-hours sets campaigns may follow instead of their own windows.
     pub business_hours: BTreeMap<String, Schedule>,
     /// How many on-site messages of automated campaigns one visitor may receive.
@@ -33,6 +33,46 @@ pub struct FrequencyCap {
     /// At most this many messages in one day of the channel's clock.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub per_day: Option<u32>,
+}
+
+/// What a member of a channel's team may do: an owner also changes the channel's
+/// settings, fields and identity verification. Stored in `channel_members.role`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Role {
+    Owner,
+    Member,
+}
+
+impl Role {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Role::Owner => "owner",
+            Role::Member => "member",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<Role> {
+        [Role::Owner, Role::Member].into_iter().find(|r| r.as_str() == text)
+    }
+
+    pub fn is_owner(self) -> bool {
+        self == Role::Owner
+    }
+}
+
+impl FrequencyCap {
+    /// A limit, when given, is at least 1: a cap of 0 would silence the channel, which
+    /// is what leaving every campaign paused is for.
+    pub fn validate(&self) -> Result<(), crate::invalid::FieldError> {
+        if self.per_session == Some(0) || self.per_day == Some(0) {
+            return Err(crate::invalid::FieldError::new(
+                "frequencyCap",
+                "a limit must be at least 1 (leave it out for none)",
+            ));
+        }
+        Ok(())
+    }
 }
 
 impl Channel {
@@ -61,4 +101,31 @@ pub fn check_utc_offset(minutes: i32) -> Result<(), &'static str> {
 /// offset, all year.
 pub fn zone_of_offset(minutes: i32) -> Zone {
     Zone::fixed(minutes)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[track_caller]
+    fn check_cap(per_session: Option<u32>, per_day: Option<u32>, accepted: bool) {
+        assert_eq!(FrequencyCap { per_session, per_day }.validate().is_ok(), accepted);
+    }
+
+    #[test]
+    fn a_frequency_cap_limit_is_at_least_one() {
+        check_cap(None, None, true);
+        check_cap(Some(1), Some(3), true);
+        check_cap(Some(0), None, false);
+        check_cap(None, Some(0), false);
+    }
+
+    #[test]
+    fn a_role_reads_and_writes_as_stored() {
+        for role in [Role::Owner, Role::Member] {
+            assert_eq!(Role::parse(role.as_str()), Some(role));
+        }
+        assert_eq!(Role::parse("admin"), None);
+        assert!(Role::Owner.is_owner() && !Role::Member.is_owner());
+    }
 }

@@ -30,6 +30,46 @@ pub fn verify(secrets: &[&str], member_id: &str, hash: &str) -> bool {
     })
 }
 
+/// A channel's identity secrets: the one new hashes use and the one before it, which
+/// stays valid after a rotation so a site can switch without an outage.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Secrets {
+    pub current: Option<String>,
+    pub previous: Option<String>,
+}
+
+/// The secrets after an owner sets identity verification to `enabled`, rotating when
+/// asked: a rotation makes a `fresh` secret and keeps the current one as the previous;
+/// the first time verification is enabled (or a rotation asked with no secret yet) makes
+/// one; otherwise the secrets stay. Turning verification off keeps them, so turning it
+/// back on does not break the site. `fresh` is called only when a secret is made.
+pub fn rotate<E>(
+    secrets: Secrets,
+    enabled: bool,
+    rotate: bool,
+    fresh: impl FnOnce() -> Result<String, E>,
+) -> Result<Secrets, E> {
+    Ok(match secrets.current {
+        Some(current) if !rotate => Secrets { current: Some(current), previous: secrets.previous },
+        Some(current) => Secrets { current: Some(fresh()?), previous: Some(current) },
+        None if enabled || rotate => Secrets { current: Some(fresh()?), previous: None },
+        None => Secrets::default(),
+    })
+}
+
+/// Whether `given` equals `expected` (a shared secret), in time independent of where and
+/// whether they differ: both are MACed under a fixed key and the tags compared by the
+/// `hmac` crate's constant-time check, so neither length nor content leaks.
+pub fn same_secret(given: &[u8], expected: &[u8]) -> bool {
+    let tag = |bytes: &[u8]| {
+        let Ok(mut mac) = Hmac::<Sha256>::new_from_slice(b"kizuna same_secret") else { return None };
+        mac.update(bytes);
+        Some(mac)
+    };
+    let (Some(given), Some(expected)) = (tag(given), tag(expected)) else { return false };
+    given.verify_slice(&expected.finalize().into_bytes()).is_ok()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -59,5 +99,47 @@ mod tests {
         assert!(!verify(&["secret"], "member-1", &format!("{}zz", &hash[..62])));
         assert!(!verify(&["secret"], "member-1", ""));
         assert!(!verify(&[""], "member-1", &member_hash("", "member-1")), "an empty secret verifies nothing");
+    }
+
+    fn secrets(current: Option<&str>, previous: Option<&str>) -> Secrets {
+        Secrets { current: current.map(str::to_owned), previous: previous.map(str::to_owned) }
+    }
+
+    #[track_caller]
+    fn check_rotate(before: Secrets, enabled: bool, rotate_secret: bool, after: Secrets) {
+        let made = rotate(before, enabled, rotate_secret, || Ok::<_, ()>("new".to_owned())).unwrap();
+        assert_eq!(made, after);
+    }
+
+    #[test]
+    fn enabling_verification_the_first_time_makes_a_secret() {
+        check_rotate(secrets(None, None), true, false, secrets(Some("new"), None));
+    }
+
+    #[test]
+    fn rotating_keeps_the_current_secret_as_the_previous() {
+        check_rotate(secrets(Some("a"), Some("old")), true, true, secrets(Some("new"), Some("a")));
+        check_rotate(secrets(None, None), false, true, secrets(Some("new"), None));
+    }
+
+    #[test]
+    fn without_a_rotation_the_secrets_stay_even_when_verification_is_turned_off() {
+        check_rotate(secrets(Some("a"), Some("old")), false, false, secrets(Some("a"), Some("old")));
+        check_rotate(secrets(None, Some("old")), false, false, secrets(None, None));
+    }
+
+    #[test]
+    fn no_fresh_secret_is_made_when_none_is_needed() {
+        let made = rotate(secrets(Some("a"), None), true, false, || Err("no randomness"));
+        assert_eq!(made, Ok(secrets(Some("a"), None)));
+    }
+
+    #[test]
+    fn same_secret_is_equality_of_the_bytes() {
+        assert!(same_secret(b"s3cret", b"s3cret"));
+        assert!(!same_secret(b"s3cret", b"s3creT"));
+        assert!(!same_secret(b"s3cret", b"s3cret "));
+        assert!(!same_secret(b"", b"s3cret"));
+        assert!(same_secret(b"", b""));
     }
 }

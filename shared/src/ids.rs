@@ -114,6 +114,32 @@ impl DeliveryId {
 
 const HEX: &[u8; 16] = b"0123456789abcdef";
 
+/// Longest member id (characters).
+pub const MAX_MEMBER_ID_CHARS: usize = 256;
+
+/// The site's own id for a signed-in member, which links a visitor to a customer. Sites
+/// choose its form, so it is free text: 1 to 256 characters, no control character.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct MemberId(String);
+
+impl MemberId {
+    /// The member id in `text`; the error names `memberId`, as the widget's `boot` and
+    /// the admin API's customer creation both call it.
+    pub fn parse(text: &str) -> Result<MemberId, crate::invalid::FieldError> {
+        if text.is_empty() || text.chars().count() > MAX_MEMBER_ID_CHARS || text.chars().any(char::is_control) {
+            return Err(crate::invalid::FieldError::new(
+                "memberId",
+                "must be 1 to 256 characters without control characters",
+            ));
+        }
+        Ok(MemberId(text.to_owned()))
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -138,5 +164,25 @@ mod tests {
         assert_eq!(first, DeliveryId::derive(&v, &c, &e1));
         assert_ne!(first, DeliveryId::derive(&v, &c, &e2));
         assert!(DeliveryId::parse(first.as_str()).is_ok());
+    }
+
+    #[track_caller]
+    fn check_member(text: &str, accepted: bool) {
+        assert_eq!(MemberId::parse(text).is_ok(), accepted, "{text:?}");
+    }
+
+    #[test]
+    fn a_member_id_is_1_to_256_characters() {
+        check_member("m", true);
+        check_member(&"会".repeat(256), true);
+        check_member("", false);
+        check_member(&"m".repeat(257), false);
+    }
+
+    #[test]
+    fn a_member_id_has_no_control_character() {
+        check_member("user 42@example.jp", true);
+        check_member("user\n42", false);
+        assert_eq!(MemberId::parse("a\u{0}").unwrap_err().field, "memberId");
     }
 }

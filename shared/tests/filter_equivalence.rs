@@ -7,9 +7,10 @@
 
 mod support;
 
-use kizuna_shared::customer::Schema;
-use kizuna_shared::filter::{Combine, FieldType, Filter, Record, Test, Value};
-use kizuna_shared::filter_sql::compile;
+use kizuna_shared::field::Schema;
+use kizuna_shared::field::{FieldType, Record, Value};
+use kizuna_shared::filter::sql::compile;
+use kizuna_shared::filter::{Combine, Filter, Test};
 use kizuna_shared::time::{DAY, HOUR, Millis};
 use proptest::prelude::*;
 

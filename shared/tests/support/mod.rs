@@ -5,9 +5,9 @@
 // Fixture code: a broken fixture should stop the test or benchmark loudly.
 #![allow(dead_code, clippy::expect_used, clippy::unwrap_used)]
 
-use kizuna_shared::customer::{Column, Schema};
-use kizuna_shared::filter::{Record, Value};
-use kizuna_shared::filter_sql::{SqlFilter, SqlParam};
+use kizuna_shared::field::{Column, Schema};
+use kizuna_shared::field::{Record, Value};
+use kizuna_shared::filter::sql::{SqlFilter, SqlParam};
 use rusqlite::{Connection, params_from_iter, types::Value as Sql};
 use std::path::Path;
 

@@ -6,10 +6,12 @@
 //! the first visit that has them, and never overwritten; `updatedAt` moves whenever
 //! anything does (that is what makes a customer count toward MAU).
 
-use crate::admin_wire::FieldValue;
-use crate::fields::{CustomField, ProfileChange, Visibility};
-use crate::filter::{FieldType, Record, Value};
-use crate::stored::FieldError;
+pub mod change;
+
+pub use change::{CustomWrite, ProfileChange, ProfileValues, Writer, resolve};
+
+use crate::field::{CustomField, FieldType, FieldValue, Record, Value, Visibility};
+use crate::invalid::FieldError;
 use crate::time::Millis;
 use crate::user_agent;
 use serde::{Deserialize, Serialize};
@@ -83,26 +85,22 @@ pub struct Contact {
 
 impl Contact {
     /// Checks each given field; `path` prefixes the field names in errors (`profile`).
-    pub fn validate(&self, path: &str) -> Result<(), crate::stored::FieldError> {
-        use crate::stored::FieldError;
+    pub fn validate(&self, path: &str) -> Result<(), FieldError> {
         let bad = |field: &str, problem: &str| Err(FieldError::new(format!("{path}.{field}"), problem));
         if let Some(name) = &self.name
             && (name.trim().is_empty() || name.chars().count() > 80 || name.chars().any(char::is_control))
         {
             return bad("name", "must be 1 to 80 characters without control characters");
         }
-        if let Some(email) = &self.email {
-            let (local, domain) = email.split_once('@').unwrap_or(("", ""));
-            if local.is_empty() || !domain.contains('.') || email.len() > 254 || email.chars().any(char::is_whitespace)
-            {
-                return bad("email", "must be an email address");
-            }
+        if let Some(email) = &self.email
+            && !crate::text::is_email(email)
+        {
+            return bad("email", "must be an email address");
         }
-        if let Some(mobile) = &self.mobile_number {
-            let digits = mobile.chars().filter(char::is_ascii_digit).count();
-            if !(6..=20).contains(&digits) || !mobile.chars().all(|c| c.is_ascii_digit() || " +-().".contains(c)) {
-                return bad("mobileNumber", "must be a phone number (6 to 20 digits, with + - ( ) . allowed)");
-            }
+        if let Some(mobile) = &self.mobile_number
+            && !crate::text::is_phone(mobile)
+        {
+            return bad("mobileNumber", "must be a phone number (6 to 20 digits, with + - ( ) . allowed)");
         }
         Ok(())
     }
@@ -120,6 +118,31 @@ pub struct Visit<'a> {
     /// The page's URL and the page's referrer, from a `PageView`.
     pub page_url: Option<&'a str>,
     pub referrer: Option<&'a str>,
+}
+
+/// The page a visit was seen on, from a `PageView`'s `url` and `referrer` properties.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Page {
+    pub url: Option<String>,
+    pub referrer: Option<String>,
+}
+
+/// The visits a batch of events `(name, properties)` tells about: one per page view (its
+/// URL and referrer carry first-touch data), or one without a page when the batch has no
+/// page view (the visitor was still there).
+pub fn visits<'a>(
+    events: impl IntoIterator<Item = (&'a str, &'a BTreeMap<String, crate::event::PropertyValue>)>,
+) -> Vec<Page> {
+    let text = |properties: &BTreeMap<String, crate::event::PropertyValue>, key: &str| match properties.get(key) {
+        Some(crate::event::PropertyValue::Text(t)) => Some(t.clone()),
+        _ => None,
+    };
+    let pages: Vec<Page> = events
+        .into_iter()
+        .filter(|(name, _)| *name == crate::event::PAGE_VIEW)
+        .map(|(_, properties)| Page { url: text(properties, "url"), referrer: text(properties, "referrer") })
+        .collect();
+    if pages.is_empty() { vec![Page::default()] } else { pages }
 }
 
 /// The host (and port) of an absolute URL.
@@ -235,7 +258,7 @@ impl Profile {
         Ok(())
     }
 
-    /// Applies checked profile values ([`crate::fields::resolve`]); a change moves
+    /// Applies checked profile values ([`resolve`]); a change moves
     /// `updatedAt`. A write-once field keeps its first value; in a strict change (a
     /// manager's) another value for it refuses the whole change and nothing is applied.
     pub fn apply(&mut self, change: &ProfileChange, now: Millis) -> Result<(), FieldError> {
@@ -478,7 +501,7 @@ mod tests {
     #[test]
     fn every_recorded_key_is_a_field_of_the_channel_with_its_type() {
         let fields = custom_fields();
-        let schema = crate::customer::Schema::of_channel(&fields).unwrap();
+        let schema = crate::field::Schema::of_channel(&fields).unwrap();
         let mut p = Profile::new(T);
         p.observe(&page(
             T,
@@ -496,34 +519,34 @@ mod tests {
             let field = schema.field(&key).unwrap_or_else(|| panic!("{key} is not a field"));
             let fits = matches!(
                 (field.ty, &value),
-                (crate::filter::FieldType::Text, Value::Text(_))
-                    | (crate::filter::FieldType::Number, Value::Number(_))
-                    | (crate::filter::FieldType::Boolean, Value::Bool(_))
-                    | (crate::filter::FieldType::Date, Value::Date(_))
-                    | (crate::filter::FieldType::List, Value::List(_))
+                (crate::field::FieldType::Text, Value::Text(_))
+                    | (crate::field::FieldType::Number, Value::Number(_))
+                    | (crate::field::FieldType::Boolean, Value::Bool(_))
+                    | (crate::field::FieldType::Date, Value::Date(_))
+                    | (crate::field::FieldType::List, Value::List(_))
             );
             assert!(fits, "{key} holds {value:?}, not a {:?}", field.ty);
         }
     }
 
     fn custom_fields() -> Vec<CustomField> {
-        crate::fields::sample_fields()
+        crate::field::sample_fields()
     }
 
-    fn change(json: &str, writer: crate::fields::Writer) -> ProfileChange {
+    fn change(json: &str, writer: Writer) -> ProfileChange {
         let values = serde_json::from_str(json).unwrap();
-        crate::fields::resolve(&values, &custom_fields(), writer, "profile").unwrap()
+        resolve(&values, &custom_fields(), writer, "profile").unwrap()
     }
 
     fn manager(json: &str) -> ProfileChange {
-        change(json, crate::fields::Writer::Manager)
+        change(json, Writer::Manager)
     }
 
     #[test]
     fn a_write_once_field_keeps_its_first_value_from_the_site() {
         let mut p = Profile::new(T);
-        p.apply(&change(r#"{"signedUpAt":1000,"plan":"free"}"#, crate::fields::Writer::Site), T + 1).unwrap();
-        p.apply(&change(r#"{"signedUpAt":2000,"plan":"gold"}"#, crate::fields::Writer::Site), T + 2).unwrap();
+        p.apply(&change(r#"{"signedUpAt":1000,"plan":"free"}"#, Writer::Site), T + 1).unwrap();
+        p.apply(&change(r#"{"signedUpAt":2000,"plan":"gold"}"#, Writer::Site), T + 2).unwrap();
         assert_eq!(p.custom.get("signedUpAt"), Some(&FieldValue::Number(1000.0)));
         assert_eq!(p.custom.get("plan"), Some(&FieldValue::Text("gold".into())));
         assert_eq!(p.updated_at, T + 2);
@@ -555,7 +578,7 @@ mod tests {
     fn signing_in_makes_a_member_with_contact_fields() {
         let mut p = Profile::new(T);
         let values = serde_json::from_str(r#"{"name":" Aiko Tanaka ","email":"aiko@example.jp"}"#).unwrap();
-        let change = crate::fields::resolve(&values, &[], crate::fields::Writer::Site, "profile").unwrap();
+        let change = resolve(&values, &[], Writer::Site, "profile").unwrap();
         p.sign_in("member-1", &change, T + 5).unwrap();
         let r = p.record("c1", &[]);
         assert_eq!(r.get("member"), Some(&Value::Bool(true)));
@@ -604,5 +627,41 @@ mod tests {
         assert_eq!(query_param("https://x/?a=%4", "a").as_deref(), Some("%4"));
         assert_eq!(query_param("https://x/?a=", "a"), None);
         assert_eq!(query_param("https://x/", "a"), None);
+    }
+
+    #[track_caller]
+    fn check_visits(events: &[(&str, &[(&str, &str)])], expected: &[(Option<&str>, Option<&str>)]) {
+        let events: Vec<(String, BTreeMap<String, crate::event::PropertyValue>)> = events
+            .iter()
+            .map(|(name, props)| {
+                let props = props
+                    .iter()
+                    .map(|(k, v)| ((*k).to_owned(), crate::event::PropertyValue::Text((*v).to_owned())))
+                    .collect();
+                ((*name).to_owned(), props)
+            })
+            .collect();
+        let got = visits(events.iter().map(|(n, p)| (n.as_str(), p)));
+        let got: Vec<(Option<&str>, Option<&str>)> =
+            got.iter().map(|p| (p.url.as_deref(), p.referrer.as_deref())).collect();
+        assert_eq!(got, expected);
+    }
+
+    #[test]
+    fn each_page_view_is_a_visit_with_its_url_and_referrer() {
+        check_visits(
+            &[
+                ("PageView", &[("url", "https://x.jp/a"), ("referrer", "https://r.jp")]),
+                ("Cart", &[]),
+                ("PageView", &[]),
+            ],
+            &[(Some("https://x.jp/a"), Some("https://r.jp")), (None, None)],
+        );
+    }
+
+    #[test]
+    fn a_batch_without_a_page_view_is_one_visit_without_a_page() {
+        check_visits(&[("Cart", &[("url", "https://x.jp/cart")])], &[(None, None)]);
+        check_visits(&[], &[(None, None)]);
     }
 }

@@ -1,6 +1,6 @@
 //! Customer filters (seed 003, 004): nested AND/OR groups of conditions on typed fields,
 //! tag include/exclude conditions and quick search, with one meaning in two evaluators:
-//! [`Filter::matches`] here for one customer at the edge, and `filter_sql::compile` for
+//! [`Filter::matches`] here for one customer at the edge, and `filter::sql::compile` for
 //! all customers in D1. `tests/filter_equivalence.rs` checks they agree.
 //!
 //! The meaning, operator by operator:
@@ -11,36 +11,17 @@
 //! - number and date ranges include both ends; dates are ms since the epoch, and
 //!   "within the last N days" means `now - N days <= value <= now`.
 
-use crate::customer::Schema;
-use crate::stored::FieldError;
+pub mod doc;
+pub mod sql;
+
+pub use doc::FilterDoc;
+
+use crate::field::Schema;
+use crate::invalid::FieldError;
 use crate::time::{DAY, Millis};
-use std::collections::BTreeMap;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum FieldType {
-    /// "String" in the product's words.
-    #[serde(rename = "string")]
-    Text,
-    Number,
-    Boolean,
-    Date,
-    List,
-}
-
-/// A field value of a customer.
-#[derive(Debug, Clone, PartialEq)]
-pub enum Value {
-    Text(String),
-    Number(f64),
-    Bool(bool),
-    Date(Millis),
-    List(Vec<String>),
-}
-
-/// A customer as filters see it: field key (`name`, `profile.plan`, ...) to value. A
-/// missing key means the customer has no value for that field.
-pub type Record = BTreeMap<String, Value>;
+// Compatibility re-exports until the edge moves to the new paths (issue 9).
+pub use crate::field::{FieldType, Record, Value};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Combine {
@@ -229,7 +210,7 @@ impl Filter {
                     };
                 included && !excluded
             }
-            Filter::Search(text) => crate::customer::QUICK_SEARCH
+            Filter::Search(text) => crate::field::QUICK_SEARCH
                 .iter()
                 .any(|key| Test::TextContains(text.clone()).holds(customer.get(*key), now)),
         }

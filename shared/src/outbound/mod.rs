@@ -7,12 +7,16 @@
 //! campaign; a token names one delivery and one medium, and is verified in constant
 //! time; no email goes to an address whose status is invalid address, error or spam.
 
-use crate::campaign::SafeUrl;
-use crate::ids::{ChannelId, DeliveryId};
-use crate::stored::{ButtonDoc, FieldError, MessageDoc};
+use crate::campaign::{ButtonDoc, MessageDoc};
+use crate::campaign::{Offline, SafeUrl};
+use crate::ids::DeliveryId;
 use hmac::{Hmac, Mac};
 use serde::{Deserialize, Serialize};
 use sha2::Sha256;
+
+// Compatibility re-exports until the edge moves to the new paths (issue 9).
+pub use crate::store::Definition;
+pub use crate::wire::webhook::{EmailEvent, EmailWebhook, MAX_WEBHOOK_EVENTS};
 
 /// How a message leaves Kizuna when the customer is not on the site.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -117,40 +121,6 @@ impl ProviderStatus {
     }
 }
 
-/// `POST /v1/webhooks/email`: what the email provider learned about addresses.
-#[derive(Debug, Clone, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct EmailWebhook {
-    pub events: Vec<EmailEvent>,
-}
-
-/// One report. Providers add fields of their own; they are ignored.
-#[derive(Debug, Clone, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct EmailEvent {
-    pub channel: ChannelId,
-    pub email: String,
-    pub status: ProviderStatus,
-}
-
-/// At most this many events per webhook call.
-pub const MAX_WEBHOOK_EVENTS: usize = 500;
-
-impl EmailWebhook {
-    pub fn check(&self) -> Result<(), FieldError> {
-        if self.events.len() > MAX_WEBHOOK_EVENTS {
-            return Err(FieldError::new("events", format!("at most {MAX_WEBHOOK_EVENTS} events per call")));
-        }
-        for (i, event) in self.events.iter().enumerate() {
-            let email = event.email.trim();
-            if email.is_empty() || email.len() > 320 || !email.contains('@') || email.chars().any(char::is_control) {
-                return Err(FieldError::new(format!("events[{i}].email"), "must be an email address"));
-            }
-        }
-        Ok(())
-    }
-}
-
 /// How to reach a customer, from the `customers` row.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Contact {
@@ -211,11 +181,32 @@ pub fn recipient(medium: Medium, contact: &Contact, respect_opt_out: bool) -> Re
     Ok(address.to_owned())
 }
 
-/// The part of a stored campaign document (`campaigns.definition`) a message needs;
-/// every other field of the document is ignored.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
-pub struct Definition {
-    pub message: MessageDoc,
+/// How a message goes to a customer who is not on the site: by `first`, and by SMS
+/// after it when `then_sms` and the email may not go.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Plan {
+    pub first: Medium,
+    pub then_sms: bool,
+}
+
+/// "Email first, else SMS": a campaign that sends offline goes by email when it sends
+/// email and the profile has an address (with SMS as the fallback when it also sends
+/// SMS), else by SMS when it sends SMS and the profile has a number; `None` when neither.
+pub fn plan(offline: &Offline, has_email: bool, has_mobile: bool) -> Option<Plan> {
+    if offline.email && has_email {
+        Some(Plan { first: Medium::Email, then_sms: offline.sms })
+    } else if offline.sms && has_mobile {
+        Some(Plan { first: Medium::Sms, then_sms: false })
+    } else {
+        None
+    }
+}
+
+/// Whether a message skipped for `reason` by `medium` goes by SMS next: only an email
+/// planned with the SMS fallback, and only when the reason is about the address (the
+/// customer may still be reached by the other medium).
+pub fn sms_after(medium: Medium, then_sms: bool, reason: SkipReason) -> bool {
+    medium == Medium::Email && then_sms && reason.about_the_address()
 }
 
 /// A campaign's name and message: what an email or SMS is made of.
@@ -522,251 +513,4 @@ pub fn message_page(m: &CampaignMessage, links: &Tracking) -> String {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    const PUBLIC: &str = "https://kizuna.example/";
-
-    fn delivery() -> DeliveryId {
-        DeliveryId::parse("d_0123abcd").unwrap()
-    }
-
-    fn tea() -> CampaignMessage {
-        let doc: Definition = serde_json::from_str(
-            r#"{"id":"c_tea","name":"ignored here","trigger":{"event":"PageView"},"futureField":[1,2],
-                "message":{"sender":{"name":"Tea & <Co>","avatarUrl":"https://x.example/a.png"},
-                           "text":"20% off <b>tea</b>\nuntil \"Sunday\"",
-                           "buttons":[{"label":"See the <sale>","url":"/sale?a=1&b=2"},
-                                      {"label":"evil","url":"javascript:alert(1)"},
-                                      {"label":"Write us","url":"mailto:shop@tea.example"}],
-                           "display":"bubble"}}"#,
-        )
-        .unwrap();
-        CampaignMessage { name: "Autumn sale".to_owned(), message: doc.message }
-    }
-
-    fn links() -> Tracking {
-        Tracking::new(PUBLIC, "TOKEN")
-    }
-
-    fn contact() -> Contact {
-        Contact {
-            email: Some(" a@b.example ".to_owned()),
-            mobile_number: Some("+8190".to_owned()),
-            unsubscribe_email: false,
-            unsubscribe_texting: false,
-            email_status: EmailStatus::Unconfirmed,
-        }
-    }
-
-    #[test]
-    fn the_email_escapes_marketer_text_and_keeps_line_breaks() {
-        let email = compose_email(&tea(), &links());
-        assert!(email.html.contains("<p style=\"font-weight:bold\">Tea &amp; &lt;Co&gt;</p>"), "{}", email.html);
-        assert!(email.html.contains("<p>20% off &lt;b&gt;tea&lt;/b&gt;<br>until &quot;Sunday&quot;</p>"));
-        assert!(!email.html.contains("<b>"));
-        assert!(email.html.contains(">See the &lt;sale&gt;</a>"));
-    }
-
-    #[test]
-    fn buttons_are_tracked_links_and_unsafe_ones_are_left_out() {
-        let email = compose_email(&tea(), &links());
-        assert!(email.html.contains("href=\"https://kizuna.example/t/TOKEN/click/0\""));
-        assert!(email.html.contains("href=\"https://kizuna.example/t/TOKEN/click/2\""));
-        assert!(!email.html.contains("click/1"), "the javascript: button is not shown");
-        assert!(!email.html.contains("javascript") && !email.html.contains("/sale"), "no raw button URL");
-        assert!(email.text.contains("See the <sale>: https://kizuna.example/t/TOKEN/click/0\n"));
-        assert!(
-            email
-                .html
-                .contains("<img src=\"https://kizuna.example/t/TOKEN/open.gif\" width=\"1\" height=\"1\" alt=\"\"")
-        );
-    }
-
-    #[test]
-    fn the_email_carries_an_unsubscribe_link_and_one_click_headers() {
-        let email = compose_email(&tea(), &links());
-        assert!(email.html.contains("<a href=\"https://kizuna.example/t/TOKEN/unsubscribe\""));
-        assert!(email.text.ends_with("Unsubscribe: https://kizuna.example/t/TOKEN/unsubscribe\n"));
-        assert_eq!(email.list_unsubscribe, "<https://kizuna.example/t/TOKEN/unsubscribe>");
-        assert_eq!(LIST_UNSUBSCRIBE_POST, "List-Unsubscribe=One-Click");
-        assert_eq!(email.subject, "Autumn sale");
-    }
-
-    #[test]
-    fn the_text_part_snapshot() {
-        let email = compose_email(&tea(), &links());
-        assert_eq!(
-            email.text,
-            "Tea & <Co>\n\n20% off <b>tea</b>\nuntil \"Sunday\"\n\
-             \nSee the <sale>: https://kizuna.example/t/TOKEN/click/0\n\
-             \nWrite us: https://kizuna.example/t/TOKEN/click/2\n\
-             \n--\nUnsubscribe: https://kizuna.example/t/TOKEN/unsubscribe\n"
-        );
-    }
-
-    #[test]
-    fn the_subject_is_the_campaign_name_else_the_sender_and_never_two_lines() {
-        let mut m = tea();
-        m.name = "Sale\r\nBcc: x@y".to_owned();
-        assert_eq!(m.subject(), "Sale  Bcc: x@y");
-        m.name = " ".to_owned();
-        assert_eq!(m.subject(), "Tea & <Co>");
-    }
-
-    #[test]
-    fn the_from_header_quotes_the_sender_name() {
-        assert_eq!(from_header("Tea \"Shop\"\n", "shop@tea.example"), "\"Tea Shop\" <shop@tea.example>");
-        assert_eq!(from_header("", "shop@tea.example"), "shop@tea.example");
-        assert_eq!(from_header("Tea", "Tea Shop <shop@tea.example>"), "Tea Shop <shop@tea.example>");
-    }
-
-    #[test]
-    fn a_click_leads_only_to_a_safe_button_of_the_campaign() {
-        let m = tea();
-        assert_eq!(
-            m.button_target(0, "https://kizuna.example/").as_deref(),
-            Some("https://kizuna.example/sale?a=1&b=2")
-        );
-        assert_eq!(m.button_target(1, PUBLIC), None);
-        assert_eq!(m.button_target(2, PUBLIC).as_deref(), Some("mailto:shop@tea.example"));
-        assert_eq!(m.button_target(3, PUBLIC), None);
-    }
-
-    #[test]
-    fn an_sms_has_the_sender_the_text_and_one_tracked_link() {
-        assert_eq!(
-            compose_sms(&tea(), &links()),
-            "Tea & <Co>: 20% off <b>tea</b>\nuntil \"Sunday\"\nhttps://kizuna.example/t/TOKEN/click/0"
-        );
-        let mut plain = tea();
-        plain.message.buttons.clear();
-        assert!(compose_sms(&plain, &links()).ends_with("\nhttps://kizuna.example/t/TOKEN/open"));
-    }
-
-    #[test]
-    fn a_long_sms_is_trimmed_to_one_long_message_and_keeps_its_link() {
-        let mut long = tea();
-        long.message.text = "お茶".repeat(500);
-        let sms = compose_sms(&long, &links());
-        assert_eq!(sms.chars().count(), SMS_MAX_CHARS);
-        assert!(sms.ends_with("…\nhttps://kizuna.example/t/TOKEN/click/0"));
-    }
-
-    #[test]
-    fn a_token_names_its_delivery_and_medium() {
-        let key = TrackingKey::new("secret").unwrap();
-        let token = key.sign(&delivery(), Medium::Email);
-        assert!(token.starts_with("d_0123abcd.e."));
-        assert_eq!(token.len(), "d_0123abcd.e.".len() + 32);
-        assert_eq!(key.verify(&token), Some((delivery(), Medium::Email)));
-        let sms = key.sign(&delivery(), Medium::Sms);
-        assert!(sms.starts_with("d_0123abcd.s."));
-        assert_eq!(key.verify(&sms), Some((delivery(), Medium::Sms)));
-    }
-
-    #[test]
-    fn the_signature_is_truncated_hmac_sha256_of_delivery_and_medium() {
-        let key = TrackingKey::new("Jefe").unwrap();
-        let full = crate::identity::member_hash("Jefe", "d_0123abcd|email");
-        assert_eq!(key.sign(&delivery(), Medium::Email), format!("d_0123abcd.e.{}", &full[..32]));
-    }
-
-    #[test]
-    fn a_tampered_or_foreign_token_is_refused() {
-        let key = TrackingKey::new("secret").unwrap();
-        let token = key.sign(&delivery(), Medium::Email);
-        let sig = token.rsplit('.').next().unwrap();
-        for bad in [
-            token.replace(".e.", ".s."),
-            token.replace("d_0123abcd", "d_0123abce"),
-            format!("d_0123abcd.e.{}0", &sig[..31]),
-            format!("d_0123abcd.e.{}", &sig[..30]),
-            format!("{token}.x"),
-            format!("d_0123abcd.x.{sig}"),
-            format!("d_0123abcd.e.{}zz", &sig[..30]),
-            "".to_owned(),
-            "a/b.e.00".to_owned(),
-        ] {
-            assert_eq!(key.verify(&bad), None, "{bad}");
-        }
-        assert_eq!(TrackingKey::new("other").unwrap().verify(&token), None);
-        assert!(TrackingKey::new("").is_none());
-    }
-
-    #[test]
-    fn no_address_means_no_message() {
-        let mut c = contact();
-        assert_eq!(recipient(Medium::Email, &c, true), Ok("a@b.example".to_owned()));
-        assert_eq!(recipient(Medium::Sms, &c, true), Ok("+8190".to_owned()));
-        c.email = Some("  ".to_owned());
-        c.mobile_number = None;
-        assert_eq!(recipient(Medium::Email, &c, true), Err(SkipReason::NoAddress));
-        assert_eq!(recipient(Medium::Sms, &c, false), Err(SkipReason::NoAddress));
-    }
-
-    #[test]
-    fn opt_out_is_respected_per_medium_unless_turned_off() {
-        let mut c = contact();
-        c.unsubscribe_email = true;
-        assert_eq!(recipient(Medium::Email, &c, true), Err(SkipReason::OptedOut));
-        assert!(recipient(Medium::Email, &c, false).is_ok(), "important notices ignore the opt-out");
-        assert!(recipient(Medium::Sms, &c, true).is_ok(), "the email flag does not stop texts");
-        c.unsubscribe_texting = true;
-        assert_eq!(recipient(Medium::Sms, &c, true), Err(SkipReason::OptedOut));
-    }
-
-    #[test]
-    fn no_email_while_the_status_is_invalid_address_error_or_spam() {
-        for status in EmailStatus::ALL {
-            let c = Contact { email_status: status, ..contact() };
-            let blocked = matches!(status, EmailStatus::InvalidAddress | EmailStatus::Error | EmailStatus::Spam);
-            let expected = if blocked { Err(SkipReason::EmailStatus(status)) } else { Ok("a@b.example".to_owned()) };
-            assert_eq!(recipient(Medium::Email, &c, false), expected, "{status:?}");
-            assert!(recipient(Medium::Sms, &c, true).is_ok(), "texts do not depend on the email status");
-        }
-        assert_eq!(SkipReason::EmailStatus(EmailStatus::Spam).code(), "email_status:spam");
-    }
-
-    #[test]
-    fn provider_statuses_map_to_the_email_statuses() {
-        let map = |s: &str| {
-            serde_json::from_value::<ProviderStatus>(serde_json::Value::String(s.to_owned())).map(|p| p.email_status())
-        };
-        assert_eq!(map("delivered").unwrap(), EmailStatus::Ok);
-        assert_eq!(map("bounced").unwrap(), EmailStatus::InvalidAddress);
-        assert_eq!(map("invalid").unwrap(), EmailStatus::InvalidAddress);
-        assert_eq!(map("complained").unwrap(), EmailStatus::Spam);
-        assert_eq!(map("deferred").unwrap(), EmailStatus::TemporaryError);
-        assert_eq!(map("failed").unwrap(), EmailStatus::Error);
-        assert!(map("opened").is_err());
-        for status in EmailStatus::ALL {
-            assert_eq!(EmailStatus::parse(Some(status.as_str())), status);
-        }
-        assert_eq!(EmailStatus::parse(None), EmailStatus::Unconfirmed);
-    }
-
-    #[test]
-    fn a_webhook_names_the_bad_field() {
-        let hook: EmailWebhook = serde_json::from_str(
-            r#"{"events":[{"channel":"demo","email":"a@b.c","status":"delivered","ts":1},
-                          {"channel":"demo","email":"nobody","status":"bounced"}]}"#,
-        )
-        .unwrap();
-        assert_eq!(hook.check(), Err(FieldError::new("events[1].email", "must be an email address")));
-    }
-
-    #[test]
-    fn pages_escape_everything_and_post_back_without_script() {
-        let form = unsubscribe_page("<Tea & Co>", Medium::Sms);
-        assert!(form.contains("marketing text messages from &lt;Tea &amp; Co&gt;"));
-        assert!(form.contains("<form method=\"post\">"));
-        assert!(form.contains("name=\"List-Unsubscribe\" value=\"One-Click\""));
-        assert!(!form.contains("<script"));
-        assert!(unsubscribed_page("<x>", Medium::Email).contains("marketing emails from &lt;x&gt;"));
-        let shown = message_page(&tea(), &links());
-        assert!(shown.contains("<title>Autumn sale</title>"));
-        assert!(shown.contains("20% off &lt;b&gt;tea&lt;/b&gt;<br>until"));
-        assert!(shown.contains("href=\"https://kizuna.example/t/TOKEN/click/0\""));
-    }
-}
+mod tests;

@@ -28,7 +28,7 @@ pub struct BootRequest {
     pub member_hash: Option<String>,
     /// Profile values (built-in contact fields and the channel's custom fields).
     #[serde(default)]
-    pub profile: Option<crate::fields::ProfileValues>,
+    pub profile: Option<crate::profile::ProfileValues>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -115,7 +115,7 @@ pub struct EventsReply {
 pub struct ProfileUpdate {
     pub channel: ChannelId,
     pub visitor_id: VisitorId,
-    pub profile: crate::fields::ProfileValues,
+    pub profile: crate::profile::ProfileValues,
 }
 
 /// `POST /v1/deliveries/{id}/view` and `/click`.

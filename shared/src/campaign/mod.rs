@@ -1,6 +1,11 @@
 //! Campaigns as the engine sees them: validated, so a `Campaign` value is always one
 //! that may be shown to a visitor (safe links, non-empty text, known display).
 
+pub mod edit;
+mod message_doc;
+
+pub use message_doc::{ButtonDoc, MessageDoc, SenderDoc};
+
 use crate::event::{Event, PAGE_VIEW, PropertyValue};
 use crate::ids::CampaignId;
 use crate::schedule::Schedule;
@@ -273,7 +278,7 @@ pub enum ScheduleRef {
 /// segment. The edge evaluates it against D1 (one meaning with every other filter).
 #[derive(Debug, Clone, PartialEq)]
 pub enum Audience {
-    Filter(crate::admin_wire::FilterDoc),
+    Filter(crate::filter::FilterDoc),
     Segment(String),
 }
 
@@ -285,6 +290,39 @@ pub struct Offline {
     /// Skip customers who opted out of marketing email (`unsubscribeEmail`) or SMS
     /// (`unsubscribeTexting`); on by default, off only for important notices.
     pub respect_opt_out: bool,
+}
+
+/// Where the fan-out of a one-time broadcast is: `running` until every customer of its
+/// audience was reached, then `done`, or `failed`. Stored in `broadcast_runs.state`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum RunState {
+    Running,
+    Done,
+    Failed,
+}
+
+impl RunState {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            RunState::Running => "running",
+            RunState::Done => "done",
+            RunState::Failed => "failed",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<RunState> {
+        [RunState::Running, RunState::Done, RunState::Failed].into_iter().find(|s| s.as_str() == text)
+    }
+}
+
+/// A campaign's kind as its document and the admin API write it (`kind`).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum KindDoc {
+    #[default]
+    Automated,
+    Broadcast,
 }
 
 /// The two kinds of campaign (seed 001).
@@ -493,5 +531,13 @@ mod tests {
         ] {
             assert!(SafeUrl::parse(bad).is_err(), "{bad}");
         }
+    }
+
+    #[test]
+    fn a_broadcast_run_state_reads_and_writes_as_stored() {
+        for state in [RunState::Running, RunState::Done, RunState::Failed] {
+            assert_eq!(RunState::parse(state.as_str()), Some(state));
+        }
+        assert_eq!(RunState::parse("ended"), None);
     }
 }

@@ -1,0 +1,468 @@
+//! The admin HTTP API's JSON shapes (camelCase), validated into domain values.
+
+use crate::bulk::{BulkChange, MAX_IDS, MAX_TAGS};
+use crate::field::{Access, BUILT_IN_PROFILE, FieldSetting, FieldType, FieldValue, Visibility};
+use crate::filter::FilterDoc;
+use crate::invalid::FieldError;
+use serde::{Deserialize, Serialize};
+
+/// `POST /admin/v1/channels/{channel}/customers/search` (and the query of `GET …/customers`).
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct CustomerQuery {
+    /// Quick search on name, email and mobile number; combines with `filter` (AND).
+    #[serde(default)]
+    pub q: Option<String>,
+    #[serde(default)]
+    pub filter: Option<FilterDoc>,
+    /// A saved segment's id: its conditions, evaluated now, join `q` and `filter` (AND).
+    #[serde(default)]
+    pub segment: Option<String>,
+    /// `lastSeenAt` (default), `createdAt`, `updatedAt` or `sessionsCount`.
+    #[serde(default)]
+    pub sort: Option<String>,
+    /// `desc` (default) or `asc`.
+    #[serde(default)]
+    pub order: Option<String>,
+    /// 1 to 200, default 50.
+    #[serde(default)]
+    pub limit: Option<u32>,
+    /// `nextCursor` of the previous page.
+    #[serde(default)]
+    pub cursor: Option<String>,
+}
+
+/// `POST …/segments` and `PATCH …/segments/{id}` (where both fields are optional).
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct SegmentIn {
+    #[serde(default)]
+    pub name: Option<String>,
+    #[serde(default)]
+    pub filter: Option<FilterDoc>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SegmentOut {
+    pub id: String,
+    pub name: String,
+    pub filter: FilterDoc,
+    pub created_at: i64,
+    pub updated_at: i64,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct SegmentList {
+    pub segments: Vec<SegmentOut>,
+}
+
+/// `PUT /admin/v1/channels/{channel}/identity-verification` (owners only).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct IdentityIn {
+    pub enabled: bool,
+    /// Make a new secret; the current one stays valid as the previous secret.
+    #[serde(default)]
+    pub rotate_secret: bool,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct IdentityOut {
+    pub enabled: bool,
+    /// The secret the site's server signs member ids with (hex HMAC-SHA256).
+    pub secret: Option<String>,
+}
+
+/// `POST …/customers` (create by hand) and `PATCH …/customers/{id}` (edit profile values).
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct CustomerIn {
+    /// Only when creating: the site's member id for this person.
+    #[serde(default)]
+    pub member_id: Option<String>,
+    /// Profile values by name (`email`, `description`, a custom field...); `null` clears.
+    #[serde(default)]
+    pub profile: crate::profile::ProfileValues,
+}
+
+/// A customer as the admin API shows it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CustomerOut {
+    pub id: String,
+    pub member_id: Option<String>,
+    pub member: bool,
+    pub name: Option<String>,
+    pub tags: Vec<String>,
+    pub city: Option<String>,
+    pub country: Option<String>,
+    pub language: Option<String>,
+    pub created_at: i64,
+    pub last_seen_at: Option<i64>,
+    pub updated_at: i64,
+    pub sessions_count: i64,
+    pub web: WebOut,
+    pub has_push_token: bool,
+    pub unsubscribe_email: bool,
+    pub unsubscribe_texting: bool,
+    /// The email delivery status the provider reported (`unconfirmed` until it does).
+    pub email_status: String,
+    /// Built-in (`email`, `utmSource`, ...) and custom profile fields that have a value.
+    pub profile: std::collections::BTreeMap<String, FieldValue>,
+}
+
+impl CustomerOut {
+    /// This customer's value for `key`, as the list is sorted by it (a customer never
+    /// seen sorts as seen at 0).
+    pub fn sort_value(&self, key: crate::field::SortKey) -> i64 {
+        use crate::field::SortKey;
+        match key {
+            SortKey::LastSeenAt => self.last_seen_at.unwrap_or(0),
+            SortKey::CreatedAt => self.created_at,
+            SortKey::UpdatedAt => self.updated_at,
+            SortKey::SessionsCount => self.sessions_count,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct WebOut {
+    pub browser: Option<String>,
+    pub browser_name: Option<String>,
+    pub os: Option<String>,
+    pub os_name: Option<String>,
+    pub device: Option<String>,
+    pub last_seen_at: Option<i64>,
+    pub sessions_count: Option<i64>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CustomerPage {
+    pub customers: Vec<CustomerOut>,
+    /// Pass as `cursor` for the next page; absent on the last page.
+    pub next_cursor: Option<String>,
+}
+
+/// `POST /admin/v1/channels/{channel}/campaigns` and `PUT /admin/v1/campaigns/{id}`:
+/// every setting of a campaign, in the stored document's shape (its `id` and `state`
+/// are the server's; state changes through start, pause and stop).
+pub type CampaignIn = crate::store::CampaignDocV1;
+
+/// The stored document for campaign `id` in `state` from an admin body, validated
+/// (errors name the field).
+pub fn campaign_doc(
+    body: &CampaignIn,
+    id: &str,
+    state: crate::campaign::CampaignState,
+) -> Result<crate::store::CampaignDocV1, FieldError> {
+    let doc = crate::store::CampaignDocV1 { id: id.to_owned(), state, ..body.clone() };
+    let campaign = crate::campaign::Campaign::try_from(&doc)?;
+    // Store what was validated: trimmed text.
+    Ok(crate::store::CampaignDocV1 { name: campaign.name, ..doc })
+}
+
+/// A campaign as the admin API shows it: its settings, with `state` the state now (a
+/// scheduled campaign whose start time came is running; one past its end time has ended).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CampaignOut {
+    #[serde(flatten)]
+    pub settings: crate::store::CampaignDocV1,
+    pub channel: String,
+    pub created_at: i64,
+    pub updated_at: i64,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CampaignList {
+    pub campaigns: Vec<CampaignOut>,
+}
+
+/// One row of a channel's field list, as the admin API shows it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct FieldOut {
+    /// `profile.plan`, `sessionsCount`, ...
+    pub key: String,
+    pub display_name: String,
+    #[serde(rename = "type")]
+    pub ty: FieldType,
+    pub built_in: bool,
+    pub write_once: bool,
+    /// Who may write its values.
+    pub access: Access,
+    pub visibility: Visibility,
+}
+
+/// The channel's whole field list: Kizuna's read-only built-in fields (and the managers'
+/// `tags` and unsubscribe flags), then the profile fields in their order.
+pub fn field_list(settings: &[FieldSetting]) -> Vec<FieldOut> {
+    let mut out: Vec<FieldOut> = crate::field::BUILT_IN
+        .iter()
+        .filter(|(key, ..)| !key.starts_with("profile."))
+        .map(|&(key, ty, _)| {
+            let manager = matches!(key, "tags" | "unsubscribeEmail" | "unsubscribeTexting");
+            FieldOut {
+                key: key.to_owned(),
+                display_name: key.to_owned(),
+                ty,
+                built_in: true,
+                write_once: false,
+                access: if manager { Access::ManagerOnly } else { Access::ReadOnly },
+                visibility: Visibility::Visible,
+            }
+        })
+        .collect();
+    for s in settings {
+        let access =
+            BUILT_IN_PROFILE.iter().find(|(n, ..)| *n == s.name).map_or(Access::SiteAndManager, |&(.., access)| access);
+        out.push(FieldOut {
+            key: format!("profile.{}", s.name),
+            display_name: s.display_name.clone(),
+            ty: s.ty,
+            built_in: s.built_in,
+            write_once: s.write_once,
+            access,
+            visibility: s.visibility,
+        });
+    }
+    out
+}
+
+/// `POST /admin/v1/channels/{channel}/fields`: a new custom field.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct FieldIn {
+    /// `profile.` and the name the site sends the value under.
+    pub key: String,
+    pub display_name: String,
+    #[serde(rename = "type")]
+    pub ty: FieldType,
+    #[serde(default)]
+    pub write_once: bool,
+}
+
+/// `PATCH /admin/v1/channels/{channel}/fields/{key}`.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct FieldPatch {
+    #[serde(default)]
+    pub display_name: Option<String>,
+    #[serde(default)]
+    pub visibility: Option<Visibility>,
+    /// Refused: a field's type never changes.
+    #[serde(default, rename = "type")]
+    pub ty: Option<FieldType>,
+}
+
+/// `PUT /admin/v1/channels/{channel}/fields/order`: every profile field key, in order.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct FieldOrder {
+    pub keys: Vec<String>,
+}
+
+impl FieldOrder {
+    /// The field names in the new order, checked to be exactly the channel's profile fields.
+    pub fn names(&self, settings: &[FieldSetting]) -> Result<Vec<String>, FieldError> {
+        let mut names = Vec::with_capacity(self.keys.len());
+        for (i, key) in self.keys.iter().enumerate() {
+            let at = format!("keys[{i}]");
+            let name = key.strip_prefix("profile.").ok_or_else(|| FieldError::new(&at, "must be a profile.* key"))?;
+            if !settings.iter().any(|s| s.name == name) {
+                return Err(FieldError::new(at, format!("{key} is not a profile field of this channel")));
+            }
+            if names.iter().any(|n| n == name) {
+                return Err(FieldError::new(at, format!("{key} is listed twice")));
+            }
+            names.push(name.to_owned());
+        }
+        if let Some(missing) = settings.iter().find(|s| !names.contains(&s.name)) {
+            return Err(FieldError::new(
+                "keys",
+                format!("must list every profile field; profile.{} is missing", missing.name),
+            ));
+        }
+        Ok(names)
+    }
+}
+
+/// Longest tag (characters).
+const MAX_TAG_CHARS: usize = 50;
+
+/// `POST /admin/v1/channels/{channel}/customers/bulk`: exactly one target (`ids`, or a
+/// search by `q`, `filter` and/or `segment`) and at least one change.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct BulkIn {
+    #[serde(default)]
+    pub ids: Option<Vec<String>>,
+    #[serde(default)]
+    pub q: Option<String>,
+    #[serde(default)]
+    pub filter: Option<FilterDoc>,
+    #[serde(default)]
+    pub segment: Option<String>,
+    #[serde(default)]
+    pub add_tags: Vec<String>,
+    #[serde(default)]
+    pub remove_tags: Vec<String>,
+    #[serde(default)]
+    pub unsubscribe_email: Option<bool>,
+    #[serde(default)]
+    pub unsubscribe_texting: Option<bool>,
+}
+
+fn tags(list: &[String], field: &str) -> Result<Vec<String>, FieldError> {
+    if list.len() > MAX_TAGS {
+        return Err(FieldError::new(field, format!("at most {MAX_TAGS} tags")));
+    }
+    let mut out: Vec<String> = Vec::with_capacity(list.len());
+    for (i, tag) in list.iter().enumerate() {
+        let tag = tag.trim();
+        if tag.is_empty() || tag.chars().count() > MAX_TAG_CHARS || tag.chars().any(char::is_control) {
+            return Err(FieldError::new(
+                format!("{field}[{i}]"),
+                "a tag is 1 to 50 characters without control characters",
+            ));
+        }
+        if !out.iter().any(|t| t == tag) {
+            out.push(tag.to_owned());
+        }
+    }
+    Ok(out)
+}
+
+impl BulkIn {
+    /// The checked change.
+    pub fn change(&self) -> Result<BulkChange, FieldError> {
+        let change = BulkChange {
+            add_tags: tags(&self.add_tags, "addTags")?,
+            remove_tags: tags(&self.remove_tags, "removeTags")?,
+            unsubscribe_email: self.unsubscribe_email,
+            unsubscribe_texting: self.unsubscribe_texting,
+        };
+        if let Some(tag) = change.add_tags.iter().find(|t| change.remove_tags.contains(t)) {
+            return Err(FieldError::new("removeTags", format!("{tag:?} is both added and removed")));
+        }
+        if change == BulkChange::default() {
+            return Err(FieldError::new(
+                "addTags",
+                "say what to change: addTags, removeTags, unsubscribeEmail or unsubscribeTexting",
+            ));
+        }
+        Ok(change)
+    }
+
+    /// The listed ids (checked and de-duplicated), or `None` for a search target.
+    pub fn ids(&self) -> Result<Option<Vec<String>>, FieldError> {
+        let search = self.q.is_some() || self.filter.is_some() || self.segment.is_some();
+        let Some(ids) = &self.ids else {
+            return if search { Ok(None) } else { Err(FieldError::new("ids", "give ids, or q, filter or segment")) };
+        };
+        if search {
+            return Err(FieldError::new("ids", "give ids or a search (q, filter, segment), not both"));
+        }
+        if ids.is_empty() || ids.len() > MAX_IDS {
+            return Err(FieldError::new("ids", format!("1 to {MAX_IDS} customer ids")));
+        }
+        let mut out: Vec<String> = ids.clone();
+        if let Some(i) = out.iter().position(|id| crate::ids::VisitorId::parse(id).is_err()) {
+            return Err(FieldError::new(format!("ids[{i}]"), "not a customer id"));
+        }
+        out.sort();
+        out.dedup();
+        Ok(Some(out))
+    }
+}
+
+/// A job as the admin API shows it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct JobOut {
+    pub id: String,
+    /// `running`, `done` or `failed`.
+    pub state: String,
+    /// Customers the target matched when the job was created.
+    pub total: i64,
+    /// Customers reached so far (batches done).
+    pub processed: i64,
+    /// Customers the action actually changed (their `updatedAt` moved).
+    pub changed: i64,
+    pub batches: i64,
+    pub change: BulkChange,
+    pub created_at: i64,
+    pub updated_at: i64,
+    pub finished_at: Option<i64>,
+    pub error: Option<String>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn campaign_settings_are_validated_naming_the_field() {
+        let body = |json: &str| -> CampaignIn { serde_json::from_str(json).unwrap() };
+        let base = r#"{"name":" Sale ","trigger":{"event":"PageView"},
+            "message":{"sender":{"name":"Shop"},"text":"Hi","display":"bubble"}"#;
+        let draft = crate::campaign::CampaignState::Draft;
+        let doc = campaign_doc(&body(&format!("{base}}}")), "c_1", draft).unwrap();
+        assert_eq!((doc.name.as_str(), doc.id.as_str()), ("Sale", "c_1"));
+        let err = |extra: &str| campaign_doc(&body(&format!("{base},{extra}}}")), "c_1", draft).unwrap_err().field;
+        assert_eq!(err(r#""priority":1001"#), "priority");
+        assert_eq!(err(r#""startsAt":5,"endsAt":5"#), "endsAt");
+        assert_eq!(err(r#""goal":{"kind":"event","name":"has space"}"#), "goal.name");
+        assert_eq!(err(r#""wait":{"hours":0}"#), "wait");
+        assert_eq!(err(r#""followUp":{"trigger":{"event":"Cart"},"withinDays":0}"#), "followUp.withinDays");
+        assert_eq!(
+            err(
+                r#""followUp":{"trigger":{"event":"Cart","conditions":[{"property":"total","op":"greaterThan","value":"x"}]},"withinDays":1}"#
+            ),
+            "followUp.trigger.conditions[0].value"
+        );
+        assert_eq!(err(r#""audience":{}"#), "audience");
+        assert_eq!(err(r#""schedule":{}"#), "schedule");
+        assert_eq!(err(r#""kind":"broadcast""#), "trigger");
+    }
+
+    #[test]
+    fn the_field_list_starts_with_kizunas_fields_and_names_who_writes() {
+        let list = field_list(&crate::field::profile_settings(&[]));
+        assert_eq!(list[0].key, "id");
+        let memo = list.iter().find(|f| f.key == "profile.description").unwrap();
+        assert_eq!(memo.access, Access::ManagerOnly);
+        let tags = list.iter().find(|f| f.key == "tags").unwrap();
+        assert_eq!((tags.access, tags.ty), (Access::ManagerOnly, FieldType::List));
+        assert!(list.iter().find(|f| f.key == "profile.utmSource").unwrap().write_once);
+    }
+
+    fn body(json: &str) -> BulkIn {
+        serde_json::from_str(json).unwrap()
+    }
+
+    #[test]
+    fn a_bulk_action_needs_one_target_and_a_change() {
+        assert_eq!(body(r#"{"addTags":["vip"]}"#).ids().unwrap_err().field, "ids");
+        assert_eq!(body(r#"{"ids":["v_1"],"q":"x","addTags":["vip"]}"#).ids().unwrap_err().field, "ids");
+        assert_eq!(body(r#"{"ids":[],"addTags":["vip"]}"#).ids().unwrap_err().field, "ids");
+        assert_eq!(body(r#"{"ids":["v_1","bad id!"]}"#).ids().unwrap_err().field, "ids[1]");
+        assert_eq!(body(r#"{"ids":["v_2","v_1","v_2"]}"#).ids().unwrap(), Some(vec!["v_1".into(), "v_2".into()]));
+        assert_eq!(body(r#"{"q":"tanaka"}"#).ids().unwrap(), None);
+        assert_eq!(body(r#"{"ids":["v_1"]}"#).change().unwrap_err().field, "addTags");
+    }
+
+    #[test]
+    fn tags_are_trimmed_deduplicated_and_checked() {
+        let change = body(r#"{"addTags":[" vip","vip","tea"],"unsubscribeEmail":false}"#).change().unwrap();
+        assert_eq!(change.add_tags, ["vip", "tea"]);
+        assert_eq!(change.unsubscribe_email, Some(false));
+        assert_eq!(body(r#"{"addTags":["ok",""]}"#).change().unwrap_err().field, "addTags[1]");
+        assert_eq!(body(r#"{"addTags":["a"],"removeTags":["a"]}"#).change().unwrap_err().field, "removeTags");
+    }
+}

@@ -1,0 +1,150 @@
+//! The shape of `shared/src`, held by a test: its top-level modules (a folder counts as
+//! one) import each other in layers, with no circle, and nothing below the boundary
+//! shapes (`store`, `wire`) imports them. `module_graph` is the parser; its own tests
+//! below run it on small sources so this test cannot pass by reading nothing.
+
+mod module_graph;
+
+use module_graph::{Graph, circles, describe_circles, graph_of, imported_tops, read_crate};
+use std::collections::BTreeSet;
+
+/// `shared/src`'s layers, bottom first; a module may import its own layer and those
+/// below. Compatibility modules sit outside: nothing may import them.
+const LAYERS: &[(&str, &[&str])] = &[
+    (
+        "L0 primitives",
+        &["event", "format", "identity", "ids", "invalid", "schedule", "session", "text", "time", "user_agent"],
+    ),
+    ("L1 fields", &["field"]),
+    ("L1 filters", &["filter"]),
+    ("L2 domain", &["bulk", "campaign", "channel", "counting", "deliver", "outbound", "profile", "stats"]),
+    ("L3 boundary shapes", &["store", "wire"]),
+];
+
+/// The old paths the shells still use (issue 9): re-exports only.
+const COMPAT: &[&str] = &["admin_wire", "customer", "fields", "filter_sql", "stored"];
+
+fn layer_of(module: &str) -> Option<usize> {
+    LAYERS.iter().position(|(_, modules)| modules.contains(&module))
+}
+
+fn shared() -> Graph {
+    read_crate(&std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src"))
+}
+
+#[test]
+fn shared_has_no_import_circle() {
+    let graph = shared();
+    let found = describe_circles(&graph);
+    assert!(found.is_empty(), "import circles in shared/src:\n{}", found.join("\n"));
+}
+
+#[test]
+fn every_module_of_shared_has_a_layer() {
+    let graph = shared();
+    let unplaced: Vec<&String> =
+        graph.modules.iter().filter(|m| layer_of(m).is_none() && !COMPAT.contains(&m.as_str())).collect();
+    assert!(unplaced.is_empty(), "give these modules a layer in tests/layers.rs: {unplaced:?}");
+    assert!(graph.edge_list().len() > 20, "the parser found too few imports: {:?}", graph.edge_list());
+}
+
+#[test]
+fn no_module_imports_a_layer_above_it_nor_a_compatibility_module() {
+    let graph = shared();
+    let mut wrong = Vec::new();
+    for (from, to) in graph.edge_list() {
+        if COMPAT.contains(&to) {
+            wrong.push(format!("{from} → {to} (a compatibility module: use the new path)"));
+        } else if let (Some(a), Some(b)) = (layer_of(from), layer_of(to))
+            && b > a
+        {
+            wrong.push(format!("{from} ({}) → {to} ({})", LAYERS[a].0, LAYERS[b].0));
+        }
+    }
+    assert!(wrong.is_empty(), "imports that go up the layers:\n{}", wrong.join("\n"));
+}
+
+#[test]
+fn the_domain_never_reaches_the_stored_or_wire_shapes() {
+    let graph = shared();
+    let boundary = ["store", "wire"];
+    for module in graph.modules.iter().filter(|m| layer_of(m).is_some_and(|l| l < 4)) {
+        for to in graph.imports(module) {
+            assert!(!boundary.contains(&to.as_str()), "{module} imports {to}, a boundary shape");
+        }
+    }
+}
+
+// The parser itself, on small sources.
+
+fn tops(module: &[&str], text: &str) -> Vec<String> {
+    let module: Vec<String> = module.iter().map(|m| (*m).to_owned()).collect();
+    imported_tops(&module, text).into_iter().collect()
+}
+
+#[track_caller]
+fn check(module: &[&str], text: &str, expected: &[&str]) {
+    assert_eq!(tops(module, text), expected, "in {module:?}:\n{text}");
+}
+
+#[test]
+fn a_use_line_counts() {
+    check(&["a"], "use crate::b::Thing;", &["b"]);
+}
+
+#[test]
+fn a_grouped_use_counts_every_part() {
+    check(&["a"], "use crate::{b, c::{D, e::F}, self};", &["b", "c"]);
+}
+
+#[test]
+fn a_path_in_an_expression_counts() {
+    check(&["a"], "fn f() { let x = crate::http::json(1); }", &["http"]);
+}
+
+#[test]
+fn super_resolves_relative_to_the_file() {
+    check(&["a"], "use super::b::X;", &["b"]);
+    check(&["a", "inner"], "use super::X;", &["a"]);
+    check(&["a", "inner", "deep"], "use super::super::super::c::X;", &["c"]);
+}
+
+#[test]
+fn comments_strings_and_test_code_do_not_count() {
+    let text = r##"
+        // use crate::commented;
+        /* crate::blocked */
+        const S: &str = "crate::quoted";
+        const R: &str = r#"crate::raw"#;
+        fn f<'a>(x: &'a str) -> char { 'c' }
+        use crate::real;
+        #[cfg(test)]
+        mod tests { use crate::fixture; }
+    "##;
+    check(&["a"], text, &["real"]);
+}
+
+#[test]
+fn compatibility_re_exports_do_not_count() {
+    let text = format!(
+        "{}\npub use crate::store::{{\n    A,\n    B,\n}};\npub use crate::wire::C;\n\nuse crate::time::Millis;",
+        module_graph::COMPAT_MARKER
+    );
+    check(&["bulk"], &text, &["time"]);
+}
+
+#[test]
+fn a_folder_counts_as_one_module_and_a_circle_is_found() {
+    let graph = graph_of(&[
+        ("lib.rs", "pub mod a; pub mod b; pub mod c;"),
+        ("a/mod.rs", "mod inner; use crate::b::X;"),
+        ("a/inner.rs", "use super::super::c::Y; use super::Z;"),
+        ("a/tests.rs", "use crate::c::Fixture;"),
+        ("b.rs", "fn f() { crate::a::g() }"),
+        ("c.rs", ""),
+    ]);
+    assert_eq!(graph.modules, BTreeSet::from(["a".into(), "b".into(), "c".into()]));
+    assert_eq!(graph.edge_list(), [("a", "b"), ("a", "c"), ("b", "a")]);
+    assert_eq!(circles(&graph), [vec!["a".to_owned(), "b".to_owned()]]);
+    assert_eq!(describe_circles(&graph), ["{a, b}, e.g. a → b → a"]);
+}

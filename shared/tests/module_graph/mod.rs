@@ -1,0 +1,401 @@
+//! The import graph between the top-level modules of a crate's `src/`, read from the
+//! source text, so a test can fail on an import circle or an import that goes up the
+//! layers. Written for any crate: `tests/layers.rs` runs it on `shared/src`; another
+//! crate's test can include this file with `#[path = "…/shared/tests/module_graph/mod.rs"]`.
+//!
+//! What counts as an import of module `m` by module `n` (a folder counts as one module):
+//! every `crate::m…` path in `n`'s files, in `use` lines, in grouped uses
+//! (`use crate::{m, k::x}`) and in expressions (`crate::m::f(…)`), and every `super::`
+//! path that resolves to `m` from the file it is written in.
+//!
+//! What does not count, and why:
+//! - comments and string literals (they are stripped first);
+//! - test code (`#[cfg(test)]` items and `tests.rs` files): a test may build its fixture
+//!   from any layer without making the code it tests depend on that layer;
+//! - compatibility re-exports: the `pub use` statements right after the line
+//!   [`COMPAT_MARKER`], which exist only to keep the shells' old paths compiling and
+//!   import nothing the crate itself uses.
+//!
+//! Known limits: `super::` inside an inline, non-test `mod x { … }` resolves as if it
+//! were written at the file's level; a path through a `use` alias is not followed (the
+//! `use` line itself already counts).
+
+#![allow(dead_code, clippy::expect_used, clippy::unwrap_used)]
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::Path;
+
+/// The line that opens a block of compatibility re-exports.
+pub const COMPAT_MARKER: &str = "// Compatibility re-exports until the edge moves to the new paths (issue 9).";
+
+/// Top-level modules and, for each, the other top-level modules it imports.
+#[derive(Debug, Default, PartialEq, Eq)]
+pub struct Graph {
+    pub modules: BTreeSet<String>,
+    pub edges: BTreeMap<String, BTreeSet<String>>,
+}
+
+impl Graph {
+    pub fn imports(&self, module: &str) -> impl Iterator<Item = &String> {
+        self.edges.get(module).into_iter().flatten()
+    }
+
+    /// Every edge as `(from, to)`, sorted.
+    pub fn edge_list(&self) -> Vec<(&str, &str)> {
+        self.edges.iter().flat_map(|(from, tos)| tos.iter().map(move |to| (from.as_str(), to.as_str()))).collect()
+    }
+}
+
+/// Reads every `.rs` file under `src` (in every folder) into a [`Graph`].
+pub fn read_crate(src: &Path) -> Graph {
+    fn walk(dir: &Path, root: &Path, out: &mut Vec<(String, String)>) {
+        let mut entries: Vec<_> =
+            std::fs::read_dir(dir).expect("src is readable").map(|e| e.expect("entry").path()).collect();
+        entries.sort();
+        for path in entries {
+            if path.is_dir() {
+                walk(&path, root, out);
+            } else if path.extension().is_some_and(|e| e == "rs") {
+                let rel = path.strip_prefix(root).expect("under src").to_string_lossy().replace('\\', "/");
+                out.push((rel, std::fs::read_to_string(&path).expect("source is text")));
+            }
+        }
+    }
+    let mut files = Vec::new();
+    walk(src, src, &mut files);
+    graph_of(&files.iter().map(|(p, t)| (p.as_str(), t.as_str())).collect::<Vec<_>>())
+}
+
+/// The graph of `(path relative to src, source text)` files.
+pub fn graph_of(files: &[(&str, &str)]) -> Graph {
+    let mut graph = Graph::default();
+    let mut found: Vec<(String, BTreeSet<String>)> = Vec::new();
+    for (path, text) in files {
+        let module = module_path(path);
+        let Some(top) = module.first() else { continue }; // the crate root declares, it does not import
+        graph.modules.insert(top.clone());
+        if path.rsplit('/').next() == Some("tests.rs") {
+            continue;
+        }
+        found.push((top.clone(), imported_tops(&module, text)));
+    }
+    for (top, imports) in found {
+        let known: BTreeSet<String> = imports.into_iter().filter(|m| *m != top && graph.modules.contains(m)).collect();
+        graph.edges.entry(top).or_default().extend(known);
+    }
+    graph
+}
+
+/// `deliver/step.rs` → `[deliver, step]`; `deliver/mod.rs` → `[deliver]`; `lib.rs` → `[]`.
+pub fn module_path(path: &str) -> Vec<String> {
+    let path = path.strip_suffix(".rs").unwrap_or(path);
+    let mut parts: Vec<String> = path.split('/').map(str::to_owned).collect();
+    if matches!(parts.last().map(String::as_str), Some("mod")) {
+        parts.pop();
+    }
+    if parts.len() == 1 && matches!(parts[0].as_str(), "lib" | "main") {
+        parts.clear();
+    }
+    parts
+}
+
+/// The top-level modules the file of `module` names through `crate::` and `super::`.
+pub fn imported_tops(module: &[String], text: &str) -> BTreeSet<String> {
+    let code = without_test_code(&strip(&without_compat(text)));
+    let bytes = code.as_bytes();
+    let mut tops = BTreeSet::new();
+    let mut i = 0;
+    while i < bytes.len() {
+        let word_start =
+            i == 0 || !(bytes[i - 1].is_ascii_alphanumeric() || bytes[i - 1] == b'_' || bytes[i - 1] == b'$');
+        if word_start && code[i..].starts_with("crate::") {
+            let (names, end) = path_heads(&code, i + "crate::".len());
+            tops.extend(names);
+            i = end;
+            continue;
+        }
+        if word_start && code[i..].starts_with("super::") {
+            let mut base: Vec<String> = module.to_vec();
+            let mut j = i;
+            while code[j..].starts_with("super::") {
+                base.pop();
+                j += "super::".len();
+            }
+            let (names, end) = path_heads(&code, j);
+            match base.first() {
+                Some(top) => {
+                    tops.insert(top.clone());
+                }
+                None => tops.extend(names),
+            }
+            i = end;
+            continue;
+        }
+        i += 1;
+    }
+    tops
+}
+
+/// The first segment of the path at `at` (or of each part of a `{…}` group), and where
+/// the path ends.
+fn path_heads(code: &str, at: usize) -> (Vec<String>, usize) {
+    let rest = &code[at..];
+    let trimmed = rest.trim_start();
+    let offset = at + rest.len() - trimmed.len();
+    if let Some(group) = trimmed.strip_prefix('{') {
+        let mut depth = 1;
+        let mut end = group.len();
+        for (k, c) in group.char_indices() {
+            match c {
+                '{' => depth += 1,
+                '}' => {
+                    depth -= 1;
+                    if depth == 0 {
+                        end = k;
+                        break;
+                    }
+                }
+                _ => {}
+            }
+        }
+        let inner = &group[..end];
+        let mut names = Vec::new();
+        let mut depth = 0;
+        let mut start = 0;
+        for (k, c) in inner.char_indices() {
+            match c {
+                '{' => depth += 1,
+                '}' => depth -= 1,
+                ',' if depth == 0 => {
+                    names.extend(ident(&inner[start..k]));
+                    start = k + 1;
+                }
+                _ => {}
+            }
+        }
+        names.extend(ident(&inner[start..]));
+        return (names.into_iter().filter(|n| n != "self").collect(), offset + 1 + end);
+    }
+    let name = ident(trimmed);
+    let len = name.as_ref().map_or(0, String::len);
+    (name.into_iter().collect(), offset + len)
+}
+
+fn ident(text: &str) -> Option<String> {
+    let text = text.trim_start();
+    let end = text.find(|c: char| !(c.is_ascii_alphanumeric() || c == '_')).unwrap_or(text.len());
+    Some(text[..end].to_owned()).filter(|n| !n.is_empty())
+}
+
+/// `text` without the `pub use` statements that follow a [`COMPAT_MARKER`] line.
+fn without_compat(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut lines = text.lines().peekable();
+    while let Some(line) = lines.next() {
+        out.push_str(line);
+        out.push('\n');
+        if line.trim() != COMPAT_MARKER {
+            continue;
+        }
+        while lines.peek().is_some_and(|l| l.trim_start().starts_with("pub use")) {
+            // A statement may span lines: skip to its `;`.
+            for l in lines.by_ref() {
+                if l.trim_end().ends_with(';') {
+                    break;
+                }
+            }
+        }
+    }
+    out
+}
+
+/// `text` with comments, strings and character literals blanked out (lifetimes kept).
+fn strip(text: &str) -> String {
+    let chars: Vec<char> = text.chars().collect();
+    let mut out = String::with_capacity(text.len());
+    let mut i = 0;
+    let at = |i: usize| chars.get(i).copied().unwrap_or('\0');
+    while i < chars.len() {
+        let c = chars[i];
+        if c == '/' && at(i + 1) == '/' {
+            while i < chars.len() && chars[i] != '\n' {
+                i += 1;
+            }
+        } else if c == '/' && at(i + 1) == '*' {
+            let mut depth = 0;
+            loop {
+                if i >= chars.len() {
+                    break;
+                }
+                if chars[i] == '/' && at(i + 1) == '*' {
+                    depth += 1;
+                    i += 2;
+                } else if chars[i] == '*' && at(i + 1) == '/' {
+                    depth -= 1;
+                    i += 2;
+                    if depth == 0 {
+                        break;
+                    }
+                } else {
+                    i += 1;
+                }
+            }
+            out.push(' ');
+        } else if (c == 'r' || (c == 'b' && at(i + 1) == 'r')) && !at(i.wrapping_sub(1)).is_ascii_alphanumeric() && {
+            let mut j = i + if c == 'b' { 2 } else { 1 };
+            while at(j) == '#' {
+                j += 1;
+            }
+            at(j) == '"'
+        } {
+            let mut j = i + if c == 'b' { 2 } else { 1 };
+            let mut hashes = 0;
+            while at(j) == '#' {
+                hashes += 1;
+                j += 1;
+            }
+            j += 1;
+            loop {
+                if j >= chars.len() {
+                    break;
+                }
+                if chars[j] == '"' && (1..=hashes).all(|h| at(j + h) == '#') {
+                    j += 1 + hashes;
+                    break;
+                }
+                j += 1;
+            }
+            out.push_str("\"\"");
+            i = j;
+        } else if c == '"' {
+            i += 1;
+            while i < chars.len() && chars[i] != '"' {
+                if chars[i] == '\\' {
+                    i += 1;
+                }
+                i += 1;
+            }
+            i += 1;
+            out.push_str("\"\"");
+        } else if c == '\'' && (at(i + 1) == '\\' || at(i + 2) == '\'') {
+            i += 1;
+            while i < chars.len() && chars[i] != '\'' {
+                if chars[i] == '\\' {
+                    i += 1;
+                }
+                i += 1;
+            }
+            i += 1;
+            out.push_str("' '");
+        } else {
+            out.push(c);
+            i += 1;
+        }
+    }
+    out
+}
+
+/// `code` (already stripped) without the item after each `#[cfg(test)]`.
+fn without_test_code(code: &str) -> String {
+    let mut out = String::with_capacity(code.len());
+    let mut rest = code;
+    while let Some(k) = rest.find("#[cfg(test)]") {
+        out.push_str(&rest[..k]);
+        let after = &rest[k..];
+        let brace = after.find('{');
+        let semi = after.find(';');
+        let end = match (brace, semi) {
+            (Some(b), Some(s)) if s < b => s + 1,
+            (Some(b), _) => {
+                let mut depth = 0;
+                let mut end = after.len();
+                for (idx, c) in after[b..].char_indices() {
+                    match c {
+                        '{' => depth += 1,
+                        '}' => {
+                            depth -= 1;
+                            if depth == 0 {
+                                end = b + idx + 1;
+                                break;
+                            }
+                        }
+                        _ => {}
+                    }
+                }
+                end
+            }
+            (None, Some(s)) => s + 1,
+            (None, None) => after.len(),
+        };
+        rest = &after[end..];
+    }
+    out.push_str(rest);
+    out
+}
+
+/// The strongly connected components with more than one module (each an import
+/// circle), each sorted, in order of their first module.
+pub fn circles(graph: &Graph) -> Vec<Vec<String>> {
+    let reach = |from: &str| -> BTreeSet<String> {
+        let mut seen = BTreeSet::new();
+        let mut stack = vec![from.to_owned()];
+        while let Some(m) = stack.pop() {
+            for next in graph.imports(&m) {
+                if seen.insert(next.clone()) {
+                    stack.push(next.clone());
+                }
+            }
+        }
+        seen
+    };
+    let reaches: BTreeMap<&String, BTreeSet<String>> = graph.modules.iter().map(|m| (m, reach(m))).collect();
+    let mut done = BTreeSet::new();
+    let mut out = Vec::new();
+    for m in &graph.modules {
+        if done.contains(m) || !reaches[m].contains(m) {
+            continue;
+        }
+        let component: Vec<String> =
+            graph.modules.iter().filter(|n| reaches[m].contains(*n) && reaches[*n].contains(m)).cloned().collect();
+        done.extend(component.iter().cloned());
+        out.push(component);
+    }
+    out
+}
+
+/// One concrete circle through `start` (`a → b → … → a`), if there is one.
+pub fn circle_through(graph: &Graph, start: &str) -> Option<Vec<String>> {
+    let mut prev: BTreeMap<String, String> = BTreeMap::new();
+    let mut queue = std::collections::VecDeque::from([start.to_owned()]);
+    while let Some(m) = queue.pop_front() {
+        for next in graph.imports(&m) {
+            if next == start {
+                let mut path = vec![m.clone()];
+                let mut at = m.clone();
+                while at != start {
+                    at = prev[&at].clone();
+                    path.push(at.clone());
+                }
+                path.reverse();
+                path.push(start.to_owned());
+                return Some(path);
+            }
+            if next != start && !prev.contains_key(next) {
+                prev.insert(next.clone(), m.clone());
+                queue.push_back(next.clone());
+            }
+        }
+    }
+    None
+}
+
+/// Each circle of `graph`, written `a → b → a`, for a failure message.
+pub fn describe_circles(graph: &Graph) -> Vec<String> {
+    circles(graph)
+        .iter()
+        .map(|component| {
+            let example = circle_through(graph, &component[0]).unwrap_or_default().join(" → ");
+            format!("{{{}}}, e.g. {example}", component.join(", "))
+        })
+        .collect()
+}
