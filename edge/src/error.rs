@@ -1,8 +1,8 @@
 //! The worker's one error type, turned into a JSON response in one place: 4xx answers
 //! say what to fix and name the field; 5xx answers say little and are logged.
 
-use kizuna_shared::stored::FieldError;
-use kizuna_shared::wire::{ErrorDetail, ErrorReply};
+use kizuna_shared::invalid::FieldError;
+use kizuna_shared::wire::public::{ErrorDetail, ErrorReply};
 
 #[derive(Debug, thiserror::Error)]
 pub enum ApiError {

@@ -11,7 +11,7 @@ use kizuna_shared::campaign::Campaign;
 use kizuna_shared::channel::Channel;
 use kizuna_shared::deliver::CampaignSet;
 use kizuna_shared::ids::ChannelId;
-use kizuna_shared::stored::CampaignDocV1;
+use kizuna_shared::store::CampaignDocV1;
 use kizuna_shared::time::{Millis, SECOND};
 use serde::Serialize;
 use serde::de::DeserializeOwned;

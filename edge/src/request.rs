@@ -3,7 +3,7 @@
 //! parsing is tested on the host.
 
 use crate::error::ApiError;
-use kizuna_shared::wire::MAX_BATCH_BYTES;
+use kizuna_shared::wire::public::MAX_BATCH_BYTES;
 use serde::de::DeserializeOwned;
 use worker::Request;
 

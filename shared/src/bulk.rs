@@ -10,9 +10,6 @@
 use crate::filter::FilterDoc;
 use serde::{Deserialize, Serialize};
 
-// Compatibility re-exports until the edge moves to the new paths (issue 9).
-pub use crate::wire::admin::{BulkIn, JobOut};
-
 /// Customers per batch.
 pub const BATCH: u32 = 500;
 /// Most ids one request may select (larger selections are searches).

@@ -34,11 +34,3 @@ pub mod stats;
 // L3 the boundary shapes: only the shells import these (`tests/layers.rs`).
 pub mod store;
 pub mod wire;
-
-// Compatibility modules: the old paths, until the edge moves to the new ones (issue 9).
-// Nothing in this crate imports them.
-pub mod admin_wire;
-pub mod customer;
-pub mod fields;
-pub mod filter_sql;
-pub mod stored;

@@ -148,9 +148,11 @@ pub fn profile_body(channel: &str, visitor: &str, profile_json: &str) -> String 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use kizuna_shared::admin_wire::FieldValue;
     use kizuna_shared::event::PropertyValue;
-    use kizuna_shared::wire::{ActionRequest, BootRequest, EventBatch, MessagesRequest, ProfileUpdate, ShowRequest};
+    use kizuna_shared::field::FieldValue;
+    use kizuna_shared::wire::public::{
+        ActionRequest, BootRequest, EventBatch, MessagesRequest, ProfileUpdate, ShowRequest,
+    };
 
     #[test]
     fn a_boot_body_parses_as_the_shared_wire_type() {

@@ -7,7 +7,7 @@
 //! which the edge counts as a view too).
 
 use kizuna_shared::campaign::Display;
-use kizuna_shared::wire::Popup;
+use kizuna_shared::wire::public::Popup;
 use std::collections::VecDeque;
 
 /// How many delivery ids a page remembers to avoid showing one twice.
@@ -103,7 +103,7 @@ impl Widget {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use kizuna_shared::wire::{PopupButton, PopupSender};
+    use kizuna_shared::wire::public::{PopupButton, PopupSender};
 
     fn popup(id: &str, display: Display) -> Popup {
         Popup {

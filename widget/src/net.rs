@@ -4,7 +4,7 @@
 
 use js_sys::{Array, Reflect};
 use kizuna_shared::campaign::Display;
-use kizuna_shared::wire::{Popup, PopupButton, PopupSender};
+use kizuna_shared::wire::public::{Popup, PopupButton, PopupSender};
 use wasm_bindgen::JsCast;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::JsFuture;

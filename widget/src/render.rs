@@ -5,7 +5,7 @@
 
 use kizuna_shared::campaign::{Display, SafeUrl};
 use kizuna_shared::format::{escape, text_html};
-use kizuna_shared::wire::Popup;
+use kizuna_shared::wire::public::Popup;
 
 /// Styles of the shadow root; the host page's CSS cannot reach inside, nor ours out.
 pub const STYLE: &str = "<style>\
@@ -80,7 +80,7 @@ pub fn markup(popup: &Popup) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use kizuna_shared::wire::{PopupButton, PopupSender};
+    use kizuna_shared::wire::public::{PopupButton, PopupSender};
 
     fn popup(display: Display) -> Popup {
         Popup {

@@ -37,9 +37,9 @@ use kizuna_shared::ids::VisitorId;
 use kizuna_shared::profile::Profile;
 use kizuna_shared::profile::Visit;
 use kizuna_shared::time::Millis;
-use kizuna_shared::wire::EventIn;
-use kizuna_shared::wire::EventsReply;
-use kizuna_shared::wire::Popup;
+use kizuna_shared::wire::public::EventIn;
+use kizuna_shared::wire::public::EventsReply;
+use kizuna_shared::wire::public::Popup;
 use worker::Env;
 
 /// Applies what a batch tells about the visitor: one visit per page view (its URL and

@@ -6,7 +6,7 @@
 //! nothing.
 
 use super::{Executor, IdRow, Statement, StoreError, flag, json, num, opt_text, text};
-use kizuna_shared::admin_wire::FilterDoc;
+use kizuna_shared::filter::FilterDoc;
 use kizuna_shared::ids::{CampaignId, ChannelId};
 use kizuna_shared::time::Millis;
 use serde::Deserialize;

@@ -7,7 +7,7 @@
 use super::{Executor, Statement, StoreError, corrupt, json, num, text};
 use kizuna_shared::counting::WINDOW;
 use kizuna_shared::ids::{CampaignId, ChannelId};
-use kizuna_shared::stored::CampaignDocV1;
+use kizuna_shared::store::CampaignDocV1;
 use kizuna_shared::time::Millis;
 use serde::Deserialize;
 
@@ -156,7 +156,7 @@ pub async fn campaign_message(
 ) -> Result<Option<kizuna_shared::outbound::CampaignMessage>, StoreError> {
     let row = db.first::<MessageRow>(sql::campaign_message(channel, campaign)).await?;
     row.map(|r| {
-        let doc: kizuna_shared::outbound::Definition =
+        let doc: kizuna_shared::store::Definition =
             serde_json::from_str(&r.definition).map_err(|e| corrupt("campaign message", e))?;
         Ok(kizuna_shared::outbound::CampaignMessage { name: r.name, message: doc.message })
     })

@@ -5,10 +5,10 @@
 //! later saves change only its display name, visibility and position.
 
 use super::{Executor, Statement, StoreError, corrupt, flag, json, num, opt_text, text};
-use kizuna_shared::fields::{self, FieldSetting, Visibility};
-use kizuna_shared::filter::FieldType;
+use kizuna_shared::field::FieldType;
+use kizuna_shared::field::{self, FieldSetting, Visibility};
 use kizuna_shared::ids::ChannelId;
-use kizuna_shared::stored::ChannelDocV1;
+use kizuna_shared::store::ChannelDocV1;
 use serde::Deserialize;
 
 /// The statements, as values (see the module doc of `store`).
@@ -91,13 +91,13 @@ struct ChannelRow {
 #[serde(rename_all = "camelCase")]
 pub struct ChannelSettings {
     #[serde(default)]
-    pub business_hours: Vec<kizuna_shared::stored::BusinessHoursDoc>,
+    pub business_hours: Vec<kizuna_shared::store::BusinessHoursDoc>,
     #[serde(default)]
     pub frequency_cap: kizuna_shared::channel::FrequencyCap,
 }
 
 pub async fn load_channel(db: &impl Executor, id: &ChannelId) -> Result<Option<ChannelDocV1>, StoreError> {
-    let custom = fields::custom_fields(&field_settings(db, id).await?);
+    let custom = field::custom_fields(&field_settings(db, id).await?);
     let row = db.first::<ChannelRow>(sql::load_channel(id)).await?;
     row.map(|r| {
         let secrets: Vec<String> =
@@ -169,7 +169,7 @@ pub async fn field_settings(db: &impl Executor, channel: &ChannelId) -> Result<V
             })
         })
         .collect::<Result<Vec<_>, StoreError>>()?;
-    Ok(fields::profile_settings(&stored))
+    Ok(field::profile_settings(&stored))
 }
 
 /// Saves profile field settings (a new custom field, or a changed display name,

@@ -7,11 +7,13 @@
 //! that moved its `updated_at`.
 
 use super::{CountRow, Executor, IdRow, Param, Statement, StoreError, corrupt, json, num, opt, opt_text, text};
-use kizuna_shared::admin_wire::{CustomerOut, FieldValue, WebOut};
-use kizuna_shared::filter_sql::{SqlFilter, SqlParam};
+use kizuna_shared::field::FieldValue;
+use kizuna_shared::field::{CustomerSort, SortKey};
+use kizuna_shared::filter::sql::{SqlFilter, SqlParam};
 use kizuna_shared::ids::{ChannelId, VisitorId};
 use kizuna_shared::profile::Profile;
 use kizuna_shared::time::{Day, Millis};
+use kizuna_shared::wire::admin::{CustomerOut, WebOut};
 use serde::Deserialize;
 use std::collections::BTreeMap;
 
@@ -376,18 +378,27 @@ impl CustomerRow {
     }
 }
 
-/// One page of a channel's customers matching `filter`, ordered by `sort_expr`
-/// (a constant from `admin_wire::SORTS`) then id, starting after `after`.
+/// The column expression a sort key orders by (NOT NULL, so keyset pages are exact).
+pub fn sort_expr(key: SortKey) -> &'static str {
+    match key {
+        SortKey::LastSeenAt => "COALESCE(last_seen_at, 0)",
+        SortKey::CreatedAt => "created_at",
+        SortKey::UpdatedAt => "updated_at",
+        SortKey::SessionsCount => "sessions_count",
+    }
+}
+
+/// One page of a channel's customers matching `filter`, in `sort` order then id,
+/// starting after `after`.
 pub async fn customers_page(
     db: &impl Executor,
     channel: &ChannelId,
     filter: &SqlFilter,
-    sort_expr: &str,
-    descending: bool,
+    sort: CustomerSort,
     after: Option<&After>,
     limit: u32,
 ) -> Result<Vec<CustomerOut>, StoreError> {
-    let statement = sql::customers_page(channel, filter, sort_expr, descending, after, limit);
+    let statement = sql::customers_page(channel, filter, sort_expr(sort.key), sort.descending, after, limit);
     let rows = db.all::<CustomerRow>(statement).await?;
     rows.into_iter().map(CustomerRow::into_out).collect()
 }
@@ -600,7 +611,15 @@ mod tests {
         }
         let all = SqlFilter { sql: "1".to_owned(), params: Vec::new() };
         let page = |after: Option<&After>| {
-            let rows = wait(customers_page(&db, &shop(), &all, "updated_at", true, after, 2)).unwrap();
+            let rows = wait(customers_page(
+                &db,
+                &shop(),
+                &all,
+                CustomerSort { key: SortKey::UpdatedAt, descending: true },
+                after,
+                2,
+            ))
+            .unwrap();
             rows.into_iter().map(|c| c.id).collect::<Vec<_>>()
         };
         assert_eq!(page(None), ["c", "a"]);

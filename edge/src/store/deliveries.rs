@@ -9,7 +9,7 @@ use kizuna_shared::campaign::{Campaign, Display, Goal};
 use kizuna_shared::channel::Channel;
 use kizuna_shared::counting::{Counts, Delivery};
 use kizuna_shared::ids::{CampaignId, ChannelId, DeliveryId, VisitorId};
-use kizuna_shared::stored::CampaignDocV1;
+use kizuna_shared::store::CampaignDocV1;
 use kizuna_shared::time::{Day, Millis};
 use serde::Deserialize;
 

@@ -23,7 +23,7 @@ pub mod wakeups;
 #[cfg(test)]
 pub(crate) mod sqlite;
 
-use kizuna_shared::filter_sql::SqlParam;
+use kizuna_shared::filter::sql::SqlParam;
 use serde::Deserialize;
 use serde::de::DeserializeOwned;
 use std::borrow::Cow;
@@ -213,8 +213,8 @@ mod tests {
 
     use super::sqlite::Sqlite;
     use super::*;
-    use kizuna_shared::fields::{FieldSetting, Visibility};
-    use kizuna_shared::filter::FieldType;
+    use kizuna_shared::field::FieldType;
+    use kizuna_shared::field::{FieldSetting, Visibility};
     use kizuna_shared::ids::{CampaignId, ChannelId, DeliveryId, VisitorId};
     use kizuna_shared::outbound::EmailStatus;
     use kizuna_shared::time::Day;

@@ -4,7 +4,7 @@
 //! two racing saves cannot both take it.
 
 use super::{Executor, Statement, StoreError, corrupt, json, num, text};
-use kizuna_shared::admin_wire::FilterDoc;
+use kizuna_shared::filter::FilterDoc;
 use kizuna_shared::ids::ChannelId;
 use serde::Deserialize;
 

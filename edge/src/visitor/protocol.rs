@@ -1,14 +1,14 @@
 //! What the front worker and the visitor's Durable Object say to each other: the calls
 //! and the facts a request carries. Worker-free, so its shapes are pinned on the host.
 
-use kizuna_shared::fields::ProfileChange;
 use kizuna_shared::ids::CampaignId;
 use kizuna_shared::ids::ChannelId;
 use kizuna_shared::ids::EventId;
 use kizuna_shared::ids::SessionId;
 use kizuna_shared::ids::VisitorId;
-use kizuna_shared::stored::VisitorRecordV1;
-use kizuna_shared::wire::EventIn;
+use kizuna_shared::profile::ProfileChange;
+use kizuna_shared::store::VisitorRecordV1;
+use kizuna_shared::wire::public::EventIn;
 use serde::Deserialize;
 use serde::Serialize;
 

@@ -17,11 +17,9 @@ pub mod sql;
 pub use doc::FilterDoc;
 
 use crate::field::Schema;
+use crate::field::{FieldType, Record, Value};
 use crate::invalid::FieldError;
 use crate::time::{DAY, Millis};
-
-// Compatibility re-exports until the edge moves to the new paths (issue 9).
-pub use crate::field::{FieldType, Record, Value};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Combine {

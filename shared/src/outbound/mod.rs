@@ -14,10 +14,6 @@ use hmac::{Hmac, Mac};
 use serde::{Deserialize, Serialize};
 use sha2::Sha256;
 
-// Compatibility re-exports until the edge moves to the new paths (issue 9).
-pub use crate::store::Definition;
-pub use crate::wire::webhook::{EmailEvent, EmailWebhook, MAX_WEBHOOK_EVENTS};
-
 /// How a message leaves Kizuna when the customer is not on the site.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]

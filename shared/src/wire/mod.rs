@@ -8,6 +8,3 @@
 pub mod admin;
 pub mod public;
 pub mod webhook;
-
-// Compatibility re-exports until the edge moves to the new paths (issue 9).
-pub use public::*;

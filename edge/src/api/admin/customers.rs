@@ -12,19 +12,19 @@ use crate::store;
 use crate::store::Db;
 use crate::visitor;
 use crate::visitor::VisitorCall;
-use kizuna_shared::admin_wire::CustomerIn;
-use kizuna_shared::admin_wire::CustomerOut;
-use kizuna_shared::admin_wire::CustomerPage;
-use kizuna_shared::admin_wire::CustomerQuery;
-use kizuna_shared::admin_wire::SORTS;
-use kizuna_shared::fields::CustomField;
-use kizuna_shared::fields::Visibility;
-use kizuna_shared::fields::Writer;
-use kizuna_shared::fields::resolve;
-use kizuna_shared::filter_sql::compile;
+use kizuna_shared::field::CustomField;
+use kizuna_shared::field::Visibility;
+use kizuna_shared::field::{CustomerSort, SortKey};
+use kizuna_shared::filter::sql::compile;
 use kizuna_shared::ids::ChannelId;
 use kizuna_shared::ids::VisitorId;
+use kizuna_shared::profile::Writer;
+use kizuna_shared::profile::resolve;
 use kizuna_shared::time::Millis;
+use kizuna_shared::wire::admin::CustomerIn;
+use kizuna_shared::wire::admin::CustomerOut;
+use kizuna_shared::wire::admin::CustomerPage;
+use kizuna_shared::wire::admin::CustomerQuery;
 use worker::Env;
 use worker::Request;
 use worker::Response;
@@ -80,53 +80,34 @@ async fn search_customers(
     let (schema, custom) = channel_schema(env, channel).await?;
     let doc =
         search_doc(env, channel, &schema, query.q.as_deref(), query.filter.as_ref(), query.segment.as_deref()).await?;
-    let sort_name = query.sort.as_deref().unwrap_or("lastSeenAt");
-    let (_, sort_expr) = SORTS
-        .iter()
-        .find(|(name, _)| *name == sort_name)
-        .ok_or_else(|| ApiError::invalid("sort", "use lastSeenAt, createdAt, updatedAt or sessionsCount"))?;
-    let descending = match query.order.as_deref().unwrap_or("desc") {
-        "desc" => true,
-        "asc" => false,
-        _ => return Err(ApiError::invalid("order", "use asc or desc")),
-    };
+    let sort = CustomerSort::parse(query.sort.as_deref(), query.order.as_deref())?;
     let limit = query.limit.unwrap_or(DEFAULT_LIMIT);
     if !(1..=MAX_LIMIT).contains(&limit) {
         return Err(ApiError::invalid("limit", format!("must be 1 to {MAX_LIMIT}")));
     }
     let after = match &query.cursor {
         None => None,
-        Some(cursor) => Some(parse_cursor(cursor, sort_name)?),
+        Some(cursor) => Some(parse_cursor(cursor, sort.key)?),
     };
     let sql = compile(&doc.to_filter(&schema, "filter")?, &schema, now);
     let customers: Vec<CustomerOut> =
-        store::customers::customers_page(&Db::open(env)?, channel, &sql, sort_expr, descending, after.as_ref(), limit)
+        store::customers::customers_page(&Db::open(env)?, channel, &sql, sort, after.as_ref(), limit)
             .await?
             .into_iter()
             .map(|c| shown(c, &custom))
             .collect();
     let next_cursor = (customers.len() == limit as usize)
-        .then(|| customers.last().map(|c| format!("{sort_name}:{}:{}", sort_key(c, sort_name), c.id)))
+        .then(|| customers.last().map(|c| format!("{}:{}:{}", sort.key.as_str(), c.sort_value(sort.key), c.id)))
         .flatten();
     Ok(reply::json(200, &CustomerPage { customers, next_cursor }))
 }
 
-/// The value a customer has for the sort (the same expression as `SORTS` computes in SQL).
-fn sort_key(customer: &CustomerOut, sort: &str) -> i64 {
-    match sort {
-        "createdAt" => customer.created_at,
-        "updatedAt" => customer.updated_at,
-        "sessionsCount" => customer.sessions_count,
-        _ => customer.last_seen_at.unwrap_or(0),
-    }
-}
-
 /// Cursors read `sort:key:id`; one from another sort is refused.
-fn parse_cursor(cursor: &str, sort: &str) -> Result<store::customers::After, ApiError> {
+fn parse_cursor(cursor: &str, sort: SortKey) -> Result<store::customers::After, ApiError> {
     let bad = || ApiError::invalid("cursor", "not a cursor of this list (start again without one)");
     let mut parts = cursor.splitn(3, ':');
     let (Some(for_sort), Some(key), Some(id)) = (parts.next(), parts.next(), parts.next()) else { return Err(bad()) };
-    if for_sort != sort || id.is_empty() {
+    if for_sort != sort.as_str() || id.is_empty() {
         return Err(bad());
     }
     Ok(store::customers::After { key: key.parse().map_err(|_| bad())?, id: id.to_owned() })
