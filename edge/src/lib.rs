@@ -16,6 +16,8 @@ mod bulk;
 mod clock;
 mod db;
 mod error;
+#[cfg(test)]
+mod golden;
 mod http;
 mod jobs;
 mod outbound;
