@@ -9,6 +9,8 @@ mod auth;
 mod clock;
 mod env;
 mod error;
+#[cfg(test)]
+mod golden;
 mod kv;
 mod object;
 mod reply;

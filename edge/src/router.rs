@@ -5,7 +5,8 @@
 //! Resolution, in order: `OPTIONS` under `/v1/` is a CORS preflight; the first route
 //! whose pattern and method match is called; a path under `/v1/`, `/admin/` or `/dev/`
 //! that some route's pattern matches is 405, any other there is 404; any other `GET` or
-//! `HEAD` is a static file; anything else is 405. Routes are tried in table order, so a
+//! `HEAD` is a static file; anything else is 405. Development routes (`/dev/…`) answer
+//! 404, not 405, to other methods: they do not reveal themselves. Routes are tried in table order, so a
 //! fixed segment (`customers/search`) is listed before a parameter at its place.
 
 use crate::api::Call;
@@ -36,10 +37,10 @@ pub type Handler = fn(Call, Caller) -> Reply;
 pub enum AuthOrder {
     /// Before the handler: the usual order.
     First,
-    /// The handler reads its body first and then calls [`Call::authorize`], so a
-    /// malformed body is 400 even without credentials (kept as it was answered before the
-    /// route table existed; the hardening issue moves it first).
-    AfterBody,
+    /// The handler reads its body or query first and then calls `api::Call::authorize`,
+    /// so malformed input is 400 even without credentials (kept as it was answered before
+    /// the route table existed; the hardening issue moves the auth step first).
+    AfterInput,
 }
 
 pub struct Route {
@@ -88,7 +89,8 @@ pub fn resolve<'a>(routes: &'a [Route], method: &Method, path: &str) -> Resoluti
             if route.method == *method {
                 return Resolution::Found(route, params);
             }
-            known = true;
+            // A development route does not reveal itself with a 405.
+            known |= route.access != Access::Development;
         }
     }
     match (api, known) {
@@ -112,7 +114,7 @@ pub async fn route(req: Request, env: Env, now: Millis) -> Result<Response, ApiE
     let call = Call { req, env, now, params, access: route.access };
     let caller = match route.order {
         AuthOrder::First => call.authorize().await?,
-        AuthOrder::AfterBody => Caller::Anyone,
+        AuthOrder::AfterInput => Caller::Anyone,
     };
     (route.handler)(call, caller).await
 }
@@ -231,9 +233,13 @@ pub const ROUTES: &[Route] = &[
         Box::pin(async move { campaigns::campaigns(c.req, &c.env, c.now, who.channel()?).await })
     }),
     // Customers.
-    channel(Get, "/admin/v1/channels/{channel}/customers", Member, |c, who| {
-        Box::pin(async move { customers::list_customers(c.req, &c.env, c.now, who.channel()?).await })
-    }),
+    Route {
+        method: Get,
+        path: "/admin/v1/channels/{channel}/customers",
+        access: Access::Channel(Member),
+        order: AuthOrder::AfterInput,
+        handler: |c, _| Box::pin(customers::list_customers(c)),
+    },
     channel(Post, "/admin/v1/channels/{channel}/customers", Member, |c, who| {
         Box::pin(async move { customers::create_customer(c.req, &c.env, who.channel()?).await })
     }),
@@ -241,7 +247,7 @@ pub const ROUTES: &[Route] = &[
         method: Post,
         path: "/admin/v1/channels/{channel}/customers/search",
         access: Access::Channel(Member),
-        order: AuthOrder::AfterBody,
+        order: AuthOrder::AfterInput,
         handler: |c, _| Box::pin(customers::search_customers_body(c)),
     },
     channel(Post, "/admin/v1/channels/{channel}/customers/bulk", Member, |c, who| {
@@ -363,8 +369,13 @@ mod tests {
     fn a_known_api_path_with_another_method_is_405() {
         check(Get, "/v1/events", "405");
         check(Delete, "/admin/v1/channels/demo/mau", "405");
-        check(Post, "/dev/clock", "405");
         check(Options, "/admin/v1/channels/demo", "405");
+    }
+
+    #[test]
+    fn a_development_route_with_another_method_is_404() {
+        check(Post, "/dev/clock", "404");
+        check(Delete, "/dev/clock", "404");
     }
 
     #[test]

@@ -108,7 +108,7 @@ pub async fn boot(mut req: Request, env: &Env, now: Millis) -> Result<Response, 
             let reply = visitor::call(env, &channel_id, &existing.clone(), &absorb).await?;
             let forget =
                 VisitorCall::Forget { channel: channel_id.clone(), visitor_id: visitor.clone(), into: existing };
-            let _: serde_json::Value = visitor::call_json(env, &channel_id, &visitor, &forget).await?;
+            let _: visitor::Forgotten = visitor::call_json(env, &channel_id, &visitor, &forget).await?;
             Ok(reply)
         }
         _ => {

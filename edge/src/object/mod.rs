@@ -10,7 +10,7 @@ use crate::kv;
 use crate::reply;
 use crate::store;
 use crate::store::Db;
-use crate::visitor::VisitorCall;
+use crate::visitor::{BroadcastReply, Deleted, Forgotten, Ticked, Updated, VisitorCall};
 use effects::Moment;
 use effects::advance;
 use effects::broadcast;
@@ -128,12 +128,12 @@ async fn serve(storage: &Storage, env: &Env, call: VisitorCall) -> Result<Respon
         VisitorCall::Tick { channel, visitor_id } => {
             advance(env, &channel, &visitor_id, &mut live, Vec::new(), Moment::Away, now).await?;
             save(env, storage, &channel, &visitor_id, &live).await?;
-            Ok(reply::json(200, &serde_json::json!({ "ticked": true })))
+            Ok(reply::json(200, &Ticked { ticked: true }))
         }
         VisitorCall::Broadcast { channel, visitor_id, campaign } => {
             let sent = broadcast(env, &channel, &visitor_id, &mut live, &campaign, now).await?;
             save(env, storage, &channel, &visitor_id, &live).await?;
-            Ok(reply::json(200, &serde_json::json!({ "sent": sent })))
+            Ok(reply::json(200, &BroadcastReply { sent }))
         }
         VisitorCall::Show { channel, visitor_id, campaign, request } => {
             let popups = show(env, &channel, &visitor_id, &mut live, &campaign, &request, now).await?;
@@ -155,7 +155,7 @@ async fn serve(storage: &Storage, env: &Env, call: VisitorCall) -> Result<Respon
         VisitorCall::UpdateProfile { channel, visitor_id, change } => {
             live.profile.apply(&change, now).map_err(ApiError::conflict)?;
             write_through(env, storage, &channel, &visitor_id, &live, now).await?;
-            Ok(reply::json(200, &serde_json::json!({ "updated": true })))
+            Ok(reply::json(200, &Updated { updated: true }))
         }
         VisitorCall::ReadRecord => Ok(reply::json(200, &live.record_only())),
         VisitorCall::Erase { channel, visitor_id } => {
@@ -163,14 +163,14 @@ async fn serve(storage: &Storage, env: &Env, call: VisitorCall) -> Result<Respon
             store::customers::erase_customer(&db, &channel, visitor_id.as_str()).await?;
             store::wakeups::set_wakeup(&db, &channel, &visitor_id, None).await?;
             storage.delete_all().await?;
-            Ok(reply::json(200, &serde_json::json!({ "deleted": visitor_id })))
+            Ok(reply::json(200, &Deleted { deleted: visitor_id }))
         }
         VisitorCall::Forget { channel, visitor_id, into } => {
             let db = Db::open(env)?;
             store::customers::merge_customer_rows(&db, &channel, visitor_id.as_str(), into.as_str()).await?;
             store::wakeups::set_wakeup(&db, &channel, &visitor_id, None).await?;
             storage.delete_all().await?;
-            Ok(reply::json(200, &serde_json::json!({ "forgotten": visitor_id })))
+            Ok(reply::json(200, &Forgotten { forgotten: visitor_id }))
         }
         VisitorCall::Events { channel, visitor_id, session_id, facts, events, leaving } => {
             observe(&mut live.profile, session_id.as_ref(), &facts, &events, now);

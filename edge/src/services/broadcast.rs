@@ -91,7 +91,7 @@ pub async fn run(env: &Env, campaign: &str, now: Millis) -> Result<(), ApiError>
         let Ok(visitor_id) = VisitorId::parse(customer) else { continue };
         let call =
             VisitorCall::Broadcast { channel: channel.clone(), visitor_id: visitor_id.clone(), campaign: id.clone() };
-        let _: serde_json::Value = visitor::call_json(env, &channel, &visitor_id, &call).await?;
+        let _: visitor::BroadcastReply = visitor::call_json(env, &channel, &visitor_id, &call).await?;
     }
     let done = ids.len() < BATCH as usize;
     let cursor = ids.last().cloned().unwrap_or_else(|| run.cursor.clone());

@@ -7,8 +7,8 @@ use crate::services::broadcast;
 use crate::services::bulk_jobs;
 use crate::store;
 use crate::store::Db;
-use crate::visitor::VisitorCall;
-use crate::visitor::call_json;
+use crate::visitor::{Ticked, VisitorCall};
+
 use kizuna_shared::time::Millis;
 use worker::Env;
 
@@ -18,7 +18,7 @@ pub async fn wake_due(env: &Env, now: Millis) -> Result<(), ApiError> {
     for (channel, visitor_id) in store::wakeups::due_wakeups(&Db::open(env)?, now, 500).await? {
         let call = VisitorCall::Tick { channel: channel.clone(), visitor_id: visitor_id.clone() };
         // One visitor's failure must not hold back the others (it is tried again next run).
-        if let Err(err) = call_json::<serde_json::Value>(env, &channel, &visitor_id, &call).await {
+        if let Err(err) = crate::visitor::call_json::<Ticked>(env, &channel, &visitor_id, &call).await {
             worker::console_error!("waking {channel}/{visitor_id} failed: {err:?}");
         }
     }

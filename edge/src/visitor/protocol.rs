@@ -93,3 +93,33 @@ pub struct RequestFacts {
     pub city: Option<String>,
     pub language: Option<String>,
 }
+
+/// The object's answer to `Tick`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Ticked {
+    pub ticked: bool,
+}
+
+/// The object's answer to `Broadcast`: whether this visitor got the broadcast now.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BroadcastReply {
+    pub sent: bool,
+}
+
+/// The object's answer to `UpdateProfile`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Updated {
+    pub updated: bool,
+}
+
+/// The object's answer to `Erase`: the customer it deleted.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Deleted {
+    pub deleted: VisitorId,
+}
+
+/// The object's answer to `Forget`: the visitor it forgot after a merge.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Forgotten {
+    pub forgotten: VisitorId,
+}

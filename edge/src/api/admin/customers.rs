@@ -41,12 +41,22 @@ const DEFAULT_LIMIT: u32 = 50;
 
 const MAX_LIMIT: u32 = 200;
 
-/// `GET /admin/v1/channels/{channel}/customers?q=&sort=&order=&limit=&cursor=`
-pub async fn list_customers(req: Request, env: &Env, now: Millis, channel: &ChannelId) -> Result<Response, ApiError> {
+/// `GET /admin/v1/channels/{channel}/customers?q=&sort=&order=&limit=&cursor=`. The
+/// query is read before the auth step (see `router::AuthOrder::AfterInput`).
+pub async fn list_customers(call: Call) -> Result<Response, ApiError> {
+    let url = call.req.url()?;
+    let query = customer_query(url.query_pairs().map(|(k, v)| (k.into_owned(), v.into_owned())))?;
+    let caller = call.authorize().await?;
+    search_customers(&call.env, call.now, caller.channel()?, query).await
+}
+
+/// A customer list's query string; an unknown parameter or a limit that is not a whole
+/// number is refused naming it.
+fn customer_query(pairs: impl Iterator<Item = (String, String)>) -> Result<CustomerQuery, ApiError> {
     let mut query = CustomerQuery::default();
-    for (key, value) in req.url()?.query_pairs() {
-        let value = Some(value.into_owned());
-        match key.as_ref() {
+    for (key, value) in pairs {
+        let value = Some(value);
+        match key.as_str() {
             "q" => query.q = value,
             "sort" => query.sort = value,
             "order" => query.order = value,
@@ -60,11 +70,11 @@ pub async fn list_customers(req: Request, env: &Env, now: Millis, channel: &Chan
             }
         }
     }
-    search_customers(env, now, channel, query).await
+    Ok(query)
 }
 
 /// `POST /admin/v1/channels/{channel}/customers/search` with a `CustomerQuery` body.
-/// The body is read before the auth step (see `router::AuthOrder::AfterBody`).
+/// The body is read before the auth step (see `router::AuthOrder::AfterInput`).
 pub async fn search_customers_body(mut call: Call) -> Result<Response, ApiError> {
     let query: CustomerQuery = request::read_json(&mut call.req).await?;
     let caller = call.authorize().await?;
@@ -122,7 +132,7 @@ pub async fn customer(mut req: Request, env: &Env, channel: &ChannelId, id: &str
     match req.method() {
         worker::Method::Delete => {
             let erase = VisitorCall::Erase { channel: channel.clone(), visitor_id: visitor.clone() };
-            let _: serde_json::Value = visitor::call_json(env, channel, &visitor, &erase).await?;
+            let _: visitor::Deleted = visitor::call_json(env, channel, &visitor, &erase).await?;
             Ok(reply::json(200, &serde_json::json!({ "deleted": visitor })))
         }
         worker::Method::Patch => {
@@ -132,7 +142,7 @@ pub async fn customer(mut req: Request, env: &Env, channel: &ChannelId, id: &str
             }
             let change = resolve(&body.profile, &custom, Writer::Manager, "profile")?;
             let update = VisitorCall::UpdateProfile { channel: channel.clone(), visitor_id: visitor.clone(), change };
-            let _: serde_json::Value = visitor::call_json(env, channel, &visitor, &update).await?;
+            let _: visitor::Updated = visitor::call_json(env, channel, &visitor, &update).await?;
             let customer = store::customers::customer(&db, channel, id).await?.ok_or(ApiError::NotFound("customer"))?;
             Ok(reply::json(200, &shown(customer, &custom)))
         }
@@ -167,4 +177,50 @@ pub async fn create_customer(mut req: Request, env: &Env, channel: &ChannelId) -
     let customer =
         store::customers::customer(&db, channel, id.as_str()).await?.ok_or(ApiError::NotFound("customer"))?;
     Ok(reply::json(201, &shown(customer, &custom)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn query(pairs: &[(&str, &str)]) -> Result<CustomerQuery, ApiError> {
+        customer_query(pairs.iter().map(|(k, v)| ((*k).to_owned(), (*v).to_owned())))
+    }
+
+    #[track_caller]
+    fn refused(pairs: &[(&str, &str)], field: &str) {
+        let reply = query(pairs).err().map(|e| e.reply().error);
+        assert_eq!(reply.map(|e| (e.code, e.field)), Some(("invalid".to_owned(), Some(field.to_owned()))));
+    }
+
+    #[test]
+    fn a_list_query_takes_search_sort_order_cursor_and_limit() {
+        let q = query(&[("q", "tanaka"), ("sort", "createdAt"), ("order", "asc"), ("limit", "20"), ("cursor", "c")]);
+        let q = q.ok().unwrap_or_default();
+        assert_eq!(
+            (q.q.as_deref(), q.sort.as_deref(), q.order.as_deref(), q.limit, q.cursor.as_deref()),
+            (Some("tanaka"), Some("createdAt"), Some("asc"), Some(20), Some("c"))
+        );
+    }
+
+    #[test]
+    fn an_unknown_list_parameter_is_refused_naming_it() {
+        refused(&[("q", "a"), ("colour", "red")], "colour");
+    }
+
+    #[test]
+    fn a_limit_that_is_not_a_whole_number_is_refused() {
+        refused(&[("limit", "ten")], "limit");
+        refused(&[("limit", "-1")], "limit");
+        refused(&[("limit", "1.5")], "limit");
+    }
+
+    #[test]
+    fn a_cursor_of_another_sort_or_without_an_id_is_refused() {
+        assert!(parse_cursor("createdAt:5:c_1", SortKey::CreatedAt).is_ok());
+        for cursor in ["lastSeenAt:5:c_1", "createdAt:5:", "createdAt:x:c_1", "createdAt:5", "garbage"] {
+            let field = parse_cursor(cursor, SortKey::CreatedAt).err().and_then(|e| e.reply().error.field);
+            assert_eq!(field.as_deref(), Some("cursor"), "{cursor}");
+        }
+    }
 }

@@ -1,0 +1,511 @@
+// The route matrix: every route of the worker × every method × five callers, with the
+// status each cell answers today, written down before the router is rebuilt (issue 9).
+// The expected statuses are a table in this file, taken from edge/openapi.json and
+// confirmed against the worker before the refactor; nothing here derives them from a
+// response. Also pinned: the error `code` and `field` of one malformed body (or query)
+// per endpoint that takes one, and the places where a body is checked before the token.
+//
+// Order does not matter: every call that deletes or changes state (DELETE, start, pause,
+// stop) acts on a row made for that caller, and the calls that change the channel's field
+// list run after the rest. Each public request comes from its own client address, so the
+// public rate limit (600 a minute per channel and client) never applies.
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { createHash } from "node:crypto";
+import { OWNER_TOKEN, suite } from "./harness.mjs";
+
+const sha256 = (text) => createHash("sha256").update(text).digest("hex");
+
+const MEMBER_TOKEN = "kz_matrix_member_token";
+const OTHER_OWNER_TOKEN = "kz_matrix_other_owner_token";
+const TRACKING_SECRET = "matrix-tracking-secret";
+const WEBHOOK_SECRET = "whsec_matrix";
+
+/** The callers, in the order of the table's columns. */
+const CALLERS = {
+  anonymous: undefined,
+  wrongToken: "kz_no_such_token",
+  member: MEMBER_TOKEN,
+  owner: OWNER_TOKEN,
+  otherOwner: OTHER_OWNER_TOKEN,
+};
+const CALLER_NAMES = Object.keys(CALLERS);
+const METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"];
+
+/** An automated campaign document whose trigger never fires in this file. */
+const campaignDoc = (id, state, extra = {}) =>
+  JSON.stringify({
+    id,
+    name: `Matrix ${id}`,
+    state,
+    trigger: { event: "MatrixNeverSent" },
+    message: { sender: { name: "Matrix" }, text: "Hello", buttons: [], display: "bubble" },
+    ...extra,
+  });
+const campaignRow = (id, state, extra) =>
+  `INSERT INTO campaigns (id, channel_id, name, state, priority, definition, created_at, updated_at)
+   VALUES ('${id}', 'demo', 'Matrix ${id}', '${state}', 0, '${campaignDoc(id, state, extra)}', 0, 0);`;
+const customerRow = (id) => `INSERT INTO customers (channel_id, id, created_at, updated_at) VALUES ('demo', '${id}', 0, 0);`;
+const segmentRow = (id) =>
+  `INSERT INTO segments (id, channel_id, name, filter, created_at, updated_at)
+   VALUES ('${id}', 'demo', 'Matrix ${id}', '{"field":"country","op":"equals","value":"JP"}', 0, 0);`;
+
+const FIXTURES = [
+  // A member (role member) of the demo channel, and another channel with its own owner.
+  `INSERT INTO members (id, email, name, created_at) VALUES ('m_matrix_member', 'member@matrix.invalid', 'Matrix member', 0);
+   INSERT INTO channel_members (channel_id, member_id, role) VALUES ('demo', 'm_matrix_member', 'member');
+   INSERT INTO api_tokens (token_hash, member_id, label, created_at) VALUES ('${sha256(MEMBER_TOKEN)}', 'm_matrix_member', 'member', 0);
+   INSERT INTO channels (id, name, utc_offset_minutes, created_at) VALUES ('other', 'Other shop', 0, 0);
+   INSERT INTO members (id, email, name, created_at) VALUES ('m_other_owner', 'owner@other.invalid', 'Other owner', 0);
+   INSERT INTO channel_members (channel_id, member_id, role) VALUES ('other', 'm_other_owner', 'owner');
+   INSERT INTO api_tokens (token_hash, member_id, label, created_at) VALUES ('${sha256(OTHER_OWNER_TOKEN)}', 'm_other_owner', 'other owner', 0);
+   ${campaignRow("c_fixture", "draft")}
+   ${campaignRow("c_del_member", "draft")}
+   ${campaignRow("c_del_owner", "draft")}
+   ${campaignRow("c_start_member", "draft")}
+   ${campaignRow("c_start_owner", "draft")}
+   ${campaignRow("c_pause_member", "running")}
+   ${campaignRow("c_pause_owner", "running")}
+   ${campaignRow("c_stop_member", "running")}
+   ${campaignRow("c_stop_owner", "running")}
+   INSERT INTO campaigns (id, channel_id, name, state, priority, definition, created_at, updated_at)
+   VALUES ('c_bcast', 'demo', 'Matrix broadcast', 'ended', 0,
+     '{"id":"c_bcast","name":"Matrix broadcast","state":"ended","kind":"broadcast","message":{"sender":{"name":"Matrix"},"text":"News","buttons":[],"display":"bubble"}}', 0, 0);
+   INSERT INTO broadcast_runs (campaign_id, channel_id, evaluated_at, state, total, processed, created_at, updated_at)
+   VALUES ('c_bcast', 'demo', 0, 'done', 0, 0, 0, 0);
+   ${customerRow("v_fixture")}
+   ${customerRow("v_del_member")}
+   ${customerRow("v_del_owner")}
+   ${segmentRow("seg_fixture")}
+   ${segmentRow("seg_del_member")}
+   ${segmentRow("seg_del_owner")}
+   INSERT INTO bulk_jobs (id, channel_id, target, change, evaluated_at, state, total, created_at, updated_at)
+   VALUES ('job_fixture', 'demo', '{"ids":["v_fixture"]}', '{"addTags":["x"],"removeTags":[],"unsubscribeEmail":null,"unsubscribeTexting":null}', 0, 'done', 1, 0, 0);
+   INSERT INTO deliveries (id, channel_id, campaign_id, visitor_id, display, sent_at)
+   VALUES ('d_matrix', 'demo', 'c_tea_bubble', 'v_matrix', 'bubble', 0);`,
+];
+
+const env = suite({
+  sql: FIXTURES,
+  browser: false,
+  vars: { TRACKING_SECRET, EMAIL_WEBHOOK_SECRET: WEBHOOK_SECRET },
+});
+
+// Shorthands for the table: the same status for every caller, and the admin patterns.
+const all = (status) => [status, status, status, status, status];
+//                           anonymous wrongToken member owner otherOwner
+const channelRead = (ok) => [401, 401, ok, ok, 403]; // any role of the channel
+const ownerOnly = (ok) => [401, 401, 403, ok, 403]; // owners of the channel
+const campaignRead = (ok) => [401, 401, ok, ok, 404]; // other channels learn nothing
+
+const VISITOR = { channel: "demo", visitorId: "v_matrix" };
+
+/**
+ * Every route: its path (per caller where the call changes a row), the bodies of its
+ * writing methods, and the expected status of each method for each caller. Methods
+ * without a body row send none.
+ */
+const ROUTES = [
+  // Worker and site files.
+  { path: "/healthz", expect: { GET: all(200), POST: all(405), PUT: all(405), PATCH: all(405), DELETE: all(405), OPTIONS: all(405) } },
+  { path: "/openapi.json", expect: { GET: all(200), POST: all(405), PUT: all(405), PATCH: all(405), DELETE: all(405), OPTIONS: all(405) } },
+  { path: "/widget.js", expect: { GET: all(200), POST: all(405), PUT: all(405), PATCH: all(405), DELETE: all(405), OPTIONS: all(405) } },
+  { path: "/", expect: { GET: all(200), POST: all(405), PUT: all(405), PATCH: all(405), DELETE: all(405), OPTIONS: all(405) } },
+  { path: "/no-such-file.txt", expect: { GET: all(404), POST: all(405), PUT: all(405), PATCH: all(405), DELETE: all(405), OPTIONS: all(405) } },
+
+  // The public API: no token is read; OPTIONS under /v1 is the CORS preflight.
+  { path: "/v1/boot", body: VISITOR, expect: { GET: all(405), POST: all(200), PUT: all(405), PATCH: all(405), DELETE: all(405), OPTIONS: all(204) } },
+  {
+    path: "/v1/events",
+    body: { ...VISITOR, sessionId: "s_matrix", events: [{ id: "e_matrix", name: "MatrixEvent" }] },
+    expect: { GET: all(405), POST: all(200), PUT: all(405), PATCH: all(405), DELETE: all(405), OPTIONS: all(204) },
+  },
+  {
+    path: "/v1/profile",
+    body: { ...VISITOR, profile: { name: "Matrix visitor" } },
+    expect: { GET: all(405), POST: all(200), PUT: all(405), PATCH: all(405), DELETE: all(405), OPTIONS: all(204) },
+  },
+  { path: "/v1/messages", body: VISITOR, expect: { GET: all(405), POST: all(200), PUT: all(405), PATCH: all(405), DELETE: all(405), OPTIONS: all(204) } },
+  {
+    path: "/v1/show",
+    body: { ...VISITOR, campaignId: "c_tea_bubble", requestId: "r_matrix" },
+    expect: { GET: all(405), POST: all(200), PUT: all(405), PATCH: all(405), DELETE: all(405), OPTIONS: all(204) },
+  },
+  { path: "/v1/deliveries/d_matrix/view", body: VISITOR, expect: { GET: all(405), POST: all(200), PUT: all(405), PATCH: all(405), DELETE: all(405), OPTIONS: all(204) } },
+  { path: "/v1/deliveries/d_matrix/click", body: VISITOR, expect: { GET: all(405), POST: all(200), PUT: all(405), PATCH: all(405), DELETE: all(405), OPTIONS: all(204) } },
+  { path: "/v1/deliveries/d_none/view", body: VISITOR, expect: { GET: all(405), POST: all(404), PUT: all(405), PATCH: all(405), DELETE: all(405), OPTIONS: all(204) } },
+  // The webhook takes its own secret, which none of these callers has.
+  {
+    path: "/v1/webhooks/email",
+    body: { events: [{ channel: "demo", email: "nobody@example.com", status: "delivered" }] },
+    expect: { GET: all(405), POST: all(401), PUT: all(405), PATCH: all(405), DELETE: all(405), OPTIONS: all(204) },
+  },
+  { path: "/v1/no-such-route", body: {}, expect: { GET: all(404), POST: all(404), PUT: all(404), PATCH: all(404), DELETE: all(404), OPTIONS: all(204) } },
+  { path: "/v1/boot/extra", body: VISITOR, expect: { GET: all(404), POST: all(404), PUT: all(404), PATCH: all(404), DELETE: all(404), OPTIONS: all(204) } },
+
+  // The development clock (on here; loopback): GET and PUT only, and no other method is known.
+  { path: "/dev/clock", body: { offsetMs: 0 }, expect: { GET: all(200), POST: all(404), PUT: all(200), PATCH: all(404), DELETE: all(404), OPTIONS: all(404) } },
+  { path: "/dev/no-such-route", body: {}, expect: { GET: all(404), POST: all(404), PUT: all(404), PATCH: all(404), DELETE: all(404), OPTIONS: all(404) } },
+
+  // Email and SMS links: a token this worker did not sign is not found.
+  { path: "/t/forged/open.gif", body: {}, expect: { GET: all(404), POST: all(405), PUT: all(405), PATCH: all(405), DELETE: all(405), OPTIONS: all(405) } },
+  { path: "/t/forged/open", body: {}, expect: { GET: all(404), POST: all(405), PUT: all(405), PATCH: all(405), DELETE: all(405), OPTIONS: all(405) } },
+  { path: "/t/forged/click/0", body: {}, expect: { GET: all(404), POST: all(405), PUT: all(405), PATCH: all(405), DELETE: all(405), OPTIONS: all(405) } },
+  { path: "/t/forged/unsubscribe", body: {}, expect: { GET: all(404), POST: all(404), PUT: all(405), PATCH: all(405), DELETE: all(405), OPTIONS: all(405) } },
+
+  // The admin API.
+  { path: "/admin/no-such-route", body: {}, expect: { GET: all(404), POST: all(404), PUT: all(404), PATCH: all(404), DELETE: all(404), OPTIONS: all(404) } },
+  { path: "/admin/v1/no-such-route", body: {}, expect: { GET: all(404), POST: all(404), PUT: all(404), PATCH: all(404), DELETE: all(404), OPTIONS: all(404) } },
+  {
+    path: "/admin/v1/channels/demo",
+    body: { timeZone: "Asia/Tokyo" },
+    expect: { GET: channelRead(200), POST: all(405), PUT: all(405), PATCH: ownerOnly(200), DELETE: all(405), OPTIONS: all(405) },
+  },
+  // A channel that does not exist is refused like another's (403), not 404.
+  {
+    path: "/admin/v1/channels/no_such_channel",
+    body: { timeZone: "Asia/Tokyo" },
+    expect: { GET: [401, 401, 403, 403, 403], POST: all(405), PUT: all(405), PATCH: [401, 401, 403, 403, 403], DELETE: all(405), OPTIONS: all(405) },
+  },
+  { path: "/admin/v1/channels/demo/no-such-route", body: {}, expect: { GET: all(404), POST: all(404), PUT: all(404), PATCH: all(404), DELETE: all(404), OPTIONS: all(404) } },
+  {
+    path: "/admin/v1/channels/demo/mau",
+    expect: { GET: channelRead(200), POST: all(405), PUT: all(405), PATCH: all(405), DELETE: all(405), OPTIONS: all(405) },
+  },
+  {
+    path: "/admin/v1/channels/demo/identity-verification",
+    body: { enabled: false },
+    expect: { GET: ownerOnly(200), POST: all(405), PUT: ownerOnly(200), PATCH: all(405), DELETE: all(405), OPTIONS: all(405) },
+  },
+
+  // Campaigns.
+  {
+    path: "/admin/v1/channels/demo/campaigns",
+    body: JSON.parse(campaignDoc("", "draft")),
+    expect: { GET: channelRead(200), POST: [401, 401, 201, 201, 403], PUT: all(405), PATCH: all(405), DELETE: all(405), OPTIONS: all(405) },
+  },
+  {
+    path: (caller) => `/admin/v1/campaigns/${caller === "owner" ? "c_del_owner" : caller === "member" ? "c_del_member" : "c_fixture"}`,
+    methods: ["DELETE"],
+    expect: { DELETE: campaignRead(200) },
+  },
+  {
+    path: "/admin/v1/campaigns/c_fixture",
+    body: JSON.parse(campaignDoc("", "draft")),
+    expect: { GET: campaignRead(200), POST: all(405), PUT: campaignRead(200), PATCH: all(405), OPTIONS: all(405) },
+  },
+  {
+    path: "/admin/v1/campaigns/c_no_such_campaign",
+    body: JSON.parse(campaignDoc("", "draft")),
+    expect: { GET: [401, 401, 404, 404, 404], POST: all(405), PUT: [401, 401, 404, 404, 404], PATCH: all(405), DELETE: [401, 401, 404, 404, 404], OPTIONS: all(405) },
+  },
+  {
+    path: "/admin/v1/campaigns/c_tea_bubble/stats",
+    expect: { GET: campaignRead(200), POST: all(405), PUT: all(405), PATCH: all(405), DELETE: all(405), OPTIONS: all(405) },
+  },
+  {
+    path: "/admin/v1/campaigns/c_bcast/broadcast",
+    expect: { GET: campaignRead(200), POST: all(405), PUT: all(405), PATCH: all(405), DELETE: all(405), OPTIONS: all(405) },
+  },
+  // A campaign that never broadcast has no run to show.
+  {
+    path: "/admin/v1/campaigns/c_tea_bubble/broadcast",
+    expect: { GET: [401, 401, 404, 404, 404], POST: all(405), PUT: all(405), PATCH: all(405), DELETE: all(405), OPTIONS: all(405) },
+  },
+  ...["start", "pause", "stop"].map((command) => ({
+    path: (caller) => `/admin/v1/campaigns/c_${command}_${caller === "owner" ? "owner" : "member"}/${command}`,
+    expect: { GET: all(405), POST: campaignRead(200), PUT: all(405), PATCH: all(405), DELETE: all(405), OPTIONS: all(405) },
+  })),
+  { path: "/admin/v1/campaigns/c_fixture/no-such-command", body: {}, expect: { GET: all(404), POST: all(404), PUT: all(404), PATCH: all(404), DELETE: all(404), OPTIONS: all(404) } },
+
+  // Customers.
+  {
+    path: "/admin/v1/channels/demo/customers",
+    body: { profile: { name: "Made by hand" } },
+    expect: { GET: channelRead(200), POST: [401, 401, 201, 201, 403], PUT: all(405), PATCH: all(405), DELETE: all(405), OPTIONS: all(405) },
+  },
+  // `search` and `bulk` are also read as a customer id by GET, PATCH and DELETE.
+  {
+    path: "/admin/v1/channels/demo/customers/search",
+    body: { q: "Matrix" },
+    expect: { GET: channelRead(404), POST: channelRead(200), PUT: all(405), PATCH: channelRead(404), DELETE: channelRead(404), OPTIONS: all(405) },
+  },
+  {
+    path: "/admin/v1/channels/demo/customers/bulk",
+    body: { ids: ["v_fixture"], addTags: ["matrix"] },
+    expect: { GET: channelRead(404), POST: channelRead(200), PUT: all(405), PATCH: channelRead(404), DELETE: channelRead(404), OPTIONS: all(405) },
+  },
+  {
+    path: "/admin/v1/channels/demo/customers/v_fixture",
+    body: { profile: { name: "Patched" } },
+    expect: { GET: channelRead(200), POST: all(405), PUT: all(405), PATCH: channelRead(200), OPTIONS: all(405) },
+  },
+  {
+    path: (caller) => `/admin/v1/channels/demo/customers/${caller === "owner" ? "v_del_owner" : caller === "member" ? "v_del_member" : "v_fixture"}`,
+    methods: ["DELETE"],
+    expect: { DELETE: channelRead(200) },
+  },
+  {
+    path: "/admin/v1/channels/demo/customers/v_no_such_customer",
+    body: { profile: { name: "Patched" } },
+    expect: { GET: channelRead(404), POST: all(405), PUT: all(405), PATCH: channelRead(404), DELETE: channelRead(404), OPTIONS: all(405) },
+  },
+  { path: "/admin/v1/channels/demo/customers/v_fixture/extra", body: {}, expect: { GET: all(404), POST: all(404), PUT: all(404), PATCH: all(404), DELETE: all(404), OPTIONS: all(404) } },
+  {
+    path: "/admin/v1/channels/demo/jobs/job_fixture",
+    expect: { GET: channelRead(200), POST: all(405), PUT: all(405), PATCH: all(405), DELETE: all(405), OPTIONS: all(405) },
+  },
+  {
+    path: "/admin/v1/channels/demo/jobs/job_no_such_job",
+    expect: { GET: channelRead(404), POST: all(405), PUT: all(405), PATCH: all(405), DELETE: all(405), OPTIONS: all(405) },
+  },
+  // `jobs` alone is no route.
+  { path: "/admin/v1/channels/demo/jobs", body: {}, expect: { GET: all(404), POST: all(404), PUT: all(404), PATCH: all(404), DELETE: all(404), OPTIONS: all(404) } },
+
+  // Segments.
+  {
+    path: "/admin/v1/channels/demo/segments",
+    body: (caller) => ({ name: `Made by ${caller}`, filter: { field: "country", op: "equals", value: "JP" } }),
+    expect: { GET: channelRead(200), POST: [401, 401, 201, 201, 403], PUT: all(405), PATCH: all(405), DELETE: all(405), OPTIONS: all(405) },
+  },
+  {
+    path: "/admin/v1/channels/demo/segments/seg_fixture",
+    body: { filter: { field: "country", op: "equals", value: "FR" } },
+    expect: { GET: channelRead(200), POST: all(405), PUT: all(405), PATCH: channelRead(200), OPTIONS: all(405) },
+  },
+  {
+    path: (caller) => `/admin/v1/channels/demo/segments/${caller === "owner" ? "seg_del_owner" : caller === "member" ? "seg_del_member" : "seg_fixture"}`,
+    methods: ["DELETE"],
+    expect: { DELETE: channelRead(200) },
+  },
+  {
+    path: "/admin/v1/channels/demo/segments/seg_no_such_segment",
+    body: { name: "Renamed" },
+    expect: { GET: channelRead(404), POST: all(405), PUT: all(405), PATCH: channelRead(404), DELETE: channelRead(404), OPTIONS: all(405) },
+  },
+
+  // Profile fields: they change the channel's field list, so they run after the rest.
+  {
+    path: "/admin/v1/channels/demo/fields",
+    serial: true,
+    body: (caller) => ({ key: `profile.matrix_${caller}`, displayName: `Matrix ${caller}`, type: "string" }),
+    expect: { GET: channelRead(200), POST: ownerOnly(201), PUT: all(405), PATCH: all(405), DELETE: all(405), OPTIONS: all(405) },
+  },
+  {
+    path: "/admin/v1/channels/demo/fields/profile.name",
+    serial: true,
+    body: { displayName: "Full name" },
+    expect: { GET: all(405), POST: all(405), PUT: all(405), PATCH: ownerOnly(200), DELETE: all(405), OPTIONS: all(405) },
+  },
+  {
+    path: "/admin/v1/channels/demo/fields/profile.no_such_field",
+    serial: true,
+    body: { displayName: "Nothing" },
+    expect: { GET: all(405), POST: all(405), PUT: all(405), PATCH: ownerOnly(404), DELETE: all(405), OPTIONS: all(405) },
+  },
+  // `order` is a field key to PATCH (no such field); PUT's body lists every key as it is now.
+  {
+    path: "/admin/v1/channels/demo/fields/order",
+    serial: true,
+    body: (_caller, method) => (method === "PATCH" ? { displayName: "Order" } : "currentFieldOrder"),
+    expect: { GET: all(405), POST: all(405), PUT: ownerOnly(200), PATCH: ownerOnly(404), DELETE: all(405), OPTIONS: all(405) },
+  },
+];
+
+let nextClient = 0;
+/** A fresh client address per request: the public rate limit counts per address. */
+const clientAddress = () => {
+  nextClient += 1;
+  return `198.51.${(nextClient >> 8) & 255}.${nextClient & 255}`;
+};
+
+async function bodyFor(route, caller, method) {
+  const body = typeof route.body === "function" ? route.body(caller, method) : route.body;
+  if (body === "currentFieldOrder") {
+    const answer = await fetch(`${env.worker.base}/admin/v1/channels/demo/fields`, { headers: { authorization: `Bearer ${OWNER_TOKEN}` } });
+    return { keys: (await answer.json()).fields.map((field) => field.key).filter((key) => key.startsWith("profile.")) };
+  }
+  return body;
+}
+
+async function call(method, path, { token, body, rawBody, query = "" } = {}) {
+  const headers = { "cf-connecting-ip": clientAddress() };
+  if (token !== undefined) headers.authorization = `Bearer ${token}`;
+  let payload;
+  if (method !== "GET" && method !== "OPTIONS") {
+    if (rawBody !== undefined) payload = rawBody;
+    else if (body !== undefined) payload = JSON.stringify(body);
+    if (payload !== undefined) headers["content-type"] = "application/json";
+  }
+  const response = await fetch(`${env.worker.base}${path}${query}`, { method, headers, body: payload, redirect: "manual" });
+  const text = await response.text();
+  return { status: response.status, text };
+}
+
+async function runCell(cell) {
+  const { route, method, caller } = cell;
+  const path = typeof route.path === "function" ? route.path(caller) : route.path;
+  const body = method === "GET" || method === "OPTIONS" || method === "DELETE" ? undefined : await bodyFor(route, caller, method);
+  const answer = await call(method, path, { token: CALLERS[caller], body });
+  return { ...cell, path, got: answer.status, text: answer.text };
+}
+
+/** Runs `cells` with at most `width` requests in flight. */
+async function pool(cells, width) {
+  const results = [];
+  let next = 0;
+  const lanes = Array.from({ length: width }, async () => {
+    while (next < cells.length) {
+      const cell = cells[next++];
+      results.push(await runCell(cell));
+    }
+  });
+  await Promise.all(lanes);
+  return results;
+}
+
+test("every route × method × caller answers the status written in the table", async () => {
+  const cells = [];
+  for (const route of ROUTES) {
+    for (const method of route.methods ?? METHODS) {
+      const row = route.expect[method];
+      if (!row) continue;
+      assert.equal(row.length, CALLER_NAMES.length, `${method} ${route.path}: one status per caller`);
+      CALLER_NAMES.forEach((caller, i) => cells.push({ route, method, caller, expected: row[i] }));
+    }
+  }
+  const started = Date.now();
+  const results = [
+    ...(await pool(cells.filter((c) => !c.route.serial), 6)),
+    ...(await pool(cells.filter((c) => c.route.serial), 1)),
+  ];
+  const wrong = results
+    .filter((r) => r.got !== r.expected)
+    .map((r) => `${r.method} ${r.path} as ${r.caller}: expected ${r.expected}, got ${r.got} ${r.text.slice(0, 160)}`);
+  console.log(`route matrix: ${results.length} cells in ${Date.now() - started} ms`);
+  assert.deepEqual(wrong, [], `${wrong.length} of ${results.length} cells differ:\n${wrong.join("\n")}`);
+});
+
+test("the routes of the OpenAPI document are all in the matrix", async () => {
+  const document = JSON.parse(await (await fetch(`${env.worker.base}/openapi.json`)).text());
+  const covered = ROUTES.map((r) => (typeof r.path === "function" ? r.path("owner") : r.path));
+  const asPattern = (path) => new RegExp(`^${path.replace(/\{[^}]+\}/g, "[^/]+").replace(/\./g, "\\.")}$`);
+  for (const [path, operations] of Object.entries(document.paths)) {
+    for (const method of Object.keys(operations).filter((m) => METHODS.includes(m.toUpperCase()))) {
+      const route = ROUTES.find((r) => {
+        const concrete = typeof r.path === "function" ? r.path("owner") : r.path;
+        return asPattern(path).test(concrete) && r.expect[method.toUpperCase()] && r.expect[method.toUpperCase()][3] !== 405;
+      });
+      assert.ok(route, `${method.toUpperCase()} ${path} has a row in the matrix (covered: ${covered.length} paths)`);
+    }
+  }
+});
+
+/**
+ * One malformed body (or query) per endpoint that takes one, with the exact error code and
+ * field today's worker answers. `caller` is who sends it (the owner unless the order of
+ * checks is the point).
+ */
+const MALFORMED = [
+  // Public API.
+  { method: "POST", path: "/v1/boot", body: { channel: "demo", visitorId: 42 }, status: 400, code: "invalid", field: "visitorId" },
+  { method: "POST", path: "/v1/boot", body: { channel: "demo" }, status: 400, code: "invalid", field: "body" },
+  { method: "POST", path: "/v1/boot", rawBody: "{not json", status: 400, code: "invalid", field: "body" },
+  { method: "POST", path: "/v1/events", body: { ...VISITOR, events: [{ id: "e_bad", name: "" }] }, status: 400, code: "invalid", field: "events[0].name" },
+  { method: "POST", path: "/v1/profile", body: { ...VISITOR, profile: { email: "not an address" } }, status: 400, code: "invalid", field: "profile.email" },
+  { method: "POST", path: "/v1/messages", body: { channel: "demo" }, status: 400, code: "invalid", field: "body" },
+  { method: "POST", path: "/v1/show", body: { ...VISITOR, campaignId: "c_no_such_campaign", requestId: "r_bad" }, status: 400, code: "invalid", field: "campaignId" },
+  { method: "POST", path: "/v1/deliveries/d_matrix/view", body: { channel: "demo", visitorId: "" }, status: 400, code: "invalid", field: "visitorId" },
+  { method: "POST", path: "/v1/deliveries/d_matrix/click", body: { channel: "no_such_channel", visitorId: "v_matrix" }, status: 400, code: "invalid", field: "channel" },
+  {
+    method: "POST",
+    path: "/v1/webhooks/email",
+    token: WEBHOOK_SECRET,
+    body: { events: [{ channel: "demo", email: "a@example.com", status: "lost" }] },
+    status: 400,
+    code: "invalid",
+    field: "events[0].status",
+  },
+  { method: "PUT", path: "/dev/clock", body: { offsetMs: 99_999_999_999_999 }, status: 400, code: "invalid", field: "offsetMs" },
+  // Admin API.
+  { method: "PATCH", path: "/admin/v1/channels/demo", body: { frequencyCap: { perDay: 0 } }, status: 400, code: "invalid", field: "frequencyCap" },
+  { method: "PUT", path: "/admin/v1/channels/demo/identity-verification", body: { enabled: "yes" }, status: 400, code: "invalid", field: "enabled" },
+  {
+    method: "POST",
+    path: "/admin/v1/channels/demo/campaigns",
+    body: { ...JSON.parse(campaignDoc("", "draft")), message: { sender: { name: "Matrix" }, text: "Hi", display: "sideways" } },
+    status: 400,
+    code: "invalid",
+    field: "message.display",
+  },
+  {
+    method: "PUT",
+    path: "/admin/v1/campaigns/c_fixture",
+    body: { ...JSON.parse(campaignDoc("", "draft")), kind: "broadcast", trigger: undefined },
+    status: 400,
+    code: "invalid",
+    field: "kind",
+  },
+  { method: "POST", path: "/admin/v1/channels/demo/customers", body: { profile: { email: "not an address" } }, status: 400, code: "invalid", field: "profile.email" },
+  { method: "POST", path: "/admin/v1/channels/demo/customers/search", body: { sort: "nope" }, status: 400, code: "invalid", field: "sort" },
+  { method: "POST", path: "/admin/v1/channels/demo/customers/bulk", body: { ids: ["v_fixture"], addTags: [""] }, status: 400, code: "invalid", field: "addTags[0]" },
+  { method: "PATCH", path: "/admin/v1/channels/demo/customers/v_fixture", body: { memberId: "m_1" }, status: 400, code: "invalid", field: "memberId" },
+  { method: "POST", path: "/admin/v1/channels/demo/segments", body: { name: "No filter" }, status: 400, code: "invalid", field: "filter" },
+  { method: "PATCH", path: "/admin/v1/channels/demo/segments/seg_fixture", body: { name: "" }, status: 400, code: "invalid", field: "name" },
+  { method: "POST", path: "/admin/v1/channels/demo/fields", body: { key: "plan", displayName: "Plan", type: "string" }, status: 400, code: "invalid", field: "key" },
+  { method: "PATCH", path: "/admin/v1/channels/demo/fields/profile.name", body: { visibility: "gone" }, status: 400, code: "invalid", field: "visibility" },
+  { method: "PUT", path: "/admin/v1/channels/demo/fields/order", body: { keys: ["profile.name"] }, status: 400, code: "invalid", field: "keys" },
+  // Queries.
+  { method: "GET", path: "/admin/v1/channels/demo/customers", query: "?limit=lots", status: 400, code: "invalid", field: "limit" },
+  { method: "GET", path: "/admin/v1/campaigns/c_tea_bubble/stats", query: "?from=yesterday", status: 400, code: "invalid", field: "from" },
+  { method: "GET", path: "/admin/v1/channels/demo/mau", query: "?month=May", status: 400, code: "invalid", field: "month" },
+  // The order of checks today: these read the body or query before the token.
+  { caller: "anonymous", method: "POST", path: "/admin/v1/channels/demo/customers/search", body: { sort: 5 }, status: 400, code: "invalid", field: "sort" },
+  { caller: "anonymous", method: "POST", path: "/admin/v1/channels/demo/customers/search", rawBody: "{", status: 400, code: "invalid", field: "body" },
+  { caller: "anonymous", method: "GET", path: "/admin/v1/channels/demo/customers", query: "?bogus=1", status: 400, code: "invalid", field: "bogus" },
+  { caller: "anonymous", method: "GET", path: "/admin/v1/channels/demo/customers", query: "?limit=lots", status: 400, code: "invalid", field: "limit" },
+  { caller: "anonymous", method: "GET", path: "/admin/v1/campaigns/not%20an%20id/stats", status: 401, code: "unauthorized", field: undefined },
+  { caller: "wrongToken", method: "GET", path: "/admin/v1/campaigns/not%20an%20id/stats", status: 400, code: "invalid", field: "campaignId" },
+  // ...and these check the token first.
+  { caller: "anonymous", method: "POST", path: "/admin/v1/channels/demo/campaigns", rawBody: "{", status: 401, code: "unauthorized", field: undefined },
+  { caller: "anonymous", method: "POST", path: "/admin/v1/channels/demo/customers", rawBody: "{", status: 401, code: "unauthorized", field: undefined },
+  { caller: "anonymous", method: "POST", path: "/admin/v1/channels/demo/customers/bulk", rawBody: "{", status: 401, code: "unauthorized", field: undefined },
+  { caller: "anonymous", method: "POST", path: "/admin/v1/channels/demo/segments", rawBody: "{", status: 401, code: "unauthorized", field: undefined },
+  { caller: "anonymous", method: "GET", path: "/admin/v1/campaigns/c_tea_bubble/stats", query: "?from=yesterday", status: 401, code: "unauthorized", field: undefined },
+  { caller: "anonymous", method: "GET", path: "/admin/v1/channels/demo/mau", query: "?month=May", status: 401, code: "unauthorized", field: undefined },
+  { caller: "member", method: "PATCH", path: "/admin/v1/channels/demo", rawBody: "{", status: 403, code: "forbidden", field: undefined },
+  { caller: "member", method: "POST", path: "/admin/v1/channels/demo/fields", rawBody: "{", status: 403, code: "forbidden", field: undefined },
+  { caller: "owner", method: "PATCH", path: "/admin/v1/channels/demo/customers/v_no_such_customer", rawBody: "{", status: 404, code: "not_found", field: undefined },
+  { caller: "owner", method: "PATCH", path: "/admin/v1/channels/demo/fields/profile.no_such_field", body: { keys: [] }, status: 400, code: "invalid", field: "keys" },
+  { caller: "anonymous", method: "POST", path: "/v1/webhooks/email", rawBody: "{", status: 401, code: "unauthorized", field: undefined },
+];
+
+test("a malformed body or query gets the error code and field written here", async () => {
+  const wrong = [];
+  for (const c of MALFORMED) {
+    const caller = c.caller ?? "owner";
+    const token = c.token ?? CALLERS[caller];
+    const answer = await call(c.method, c.path, { token, body: c.body, rawBody: c.rawBody, query: c.query });
+    let error;
+    try {
+      error = JSON.parse(answer.text).error;
+    } catch {
+      error = undefined;
+    }
+    const got = { status: answer.status, code: error?.code, field: error?.field };
+    const expected = { status: c.status, code: c.code, field: c.field };
+    if (JSON.stringify(got) !== JSON.stringify(expected)) {
+      wrong.push(`${c.method} ${c.path}${c.query ?? ""} as ${caller}: expected ${JSON.stringify(expected)}, got ${JSON.stringify(got)} ${answer.text.slice(0, 160)}`);
+    }
+  }
+  assert.deepEqual(wrong, [], `${wrong.length} of ${MALFORMED.length} differ:\n${wrong.join("\n")}`);
+});
+
+test("the email webhook with its secret is accepted", async () => {
+  const answer = await call("POST", "/v1/webhooks/email", {
+    token: WEBHOOK_SECRET,
+    body: { events: [{ channel: "demo", email: "nobody@example.com", status: "delivered" }] },
+  });
+  assert.equal(answer.status, 200, answer.text);
+  assert.deepEqual(JSON.parse(answer.text), { received: 1, updated: 0 });
+});
