@@ -1,6 +1,7 @@
 //! The worker's one error type, turned into a JSON response in one place: 4xx answers
 //! say what to fix and name the field; 5xx answers say little and are logged.
 
+use kizuna_shared::campaign::edit::Refusal;
 use kizuna_shared::invalid::FieldError;
 use kizuna_shared::wire::public::{ErrorDetail, ErrorReply};
 
@@ -115,5 +116,40 @@ impl From<crate::store::StoreError> for ApiError {
 impl From<FieldError> for ApiError {
     fn from(err: FieldError) -> ApiError {
         ApiError::Invalid { field: err.field, problem: err.problem }
+    }
+}
+
+/// A refused campaign edit: a conflict with the campaign's state is 409, an invalid
+/// value 400; both name the field.
+impl From<Refusal> for ApiError {
+    fn from(refusal: Refusal) -> ApiError {
+        match refusal {
+            Refusal::Conflict(err) => ApiError::conflict(err),
+            Refusal::Invalid(err) => ApiError::from(err),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[track_caller]
+    fn check(err: ApiError, status: u16, code: &str, field: &str) {
+        let reply = err.reply().error;
+        assert_eq!((err.status(), reply.code.as_str(), reply.field.as_deref()), (status, code, Some(field)));
+    }
+
+    #[test]
+    fn a_refused_campaign_edit_is_409_for_its_state_and_400_for_a_value() {
+        check(Refusal::Conflict(FieldError::new("state", "ended")).into(), 409, "conflict", "state");
+        check(Refusal::Invalid(FieldError::new("kind", "cannot change")).into(), 400, "invalid", "kind");
+    }
+
+    #[test]
+    fn a_field_error_is_400_naming_its_field_with_its_message() {
+        let err = ApiError::from(FieldError::new("memberId", "must be 1 to 256 characters"));
+        check(ApiError::from(FieldError::new("frequencyCap", "x")), 400, "invalid", "frequencyCap");
+        assert_eq!(err.reply().error.message, "memberId: must be 1 to 256 characters");
     }
 }

@@ -43,6 +43,13 @@ fn clean_message(message: &str) -> String {
     }
 }
 
+/// The first language of an `Accept-Language` header (`ja-JP,ja;q=0.9` → `ja-JP`), as
+/// the browser listed it; `None` when it names none or only `*`.
+pub fn first_language(accept_language: &str) -> Option<String> {
+    let first = accept_language.split(',').next()?.split(';').next()?.trim();
+    (!first.is_empty() && first != "*").then(|| first.to_owned())
+}
+
 /// The path of the request, split on `/`, without empty segments.
 pub fn segments(path: &str) -> Vec<&str> {
     path.split('/').filter(|s| !s.is_empty()).collect()
@@ -55,5 +62,82 @@ pub struct Params(pub Vec<(&'static str, String)>);
 impl Params {
     pub fn get(&self, name: &str) -> &str {
         self.0.iter().find(|(n, _)| *n == name).map_or("", |(_, v)| v.as_str())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use kizuna_shared::ids::EventId;
+    use serde::Deserialize;
+
+    #[derive(Debug, Deserialize)]
+    #[allow(dead_code, reason = "only the parse is under test")]
+    struct Batch {
+        events: Vec<Event>,
+    }
+
+    #[derive(Debug, Deserialize)]
+    #[allow(dead_code, reason = "only the parse is under test")]
+    struct Event {
+        id: EventId,
+    }
+
+    #[track_caller]
+    fn refused(json: &str, field: &str) -> String {
+        let reply = parse_json::<Batch>(json.as_bytes()).err().map(|e| (e.status(), e.reply().error));
+        let Some((status, error)) = reply else { panic!("{json} was accepted") };
+        assert_eq!((status, error.code.as_str(), error.field.as_deref()), (400, "invalid", Some(field)), "{json}");
+        error.message
+    }
+
+    #[test]
+    fn a_well_formed_body_parses() {
+        assert!(parse_json::<Batch>(br#"{"events": [{"id": "e1"}, {"id": "e2"}]}"#).is_ok());
+    }
+
+    #[test]
+    fn a_refused_value_names_its_field_path() {
+        let message = refused(r#"{"events": [{"id": "e1"}, {"id": "a b"}]}"#, "events[1].id");
+        assert!(!message.contains(" at line "), "{message}");
+        refused(r#"{"events": [{"id": "e1"}, {}]}"#, "events[1]");
+        refused(r#"{"events": 3}"#, "events");
+    }
+
+    #[test]
+    fn malformed_json_is_named_body() {
+        refused("", "body");
+        refused("{", "body");
+        refused("not json", "body");
+    }
+
+    #[test]
+    fn trailing_text_after_the_json_is_refused() {
+        refused(r#"{"events": []} {"events": []}"#, "body");
+        refused(r#"{"events": []}x"#, "body");
+        assert!(parse_json::<Batch>(b"{\"events\": []}\n ").is_ok(), "trailing whitespace is no garbage");
+    }
+
+    #[test]
+    fn a_path_splits_into_its_non_empty_segments() {
+        assert_eq!(segments("/admin/v1/campaigns/c_1"), ["admin", "v1", "campaigns", "c_1"]);
+        assert_eq!(segments("//v1///events/"), ["v1", "events"]);
+        assert!(segments("/").is_empty());
+        assert!(segments("").is_empty());
+    }
+
+    #[test]
+    fn the_first_language_is_the_first_one_listed_without_its_weight() {
+        assert_eq!(first_language("ja-JP,ja;q=0.9,en;q=0.8").as_deref(), Some("ja-JP"));
+        assert_eq!(first_language(" en-GB ;q=1, fr").as_deref(), Some("en-GB"));
+        assert_eq!(first_language("ja").as_deref(), Some("ja"));
+    }
+
+    #[test]
+    fn no_language_or_any_language_is_none() {
+        assert_eq!(first_language(""), None);
+        assert_eq!(first_language("*"), None);
+        assert_eq!(first_language("*;q=0.5, ja"), None);
+        assert_eq!(first_language(",ja"), None);
     }
 }

@@ -12,11 +12,12 @@
 use crate::api::Call;
 use crate::api::admin::{bulk, campaigns, channel as channel_api, customers, fields, segments, stats};
 use crate::api::{dev, public, tracking};
-use crate::auth::{Access, Caller, Role};
+use crate::auth::{Access, Caller};
 use crate::error::ApiError;
 use crate::request::Params;
 use crate::{reply, request};
 use kizuna_shared::campaign::Command;
+use kizuna_shared::channel::Role;
 use kizuna_shared::counting::Action;
 use kizuna_shared::time::Millis;
 use std::future::Future;

@@ -59,6 +59,12 @@ impl Role {
     pub fn is_owner(self) -> bool {
         self == Role::Owner
     }
+
+    /// Whether this role may do what `required` may: an owner may do everything a
+    /// member may.
+    pub fn allows(self, required: Role) -> bool {
+        self == Role::Owner || required == Role::Member
+    }
 }
 
 impl FrequencyCap {
@@ -127,5 +133,11 @@ mod tests {
         }
         assert_eq!(Role::parse("admin"), None);
         assert!(Role::Owner.is_owner() && !Role::Member.is_owner());
+    }
+
+    #[test]
+    fn an_owner_may_do_what_a_member_may_and_more() {
+        assert!(Role::Owner.allows(Role::Owner) && Role::Owner.allows(Role::Member));
+        assert!(Role::Member.allows(Role::Member) && !Role::Member.allows(Role::Owner));
     }
 }

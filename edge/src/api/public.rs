@@ -17,6 +17,7 @@ use kizuna_shared::event::check_event_name;
 use kizuna_shared::identity;
 use kizuna_shared::ids::ChannelId;
 use kizuna_shared::ids::DeliveryId;
+use kizuna_shared::ids::MemberId;
 use kizuna_shared::ids::VisitorId;
 use kizuna_shared::profile::Writer;
 use kizuna_shared::profile::resolve;
@@ -49,10 +50,7 @@ async fn require_channel(req: &Request, env: &Env, id: &ChannelId, now: Millis) 
 /// The visitor's browser, place and language, as the request tells them.
 fn request_facts(req: &Request) -> Result<RequestFacts, ApiError> {
     let headers = req.headers();
-    let language = headers.get("accept-language")?.and_then(|value| {
-        let first = value.split(',').next()?.split(';').next()?.trim().to_owned();
-        (!first.is_empty() && first != "*").then_some(first)
-    });
+    let language = headers.get("accept-language")?.as_deref().and_then(request::first_language);
     let cf = req.cf();
     Ok(RequestFacts {
         user_agent: headers.get("user-agent")?,
@@ -75,9 +73,7 @@ pub async fn boot(mut req: Request, env: &Env, now: Millis) -> Result<Response, 
         )
         .await;
     };
-    if member_id.is_empty() || member_id.chars().count() > 256 || member_id.chars().any(char::is_control) {
-        return Err(ApiError::invalid("memberId", "must be 1 to 256 characters without control characters"));
-    }
+    MemberId::parse(&member_id)?;
     let change = resolve(&body.profile.unwrap_or_default(), &channel.fields, Writer::Site, "profile")?;
     if let Some(secrets) = &channel.identity_secrets {
         let secrets: Vec<&str> = secrets.iter().map(String::as_str).collect();

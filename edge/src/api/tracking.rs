@@ -174,7 +174,7 @@ pub async fn unsubscribe(mut req: Request, env: &Env, now: Millis, token: &str) 
     let _ = req.bytes().await;
     let db = Db::open(env)?;
     let month = channel.day_of(now).month();
-    store::customers::unsubscribe(&db, &t.channel, &t.visitor, t.medium.as_str(), now, &month).await?;
+    store::customers::unsubscribe(&db, &t.channel, &t.visitor, t.medium, now, &month).await?;
     Ok(html(200, core::unsubscribed_page(&channel.name, t.medium)))
 }
 

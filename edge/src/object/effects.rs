@@ -9,7 +9,6 @@ use crate::services::audience;
 use crate::services::counting;
 use crate::services::jobs;
 use crate::services::jobs::Job;
-use crate::services::send::Medium;
 use crate::services::send::SendJob;
 use crate::store;
 use crate::store::Db;
@@ -26,16 +25,17 @@ use kizuna_shared::deliver::audience_checks;
 use kizuna_shared::deliver::step;
 use kizuna_shared::deliver::take_pending;
 use kizuna_shared::event::Event;
-use kizuna_shared::event::PAGE_VIEW;
-use kizuna_shared::event::PropertyValue;
 use kizuna_shared::ids::CampaignId;
 use kizuna_shared::ids::ChannelId;
 use kizuna_shared::ids::DeliveryId;
 use kizuna_shared::ids::EventId;
 use kizuna_shared::ids::SessionId;
 use kizuna_shared::ids::VisitorId;
+use kizuna_shared::outbound;
+use kizuna_shared::outbound::Plan;
 use kizuna_shared::profile::Profile;
 use kizuna_shared::profile::Visit;
+use kizuna_shared::profile::visits;
 use kizuna_shared::time::Millis;
 use kizuna_shared::wire::public::EventIn;
 use kizuna_shared::wire::public::EventsReply;
@@ -61,17 +61,9 @@ pub(crate) fn observe(
         page_url,
         referrer,
     };
-    let text = |event: &EventIn, key: &str| match event.properties.get(key) {
-        Some(PropertyValue::Text(t)) => Some(t.clone()),
-        _ => None,
-    };
-    let pages: Vec<(Option<String>, Option<String>)> =
-        events.iter().filter(|e| e.name == PAGE_VIEW).map(|e| (text(e, "url"), text(e, "referrer"))).collect();
-    if pages.is_empty() {
-        profile.observe(&visit(None, None));
-    }
-    for (url, referrer) in &pages {
-        profile.observe(&visit(url.as_deref(), referrer.as_deref()));
+    let pages = visits(events.iter().map(|e| (e.name.as_str(), &e.properties)));
+    for page in &pages {
+        profile.observe(&visit(page.url.as_deref(), page.referrer.as_deref()));
     }
 }
 
@@ -166,11 +158,9 @@ async fn send_offline(
     for (delivery, campaign) in deliveries {
         let Some(campaign) = set.get(campaign) else { continue };
         let offline = campaign.offline;
-        let (medium, then_sms) = if offline.email && profile.email.is_some() {
-            (Medium::Email, offline.sms)
-        } else if offline.sms && profile.mobile_number.is_some() {
-            (Medium::Sms, false)
-        } else {
+        let Some(Plan { first: medium, then_sms }) =
+            outbound::plan(&offline, profile.email.is_some(), profile.mobile_number.is_some())
+        else {
             continue;
         };
         let job = SendJob {

@@ -20,6 +20,7 @@ use crate::visitor::VisitorCall;
 use kizuna_shared::campaign::Campaign;
 use kizuna_shared::campaign::CampaignState;
 use kizuna_shared::campaign::Kind;
+use kizuna_shared::campaign::RunState;
 use kizuna_shared::filter::FilterDoc;
 use kizuna_shared::ids::CampaignId;
 use kizuna_shared::ids::ChannelId;
@@ -56,7 +57,7 @@ pub async fn run(env: &Env, campaign: &str, now: Millis) -> Result<(), ApiError>
     let db = Db::open(env)?;
     let id = CampaignId::parse(campaign).map_err(|e| ApiError::Internal(e.to_string()))?;
     let Some(run) = store::broadcasts::broadcast_run(&db, &id).await? else { return Ok(()) };
-    if run.state != "running" {
+    if run.state != RunState::Running {
         return Ok(());
     }
     let channel = ChannelId::parse(&run.channel_id).map_err(|e| ApiError::Internal(e.to_string()))?;

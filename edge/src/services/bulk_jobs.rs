@@ -17,6 +17,7 @@ use crate::store::Db;
 use kizuna_shared::bulk::BATCH;
 use kizuna_shared::bulk::BulkChange;
 use kizuna_shared::bulk::BulkTarget;
+use kizuna_shared::bulk::JobState;
 use kizuna_shared::filter::sql::SqlFilter;
 use kizuna_shared::filter::sql::compile;
 use kizuna_shared::ids::ChannelId;
@@ -45,7 +46,7 @@ pub(crate) async fn target_sql(
 pub(crate) async fn step(env: &Env, id: &str, now: Millis) -> Result<bool, ApiError> {
     let db = Db::open(env)?;
     let Some(job) = store::bulk_jobs::job(&db, id, None).await? else { return Ok(false) };
-    if job.state != "running" {
+    if job.state != JobState::Running {
         return Ok(false);
     }
     let channel = ChannelId::parse(&job.channel_id).map_err(|e| ApiError::Internal(e.to_string()))?;

@@ -42,9 +42,7 @@ pub async fn consume(batch: MessageBatch<Job>, env: &Env, now: Millis) -> Result
 pub(crate) async fn send(env: &Env, job: &SendJob, now: Millis) -> Result<(), ApiError> {
     let outcome = outbound::send(env, job, now).await?;
     if let SendOutcome::Skipped(reason) = outcome
-        && job.medium == Medium::Email
-        && job.then_sms
-        && reason.about_the_address()
+        && kizuna_shared::outbound::sms_after(job.medium, job.then_sms, reason)
     {
         let sms = SendJob { medium: Medium::Sms, then_sms: false, ..job.clone() };
         enqueue(env, &Job::Send(sms)).await?;

@@ -113,7 +113,7 @@ pub async fn send(env: &Env, job: &SendJob, now: Millis) -> Result<SendOutcome, 
         ApiError::Internal("outbound: PUBLIC_URL is not configured (the worker's public origin)".to_owned())
     })?;
     let db = Db::open(env)?;
-    let medium = job.medium.as_str();
+    let medium = job.medium;
     let outbound_message = Message {
         delivery: &job.delivery,
         medium,
@@ -136,7 +136,7 @@ pub async fn send(env: &Env, job: &SendJob, now: Millis) -> Result<SendOutcome, 
     };
     let links = Tracking::new(&public, &key.sign(&job.delivery, job.medium));
     let body = request_body(job.medium, &message, &links, &provider, &address);
-    let idempotency_key = format!("{}-{medium}", job.delivery);
+    let idempotency_key = format!("{}-{}", job.delivery, medium.as_str());
     match call_provider(&provider, &idempotency_key, &body).await {
         Ok(provider_id) => {
             let sent =
@@ -150,7 +150,9 @@ pub async fn send(env: &Env, job: &SendJob, now: Millis) -> Result<SendOutcome, 
             store::outbound::finish_outbound(&db, &job.delivery, medium, &failed, now).await?;
             match failure {
                 ProviderFailure::Refused { status, .. } => Ok(SendOutcome::Rejected { status, reason }),
-                ProviderFailure::Transient(_) => Err(ApiError::Internal(format!("outbound {medium}: {reason}"))),
+                ProviderFailure::Transient(_) => {
+                    Err(ApiError::Internal(format!("outbound {}: {reason}", medium.as_str())))
+                }
             }
         }
     }

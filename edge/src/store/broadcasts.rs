@@ -6,6 +6,7 @@
 //! nothing.
 
 use super::{Executor, IdRow, Statement, StoreError, flag, json, num, opt_text, text};
+use kizuna_shared::campaign::RunState;
 use kizuna_shared::filter::FilterDoc;
 use kizuna_shared::ids::{CampaignId, ChannelId};
 use kizuna_shared::time::Millis;
@@ -66,7 +67,8 @@ pub struct BroadcastRun {
     pub channel_id: String,
     pub audience: Option<String>,
     pub evaluated_at: i64,
-    pub state: String,
+    /// Read from the column's text once, here (`running`, `done` or `failed`).
+    pub state: RunState,
     pub cursor: String,
     pub total: i64,
     pub processed: i64,
@@ -140,12 +142,12 @@ mod tests {
         // The same batch again, from the cursor it started at: it moves nothing.
         assert!(!wait(advance_broadcast(&db, &start, "c2", 2, false, 40)).unwrap());
         let middle = wait(broadcast_run(&db, &news)).unwrap().unwrap();
-        assert_eq!((middle.cursor.as_str(), middle.processed, middle.state.as_str()), ("c2", 2, "running"));
+        assert_eq!((middle.cursor.as_str(), middle.processed, middle.state), ("c2", 2, RunState::Running));
 
         assert!(wait(advance_broadcast(&db, &middle, "c3", 1, true, 50)).unwrap());
         assert!(!wait(advance_broadcast(&db, &middle, "c3", 1, true, 60)).unwrap());
         let done = wait(broadcast_run(&db, &news)).unwrap().unwrap();
-        assert_eq!((done.cursor.as_str(), done.processed, done.state.as_str()), ("c3", 3, "done"));
+        assert_eq!((done.cursor.as_str(), done.processed, done.state), ("c3", 3, RunState::Done));
         assert_eq!(db.number("SELECT finished_at FROM broadcast_runs"), 50);
     }
 

@@ -5,7 +5,7 @@
 //! count toward the month's MAU): a repeated batch changes nothing and moves nothing.
 
 use super::{Executor, IdRow, Param, Statement, StoreError, flag, json, num, text};
-use kizuna_shared::bulk::{BulkChange, BulkTarget};
+use kizuna_shared::bulk::{BulkChange, BulkTarget, JobState};
 use kizuna_shared::ids::ChannelId;
 use kizuna_shared::time::Millis;
 use serde::Deserialize;
@@ -112,7 +112,8 @@ pub struct JobRow {
     pub target: String,
     pub change: String,
     pub evaluated_at: i64,
-    pub state: String,
+    /// Read from the column's text once, here (`running`, `done` or `failed`).
+    pub state: JobState,
     pub cursor: String,
     pub total: i64,
     pub processed: i64,
@@ -197,13 +198,13 @@ mod tests {
         // The same message again (redelivered), later: the job has moved, nothing changes.
         assert!(!wait(apply_batch(&db, &started, &change, &ids, false, 300, "2026-02")).unwrap());
         let moved = wait(job(&db, "job_1", Some(&shop))).unwrap().unwrap();
-        assert_eq!((moved.state.as_str(), moved.cursor.as_str()), ("running", "c2"));
+        assert_eq!((moved.state, moved.cursor.as_str()), (JobState::Running, "c2"));
         assert_eq!((moved.processed, moved.changed, moved.batches, moved.updated_at), (2, 1, 1, 200));
 
         // The last, empty batch ends the job.
         assert!(wait(apply_batch(&db, &moved, &change, &[], true, 400, "2026-02")).unwrap());
         let done = wait(job(&db, "job_1", Some(&shop))).unwrap().unwrap();
-        assert_eq!((done.state.as_str(), done.cursor.as_str(), done.finished_at), ("done", "c2", Some(400)));
+        assert_eq!((done.state, done.cursor.as_str(), done.finished_at), (JobState::Done, "c2", Some(400)));
         assert_eq!((done.processed, done.changed, done.batches), (2, 1, 2));
         // Only the customer the change altered moved and counts toward MAU.
         assert_eq!(db.number("SELECT updated_at FROM customers WHERE id = 'c1'"), 200);
@@ -225,7 +226,7 @@ mod tests {
         wait(fail(&db, "job_1", "filter: no such field", 60)).unwrap();
         wait(fail(&db, "job_1", "later", 70)).unwrap();
         let failed = wait(job(&db, "job_1", None)).unwrap().unwrap();
-        assert_eq!((failed.state.as_str(), failed.error.as_deref()), ("failed", Some("filter: no such field")));
+        assert_eq!((failed.state, failed.error.as_deref()), (JobState::Failed, Some("filter: no such field")));
         assert_eq!(failed.finished_at, Some(60));
     }
 }

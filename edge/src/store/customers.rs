@@ -210,11 +210,14 @@ pub(crate) mod sql {
     pub fn unsubscribe(
         channel: &ChannelId,
         visitor: &VisitorId,
-        medium: &str,
+        medium: kizuna_shared::outbound::Medium,
         now: Millis,
         month: &str,
     ) -> Vec<Statement> {
-        let column = if medium == "sms" { "unsubscribe_texting" } else { "unsubscribe_email" };
+        let column = match medium {
+            kizuna_shared::outbound::Medium::Email => "unsubscribe_email",
+            kizuna_shared::outbound::Medium::Sms => "unsubscribe_texting",
+        };
         let active = Statement::new(
             format!(
                 "INSERT OR IGNORE INTO customer_months (channel_id, month, customer_id)
@@ -475,14 +478,14 @@ pub async fn contact(
     }))
 }
 
-/// Sets the customer's unsubscribe flag of `medium` (`email` or `sms`), like a manager's
+/// Sets the customer's unsubscribe flag of `medium`, like a manager's
 /// change: a customer it changes gets a new `updated_at` and counts toward `month`'s MAU,
 /// in one batch. Answers whether the flag changed (false: it was set already).
 pub async fn unsubscribe(
     db: &impl Executor,
     channel: &ChannelId,
     visitor: &VisitorId,
-    medium: &str,
+    medium: kizuna_shared::outbound::Medium,
     now: Millis,
     month: &str,
 ) -> Result<bool, StoreError> {
@@ -543,13 +546,22 @@ mod tests {
     fn unsubscribing_notes_the_month_only_when_the_flag_changed() {
         let db = Sqlite::with_channel();
         db.customer("v1", 100);
-        assert!(wait(unsubscribe(&db, &shop(), &visitor("v1"), "email", 200, "2026-01")).unwrap());
-        assert!(!wait(unsubscribe(&db, &shop(), &visitor("v1"), "email", 300, "2026-02")).unwrap());
+        assert!(
+            wait(unsubscribe(&db, &shop(), &visitor("v1"), kizuna_shared::outbound::Medium::Email, 200, "2026-01"))
+                .unwrap()
+        );
+        assert!(
+            !wait(unsubscribe(&db, &shop(), &visitor("v1"), kizuna_shared::outbound::Medium::Email, 300, "2026-02"))
+                .unwrap()
+        );
         assert_eq!(months(&db), "2026-01:v1");
         assert_eq!(db.number("SELECT updated_at FROM customers"), 200);
         assert_eq!(db.number("SELECT unsubscribe_email + 10 * unsubscribe_texting FROM customers"), 1);
         // The other medium is its own flag.
-        assert!(wait(unsubscribe(&db, &shop(), &visitor("v1"), "sms", 400, "2026-03")).unwrap());
+        assert!(
+            wait(unsubscribe(&db, &shop(), &visitor("v1"), kizuna_shared::outbound::Medium::Sms, 400, "2026-03"))
+                .unwrap()
+        );
         assert_eq!(months(&db), "2026-01:v1 2026-03:v1");
     }
 

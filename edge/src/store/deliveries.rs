@@ -130,11 +130,18 @@ pub async fn insert_deliveries(
     Ok(())
 }
 
+/// How `deliveries.display` writes a display: the one conversion to text.
 fn display_name(display: Display) -> &'static str {
     match display {
         Display::Bubble => "bubble",
         Display::Fullscreen => "fullscreen",
     }
+}
+
+/// The display `deliveries.display` holds: the one conversion from text. The column's
+/// CHECK allows only the two names; anything else would read as a bubble, as it always has.
+fn display_of(stored: &str) -> Display {
+    [Display::Bubble, Display::Fullscreen].into_iter().find(|d| display_name(*d) == stored).unwrap_or(Display::Bubble)
 }
 
 #[derive(Deserialize)]
@@ -158,7 +165,7 @@ impl DeliveryRow {
             id: DeliveryId::parse(&self.id).map_err(|e| corrupt("delivery id", e))?,
             campaign_id: CampaignId::parse(&self.campaign_id).map_err(|e| corrupt("campaign id", e))?,
             visitor_id: VisitorId::parse(&self.visitor_id).map_err(|e| corrupt("visitor id", e))?,
-            display: if self.display == "fullscreen" { Display::Fullscreen } else { Display::Bubble },
+            display: display_of(&self.display),
             sent_at: self.sent_at,
             view_at: self.view_at,
             click_at: self.click_at,
@@ -269,6 +276,15 @@ mod tests {
     use crate::store::sqlite::{Sqlite, wait};
 
     const SENT_AT: Millis = 1_767_225_600_000;
+
+    #[test]
+    fn a_display_reads_back_as_the_display_it_was_written_as() {
+        for display in [Display::Bubble, Display::Fullscreen] {
+            assert_eq!(display_of(display_name(display)), display);
+        }
+        // The names are the ones the admin API and the column's CHECK use.
+        assert_eq!((display_name(Display::Bubble), display_name(Display::Fullscreen)), ("bubble", "fullscreen"));
+    }
 
     fn shop(db: &Sqlite) -> Channel {
         let doc = wait(channels::load_channel(db, &ChannelId::parse("shop").unwrap())).unwrap().unwrap();

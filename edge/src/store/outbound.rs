@@ -7,13 +7,14 @@
 
 use super::{Executor, Statement, StoreError, num, opt_text, text};
 use kizuna_shared::ids::{CampaignId, ChannelId, DeliveryId, VisitorId};
+use kizuna_shared::outbound::Medium;
 use kizuna_shared::time::Millis;
 use serde::Deserialize;
 
 /// Which message, of whom.
 pub struct Message<'a> {
     pub delivery: &'a DeliveryId,
-    pub medium: &'a str,
+    pub medium: Medium,
     pub channel: &'a ChannelId,
     pub visitor: &'a VisitorId,
     pub campaign: &'a CampaignId,
@@ -41,7 +42,7 @@ pub(crate) mod sql {
          WHERE outbound_messages.state IN ('sending', 'failed')",
             vec![
                 text(m.delivery.as_str()),
-                text(m.medium),
+                text(m.medium.as_str()),
                 text(m.channel.as_str()),
                 text(m.visitor.as_str()),
                 text(m.campaign.as_str()),
@@ -50,21 +51,21 @@ pub(crate) mod sql {
         )
     }
 
-    pub fn outbound_state(delivery: &DeliveryId, medium: &str) -> Statement {
+    pub fn outbound_state(delivery: &DeliveryId, medium: Medium) -> Statement {
         Statement::new(
             "SELECT state FROM outbound_messages WHERE delivery_id = ?1 AND medium = ?2",
-            vec![text(delivery.as_str()), text(medium)],
+            vec![text(delivery.as_str()), text(medium.as_str())],
         )
     }
 
-    pub fn finish_outbound(delivery: &DeliveryId, medium: &str, f: &Finish<'_>, now: Millis) -> Statement {
+    pub fn finish_outbound(delivery: &DeliveryId, medium: Medium, f: &Finish<'_>, now: Millis) -> Statement {
         Statement::new(
             "UPDATE outbound_messages SET state = ?3, address = COALESCE(?4, address), reason = ?5, provider_id = ?6,
            updated_at = ?7
          WHERE delivery_id = ?1 AND medium = ?2 AND state = 'sending'",
             vec![
                 text(delivery.as_str()),
-                text(medium),
+                text(medium.as_str()),
                 text(f.state),
                 opt_text(f.address),
                 opt_text(f.reason),
@@ -106,7 +107,7 @@ pub async fn claim_outbound(
 pub async fn finish_outbound(
     db: &impl Executor,
     delivery: &DeliveryId,
-    medium: &str,
+    medium: Medium,
     finish: &Finish<'_>,
     now: Millis,
 ) -> Result<(), StoreError> {
@@ -133,7 +134,7 @@ mod tests {
     }
 
     fn message(ids: &Ids) -> Message<'_> {
-        Message { delivery: &ids.0, medium: "email", channel: &ids.1, visitor: &ids.2, campaign: &ids.3 }
+        Message { delivery: &ids.0, medium: Medium::Email, channel: &ids.1, visitor: &ids.2, campaign: &ids.3 }
     }
 
     fn state(db: &Sqlite) -> String {
@@ -149,13 +150,13 @@ mod tests {
         let db = Sqlite::migrated();
         let ids = ids();
         assert!(matches!(wait(claim_outbound(&db, &message(&ids), 10)).unwrap(), OutboundClaim::Claimed));
-        wait(finish_outbound(&db, &ids.0, "email", &finish("sent"), 20)).unwrap();
+        wait(finish_outbound(&db, &ids.0, Medium::Email, &finish("sent"), 20)).unwrap();
         match wait(claim_outbound(&db, &message(&ids), 30)).unwrap() {
             OutboundClaim::Done { state } => assert_eq!(state, "sent"),
             OutboundClaim::Claimed => panic!("a sent message was claimed again"),
         }
         // Only a claimed ('sending') message is finished: a late failure changes nothing.
-        wait(finish_outbound(&db, &ids.0, "email", &finish("failed"), 40)).unwrap();
+        wait(finish_outbound(&db, &ids.0, Medium::Email, &finish("failed"), 40)).unwrap();
         assert_eq!(state(&db), "sent");
         assert_eq!(db.number("SELECT updated_at FROM outbound_messages"), 20);
         assert_eq!(db.number("SELECT COUNT(*) FROM outbound_messages"), 1);
@@ -166,10 +167,10 @@ mod tests {
         let db = Sqlite::migrated();
         let ids = ids();
         wait(claim_outbound(&db, &message(&ids), 10)).unwrap();
-        wait(finish_outbound(&db, &ids.0, "email", &finish("failed"), 20)).unwrap();
+        wait(finish_outbound(&db, &ids.0, Medium::Email, &finish("failed"), 20)).unwrap();
         assert!(matches!(wait(claim_outbound(&db, &message(&ids), 30)).unwrap(), OutboundClaim::Claimed));
         assert_eq!(state(&db), "sending");
-        wait(finish_outbound(&db, &ids.0, "email", &finish("skipped"), 40)).unwrap();
+        wait(finish_outbound(&db, &ids.0, Medium::Email, &finish("skipped"), 40)).unwrap();
         assert!(matches!(wait(claim_outbound(&db, &message(&ids), 50)).unwrap(), OutboundClaim::Done { .. }));
         assert_eq!(db.text("SELECT address FROM outbound_messages").as_deref(), Some("a@example.com"));
     }

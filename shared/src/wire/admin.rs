@@ -387,7 +387,7 @@ impl BulkIn {
 pub struct JobOut {
     pub id: String,
     /// `running`, `done` or `failed`.
-    pub state: String,
+    pub state: crate::bulk::JobState,
     /// Customers the target matched when the job was created.
     pub total: i64,
     /// Customers reached so far (batches done).

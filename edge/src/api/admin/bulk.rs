@@ -16,6 +16,7 @@ use crate::store::Db;
 use crate::store::StoreError;
 use crate::store::bulk_jobs::JobRow;
 use kizuna_shared::bulk::BulkTarget;
+use kizuna_shared::bulk::JobState;
 use kizuna_shared::ids::ChannelId;
 use kizuna_shared::time::Millis;
 use kizuna_shared::wire::admin::BulkIn;
@@ -47,7 +48,7 @@ pub async fn create(mut req: Request, env: &Env, now: Millis, channel: &ChannelI
         send_next(env, &id).await?;
     }
     let job = store::bulk_jobs::job(&db, &id, Some(channel)).await?.ok_or(ApiError::NotFound("job"))?;
-    let status = if job.state == "running" { 202 } else { 200 };
+    let status = if job.state == JobState::Running { 202 } else { 200 };
     Ok(reply::json(status, &job_out(&job)?))
 }
 
@@ -61,7 +62,7 @@ pub async fn status(env: &Env, channel: &ChannelId, id: &str) -> Result<Response
 fn job_out(job: &JobRow) -> Result<JobOut, ApiError> {
     Ok(JobOut {
         id: job.id.clone(),
-        state: job.state.clone(),
+        state: job.state,
         total: job.total,
         processed: job.processed,
         changed: job.changed,

@@ -17,6 +17,8 @@ use kizuna_shared::campaign::Campaign;
 use kizuna_shared::campaign::CampaignState;
 use kizuna_shared::campaign::Command;
 use kizuna_shared::campaign::ScheduleRef;
+use kizuna_shared::campaign::edit;
+use kizuna_shared::campaign::edit::Current;
 use kizuna_shared::ids::CampaignId;
 use kizuna_shared::ids::ChannelId;
 use kizuna_shared::store::CampaignDocV1;
@@ -100,23 +102,14 @@ pub async fn campaign(mut req: Request, env: &Env, now: Millis, caller: &Caller)
         Method::Put => {
             let body: CampaignIn = request::read_json(&mut req).await?;
             let stored = row.doc()?;
-            if stored.state.effective(stored.starts_at, stored.ends_at, now) == CampaignState::Ended {
-                return Err(ApiError::Conflict {
-                    field: "state".into(),
-                    problem: "an ended campaign keeps the settings it ran with".into(),
-                });
-            }
-            if body.kind != stored.kind {
-                return Err(ApiError::invalid("kind", "a campaign's kind cannot change; create another"));
-            }
-            let doc = checked_doc(env, channel, &body, id.as_str(), stored.state, now).await?;
-            // A new start time decides again whether a started campaign runs or waits.
-            let state = match stored.state {
-                CampaignState::Running | CampaignState::Scheduled => {
-                    CampaignState::Running.effective(doc.starts_at, None, now)
-                }
-                state => state,
+            let current = Current {
+                state: stored.state,
+                starts_at: stored.starts_at,
+                ends_at: stored.ends_at,
+                kind: stored.kind,
             };
+            let state = edit::replace(&current, body.kind, body.starts_at, now)?;
+            let doc = checked_doc(env, channel, &body, id.as_str(), stored.state, now).await?;
             publish(env, channel, &CampaignDocV1 { state, ..doc }, now).await?;
             answer(env, id.as_str(), 200, now).await
         }

@@ -9,10 +9,11 @@ use crate::request;
 use crate::store;
 use crate::store::Db;
 use kizuna_shared::campaign::Campaign;
-use kizuna_shared::campaign::CampaignState;
-use kizuna_shared::campaign::ScheduleRef;
+use kizuna_shared::campaign::edit::guard_business_hours_removal;
 use kizuna_shared::channel::Channel;
 use kizuna_shared::channel::FrequencyCap;
+use kizuna_shared::identity;
+use kizuna_shared::identity::Secrets;
 use kizuna_shared::ids::ChannelId;
 use kizuna_shared::schedule::Zone;
 use kizuna_shared::store::BusinessHoursDoc;
@@ -34,12 +35,9 @@ pub async fn identity_verification(mut req: Request, env: &Env, channel: &Channe
         return Ok(reply::json(200, &IdentityOut { enabled, secret: current.member_hash_secret }));
     }
     let body: IdentityIn = request::read_json(&mut req).await?;
-    let (secret, previous) = match current.member_hash_secret {
-        Some(secret) if !body.rotate_secret => (Some(secret), current.member_hash_secret_previous),
-        Some(secret) => (Some(new_id("kzs_")?), Some(secret)),
-        None if body.enabled || body.rotate_secret => (Some(new_id("kzs_")?), None),
-        None => (None, None),
-    };
+    let before = Secrets { current: current.member_hash_secret, previous: current.member_hash_secret_previous };
+    let Secrets { current: secret, previous } =
+        identity::rotate(before, body.enabled, body.rotate_secret, || new_id("kzs_"))?;
     store::channels::set_identity(&db, channel, body.enabled, secret.as_deref(), previous.as_deref()).await?;
     kv::forget_channel(env, channel).await?;
     Ok(reply::json(200, &IdentityOut { enabled: body.enabled, secret }))
@@ -78,25 +76,15 @@ pub async fn channel_settings(
         }
         if let Some(sets) = body.business_hours {
             let names = business_hours(&sets)?;
-            // A set a live campaign follows may not disappear: its messages would wait forever.
+            let mut campaigns = Vec::new();
             for row in store::campaigns::campaign_rows(&db, channel).await? {
-                let campaign = Campaign::try_from(&row.doc()?)?;
-                if let Some(ScheduleRef::BusinessHours(name)) = &campaign.schedule
-                    && !names.contains_key(name)
-                    && campaign.state.effective(campaign.starts_at, campaign.ends_at, now) != CampaignState::Ended
-                {
-                    return Err(ApiError::Conflict {
-                        field: "businessHours".into(),
-                        problem: format!("campaign {} follows the set {name:?}: change it first", campaign.id),
-                    });
-                }
+                campaigns.push(Campaign::try_from(&row.doc()?)?);
             }
+            guard_business_hours_removal(&campaigns, &names, now).map_err(ApiError::conflict)?;
             settings.business_hours = sets;
         }
         if let Some(cap) = body.frequency_cap {
-            if cap.per_session == Some(0) || cap.per_day == Some(0) {
-                return Err(ApiError::invalid("frequencyCap", "a limit must be at least 1 (leave it out for none)"));
-            }
+            cap.validate()?;
             settings.frequency_cap = cap;
         }
         store::channels::save_channel_settings(&db, channel, &zone, &settings).await?;

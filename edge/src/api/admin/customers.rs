@@ -160,9 +160,7 @@ pub async fn create_customer(mut req: Request, env: &Env, channel: &ChannelId) -
     let id = VisitorId::parse(&new_id("c_")?).map_err(|e| ApiError::Internal(e.to_string()))?;
     let call = match body.member_id {
         Some(member_id) => {
-            if member_id.is_empty() || member_id.chars().count() > 256 || member_id.chars().any(char::is_control) {
-                return Err(ApiError::invalid("memberId", "must be 1 to 256 characters without control characters"));
-            }
+            kizuna_shared::ids::MemberId::parse(&member_id)?;
             if store::customers::customer_of_member(&db, channel, &member_id).await?.is_some() {
                 return Err(ApiError::Conflict {
                     field: "memberId".into(),

@@ -64,23 +64,11 @@ pub async fn add(mut req: Request, env: &Env, channel: &ChannelId) -> Result<Res
 pub async fn field(mut req: Request, env: &Env, channel: &ChannelId, key: &str) -> Result<Response, ApiError> {
     let body: FieldPatch = request::read_json(&mut req).await?;
     let settings = store::channels::field_settings(&Db::open(env)?, channel).await?;
-    let mut field = key
+    let field = key
         .strip_prefix("profile.")
         .and_then(|name| settings.iter().find(|s| s.name == name))
-        .cloned()
-        .ok_or(ApiError::NotFound("profile field"))?;
-    if body.ty.is_some_and(|ty| ty != field.ty) {
-        return Err(ApiError::invalid("type", "a field's type never changes; add a new field instead"));
-    }
-    if let Some(display_name) = &body.display_name {
-        field.display_name = check_display_name(display_name, "displayName")?;
-    }
-    if let Some(visibility) = body.visibility {
-        if field.built_in && visibility == Visibility::Hidden {
-            return Err(ApiError::invalid("visibility", "a built-in field is always collected; archive it instead"));
-        }
-        field.visibility = visibility;
-    }
+        .ok_or(ApiError::NotFound("profile field"))?
+        .patched(body.display_name.as_deref(), body.visibility, body.ty)?;
     save(env, channel, &[field], 200).await
 }
 
