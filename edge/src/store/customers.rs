@@ -625,4 +625,32 @@ mod tests {
         assert_eq!(page(None), ["c", "a"]);
         assert_eq!(page(Some(&After { key: 300, id: "a".to_owned() })), ["d", "b"]);
     }
+
+    /// Every column filled, and a custom value that shadows a built-in one.
+    pub(crate) const FULL_ROW: &str = "INSERT INTO customers VALUES ('shop', 'c_full', 'm-7', 1, 'Hanako', '[\"vip\",\"tokyo\"]',
+        'Tokyo', 'JP', 'ja', 1000, 2000, 3000, 4, 'Chrome 120', 'Chrome', 'macOS 14', 'macOS', 'desktop', 2500, 3,
+        1, 1, 0, 'Hanako Y', 'h@example.com', '+81 90 0000 0000', 'memo', 1700000000000, 'https://ref.example/',
+        'news', 'email', 'spring', 'a', 'shoes',
+        '{\"plan\":\"gold\",\"score\":3,\"ratio\":0.5,\"opted\":true,\"sizes\":[23,24.5],\"colours\":[\"red\"],\"empty\":[],\"email\":\"shadowed@example.com\"}',
+        'spam')";
+
+    /// What `FULL_ROW` answered before the store returned its own row type.
+    pub(crate) const FULL_JSON: &str = r#"{"id":"c_full","memberId":"m-7","member":true,"name":"Hanako","tags":["vip","tokyo"],"city":"Tokyo","country":"JP","language":"ja","createdAt":1000,"lastSeenAt":2000,"updatedAt":3000,"sessionsCount":4,"web":{"browser":"Chrome 120","browserName":"Chrome","os":"macOS 14","osName":"macOS","device":"desktop","lastSeenAt":2500,"sessionsCount":3},"hasPushToken":true,"unsubscribeEmail":true,"unsubscribeTexting":false,"emailStatus":"spam","profile":{"colours":["red"],"description":"memo","email":"h@example.com","empty":[],"lastCheckoutCompletedAt":1700000000000.0,"mobileNumber":"+81 90 0000 0000","name":"Hanako Y","opted":true,"plan":"gold","ratio":0.5,"referrer":"https://ref.example/","score":3.0,"sizes":[23.0,24.5],"utmCampaign":"spring","utmContent":"a","utmMedium":"email","utmSource":"news","utmTerm":"shoes"}}"#;
+
+    /// A customer with nothing but what the schema requires.
+    pub(crate) const MINIMAL_ROW: &str =
+        "INSERT INTO customers (channel_id, id, created_at, updated_at) VALUES ('shop', 'c_min', 5, 6)";
+
+    pub(crate) const MINIMAL_JSON: &str = r#"{"id":"c_min","memberId":null,"member":false,"name":null,"tags":[],"city":null,"country":null,"language":null,"createdAt":5,"lastSeenAt":null,"updatedAt":6,"sessionsCount":0,"web":{"browser":null,"browserName":null,"os":null,"osName":null,"device":null,"lastSeenAt":null,"sessionsCount":null},"hasPushToken":false,"unsubscribeEmail":false,"unsubscribeTexting":false,"emailStatus":"unconfirmed","profile":{}}"#;
+
+    #[test]
+    fn a_customer_reads_as_the_admin_api_showed_it_before_the_row_type() {
+        let db = Sqlite::with_channel();
+        db.exec(FULL_ROW);
+        db.exec(MINIMAL_ROW);
+        let full = wait(customer(&db, &shop(), "c_full")).unwrap().unwrap();
+        let minimal = wait(customer(&db, &shop(), "c_min")).unwrap().unwrap();
+        assert_eq!(serde_json::to_string(&full).unwrap(), FULL_JSON);
+        assert_eq!(serde_json::to_string(&minimal).unwrap(), MINIMAL_JSON);
+    }
 }
