@@ -11,9 +11,9 @@ use kizuna_shared::field::FieldValue;
 use kizuna_shared::field::{CustomerSort, SortKey};
 use kizuna_shared::filter::sql::{SqlFilter, SqlParam};
 use kizuna_shared::ids::{ChannelId, VisitorId};
+use kizuna_shared::outbound::EmailStatus;
 use kizuna_shared::profile::Profile;
 use kizuna_shared::time::{Day, Millis};
-use kizuna_shared::wire::admin::{CustomerOut, WebOut};
 use serde::Deserialize;
 use std::collections::BTreeMap;
 
@@ -235,7 +235,7 @@ pub(crate) mod sql {
         vec![active, update]
     }
 
-    pub fn set_email_status(events: &[(ChannelId, String, kizuna_shared::outbound::EmailStatus)]) -> Vec<Statement> {
+    pub fn set_email_status(events: &[(ChannelId, String, EmailStatus)]) -> Vec<Statement> {
         events
             .iter()
             .map(|(channel, email, status)| {
@@ -287,6 +287,61 @@ pub async fn monthly_active(db: &impl Executor, channel: &ChannelId, month: &str
     Ok(db.first::<CountRow>(sql::monthly_active(channel, month)).await?.map_or(0, |r| r.count))
 }
 
+/// One customer as its `customers` row holds it, read once: flags as booleans, ids,
+/// tags and the custom profile parsed. The admin API shows it (`api::admin::customers`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Customer {
+    pub id: VisitorId,
+    /// The site's member id, once the visitor signed in.
+    pub member_id: Option<String>,
+    pub member: bool,
+    pub name: Option<String>,
+    pub tags: Vec<String>,
+    pub city: Option<String>,
+    pub country: Option<String>,
+    pub language: Option<String>,
+    pub created_at: Millis,
+    pub last_seen_at: Option<Millis>,
+    pub updated_at: Millis,
+    pub sessions_count: i64,
+    pub web: CustomerWeb,
+    pub has_push_token: bool,
+    pub unsubscribe_email: bool,
+    pub unsubscribe_texting: bool,
+    pub email_status: EmailStatus,
+    pub profile: CustomerProfile,
+}
+
+/// The customer's web columns (`web_*`); the session count is absent on rows written
+/// before it was kept.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct CustomerWeb {
+    pub browser: Option<String>,
+    pub browser_name: Option<String>,
+    pub os: Option<String>,
+    pub os_name: Option<String>,
+    pub device: Option<String>,
+    pub last_seen_at: Option<Millis>,
+    pub sessions_count: Option<i64>,
+}
+
+/// The customer's profile: the built-in fields (typed `profile_*` columns) and the
+/// custom ones (the `profile` JSON object), in their stored form (dates as ms).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct CustomerProfile {
+    pub name: Option<String>,
+    pub email: Option<String>,
+    pub mobile_number: Option<String>,
+    pub description: Option<String>,
+    pub referrer: Option<String>,
+    /// First-touch UTM values, in the order of [`kizuna_shared::profile::UTM`].
+    pub utm: [Option<String>; 5],
+    pub last_checkout_completed_at: Option<Millis>,
+    /// Custom values by field name.
+    pub custom: BTreeMap<String, FieldValue>,
+}
+
+/// A `customers` row as D1 answers it.
 #[derive(Deserialize)]
 struct CustomerRow {
     id: String,
@@ -326,57 +381,52 @@ struct CustomerRow {
     profile: String,
 }
 
-impl CustomerRow {
-    fn into_out(self) -> Result<CustomerOut, StoreError> {
-        let mut profile: BTreeMap<String, FieldValue> =
-            serde_json::from_str(&self.profile).map_err(|e| corrupt("customer profile", e))?;
-        let texts = [
-            ("name", self.profile_name),
-            ("email", self.profile_email),
-            ("mobileNumber", self.profile_mobile_number),
-            ("description", self.profile_description),
-            ("referrer", self.profile_referrer),
-            ("utmSource", self.profile_utm_source),
-            ("utmMedium", self.profile_utm_medium),
-            ("utmCampaign", self.profile_utm_campaign),
-            ("utmContent", self.profile_utm_content),
-            ("utmTerm", self.profile_utm_term),
-        ];
-        for (key, value) in texts {
-            if let Some(value) = value {
-                profile.insert(key.to_owned(), FieldValue::Text(value));
-            }
-        }
-        if let Some(at) = self.profile_last_checkout_completed_at {
-            profile.insert("lastCheckoutCompletedAt".to_owned(), FieldValue::Number(at as f64));
-        }
-        Ok(CustomerOut {
-            id: self.id,
-            member_id: self.member_id,
-            member: self.member == 1,
-            name: self.name,
-            tags: serde_json::from_str(&self.tags).map_err(|e| corrupt("customer tags", e))?,
-            city: self.city,
-            country: self.country,
-            language: self.language,
-            created_at: self.created_at,
-            last_seen_at: self.last_seen_at,
-            updated_at: self.updated_at,
-            sessions_count: self.sessions_count,
-            web: WebOut {
-                browser: self.web_browser,
-                browser_name: self.web_browser_name,
-                os: self.web_os,
-                os_name: self.web_os_name,
-                device: self.web_device,
-                last_seen_at: self.web_last_seen_at,
-                sessions_count: self.web_sessions_count,
+impl TryFrom<CustomerRow> for Customer {
+    type Error = StoreError;
+
+    fn try_from(row: CustomerRow) -> Result<Customer, StoreError> {
+        Ok(Customer {
+            id: VisitorId::parse(&row.id).map_err(|e| corrupt("customer id", e))?,
+            member_id: row.member_id,
+            member: row.member == 1,
+            name: row.name,
+            tags: serde_json::from_str(&row.tags).map_err(|e| corrupt("customer tags", e))?,
+            city: row.city,
+            country: row.country,
+            language: row.language,
+            created_at: row.created_at,
+            last_seen_at: row.last_seen_at,
+            updated_at: row.updated_at,
+            sessions_count: row.sessions_count,
+            web: CustomerWeb {
+                browser: row.web_browser,
+                browser_name: row.web_browser_name,
+                os: row.web_os,
+                os_name: row.web_os_name,
+                device: row.web_device,
+                last_seen_at: row.web_last_seen_at,
+                sessions_count: row.web_sessions_count,
             },
-            has_push_token: self.has_push_token == 1,
-            unsubscribe_email: self.unsubscribe_email == 1,
-            unsubscribe_texting: self.unsubscribe_texting == 1,
-            email_status: self.email_status,
-            profile,
+            has_push_token: row.has_push_token == 1,
+            unsubscribe_email: row.unsubscribe_email == 1,
+            unsubscribe_texting: row.unsubscribe_texting == 1,
+            email_status: EmailStatus::parse(Some(&row.email_status)),
+            profile: CustomerProfile {
+                name: row.profile_name,
+                email: row.profile_email,
+                mobile_number: row.profile_mobile_number,
+                description: row.profile_description,
+                referrer: row.profile_referrer,
+                utm: [
+                    row.profile_utm_source,
+                    row.profile_utm_medium,
+                    row.profile_utm_campaign,
+                    row.profile_utm_content,
+                    row.profile_utm_term,
+                ],
+                last_checkout_completed_at: row.profile_last_checkout_completed_at,
+                custom: serde_json::from_str(&row.profile).map_err(|e| corrupt("customer profile", e))?,
+            },
         })
     }
 }
@@ -400,15 +450,16 @@ pub async fn customers_page(
     sort: CustomerSort,
     after: Option<&After>,
     limit: u32,
-) -> Result<Vec<CustomerOut>, StoreError> {
+) -> Result<Vec<Customer>, StoreError> {
     let statement = sql::customers_page(channel, filter, sort_expr(sort.key), sort.descending, after, limit);
     let rows = db.all::<CustomerRow>(statement).await?;
-    rows.into_iter().map(CustomerRow::into_out).collect()
+    rows.into_iter().map(Customer::try_from).collect()
 }
 
-pub async fn customer(db: &impl Executor, channel: &ChannelId, id: &str) -> Result<Option<CustomerOut>, StoreError> {
+/// The channel's customer `id`, if it exists.
+pub async fn customer(db: &impl Executor, channel: &ChannelId, id: &str) -> Result<Option<Customer>, StoreError> {
     let row = db.first::<CustomerRow>(sql::customer(channel, id)).await?;
-    row.map(CustomerRow::into_out).transpose()
+    row.map(Customer::try_from).transpose()
 }
 
 /// The customer a member is already linked to in the channel, if any.
@@ -474,7 +525,7 @@ pub async fn contact(
         mobile_number: r.profile_mobile_number,
         unsubscribe_email: r.unsubscribe_email == 1,
         unsubscribe_texting: r.unsubscribe_texting == 1,
-        email_status: kizuna_shared::outbound::EmailStatus::parse(r.email_status.as_deref()),
+        email_status: EmailStatus::parse(r.email_status.as_deref()),
     }))
 }
 
@@ -498,7 +549,7 @@ pub async fn unsubscribe(
 /// Answers how many customer rows changed.
 pub async fn set_email_status(
     db: &impl Executor,
-    events: &[(ChannelId, String, kizuna_shared::outbound::EmailStatus)],
+    events: &[(ChannelId, String, EmailStatus)],
 ) -> Result<u64, StoreError> {
     if events.is_empty() {
         return Ok(0);
@@ -632,9 +683,40 @@ mod tests {
                 2,
             ))
             .unwrap();
-            rows.into_iter().map(|c| c.id).collect::<Vec<_>>()
+            rows.into_iter().map(|c| c.id.as_str().to_owned()).collect::<Vec<_>>()
         };
         assert_eq!(page(None), ["c", "a"]);
         assert_eq!(page(Some(&After { key: 300, id: "a".to_owned() })), ["d", "b"]);
+    }
+
+    #[test]
+    fn a_row_is_read_once_into_flags_tags_and_the_custom_profile() {
+        let db = Sqlite::with_channel();
+        db.exec(
+            "INSERT INTO customers (channel_id, id, member, tags, created_at, updated_at, unsubscribe_texting,
+               profile_utm_medium, profile, email_status)
+             VALUES ('shop', 'c1', 1, '[\"vip\"]', 1, 2, 1, 'email', '{\"plan\":\"gold\",\"score\":3}', 'spam')",
+        );
+        let c = wait(customer(&db, &shop(), "c1")).unwrap().unwrap();
+        assert_eq!(c.id, visitor("c1"));
+        assert_eq!(
+            (c.member, c.has_push_token, c.unsubscribe_email, c.unsubscribe_texting),
+            (true, false, false, true)
+        );
+        assert_eq!((c.tags, c.email_status), (vec!["vip".to_owned()], EmailStatus::Spam));
+        assert_eq!(c.profile.utm, [None, Some("email".to_owned()), None, None, None]);
+        let custom = BTreeMap::from([
+            ("plan".to_owned(), FieldValue::Text("gold".into())),
+            ("score".to_owned(), FieldValue::Number(3.0)),
+        ]);
+        assert_eq!(c.profile.custom, custom);
+    }
+
+    #[test]
+    fn a_row_whose_stored_json_does_not_parse_is_corrupt() {
+        let db = Sqlite::with_channel();
+        db.exec("INSERT INTO customers (channel_id, id, created_at, updated_at, profile) VALUES ('shop', 'c1', 1, 2, '{\"a\":{}}')");
+        let err = wait(customer(&db, &shop(), "c1")).unwrap_err();
+        assert!(matches!(err, StoreError::Corrupt { what: "customer profile", .. }), "{err}");
     }
 }

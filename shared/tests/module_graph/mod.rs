@@ -8,17 +8,24 @@
 //! (`use crate::{m, k::x}`) and in expressions (`crate::m::f(…)`), and every `super::`
 //! path that resolves to `m` from the file it is written in.
 //!
+//! A file's module is found the way rustc finds it: from `lib.rs` (or `main.rs`) down
+//! through each `mod x;` declaration, following `#[path = "…"]`; a file no declaration
+//! reaches is placed by where it lies. Visibility (`pub(crate) mod x;`) does not matter.
+//!
 //! What does not count, and why:
 //! - comments and string literals (they are stripped first);
-//! - test code (`#[cfg(test)]` items and `tests.rs` files): a test may build its fixture
-//!   from any layer without making the code it tests depend on that layer;
+//! - test code (`#[cfg(test)]` items, files declared under `#[cfg(test)] mod x;` and
+//!   `tests.rs` files): a test may build its fixture from any layer without making the
+//!   code it tests depend on that layer;
+//! - a visibility restriction (`pub(in crate::m)`): it names who may see an item, it
+//!   imports nothing;
 //! - compatibility re-exports: the `pub use` statements right after the line
 //!   [`COMPAT_MARKER`], which exist only to keep the shells' old paths compiling and
 //!   import nothing the crate itself uses.
 //!
-//! Known limits: `super::` inside an inline, non-test `mod x { … }` resolves as if it
-//! were written at the file's level; a path through a `use` alias is not followed (the
-//! `use` line itself already counts).
+//! Known limits: a `mod x;` declared inside an inline `mod y { … }` is not followed (the
+//! file is then placed by where it lies); a path through a `use` alias is not followed
+//! (the `use` line itself already counts); `$crate::` in a `macro_rules!` does not count.
 
 #![allow(dead_code, clippy::expect_used, clippy::unwrap_used)]
 
@@ -63,6 +70,20 @@ pub fn read_crate(src: &Path) -> Graph {
     }
     let mut files = Vec::new();
     walk(src, src, &mut files);
+    // A `#[path]` may name a file outside `src`: it is part of the crate all the same.
+    let mut k = 0;
+    while k < files.len() {
+        let (path, text) = files[k].clone();
+        for decl in declarations(&text) {
+            if let Some(target) = decl.path.map(|p| normalize(&format!("{}{p}", parent_dir(&path))))
+                && !files.iter().any(|(p, _)| *p == target)
+                && let Ok(text) = std::fs::read_to_string(src.join(&target))
+            {
+                files.push((target, text));
+            }
+        }
+        k += 1;
+    }
     graph_of(&files.iter().map(|(p, t)| (p.as_str(), t.as_str())).collect::<Vec<_>>())
 }
 
@@ -70,13 +91,14 @@ pub fn read_crate(src: &Path) -> Graph {
 pub fn graph_of(files: &[(&str, &str)]) -> Graph {
     let mut graph = Graph::default();
     let mut found: Vec<(String, BTreeSet<String>)> = Vec::new();
+    let declared = declared_modules(files);
     for (path, text) in files {
-        let module = module_path(path);
-        let Some(top) = module.first() else { continue }; // the crate root declares, it does not import
-        graph.modules.insert(top.clone());
-        if path.rsplit('/').next() == Some("tests.rs") {
+        let (module, test) = declared.get(*path).cloned().unwrap_or_else(|| (module_path(path), false));
+        if test || path.rsplit('/').next() == Some("tests.rs") {
             continue;
         }
+        let Some(top) = module.first() else { continue }; // the crate root declares, it does not import
+        graph.modules.insert(top.clone());
         found.push((top.clone(), imported_tops(&module, text)));
     }
     for (top, imports) in found {
@@ -84,6 +106,149 @@ pub fn graph_of(files: &[(&str, &str)]) -> Graph {
         graph.edges.entry(top).or_default().extend(known);
     }
     graph
+}
+
+/// An out-of-line module declaration at a file's top level: `#[path = "p"] pub mod x;`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Declaration {
+    pub name: String,
+    /// The `#[path]` attribute's value, if any.
+    pub path: Option<String>,
+    /// Declared under `#[cfg(test)]`: the module and everything below it is test code.
+    pub test: bool,
+}
+
+/// The `mod x;` declarations at the top level of a file (not inside any `{ … }`).
+pub fn declarations(text: &str) -> Vec<Declaration> {
+    let code = strip(text);
+    let bytes = code.as_bytes();
+    let mut out = Vec::new();
+    let mut attributes: Vec<(usize, usize)> = Vec::new();
+    let mut depth = 0usize;
+    let mut i = 0;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'{' => {
+                depth += 1;
+                attributes.clear();
+            }
+            b'}' => {
+                depth = depth.saturating_sub(1);
+                attributes.clear();
+            }
+            b';' => attributes.clear(),
+            b'#' if depth == 0 && code[i..].starts_with("#[") => {
+                let mut brackets = 0;
+                let mut end = bytes.len();
+                for (k, c) in code[i..].char_indices() {
+                    match c {
+                        '[' => brackets += 1,
+                        ']' => {
+                            brackets -= 1;
+                            if brackets == 0 {
+                                end = i + k + 1;
+                                break;
+                            }
+                        }
+                        _ => {}
+                    }
+                }
+                attributes.push((i, end));
+                i = end;
+                continue;
+            }
+            b'm' if depth == 0 && word_at(&code, i, "mod") => {
+                let after = &code[i + 3..];
+                if let Some(name) = ident(after) {
+                    let rest = after.trim_start()[name.len()..].trim_start();
+                    if rest.starts_with(';') {
+                        let squeezed = |(a, b): &(usize, usize)| code[*a..*b].split_whitespace().collect::<String>();
+                        let test = attributes.iter().any(|a| squeezed(a) == "#[cfg(test)]");
+                        let path =
+                            attributes.iter().filter(|a| squeezed(a).starts_with("#[path=")).find_map(|(a, b)| {
+                                let original = &text[*a..*b];
+                                let open = original.find('"')?;
+                                let close = original.rfind('"')?;
+                                (close > open).then(|| original[open + 1..close].to_owned())
+                            });
+                        out.push(Declaration { name, path, test });
+                    }
+                }
+            }
+            _ => {}
+        }
+        i += 1;
+    }
+    out
+}
+
+/// Whether the keyword `word` stands at `at` in `code` (not inside a longer name).
+fn word_at(code: &str, at: usize, word: &str) -> bool {
+    let bytes = code.as_bytes();
+    let is_name = |b: u8| b.is_ascii_alphanumeric() || b == b'_';
+    code[at..].starts_with(word)
+        && (at == 0 || !is_name(bytes[at - 1]))
+        && bytes.get(at + word.len()).is_none_or(|b| !is_name(*b))
+}
+
+/// `a/b.rs` → `a/`; `lib.rs` → ``.
+fn parent_dir(path: &str) -> &str {
+    path.rfind('/').map_or("", |k| &path[..=k])
+}
+
+/// `a/./b/../c.rs` → `a/c.rs` (a leading `..` stays).
+fn normalize(path: &str) -> String {
+    let mut parts: Vec<&str> = Vec::new();
+    for part in path.split('/') {
+        match part {
+            "" | "." => {}
+            ".." if parts.last().is_some_and(|p| *p != "..") => {
+                parts.pop();
+            }
+            _ => parts.push(part),
+        }
+    }
+    parts.join("/")
+}
+
+/// Each file the crate root reaches through `mod x;` declarations, with its module path
+/// and whether it is test code. Files it does not reach are left out.
+pub fn declared_modules(files: &[(&str, &str)]) -> BTreeMap<String, (Vec<String>, bool)> {
+    let texts: BTreeMap<&str, &str> = files.iter().copied().collect();
+    let mut out: BTreeMap<String, (Vec<String>, bool)> = BTreeMap::new();
+    let mut queue: std::collections::VecDeque<(String, Vec<String>, bool, bool)> = ["lib.rs", "main.rs"]
+        .into_iter()
+        .filter(|root| texts.contains_key(root))
+        .map(|root| (root.to_owned(), Vec::new(), false, true))
+        .collect();
+    while let Some((path, module, test, owns_dir)) = queue.pop_front() {
+        if out.contains_key(&path) {
+            continue;
+        }
+        let Some(text) = texts.get(path.as_str()) else { continue };
+        out.insert(path.clone(), (module.clone(), test));
+        // A `mod.rs`, the root or a `#[path]` file keeps its children beside it; `a.rs` in `a/`.
+        let dir = parent_dir(&path).to_owned();
+        let child_dir = if owns_dir { dir.clone() } else { format!("{}/", path.trim_end_matches(".rs")) };
+        for decl in declarations(text) {
+            let mut child = module.clone();
+            child.push(decl.name.clone());
+            let test = test || decl.test;
+            match &decl.path {
+                Some(p) => queue.push_back((normalize(&format!("{dir}{p}")), child, test, true)),
+                None => {
+                    let file = format!("{child_dir}{}.rs", decl.name);
+                    let folder = format!("{child_dir}{}/mod.rs", decl.name);
+                    if texts.contains_key(file.as_str()) {
+                        queue.push_back((file, child, test, false));
+                    } else {
+                        queue.push_back((folder, child, test, true));
+                    }
+                }
+            }
+        }
+    }
+    out
 }
 
 /// `deliver/step.rs` → `[deliver, step]`; `deliver/mod.rs` → `[deliver]`; `lib.rs` → `[]`.
@@ -104,32 +269,71 @@ pub fn imported_tops(module: &[String], text: &str) -> BTreeSet<String> {
     let code = without_test_code(&strip(&without_compat(text)));
     let bytes = code.as_bytes();
     let mut tops = BTreeSet::new();
+    // The inline `mod x { … }` blocks the scan is inside: (brace depth inside, name).
+    let mut inline: Vec<(usize, String)> = Vec::new();
+    let mut opening: Option<String> = None;
+    let mut depth = 0;
     let mut i = 0;
     while i < bytes.len() {
         let word_start =
             i == 0 || !(bytes[i - 1].is_ascii_alphanumeric() || bytes[i - 1] == b'_' || bytes[i - 1] == b'$');
+        let restriction = code[..i].trim_end().ends_with("(in");
         if word_start && code[i..].starts_with("crate::") {
             let (names, end) = path_heads(&code, i + "crate::".len());
-            tops.extend(names);
+            if !restriction {
+                tops.extend(names);
+            }
             i = end;
             continue;
         }
         if word_start && code[i..].starts_with("super::") {
-            let mut base: Vec<String> = module.to_vec();
+            let mut ups = 0;
             let mut j = i;
             while code[j..].starts_with("super::") {
-                base.pop();
+                ups += 1;
                 j += "super::".len();
             }
+            // `super` leaves the inline blocks first, then the file's own module path.
+            let mut base: Vec<String> = module.to_vec();
+            if ups <= inline.len() {
+                base.extend(inline[..inline.len() - ups].iter().map(|(_, name)| name.clone()));
+            } else {
+                base.truncate(base.len().saturating_sub(ups - inline.len()));
+            }
             let (names, end) = path_heads(&code, j);
-            match base.first() {
-                Some(top) => {
-                    tops.insert(top.clone());
+            if !restriction {
+                match base.first() {
+                    Some(top) => {
+                        tops.insert(top.clone());
+                    }
+                    None => tops.extend(names),
                 }
-                None => tops.extend(names),
             }
             i = end;
             continue;
+        }
+        match bytes[i] {
+            b'{' => {
+                depth += 1;
+                if let Some(name) = opening.take() {
+                    inline.push((depth, name));
+                }
+            }
+            b'}' => {
+                if inline.last().is_some_and(|(d, _)| *d == depth) {
+                    inline.pop();
+                }
+                depth = depth.saturating_sub(1);
+            }
+            b';' => opening = None,
+            b'm' if word_at(&code, i, "mod") => {
+                if let Some(name) = ident(&code[i + 3..])
+                    && code[i + 3..].trim_start()[name.len()..].trim_start().starts_with('{')
+                {
+                    opening = Some(name);
+                }
+            }
+            _ => {}
         }
         i += 1;
     }
@@ -209,28 +413,39 @@ fn without_compat(text: &str) -> String {
     out
 }
 
-/// `text` with comments, strings and character literals blanked out (lifetimes kept).
+/// `text` with comments, strings and character literals blanked out (lifetimes kept):
+/// each blanked character becomes spaces of its byte length (line breaks stay), so an
+/// offset in the result is the same offset in `text`.
 fn strip(text: &str) -> String {
-    let chars: Vec<char> = text.chars().collect();
+    let chars: Vec<(usize, char)> = text.char_indices().collect();
     let mut out = String::with_capacity(text.len());
+    let at = |i: usize| chars.get(i).map_or('\0', |(_, c)| *c);
+    // Writes chars `from..to` as blanks of the same length.
+    let blank = |out: &mut String, from: usize, to: usize| {
+        for &(_, c) in &chars[from..to.min(chars.len())] {
+            if c == '\n' {
+                out.push('\n');
+            } else {
+                out.extend(std::iter::repeat_n(' ', c.len_utf8()));
+            }
+        }
+    };
     let mut i = 0;
-    let at = |i: usize| chars.get(i).copied().unwrap_or('\0');
     while i < chars.len() {
-        let c = chars[i];
+        let c = at(i);
+        let start = i;
         if c == '/' && at(i + 1) == '/' {
-            while i < chars.len() && chars[i] != '\n' {
+            while i < chars.len() && at(i) != '\n' {
                 i += 1;
             }
+            blank(&mut out, start, i);
         } else if c == '/' && at(i + 1) == '*' {
             let mut depth = 0;
-            loop {
-                if i >= chars.len() {
-                    break;
-                }
-                if chars[i] == '/' && at(i + 1) == '*' {
+            while i < chars.len() {
+                if at(i) == '/' && at(i + 1) == '*' {
                     depth += 1;
                     i += 2;
-                } else if chars[i] == '*' && at(i + 1) == '/' {
+                } else if at(i) == '*' && at(i + 1) == '/' {
                     depth -= 1;
                     i += 2;
                     if depth == 0 {
@@ -240,7 +455,7 @@ fn strip(text: &str) -> String {
                     i += 1;
                 }
             }
-            out.push(' ');
+            blank(&mut out, start, i);
         } else if (c == 'r' || (c == 'b' && at(i + 1) == 'r')) && !at(i.wrapping_sub(1)).is_ascii_alphanumeric() && {
             let mut j = i + if c == 'b' { 2 } else { 1 };
             while at(j) == '#' {
@@ -255,38 +470,41 @@ fn strip(text: &str) -> String {
                 j += 1;
             }
             j += 1;
-            loop {
-                if j >= chars.len() {
-                    break;
-                }
-                if chars[j] == '"' && (1..=hashes).all(|h| at(j + h) == '#') {
+            while j < chars.len() {
+                if at(j) == '"' && (1..=hashes).all(|h| at(j + h) == '#') {
                     j += 1 + hashes;
                     break;
                 }
                 j += 1;
             }
-            out.push_str("\"\"");
+            out.push('"');
+            blank(&mut out, start + 1, j.saturating_sub(1));
+            out.push('"');
             i = j;
         } else if c == '"' {
             i += 1;
-            while i < chars.len() && chars[i] != '"' {
-                if chars[i] == '\\' {
+            while i < chars.len() && at(i) != '"' {
+                if at(i) == '\\' {
                     i += 1;
                 }
                 i += 1;
             }
             i += 1;
-            out.push_str("\"\"");
+            out.push('"');
+            blank(&mut out, start + 1, i.saturating_sub(1));
+            out.push('"');
         } else if c == '\'' && (at(i + 1) == '\\' || at(i + 2) == '\'') {
             i += 1;
-            while i < chars.len() && chars[i] != '\'' {
-                if chars[i] == '\\' {
+            while i < chars.len() && at(i) != '\'' {
+                if at(i) == '\\' {
                     i += 1;
                 }
                 i += 1;
             }
             i += 1;
-            out.push_str("' '");
+            out.push('\'');
+            blank(&mut out, start + 1, i.saturating_sub(1));
+            out.push('\'');
         } else {
             out.push(c);
             i += 1;

@@ -10,9 +10,11 @@ use crate::services::audience::channel_schema;
 use crate::services::audience::search_doc;
 use crate::store;
 use crate::store::Db;
+use crate::store::customers::Customer;
 use crate::visitor;
 use crate::visitor::VisitorCall;
 use kizuna_shared::field::CustomField;
+use kizuna_shared::field::FieldValue;
 use kizuna_shared::field::Visibility;
 use kizuna_shared::field::{CustomerSort, SortKey};
 use kizuna_shared::filter::sql::compile;
@@ -25,16 +27,75 @@ use kizuna_shared::wire::admin::CustomerIn;
 use kizuna_shared::wire::admin::CustomerOut;
 use kizuna_shared::wire::admin::CustomerPage;
 use kizuna_shared::wire::admin::CustomerQuery;
+use kizuna_shared::wire::admin::WebOut;
 use worker::Env;
 use worker::Request;
 use worker::Response;
 
-/// Drops the values of hidden fields from what a manager sees (they are kept in data).
-fn shown(mut customer: CustomerOut, custom: &[CustomField]) -> CustomerOut {
-    for field in custom.iter().filter(|f| f.visibility == Visibility::Hidden) {
-        customer.profile.remove(&field.name);
+/// A customer as the admin API shows it: the built-in profile fields that have a value
+/// go into `profile` beside (and over) the custom ones.
+fn customer_out(customer: Customer) -> CustomerOut {
+    let Customer { profile: p, web, .. } = customer;
+    let mut profile = p.custom;
+    let [utm_source, utm_medium, utm_campaign, utm_content, utm_term] = p.utm;
+    let texts = [
+        ("name", p.name),
+        ("email", p.email),
+        ("mobileNumber", p.mobile_number),
+        ("description", p.description),
+        ("referrer", p.referrer),
+        ("utmSource", utm_source),
+        ("utmMedium", utm_medium),
+        ("utmCampaign", utm_campaign),
+        ("utmContent", utm_content),
+        ("utmTerm", utm_term),
+    ];
+    for (key, value) in texts {
+        if let Some(value) = value {
+            profile.insert(key.to_owned(), FieldValue::Text(value));
+        }
     }
-    customer
+    if let Some(at) = p.last_checkout_completed_at {
+        profile.insert("lastCheckoutCompletedAt".to_owned(), FieldValue::Number(at as f64));
+    }
+    CustomerOut {
+        id: customer.id.as_str().to_owned(),
+        member_id: customer.member_id,
+        member: customer.member,
+        name: customer.name,
+        tags: customer.tags,
+        city: customer.city,
+        country: customer.country,
+        language: customer.language,
+        created_at: customer.created_at,
+        last_seen_at: customer.last_seen_at,
+        updated_at: customer.updated_at,
+        sessions_count: customer.sessions_count,
+        web: WebOut {
+            browser: web.browser,
+            browser_name: web.browser_name,
+            os: web.os,
+            os_name: web.os_name,
+            device: web.device,
+            last_seen_at: web.last_seen_at,
+            sessions_count: web.sessions_count,
+        },
+        has_push_token: customer.has_push_token,
+        unsubscribe_email: customer.unsubscribe_email,
+        unsubscribe_texting: customer.unsubscribe_texting,
+        email_status: customer.email_status.as_str().to_owned(),
+        profile,
+    }
+}
+
+/// What a manager sees of `customer`: without the values of hidden fields (they are
+/// kept in data).
+fn shown(customer: Customer, custom: &[CustomField]) -> CustomerOut {
+    let mut out = customer_out(customer);
+    for field in custom.iter().filter(|f| f.visibility == Visibility::Hidden) {
+        out.profile.remove(&field.name);
+    }
+    out
 }
 
 const DEFAULT_LIMIT: u32 = 50;
@@ -128,7 +189,7 @@ pub async fn customer(mut req: Request, env: &Env, channel: &ChannelId, id: &str
     let (_, custom) = channel_schema(env, channel).await?;
     let db = Db::open(env)?;
     let existing = store::customers::customer(&db, channel, id).await?.ok_or(ApiError::NotFound("customer"))?;
-    let visitor = VisitorId::parse(&existing.id).map_err(|e| ApiError::Internal(e.to_string()))?;
+    let visitor = existing.id.clone();
     match req.method() {
         worker::Method::Delete => {
             let erase = VisitorCall::Erase { channel: channel.clone(), visitor_id: visitor.clone() };
@@ -179,7 +240,11 @@ pub async fn create_customer(mut req: Request, env: &Env, channel: &ChannelId) -
 
 #[cfg(test)]
 mod tests {
+    #![allow(clippy::unwrap_used)]
+
     use super::*;
+    use crate::store::sqlite::{Sqlite, wait};
+    use kizuna_shared::field::FieldType;
 
     fn query(pairs: &[(&str, &str)]) -> Result<CustomerQuery, ApiError> {
         customer_query(pairs.iter().map(|(k, v)| ((*k).to_owned(), (*v).to_owned())))
@@ -220,5 +285,53 @@ mod tests {
             let field = parse_cursor(cursor, SortKey::CreatedAt).err().and_then(|e| e.reply().error.field);
             assert_eq!(field.as_deref(), Some("cursor"), "{cursor}");
         }
+    }
+
+    /// Every column filled, and a custom value that shadows a built-in one.
+    const FULL_ROW: &str = "INSERT INTO customers VALUES ('shop', 'c_full', 'm-7', 1, 'Hanako', '[\"vip\",\"tokyo\"]',
+        'Tokyo', 'JP', 'ja', 1000, 2000, 3000, 4, 'Chrome 120', 'Chrome', 'macOS 14', 'macOS', 'desktop', 2500, 3,
+        1, 1, 0, 'Hanako Y', 'h@example.com', '+81 90 0000 0000', 'memo', 1700000000000, 'https://ref.example/',
+        'news', 'email', 'spring', 'a', 'shoes',
+        '{\"plan\":\"gold\",\"score\":3,\"ratio\":0.5,\"opted\":true,\"sizes\":[23,24.5],\"colours\":[\"red\"],\"empty\":[],\"email\":\"shadowed@example.com\"}',
+        'spam')";
+
+    /// What `FULL_ROW` answered before the store returned its own row type.
+    const FULL_JSON: &str = r#"{"id":"c_full","memberId":"m-7","member":true,"name":"Hanako","tags":["vip","tokyo"],"city":"Tokyo","country":"JP","language":"ja","createdAt":1000,"lastSeenAt":2000,"updatedAt":3000,"sessionsCount":4,"web":{"browser":"Chrome 120","browserName":"Chrome","os":"macOS 14","osName":"macOS","device":"desktop","lastSeenAt":2500,"sessionsCount":3},"hasPushToken":true,"unsubscribeEmail":true,"unsubscribeTexting":false,"emailStatus":"spam","profile":{"colours":["red"],"description":"memo","email":"h@example.com","empty":[],"lastCheckoutCompletedAt":1700000000000.0,"mobileNumber":"+81 90 0000 0000","name":"Hanako Y","opted":true,"plan":"gold","ratio":0.5,"referrer":"https://ref.example/","score":3.0,"sizes":[23.0,24.5],"utmCampaign":"spring","utmContent":"a","utmMedium":"email","utmSource":"news","utmTerm":"shoes"}}"#;
+
+    /// A customer with nothing but what the schema requires.
+    const MINIMAL_ROW: &str =
+        "INSERT INTO customers (channel_id, id, created_at, updated_at) VALUES ('shop', 'c_min', 5, 6)";
+
+    const MINIMAL_JSON: &str = r#"{"id":"c_min","memberId":null,"member":false,"name":null,"tags":[],"city":null,"country":null,"language":null,"createdAt":5,"lastSeenAt":null,"updatedAt":6,"sessionsCount":0,"web":{"browser":null,"browserName":null,"os":null,"osName":null,"device":null,"lastSeenAt":null,"sessionsCount":null},"hasPushToken":false,"unsubscribeEmail":false,"unsubscribeTexting":false,"emailStatus":"unconfirmed","profile":{}}"#;
+
+    #[test]
+    fn a_customer_is_shown_as_the_admin_api_showed_it_before_the_store_had_its_row_type() {
+        let db = Sqlite::with_channel();
+        db.exec(FULL_ROW);
+        db.exec(MINIMAL_ROW);
+        let shop = ChannelId::parse("shop").unwrap();
+        let json = |id: &str| {
+            let row = wait(store::customers::customer(&db, &shop, id)).unwrap().unwrap();
+            serde_json::to_string(&customer_out(row)).unwrap()
+        };
+        assert_eq!(json("c_full"), FULL_JSON);
+        assert_eq!(json("c_min"), MINIMAL_JSON);
+    }
+
+    #[test]
+    fn hidden_fields_are_not_shown_to_a_manager() {
+        let db = Sqlite::with_channel();
+        db.exec(FULL_ROW);
+        let row = wait(store::customers::customer(&db, &ChannelId::parse("shop").unwrap(), "c_full")).unwrap().unwrap();
+        let field = |name: &str, visibility| CustomField {
+            name: name.into(),
+            display_name: name.into(),
+            ty: FieldType::Text,
+            write_once: false,
+            visibility,
+        };
+        let out = shown(row, &[field("plan", Visibility::Hidden), field("score", Visibility::Visible)]);
+        assert!(!out.profile.contains_key("plan"));
+        assert!(out.profile.contains_key("score"));
     }
 }
