@@ -12,7 +12,7 @@ use module_graph::{Graph, circles, describe_circles, graph_of, imported_tops, re
 use std::collections::BTreeSet;
 
 /// `shared/src`'s layers, bottom first; a module may import its own layer and those
-/// below. Compatibility modules sit outside: nothing may import them.
+/// below.
 const LAYERS: &[(&str, &[&str])] = &[
     (
         "L0 primitives",
@@ -23,9 +23,6 @@ const LAYERS: &[(&str, &[&str])] = &[
     ("L2 domain", &["bulk", "campaign", "channel", "counting", "deliver", "outbound", "profile", "stats"]),
     ("L3 boundary shapes", &["store", "wire"]),
 ];
-
-/// The old paths the shells still use (issue 9): re-exports only.
-const COMPAT: &[&str] = &["admin_wire", "customer", "fields", "filter_sql", "stored"];
 
 fn layer_of(module: &str) -> Option<usize> {
     LAYERS.iter().position(|(_, modules)| modules.contains(&module))
@@ -45,20 +42,17 @@ fn shared_has_no_import_circle() {
 #[test]
 fn every_module_of_shared_has_a_layer() {
     let graph = shared();
-    let unplaced: Vec<&String> =
-        graph.modules.iter().filter(|m| layer_of(m).is_none() && !COMPAT.contains(&m.as_str())).collect();
+    let unplaced: Vec<&String> = graph.modules.iter().filter(|m| layer_of(m).is_none()).collect();
     assert!(unplaced.is_empty(), "give these modules a layer in tests/layers.rs: {unplaced:?}");
     assert!(graph.edge_list().len() > 20, "the parser found too few imports: {:?}", graph.edge_list());
 }
 
 #[test]
-fn no_module_imports_a_layer_above_it_nor_a_compatibility_module() {
+fn no_module_imports_a_layer_above_it() {
     let graph = shared();
     let mut wrong = Vec::new();
     for (from, to) in graph.edge_list() {
-        if COMPAT.contains(&to) {
-            wrong.push(format!("{from} → {to} (a compatibility module: use the new path)"));
-        } else if let (Some(a), Some(b)) = (layer_of(from), layer_of(to))
+        if let (Some(a), Some(b)) = (layer_of(from), layer_of(to))
             && b > a
         {
             wrong.push(format!("{from} ({}) → {to} ({})", LAYERS[a].0, LAYERS[b].0));
@@ -125,15 +119,6 @@ fn comments_strings_and_test_code_do_not_count() {
         mod tests { use crate::fixture; }
     "##;
     check(&["a"], text, &["real"]);
-}
-
-#[test]
-fn compatibility_re_exports_do_not_count() {
-    let text = format!(
-        "{}\npub use crate::store::{{\n    A,\n    B,\n}};\npub use crate::wire::C;\n\nuse crate::time::Millis;",
-        module_graph::COMPAT_MARKER
-    );
-    check(&["bulk"], &text, &["time"]);
 }
 
 #[test]

@@ -18,10 +18,7 @@
 //!   `tests.rs` files): a test may build its fixture from any layer without making the
 //!   code it tests depend on that layer;
 //! - a visibility restriction (`pub(in crate::m)`): it names who may see an item, it
-//!   imports nothing;
-//! - compatibility re-exports: the `pub use` statements right after the line
-//!   [`COMPAT_MARKER`], which exist only to keep the shells' old paths compiling and
-//!   import nothing the crate itself uses.
+//!   imports nothing.
 //!
 //! Known limits: a `mod x;` declared inside an inline `mod y { … }` is not followed (the
 //! file is then placed by where it lies); a path through a `use` alias is not followed
@@ -31,9 +28,6 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
-
-/// The line that opens a block of compatibility re-exports.
-pub const COMPAT_MARKER: &str = "// Compatibility re-exports until the edge moves to the new paths (issue 9).";
 
 /// Top-level modules and, for each, the other top-level modules it imports.
 #[derive(Debug, Default, PartialEq, Eq)]
@@ -266,7 +260,7 @@ pub fn module_path(path: &str) -> Vec<String> {
 
 /// The top-level modules the file of `module` names through `crate::` and `super::`.
 pub fn imported_tops(module: &[String], text: &str) -> BTreeSet<String> {
-    let code = without_test_code(&strip(&without_compat(text)));
+    let code = without_test_code(&strip(text));
     let bytes = code.as_bytes();
     let mut tops = BTreeSet::new();
     // The inline `mod x { … }` blocks the scan is inside: (brace depth inside, name).
@@ -389,28 +383,6 @@ fn ident(text: &str) -> Option<String> {
     let text = text.trim_start();
     let end = text.find(|c: char| !(c.is_ascii_alphanumeric() || c == '_')).unwrap_or(text.len());
     Some(text[..end].to_owned()).filter(|n| !n.is_empty())
-}
-
-/// `text` without the `pub use` statements that follow a [`COMPAT_MARKER`] line.
-fn without_compat(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    let mut lines = text.lines().peekable();
-    while let Some(line) = lines.next() {
-        out.push_str(line);
-        out.push('\n');
-        if line.trim() != COMPAT_MARKER {
-            continue;
-        }
-        while lines.peek().is_some_and(|l| l.trim_start().starts_with("pub use")) {
-            // A statement may span lines: skip to its `;`.
-            for l in lines.by_ref() {
-                if l.trim_end().ends_with(';') {
-                    break;
-                }
-            }
-        }
-    }
-    out
 }
 
 /// `text` with comments, strings and character literals blanked out (lifetimes kept):
