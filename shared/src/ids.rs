@@ -63,6 +63,14 @@ id_type!(
     SessionId
 );
 
+impl EventId {
+    /// The cause a broadcast's deliveries derive their ids from: one per visitor and
+    /// campaign (a constant that passes [`EventId::parse`]).
+    pub fn broadcast() -> EventId {
+        EventId("broadcast".to_owned())
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum IdError {
     Empty,
@@ -184,5 +192,10 @@ mod tests {
         check_member("user 42@example.jp", true);
         check_member("user\n42", false);
         assert_eq!(MemberId::parse("a\u{0}").unwrap_err().field, "memberId");
+    }
+
+    #[test]
+    fn the_broadcast_cause_is_a_valid_event_id() {
+        assert_eq!(EventId::parse("broadcast"), Ok(EventId::broadcast()));
     }
 }

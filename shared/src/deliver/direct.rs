@@ -10,17 +10,12 @@ use crate::counting::Delivery;
 use crate::ids::{EventId, VisitorId};
 use crate::time::Millis;
 
-/// The cause a broadcast's deliveries derive their ids from: one per visitor and campaign.
-pub fn broadcast_cause() -> EventId {
-    EventId::parse("broadcast").unwrap_or_else(|_| unreachable!("a valid id"))
-}
-
 /// A one-time broadcast reaches the visitor: once, while the campaign is live. Not
 /// subject to the frequency cap (a manager sent it on purpose).
 pub fn broadcast(campaign: &Campaign, visitor: &VisitorId, state: &mut VisitorState, now: Millis) -> Option<Delivery> {
     let fits = matches!(campaign.kind, Kind::Broadcast) && campaign.is_live(now);
     (fits && !state.received.contains_key(&campaign.id))
-        .then(|| state.deliver(visitor, campaign, &broadcast_cause(), now))
+        .then(|| state.deliver(visitor, campaign, &EventId::broadcast(), now))
 }
 
 /// The site asked to show `campaign` now (`Kizuna('showCampaign', id)`): delivered when

@@ -18,7 +18,7 @@ fn a_broadcast_reaches_a_visitor_once_and_waits_for_their_page() {
     let news = Campaign::try_from(&doc).unwrap();
     let mut state = VisitorState::default();
     let first = broadcast(&news, &visitor(), &mut state, NOW).unwrap();
-    assert_eq!(first.id, DeliveryId::derive(&visitor(), &news.id, &broadcast_cause()));
+    assert_eq!(first.id, DeliveryId::derive(&visitor(), &news.id, &EventId::broadcast()));
     assert!(broadcast(&news, &visitor(), &mut state, NOW + 1).is_none(), "a redelivered batch sends nothing");
     let set = CampaignSet::new(vec![news]);
     assert_eq!(take_pending(&set, &mut state, NOW + DAY).len(), 1, "on the next visit");
