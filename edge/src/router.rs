@@ -460,6 +460,61 @@ mod tests {
         assert_eq!(documented, routed);
     }
 
+    /// The document's operation for a route.
+    fn operation<'d>(doc: &'d serde_json::Value, route: &Route) -> &'d serde_json::Value {
+        let method = route.method.as_ref().to_lowercase();
+        let found = doc["paths"]
+            .as_object()
+            .into_iter()
+            .flatten()
+            .find(|(path, item)| normalized(path) == normalized(route.path) && item.get(method.as_str()).is_some());
+        found.map_or(&serde_json::Value::Null, |(_, item)| &item[method.as_str()])
+    }
+
+    /// Generated clients name their methods after `operationId`, and the security an
+    /// operation declares is the one its route's access requires: the bearer token of an
+    /// account for admin routes, the webhook's own secret for the email provider, none
+    /// for the rest (a public operation carries its visitor token in its body).
+    #[test]
+    fn every_operation_is_named_and_declares_the_security_of_its_route() {
+        let doc: serde_json::Value = serde_json::from_str(OPENAPI).unwrap_or_default();
+        let mut names = std::collections::BTreeSet::new();
+        for route in ROUTES {
+            let op = operation(&doc, route);
+            let what = format!("{} {}", route.method.as_ref().to_uppercase(), route.path);
+            let name = op["operationId"].as_str().unwrap_or_default();
+            assert!(!name.is_empty(), "{what} has no operationId");
+            assert!(names.insert(name.to_owned()), "{what}: operationId {name} is used twice");
+            let expected = match route.access {
+                Access::Public | Access::Development => serde_json::json!([]),
+                Access::EmailProvider => serde_json::json!([{ "emailWebhook": [] }]),
+                Access::Channel(_) | Access::Campaign(_) => serde_json::json!([{ "bearer": [] }]),
+            };
+            assert_eq!(op["security"], expected, "{what}");
+        }
+    }
+
+    /// The statuses the auth step answers are in the document: a channel route's 401
+    /// (no or unknown token), 400 (a malformed channel id) and 403 (not this channel's,
+    /// or a role the action needs); a campaign route's 401, 400 and 404.
+    #[test]
+    fn every_admin_operation_lists_the_statuses_of_the_auth_step() {
+        let doc: serde_json::Value = serde_json::from_str(OPENAPI).unwrap_or_default();
+        let mut missing = Vec::new();
+        for route in ROUTES {
+            let statuses: &[&str] = match route.access {
+                Access::Channel(_) => &["400", "401", "403"],
+                Access::Campaign(_) => &["400", "401", "404"],
+                _ => &[],
+            };
+            let responses = &operation(&doc, route)["responses"];
+            for status in statuses.iter().filter(|s| responses.get(**s).is_none()) {
+                missing.push(format!("{} {} {status}", route.method.as_ref().to_uppercase(), route.path));
+            }
+        }
+        assert!(missing.is_empty(), "statuses the worker answers but the document omits: {missing:#?}");
+    }
+
     /// A pattern with its parameter names erased, so `{campaignId}` and `{id}` compare equal.
     fn normalized(path: &str) -> String {
         path.split('/').map(|s| if s.starts_with('{') { "{}" } else { s }).collect::<Vec<_>>().join("/")
