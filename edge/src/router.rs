@@ -245,10 +245,10 @@ pub const ROUTES: &[Route] = &[
     }),
     // Identity verification, monthly active customers, segments.
     channel(Get, "/admin/v1/channels/{channel}/identity-verification", Action::ReadIdentity, |c, who| {
-        Box::pin(async move { channel_api::identity_verification(c.req, &c.env, who.channel()?).await })
+        Box::pin(async move { channel_api::identity_verification(c.req, &c.env, c.now, who.channel()?).await })
     }),
     channel(Put, "/admin/v1/channels/{channel}/identity-verification", Action::ChangeIdentity, |c, who| {
-        Box::pin(async move { channel_api::identity_verification(c.req, &c.env, who.channel()?).await })
+        Box::pin(async move { channel_api::identity_verification(c.req, &c.env, c.now, who.channel()?).await })
     }),
     channel(Get, "/admin/v1/channels/{channel}/mau", Action::ReadMonthlyActive, |c, who| {
         Box::pin(async move { stats::monthly_active(c.req, &c.env, c.now, who.channel()?).await })

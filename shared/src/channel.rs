@@ -13,8 +13,9 @@ pub struct Channel {
     /// schedules. Channels stored with only an offset keep it as a fixed-offset zone.
     pub zone: Zone,
     /// With identity verification on, the secrets a member hash may be made with (the
-    /// current one first); `None` when it is off.
-    pub identity_secrets: Option<Vec<String>>,
+    /// current one, and the previous one for 24 hours after a rotation); `None` when it
+    /// is off.
+    pub identity: Option<crate::identity::Secrets>,
     /// Its custom `profile.*` fields: what the site may send beside the built-in ones.
     pub fields: Vec<crate::field::CustomField>,
     /// Named business-hours sets campaigns may follow instead of their own windows.

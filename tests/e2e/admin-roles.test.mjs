@@ -111,3 +111,48 @@ test("an email is one address", async () => {
   assert.equal(answer.status, 400, answer.text);
   assert.equal(answer.body.error.field, "profile.email");
 });
+
+// Last in this file: it moves the development clock a day forward.
+test("the identity secret is shown once, and the previous one verifies for 24 hours unless revoked", async () => {
+  const path = "/admin/v1/channels/demo/identity-verification";
+  const enabled = await asOwner("PUT", path, { enabled: true });
+  assert.equal(enabled.status, 200, enabled.text);
+  const first = enabled.body.secret;
+  assert.match(first, /^kzs_[0-9a-f]{32}$/);
+  const read = await asOwner("GET", path);
+  assert.deepEqual(read.body, { enabled: true, hasSecret: true }, "reading never shows the secret");
+  const again = await asOwner("PUT", path, { enabled: true });
+  assert.equal(again.body.secret, undefined, "a reply that makes no secret shows none");
+
+  const rotated = await asOwner("PUT", path, { enabled: true, rotateSecret: true });
+  const second = rotated.body.secret;
+  assert.match(second, /^kzs_/);
+  assert.notEqual(second, first);
+  assert.ok(rotated.body.previousSecretValidUntil > Date.now() + 23 * 3600_000, JSON.stringify(rotated.body));
+
+  const boot = async (secret, visitorId) => {
+    const response = await fetch(`${env.worker.base}/v1/boot`, {
+      method: "POST",
+      body: JSON.stringify({ channel: "demo", visitorId, memberId: "member-roles", memberHash: hash(secret, "member-roles") }),
+    });
+    return response.status;
+  };
+  assert.equal(await boot(first, "v_roles_boot_1"), 200, "the previous secret works right after the rotation");
+  assert.equal(await boot(second, "v_roles_boot_1"), 200);
+
+  await moveClock(env.worker, 24 * 3600_000 + 60_000);
+  assert.equal(await boot(first, "v_roles_boot_1"), 403, "and no longer after 24 hours");
+  assert.equal(await boot(second, "v_roles_boot_1"), 200);
+  assert.equal((await asOwner("GET", path)).body.previousSecretValidUntil, undefined);
+
+  const third = (await asOwner("PUT", path, { enabled: true, rotateSecret: true })).body.secret;
+  assert.equal(await boot(second, "v_roles_boot_1"), 200, "rotated out, still within its day");
+  const revoked = await asOwner("PUT", path, { enabled: true, revokePreviousSecret: true });
+  assert.deepEqual(revoked.body, { enabled: true, hasSecret: true });
+  assert.equal(await boot(second, "v_roles_boot_1"), 403, "revoked: refused at once");
+  assert.equal(await boot(third, "v_roles_boot_1"), 200);
+
+  const member = await asMember("PUT", path, { enabled: false });
+  assert.equal(member.status, 403, "members do not change identity settings");
+  await moveClock(env.worker, 0);
+});

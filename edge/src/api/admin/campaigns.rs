@@ -87,6 +87,20 @@ fn check_opt_out(caller: &Caller, body: &CampaignIn, before: Option<&CampaignDoc
     caller.may(Action::OverrideOptOut, "offline.respectOptOut")
 }
 
+/// A channel's live campaigns, with `doc` in place of `replacing` (`""`: added), must stay
+/// within `edit::check_live_capacity`, so the published document fits in one KV value.
+async fn check_capacity(
+    db: &Db,
+    channel: &ChannelId,
+    doc: &CampaignDocV1,
+    replacing: &str,
+    now: Millis,
+) -> Result<(), ApiError> {
+    let others = store::campaigns::live_campaigns(db, channel, now, replacing).await?;
+    edit::check_live_capacity(others.count, others.bytes, store::campaigns::stored_bytes(doc)?)
+        .map_err(ApiError::conflict)
+}
+
 /// `GET` and `POST /admin/v1/channels/{channel}/campaigns`: a new campaign is a draft.
 pub async fn campaigns(mut req: Request, env: &Env, now: Millis, caller: &Caller) -> Result<Response, ApiError> {
     let channel = caller.channel()?;
@@ -103,6 +117,7 @@ pub async fn campaigns(mut req: Request, env: &Env, now: Millis, caller: &Caller
     check_opt_out(caller, &body, None)?;
     let id = new_id("c_")?;
     let doc = checked_doc(env, channel, &body, &id, CampaignState::Draft, now).await?;
+    check_capacity(&db, channel, &doc, "", now).await?;
     store::campaigns::save_campaign(&db, channel, &doc, now).await?;
     answer(env, &id, 201, now).await
 }
@@ -124,8 +139,10 @@ pub async fn campaign(mut req: Request, env: &Env, now: Millis, caller: &Caller)
                 kind: stored.kind,
             };
             let state = edit::replace(&current, body.kind, body.starts_at, now)?;
-            let doc = checked_doc(env, channel, &body, id.as_str(), stored.state, now).await?;
-            publish(env, channel, &CampaignDocV1 { state, ..doc }, now).await?;
+            let doc =
+                CampaignDocV1 { state, ..checked_doc(env, channel, &body, id.as_str(), stored.state, now).await? };
+            check_capacity(&db, channel, &doc, id.as_str(), now).await?;
+            publish(env, channel, &doc, now).await?;
             answer(env, id.as_str(), 200, now).await
         }
         Method::Delete => {
