@@ -18,7 +18,15 @@ const env = suite({
     `INSERT INTO members (id, email, name, created_at) VALUES ('m_roles_member', 'member@roles.invalid', 'Roles member', 0);
      INSERT INTO channel_members (channel_id, member_id, role) VALUES ('demo', 'm_roles_member', 'member');
      INSERT INTO api_tokens (token_hash, member_id, label, created_at) VALUES ('${sha256(MEMBER_TOKEN)}', 'm_roles_member', 'member', 0);
-     INSERT INTO customers (channel_id, id, created_at, updated_at, unsubscribe_email) VALUES ('demo', 'v_roles_1', 0, 0, 1);`,
+     INSERT INTO customers (channel_id, id, created_at, updated_at, unsubscribe_email) VALUES ('demo', 'v_roles_1', 0, 0, 1);
+     INSERT INTO channels (id, name, utc_offset_minutes, created_at) VALUES ('crowded', 'Crowded shop', 0, 0);
+     INSERT INTO channel_members (channel_id, member_id, role) VALUES ('crowded', 'm_demo_owner', 'owner');`,
+    // 10,000 live drafts: the most a channel holds.
+    `WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 10000)
+     INSERT INTO campaigns (id, channel_id, name, state, priority, definition, created_at, updated_at)
+     SELECT 'c_crowd_' || i, 'crowded', 'Crowd ' || i, 'draft', 0,
+       '{"id":"c_crowd_' || i || '","name":"Crowd ' || i || '","state":"draft","trigger":{"event":"Never"},"message":{"sender":{"name":"C"},"text":"Hi","buttons":[],"display":"bubble"}}', 0, 0
+     FROM n;`,
   ],
 });
 
@@ -110,6 +118,15 @@ test("an email is one address", async () => {
   const answer = await asOwner("POST", "/admin/v1/channels/demo/customers", { profile: { email: "a@example.jp,b@example.jp" } });
   assert.equal(answer.status, 400, answer.text);
   assert.equal(answer.body.error.field, "profile.email");
+});
+
+test("a channel holds at most 10,000 live campaigns", async () => {
+  const refused = await asOwner("POST", "/admin/v1/channels/crowded/campaigns", campaign(true));
+  assert.equal(refused.status, 409, refused.text);
+  assert.equal(refused.body.error.field, "campaigns");
+  assert.match(refused.body.error.message, /10000 live campaigns/);
+  assert.equal((await asOwner("DELETE", "/admin/v1/campaigns/c_crowd_1")).status, 200);
+  assert.equal((await asOwner("POST", "/admin/v1/channels/crowded/campaigns", campaign(true))).status, 201, "room for one again");
 });
 
 // Last in this file: it moves the development clock a day forward.
