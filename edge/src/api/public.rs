@@ -75,10 +75,9 @@ pub async fn boot(mut req: Request, env: &Env, now: Millis) -> Result<Response, 
     };
     MemberId::parse(&member_id)?;
     let change = resolve(&body.profile.unwrap_or_default(), &channel.fields, Writer::Site, "profile")?;
-    if let Some(secrets) = &channel.identity_secrets {
-        let secrets: Vec<&str> = secrets.iter().map(String::as_str).collect();
+    if let Some(secrets) = &channel.identity {
         let hash = body.member_hash.as_deref().unwrap_or_default();
-        if !identity::verify(&secrets, &member_id, hash) {
+        if !identity::verify(secrets, &member_id, hash, now) {
             return Err(ApiError::Refused {
                 field: "memberHash".into(),
                 problem: "identity verification is on: a valid hash of memberId is required".into(),
