@@ -46,6 +46,21 @@ pub fn check_event_name(name: &str) -> Result<(), &'static str> {
     Ok(())
 }
 
+/// Longest page URL an event may carry in its `url` property (characters), what URL
+/// rules read. Cloudflare refuses request URLs over 16 KB, so a real page's URL is far
+/// shorter; a longer one is refused naming it (the widget then drops only that event).
+pub const MAX_URL_CHARS: usize = 8_192;
+
+/// Checks an event's `url` property against [`MAX_URL_CHARS`].
+pub fn check_url(properties: &BTreeMap<String, PropertyValue>) -> Result<(), String> {
+    match properties.get("url") {
+        Some(PropertyValue::Text(url)) if url.chars().count() > MAX_URL_CHARS => {
+            Err(format!("must be at most {MAX_URL_CHARS} characters"))
+        }
+        _ => Ok(()),
+    }
+}
+
 /// How long a visitor's accepted event ids are remembered: a batch replayed within this
 /// long of its first acceptance changes nothing.
 pub const EVENT_MEMORY: Millis = 7 * DAY;
@@ -99,6 +114,13 @@ mod tests {
 
     fn seen(ids: &[&str]) -> BTreeSet<String> {
         ids.iter().map(|id| (*id).to_owned()).collect()
+    }
+
+    #[test]
+    fn r10_a_page_url_over_8192_characters_is_refused() {
+        let url = |chars: usize| BTreeMap::from([("url".to_owned(), PropertyValue::Text("a".repeat(chars)))]);
+        assert_eq!(check_url(&url(MAX_URL_CHARS)), Ok(()));
+        assert_eq!(check_url(&url(30_000)), Err("must be at most 8192 characters".to_owned()));
     }
 
     #[test]

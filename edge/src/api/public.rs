@@ -14,6 +14,7 @@ use crate::visitor::VisitorCall;
 use kizuna_shared::channel::Channel;
 use kizuna_shared::counting::Action;
 use kizuna_shared::event::check_event_name;
+use kizuna_shared::event::check_url;
 use kizuna_shared::identity;
 use kizuna_shared::ids::ChannelId;
 use kizuna_shared::ids::DeliveryId;
@@ -138,6 +139,8 @@ pub async fn events(mut req: Request, env: &Env, now: Millis) -> Result<Response
     }
     for (i, event) in body.events.iter().enumerate() {
         check_event_name(&event.name).map_err(|problem| ApiError::invalid(format!("events[{i}].name"), problem))?;
+        check_url(&event.properties)
+            .map_err(|problem| ApiError::invalid(format!("events[{i}].properties.url"), problem))?;
         let size = serde_json::to_vec(event).map_or(usize::MAX, |bytes| bytes.len());
         if size > MAX_EVENT_BYTES {
             return Err(ApiError::TooLarge { field: format!("events[{i}]"), limit: MAX_EVENT_BYTES });
