@@ -182,13 +182,13 @@ fn predicate(expr: &str, ty: FieldType, test: &Test, now: Millis, out: &mut SqlF
             let negate = if matches!(test, Test::ListContainsNone(_)) { "NOT " } else { "" };
             out.sql.push_str(&format!("{negate}EXISTS (SELECT 1 FROM json_each({expr}) WHERE value IN ("));
             let (marks, _) = in_list(xs, out);
-            out.sql.push_str(&marks);
+            out.sql.push_str(marks);
             out.sql.push_str("))");
         }
         Test::ListContainsAll(xs) => {
             out.sql.push_str(&format!("((SELECT COUNT(DISTINCT value) FROM json_each({expr}) WHERE value IN ("));
             let (marks, n) = in_list(xs, out);
-            out.sql.push_str(&marks);
+            out.sql.push_str(marks);
             out.sql.push_str(&format!(")) = {n})"));
         }
     }
