@@ -13,6 +13,9 @@ pub enum ApiError {
     Conflict { field: String, problem: String },
     #[error("{field}: larger than {limit} bytes")]
     TooLarge { field: String, limit: usize },
+    /// A list longer than its limit (413, like a body too large).
+    #[error("{field}: more than {limit} items")]
+    TooMany { field: String, limit: usize },
     #[error("a valid bearer token is required")]
     Unauthorized,
     #[error("this token may not do that in this channel")]
@@ -28,6 +31,9 @@ pub enum ApiError {
     MethodNotAllowed,
     #[error("too many requests from this client for this channel; retry in a minute")]
     RateLimited,
+    /// A limit per visitor (not per client) is used up, naming what it counts.
+    #[error("{field}: {problem}")]
+    OverLimit { field: String, problem: String },
     /// A 4xx answer of a Durable Object, passed on as it is.
     #[error("{body}")]
     Relayed { status: u16, body: String },
@@ -49,12 +55,12 @@ impl ApiError {
         match self {
             ApiError::Invalid { .. } => 400,
             ApiError::Conflict { .. } => 409,
-            ApiError::TooLarge { .. } => 413,
+            ApiError::TooLarge { .. } | ApiError::TooMany { .. } => 413,
             ApiError::Unauthorized => 401,
             ApiError::Forbidden | ApiError::ForbiddenField { .. } | ApiError::Refused { .. } => 403,
             ApiError::NotFound(_) => 404,
             ApiError::MethodNotAllowed => 405,
-            ApiError::RateLimited => 429,
+            ApiError::RateLimited | ApiError::OverLimit { .. } => 429,
             ApiError::Relayed { status, .. } => *status,
             ApiError::Internal(_) => 500,
         }
@@ -64,7 +70,7 @@ impl ApiError {
         let (code, field) = match self {
             ApiError::Invalid { field, .. } => ("invalid", Some(field.clone())),
             ApiError::Conflict { field, .. } => ("conflict", Some(field.clone())),
-            ApiError::TooLarge { field, .. } => ("too_large", Some(field.clone())),
+            ApiError::TooLarge { field, .. } | ApiError::TooMany { field, .. } => ("too_large", Some(field.clone())),
             ApiError::Unauthorized => ("unauthorized", None),
             ApiError::Forbidden => ("forbidden", None),
             ApiError::ForbiddenField { field, .. } => ("forbidden", Some(field.clone())),
@@ -72,6 +78,7 @@ impl ApiError {
             ApiError::NotFound(_) => ("not_found", None),
             ApiError::MethodNotAllowed => ("method_not_allowed", None),
             ApiError::RateLimited => ("rate_limited", None),
+            ApiError::OverLimit { field, .. } => ("rate_limited", Some(field.clone())),
             ApiError::Relayed { .. } | ApiError::Internal(_) => ("internal", None),
         };
         ErrorReply { error: ErrorDetail { code: code.to_owned(), message: self.to_string(), field } }

@@ -9,6 +9,10 @@
 //! - `event/page_view_match`: a `PageView` under the last campaign's path (last in
 //!   priority order): every one is checked and that one delivers.
 //!
+//! - `hostile/matches`: issue 10's hostile page view, a 30,000-character URL against 20
+//!   campaigns whose `matches` rules are the worst case of a backtracking matcher
+//!   (`/*aaa…ab`, 1,000 characters: pattern × text before the linear matcher).
+//!
 //! Each iteration steps a fresh clone of a regular visitor (256 earlier events: a full
 //! de-duplication window) with an event id not seen before, so nothing short-circuits.
 
@@ -133,6 +137,44 @@ fn events(c: &mut Criterion) {
     }
 }
 
+/// Campaign `i` of the hostile case: a `matches` rule no page of `a`s satisfies, whose
+/// long run of literal `a`s made the old matcher retry it at every position.
+fn hostile_campaign(i: usize) -> Campaign {
+    let value = format!("/*{}b{i}", "a".repeat(1_000));
+    let doc: CampaignDocV1 = serde_json::from_str(&format!(
+        r#"{{"id":"c_hostile_{i}","name":"Hostile {i}","state":"running",
+            "trigger":{{"event":"PageView","url":{{"include":[{{"op":"matches","value":"{value}"}}]}}}},
+            "message":{{"sender":{{"name":"Bench"}},"text":"Hi","display":"bubble"}}}}"#
+    ))
+    .unwrap();
+    Campaign::try_from(&doc).unwrap()
+}
+
+fn hostile(c: &mut Criterion) {
+    let channel = channel();
+    let visitor = regular();
+    let set = CampaignSet::new((0..20).map(hostile_campaign).collect());
+    let url = format!("https://shop.example/{}", "a".repeat(30_000));
+    let counter = Cell::new(0u64);
+    let fresh = || {
+        counter.set(counter.get() + 1);
+        (visitor.clone(), event(&format!("e_hostile_{}", counter.get()), PAGE_VIEW, &[("url", url.as_str())]))
+    };
+    let mut group = c.benchmark_group("hostile/matches");
+    group.warm_up_time(Duration::from_secs(1)).measurement_time(Duration::from_secs(3));
+    group.bench_function(BenchmarkId::from_parameter("30000x20"), |b| {
+        b.iter_batched(
+            fresh,
+            |(mut state, event)| {
+                black_box(one_event(&set, &channel, &mut state, &event));
+                (state, event)
+            },
+            BatchSize::SmallInput,
+        )
+    });
+    group.finish();
+}
+
 fn index(c: &mut Criterion) {
     let mut group = c.benchmark_group("index/build");
     group.warm_up_time(Duration::from_secs(1)).measurement_time(Duration::from_secs(3));
@@ -145,5 +187,5 @@ fn index(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, events, index);
+criterion_group!(benches, events, index, hostile);
 criterion_main!(benches);

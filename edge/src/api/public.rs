@@ -14,6 +14,7 @@ use crate::visitor::VisitorCall;
 use kizuna_shared::channel::Channel;
 use kizuna_shared::counting::Action;
 use kizuna_shared::event::check_event_name;
+use kizuna_shared::event::check_url;
 use kizuna_shared::identity;
 use kizuna_shared::ids::ChannelId;
 use kizuna_shared::ids::DeliveryId;
@@ -27,6 +28,7 @@ use kizuna_shared::wire::public::ActionReply;
 use kizuna_shared::wire::public::ActionRequest;
 use kizuna_shared::wire::public::BootRequest;
 use kizuna_shared::wire::public::EventBatch;
+use kizuna_shared::wire::public::MAX_BATCH_EVENTS;
 use kizuna_shared::wire::public::MAX_EVENT_BYTES;
 use kizuna_shared::wire::public::MessagesRequest;
 use kizuna_shared::wire::public::ProfileUpdate;
@@ -131,8 +133,13 @@ pub async fn update_profile(mut req: Request, env: &Env, now: Millis) -> Result<
 
 pub async fn events(mut req: Request, env: &Env, now: Millis) -> Result<Response, ApiError> {
     let body: EventBatch = request::read_json(&mut req).await?;
+    if body.events.len() > MAX_BATCH_EVENTS {
+        return Err(ApiError::TooMany { field: "events".into(), limit: MAX_BATCH_EVENTS });
+    }
     for (i, event) in body.events.iter().enumerate() {
         check_event_name(&event.name).map_err(|problem| ApiError::invalid(format!("events[{i}].name"), problem))?;
+        check_url(&event.properties)
+            .map_err(|problem| ApiError::invalid(format!("events[{i}].properties.url"), problem))?;
         let size = serde_json::to_vec(event).map_or(usize::MAX, |bytes| bytes.len());
         if size > MAX_EVENT_BYTES {
             return Err(ApiError::TooLarge { field: format!("events[{i}]"), limit: MAX_EVENT_BYTES });

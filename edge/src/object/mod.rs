@@ -10,6 +10,8 @@ use crate::kv;
 use crate::reply;
 use crate::store;
 use crate::store::Db;
+use crate::store::event_memory;
+use crate::store::event_memory::ObjectSql;
 use crate::visitor::{BroadcastReply, Deleted, Forgotten, Ticked, Updated, VisitorCall};
 use effects::Moment;
 use effects::advance;
@@ -17,12 +19,16 @@ use effects::broadcast;
 use effects::observe;
 use effects::show;
 use kizuna_shared::deliver::VisitorState;
+use kizuna_shared::event::DAILY_EVENTS;
+use kizuna_shared::event::admit;
 use kizuna_shared::ids::ChannelId;
 use kizuna_shared::ids::VisitorId;
 use kizuna_shared::profile::Profile;
 use kizuna_shared::store::VisitorRecordV1;
 use kizuna_shared::time::Millis;
 use kizuna_shared::wire::public::BootReply;
+use kizuna_shared::wire::public::EventIn;
+use kizuna_shared::wire::public::EventsReply;
 use kizuna_shared::wire::public::MessagesReply;
 use worker::DurableObject;
 use worker::Env;
@@ -173,14 +179,36 @@ async fn serve(storage: &Storage, env: &Env, call: VisitorCall) -> Result<Respon
             Ok(reply::json(200, &Forgotten { forgotten: visitor_id }))
         }
         VisitorCall::Events { channel, visitor_id, session_id, facts, events, leaving } => {
+            // Events accepted in the last 7 days change nothing again (the replay guard),
+            // and a visitor's new events are bounded per day; only new ones go further.
+            let memory = ObjectSql::open(storage.sql())?;
+            let ids: Vec<&str> = events.iter().map(|e| e.id.as_str()).collect();
+            let (known, last_day) = event_memory::recall(&memory, &ids, now).await?;
+            let admitted = admit(&ids, &known, last_day, DAILY_EVENTS).map_err(|over| ApiError::OverLimit {
+                field: "events".into(),
+                problem: format!("at most {} new events per visitor in 24 hours", over.limit),
+            })?;
+            let fresh_ids: Vec<String> = admitted.fresh.iter().map(|&i| ids[i].to_owned()).collect();
+            let mut events: Vec<Option<EventIn>> = events.into_iter().map(Some).collect();
+            let events: Vec<EventIn> = admitted.fresh.iter().filter_map(|&i| events[i].take()).collect();
+            if events.is_empty() {
+                // Only repeats: answered as such, and nothing is observed or advanced.
+                return Ok(reply::json(
+                    200,
+                    &EventsReply { accepted: 0, duplicates: admitted.duplicates, popups: Vec::new() },
+                ));
+            }
             observe(&mut live.profile, session_id.as_ref(), &facts, &events, now);
             let db = Db::open(env)?;
             let channel_doc = kv::channel(env, &channel, now).await?.ok_or(ApiError::NotFound("channel"))?;
             store::customers::upsert_customer(&db, &channel, &visitor_id, &live.profile, channel_doc.offset_at(now))
                 .await?;
             let moment = if leaving { Moment::Leaving } else { Moment::Visit };
-            let reply = advance(env, &channel, &visitor_id, &mut live, events, moment, now).await?;
+            let mut reply = advance(env, &channel, &visitor_id, &mut live, events, moment, now).await?;
+            reply.duplicates += admitted.duplicates;
             save(env, storage, &channel, &visitor_id, &live).await?;
+            let fresh_ids: Vec<&str> = fresh_ids.iter().map(String::as_str).collect();
+            event_memory::remember(&memory, &fresh_ids, now).await?;
             Ok(reply::json(200, &reply))
         }
     }

@@ -689,6 +689,50 @@ mod tests {
         assert_eq!(page(Some(&After { key: 300, id: "a".to_owned() })), ["d", "b"]);
     }
 
+    /// The largest filter validation admits: `MAX_PARAMS - STATEMENT_PARAMS` parameters.
+    fn largest_filter(extra: usize) -> SqlFilter {
+        use kizuna_shared::field::Schema;
+        use kizuna_shared::filter::sql::{MAX_PARAMS, STATEMENT_PARAMS, compile};
+        use kizuna_shared::filter::{Filter, Test};
+        let equals = Filter::Field { key: "name".into(), test: Test::TextEquals("Aiko".into()) };
+        let filter = Filter::Any(vec![equals; MAX_PARAMS - STATEMENT_PARAMS + extra]);
+        let schema = Schema::new(&[]).unwrap();
+        assert_eq!(filter.validate(&schema, "filter").is_ok(), extra == 0);
+        compile(&filter, &schema, 0)
+    }
+
+    #[test]
+    fn r10_no_customer_statement_binds_more_than_its_filter_and_statement_params() {
+        use kizuna_shared::filter::sql::STATEMENT_PARAMS;
+        let filter = largest_filter(0);
+        let after = After { key: 1, id: "a".to_owned() };
+        let n = filter.params.len();
+        let statements = [
+            sql::customers_page(&shop(), &filter, "created_at", true, Some(&after), 10),
+            sql::customers_page(&shop(), &filter, "created_at", true, None, 10),
+            sql::count_customers(&shop(), &filter),
+            sql::next_batch(&shop(), &filter, "a", 10),
+            sql::customer_matches(&shop(), &visitor("v1"), &filter),
+        ];
+        for statement in &statements {
+            assert!(statement.params.len() <= n + STATEMENT_PARAMS, "{}", statement.sql);
+        }
+        assert_eq!(statements[0].params.len(), n + STATEMENT_PARAMS, "a page after a cursor binds the most");
+    }
+
+    #[test]
+    fn r10_the_largest_admitted_filter_runs_on_a_page_after_a_cursor_and_one_more_would_not() {
+        let db = Sqlite::with_channel();
+        db.customer("a", 100);
+        db.exec("UPDATE customers SET name = 'Aiko'");
+        let sort = CustomerSort { key: SortKey::UpdatedAt, descending: true };
+        let after = After { key: 200, id: "b".to_owned() };
+        let rows = wait(customers_page(&db, &shop(), &largest_filter(0), sort, Some(&after), 10)).unwrap();
+        assert_eq!(rows.len(), 1);
+        let over = wait(customers_page(&db, &shop(), &largest_filter(1), sort, Some(&after), 10)).unwrap_err();
+        assert!(over.to_string().contains("too many SQL variables"), "{over}");
+    }
+
     #[test]
     fn a_row_is_read_once_into_flags_tags_and_the_custom_profile() {
         let db = Sqlite::with_channel();

@@ -15,6 +15,7 @@ pub mod campaigns;
 pub mod channels;
 pub mod customers;
 pub mod deliveries;
+pub mod event_memory;
 pub mod members;
 pub mod outbound;
 pub mod segments;

@@ -2,12 +2,14 @@
 //! `edge/migrations` in order, running statements the way D1 does (rows as objects
 //! keyed by column name; a batch in order, in one transaction).
 //!
-//! Invariant: a statement must bind exactly the parameters its SQL names, as D1 insists.
+//! Invariant: a statement must bind exactly the parameters its SQL names, and at most
+//! 100 of them, as D1 insists.
 
 // Test support: a broken fixture should stop the test loudly.
 #![allow(clippy::expect_used, clippy::unwrap_used)]
 
 use super::{Executor, Param, Statement, StoreError};
+use kizuna_shared::filter::sql::MAX_PARAMS;
 use rusqlite::Connection;
 use rusqlite::types::ValueRef;
 use serde::de::DeserializeOwned;
@@ -48,6 +50,11 @@ impl Sqlite {
     }
 
     fn prepare(&self, statement: &Statement) -> Result<rusqlite::Statement<'_>, StoreError> {
+        if statement.params.len() > MAX_PARAMS {
+            // D1 refuses a statement binding more than 100 parameters; `wrangler dev`
+            // does not, so the contract tests do.
+            return Err(StoreError::Unavailable(format!("too many SQL variables: {}", statement.params.len())));
+        }
         let mut prepared = self.0.prepare(&statement.sql).map_err(StoreError::driver)?;
         if prepared.parameter_count() != statement.params.len() {
             return Err(StoreError::Unavailable(format!(

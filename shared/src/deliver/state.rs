@@ -14,7 +14,10 @@ use crate::time::{MINUTE, Millis};
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, VecDeque};
 
-/// How many recent event ids a visitor remembers for de-duplication.
+/// How many recent ids a visitor's record remembers: what de-duplicates `showCampaign`
+/// request ids, and a second guard for events behind the visitor object's 7-day memory of
+/// accepted event ids (`event::EVENT_MEMORY`, kept by the edge), which replaces it for
+/// replays.
 pub const RECENT_EVENTS: usize = 256;
 /// A visitor active within this long is online: messages reach them on the site.
 pub const ONLINE: Millis = 5 * MINUTE;

@@ -120,9 +120,25 @@ fn check_number(field: &str, n: f64) -> Result<(), FieldError> {
 impl Filter {
     /// Checks the filter against the channel's fields: known fields, operators that fit
     /// their types, sane values, bounded size. `path` names the filter in errors.
+    ///
+    /// Every part counts toward [`MAX_CONDITIONS`], a group (even an empty one) as well as
+    /// a condition, and the filter with its statement must bind at most
+    /// [`sql::MAX_PARAMS`], D1's limit, so the database can run every filter accepted here.
     pub fn validate(&self, schema: &Schema, path: &str) -> Result<(), FieldError> {
         let mut conditions = 0;
-        self.validate_at(schema, path, 0, &mut conditions)
+        self.validate_at(schema, path, 0, &mut conditions)?;
+        let params = sql::compile(self, schema, 0).params.len() + sql::STATEMENT_PARAMS;
+        if params > sql::MAX_PARAMS {
+            return Err(FieldError::new(
+                path,
+                format!(
+                    "needs {params} database parameters with the list's own {}, the database takes at most {}: use fewer conditions, or one list condition instead of many equals",
+                    sql::STATEMENT_PARAMS,
+                    sql::MAX_PARAMS
+                ),
+            ));
+        }
+        Ok(())
     }
 
     fn validate_at(&self, schema: &Schema, path: &str, depth: usize, count: &mut usize) -> Result<(), FieldError> {
@@ -135,7 +151,6 @@ impl Filter {
                 for (i, part) in parts.iter().enumerate() {
                     part.validate_at(schema, &format!("{path}.{kind}[{i}]"), depth + 1, count)?;
                 }
-                return Ok(());
             }
             Filter::Search(text) => check_text(&format!("{path}.search"), text)?,
             Filter::Tags { include, exclude, .. } => {
@@ -183,7 +198,7 @@ impl Filter {
         }
         *count += 1;
         if *count > MAX_CONDITIONS {
-            return Err(FieldError::new(path, format!("at most {MAX_CONDITIONS} conditions")));
+            return Err(FieldError::new(path, format!("at most {MAX_CONDITIONS} conditions and groups")));
         }
         Ok(())
     }
@@ -384,5 +399,34 @@ mod tests {
         assert!(deep.validate(&schema, "filter").is_err());
         let wide = Filter::Any(vec![field("member", Test::IsTrue); MAX_CONDITIONS + 1]);
         assert!(wide.validate(&schema, "filter").is_err());
+    }
+
+    #[test]
+    fn r10_empty_groups_count_toward_the_size_limit() {
+        let schema = Schema::new(&[]).unwrap();
+        let empties = Filter::Any(vec![Filter::All(vec![]); MAX_CONDITIONS]);
+        let err = empties.validate(&schema, "filter").unwrap_err();
+        assert_eq!((err.field.as_str(), err.problem.as_str()), ("filter", "at most 100 conditions and groups"));
+        assert!(Filter::Any(vec![Filter::All(vec![]); MAX_CONDITIONS - 1]).validate(&schema, "filter").is_ok());
+    }
+
+    #[test]
+    fn r10_a_filter_whose_statement_would_bind_over_100_parameters_is_refused_naming_it() {
+        let schema = Schema::new(&[]).unwrap();
+        let equals = |n: usize| Filter::Any(vec![field("name", Test::TextEquals("x".into())); n]);
+        let most = sql::MAX_PARAMS - sql::STATEMENT_PARAMS;
+        assert!(equals(most).validate(&schema, "filter").is_ok());
+        let err = equals(most + 1).validate(&schema, "filter").unwrap_err();
+        assert_eq!(err.field, "filter");
+        assert!(err.problem.contains("101 database parameters"), "{}", err.problem);
+    }
+
+    #[test]
+    fn r10_a_list_of_100_values_binds_one_parameter() {
+        let schema = Schema::new(&[]).unwrap();
+        let tags: Vec<String> = (0..MAX_LIST_VALUES).map(|n| format!("t{n}")).collect();
+        let any = Filter::Any(vec![field("tags", Test::ListContainsAny(tags)); 90]);
+        assert!(any.validate(&schema, "filter").is_ok());
+        assert_eq!(sql::compile(&any, &schema, 0).params.len(), 90);
     }
 }

@@ -26,6 +26,13 @@ pub struct SqlFilter {
     pub params: Vec<SqlParam>,
 }
 
+/// The most parameters D1 binds to one statement.
+pub const MAX_PARAMS: usize = 100;
+/// The most parameters a customer statement binds besides its filter: the channel, a
+/// page's keyset cursor (three) and the limit (`edge/src/store/customers.rs`, whose
+/// tests pin it). A filter is refused when it would take any of them over [`MAX_PARAMS`].
+pub const STATEMENT_PARAMS: usize = 5;
+
 /// Compiles a filter validated against `schema` ([`Filter::validate`]). A field the
 /// schema does not know compiles to "no match".
 pub fn compile(filter: &Filter, schema: &Schema, now: Millis) -> SqlFilter {
@@ -109,14 +116,37 @@ fn guarded(out: &mut SqlFilter, expr: &str, template: &str, params: Vec<SqlParam
     out.params.extend(params);
 }
 
-fn in_list(values: &[String], out: &mut SqlFilter) -> (String, usize) {
+/// The distinct values as one parameter, a JSON array of strings, read back with
+/// `json_each(?)`: a list binds one parameter however long it is (D1 binds at most
+/// [`MAX_PARAMS`]). Answers the SQL that lists them and how many distinct values there are.
+fn in_list(values: &[String], out: &mut SqlFilter) -> (&'static str, usize) {
     let mut distinct: Vec<&String> = values.iter().collect();
     distinct.sort();
     distinct.dedup();
-    let marks = vec!["?"; distinct.len()].join(", ");
-    let n = distinct.len();
-    out.params.extend(distinct.into_iter().map(|v| SqlParam::Text(v.clone())));
-    (marks, n)
+    let mut json = String::from("[");
+    for (i, value) in distinct.iter().enumerate() {
+        if i > 0 {
+            json.push(',');
+        }
+        json_string(value, &mut json);
+    }
+    json.push(']');
+    out.params.push(SqlParam::Text(json));
+    ("SELECT value FROM json_each(?)", distinct.len())
+}
+
+/// `text` as a JSON string literal.
+fn json_string(text: &str, out: &mut String) {
+    out.push('"');
+    for c in text.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            c if (c as u32) < 0x20 => out.push_str(&format!("\\u{:04x}", c as u32)),
+            c => out.push(c),
+        }
+    }
+    out.push('"');
 }
 
 fn predicate(expr: &str, ty: FieldType, test: &Test, now: Millis, out: &mut SqlFilter) {
@@ -152,13 +182,13 @@ fn predicate(expr: &str, ty: FieldType, test: &Test, now: Millis, out: &mut SqlF
             let negate = if matches!(test, Test::ListContainsNone(_)) { "NOT " } else { "" };
             out.sql.push_str(&format!("{negate}EXISTS (SELECT 1 FROM json_each({expr}) WHERE value IN ("));
             let (marks, _) = in_list(xs, out);
-            out.sql.push_str(&marks);
+            out.sql.push_str(marks);
             out.sql.push_str("))");
         }
         Test::ListContainsAll(xs) => {
             out.sql.push_str(&format!("((SELECT COUNT(DISTINCT value) FROM json_each({expr}) WHERE value IN ("));
             let (marks, n) = in_list(xs, out);
-            out.sql.push_str(&marks);
+            out.sql.push_str(marks);
             out.sql.push_str(&format!(")) = {n})"));
         }
     }

@@ -135,6 +135,9 @@ pub struct ConditionDoc {
 
 /// Most property conditions on one event.
 pub const MAX_CONDITIONS: usize = 20;
+/// Longest URL rule value and property-condition text (characters). Matching is linear
+/// in rule + text, and this keeps a stored campaign small.
+pub const MAX_RULE_VALUE_CHARS: usize = 2_048;
 
 fn conditions(list: &[ConditionDoc], path: &str) -> Result<Vec<PropertyCondition>, FieldError> {
     if list.len() > MAX_CONDITIONS {
@@ -158,6 +161,14 @@ fn conditions(list: &[ConditionDoc], path: &str) -> Result<Vec<PropertyCondition
                 return Err(FieldError::new(
                     format!("{at}.value"),
                     "exists takes no value; contains, startsWith and matches take text; greaterThan and lessThan a number",
+                ));
+            }
+            if let Some(PropertyValue::Text(text)) = &c.value
+                && text.chars().count() > MAX_RULE_VALUE_CHARS
+            {
+                return Err(FieldError::new(
+                    format!("{at}.value"),
+                    format!("must be at most {MAX_RULE_VALUE_CHARS} characters"),
                 ));
             }
             Ok(PropertyCondition { property, op: c.op, value: c.value.clone() })
@@ -243,13 +254,18 @@ fn url_condition(trigger: &TriggerDoc, path: &str) -> Result<Option<UrlCondition
     let rules = |list: &[UrlRuleDoc], path: &str| -> Result<Vec<UrlTest>, FieldError> {
         list.iter()
             .enumerate()
-            .map(|(i, r)| Ok(UrlTest { op: r.op, value: bounded(&format!("{path}[{i}].value"), &r.value, 2048)? }))
+            .map(|(i, r)| {
+                Ok(UrlTest { op: r.op, value: bounded(&format!("{path}[{i}].value"), &r.value, MAX_RULE_VALUE_CHARS)? })
+            })
             .collect()
     };
     match (&trigger.url_contains, &trigger.url) {
         (Some(_), Some(_)) => Err(FieldError::new(format!("{path}.url"), "give url or urlContains, not both")),
         (Some(part), None) => Ok(Some(UrlCondition {
-            include: vec![UrlTest { op: UrlOp::Contains, value: bounded(&format!("{path}.urlContains"), part, 2048)? }],
+            include: vec![UrlTest {
+                op: UrlOp::Contains,
+                value: bounded(&format!("{path}.urlContains"), part, MAX_RULE_VALUE_CHARS)?,
+            }],
             exclude: Vec::new(),
         })),
         (None, Some(doc)) => {
@@ -444,6 +460,23 @@ mod tests {
                 "goal":{"kind":"event","name":"CheckoutComplete"}}"#,
         )
         .unwrap()
+    }
+
+    #[test]
+    fn r10_a_property_condition_value_over_2048_characters_is_refused_naming_it() {
+        let with_value = |chars: usize| {
+            let mut doc = doc();
+            doc.trigger = serde_json::from_value(serde_json::json!({
+                "event": "Cart", "conditions": [{"property": "note", "op": "contains", "value": "会".repeat(chars)}]
+            }))
+            .unwrap();
+            Campaign::try_from(&doc).map(|_| ()).map_err(|e| (e.field, e.problem))
+        };
+        assert_eq!(with_value(MAX_RULE_VALUE_CHARS), Ok(()));
+        assert_eq!(
+            with_value(100_000),
+            Err(("trigger.conditions[0].value".to_owned(), "must be at most 2048 characters".to_owned()))
+        );
     }
 
     #[test]

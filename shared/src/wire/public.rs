@@ -13,6 +13,8 @@ use std::collections::BTreeMap;
 pub const MAX_EVENT_BYTES: usize = 32 * 1024;
 /// Largest accepted request body (bytes).
 pub const MAX_BATCH_BYTES: usize = 500 * 1024;
+/// Most events in one `POST /v1/events` (the widget sends at most 50); more is 413.
+pub const MAX_BATCH_EVENTS: usize = 100;
 
 /// `POST /v1/boot`: a visitor opened a page of the channel's site.
 #[derive(Debug, Clone, Serialize, Deserialize)]
