@@ -15,6 +15,9 @@ pub enum ApiError {
     TooLarge { field: String, limit: usize },
     #[error("a valid bearer token is required")]
     Unauthorized,
+    /// A public request without a valid visitor token: the widget boots again.
+    #[error("token: a valid visitor token is required (boot again for a new one)")]
+    VisitorToken,
     #[error("this token may not do that in this channel")]
     Forbidden,
     #[error("{field}: {problem}")]
@@ -47,7 +50,7 @@ impl ApiError {
             ApiError::Invalid { .. } => 400,
             ApiError::Conflict { .. } => 409,
             ApiError::TooLarge { .. } => 413,
-            ApiError::Unauthorized => 401,
+            ApiError::Unauthorized | ApiError::VisitorToken => 401,
             ApiError::Forbidden | ApiError::Refused { .. } => 403,
             ApiError::NotFound(_) => 404,
             ApiError::MethodNotAllowed => 405,
@@ -63,6 +66,7 @@ impl ApiError {
             ApiError::Conflict { field, .. } => ("conflict", Some(field.clone())),
             ApiError::TooLarge { field, .. } => ("too_large", Some(field.clone())),
             ApiError::Unauthorized => ("unauthorized", None),
+            ApiError::VisitorToken => ("unauthorized", Some("token".to_owned())),
             ApiError::Forbidden => ("forbidden", None),
             ApiError::Refused { field, .. } => ("refused", Some(field.clone())),
             ApiError::NotFound(_) => ("not_found", None),
@@ -144,6 +148,11 @@ mod tests {
     fn a_refused_campaign_edit_is_409_for_its_state_and_400_for_a_value() {
         check(Refusal::Conflict(FieldError::new("state", "ended")).into(), 409, "conflict", "state");
         check(Refusal::Invalid(FieldError::new("kind", "cannot change")).into(), 400, "invalid", "kind");
+    }
+
+    #[test]
+    fn a_request_without_a_valid_visitor_token_is_401_naming_token() {
+        check(ApiError::VisitorToken, 401, "unauthorized", "token");
     }
 
     #[test]

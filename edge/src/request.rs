@@ -10,6 +10,11 @@ use worker::Request;
 /// Reads a JSON body of at most [`MAX_BATCH_BYTES`]. The widget sends `text/plain` (a
 /// "simple" request, so browsers skip the CORS preflight); any content type is parsed.
 pub async fn read_json<T: DeserializeOwned>(req: &mut Request) -> Result<T, ApiError> {
+    parse_json(&read_body(req).await?)
+}
+
+/// Reads a body of at most [`MAX_BATCH_BYTES`] (413 naming `body` beyond).
+pub async fn read_body(req: &mut Request) -> Result<Vec<u8>, ApiError> {
     let declared = req.headers().get("content-length")?.and_then(|len| len.parse::<usize>().ok());
     if declared.is_some_and(|len| len > MAX_BATCH_BYTES) {
         return Err(ApiError::TooLarge { field: "body".to_owned(), limit: MAX_BATCH_BYTES });
@@ -18,7 +23,7 @@ pub async fn read_json<T: DeserializeOwned>(req: &mut Request) -> Result<T, ApiE
     if bytes.len() > MAX_BATCH_BYTES {
         return Err(ApiError::TooLarge { field: "body".to_owned(), limit: MAX_BATCH_BYTES });
     }
-    parse_json(&bytes)
+    Ok(bytes)
 }
 
 /// Parses JSON, naming the path of the first offending field (`events[1].id`).
@@ -28,8 +33,16 @@ pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
         // Unknown segments (`?`) appear where the JSON itself is malformed.
         let path = err.path().to_string();
         let path = path.trim_end_matches('?').trim_end_matches('.');
-        let field = if path.is_empty() { "body".to_owned() } else { path.to_owned() };
-        ApiError::invalid(field, clean_message(&err.inner().to_string()))
+        let message = clean_message(&err.inner().to_string());
+        // serde reports a missing field at the object that lacks it: name the field.
+        let missing = message.strip_prefix("missing field `").and_then(|rest| rest.strip_suffix('`'));
+        let field = match (path, missing) {
+            ("", None) => "body".to_owned(),
+            ("", Some(name)) => name.to_owned(),
+            (path, Some(name)) => format!("{path}.{name}"),
+            (path, None) => path.to_owned(),
+        };
+        ApiError::invalid(field, message)
     })?;
     de.end().map_err(|err| ApiError::invalid("body", clean_message(&err.to_string())))?;
     Ok(value)
@@ -100,8 +113,15 @@ mod tests {
     fn a_refused_value_names_its_field_path() {
         let message = refused(r#"{"events": [{"id": "e1"}, {"id": "a b"}]}"#, "events[1].id");
         assert!(!message.contains(" at line "), "{message}");
-        refused(r#"{"events": [{"id": "e1"}, {}]}"#, "events[1]");
         refused(r#"{"events": 3}"#, "events");
+    }
+
+    #[test]
+    fn a_missing_required_field_is_named_itself_not_its_enclosing_object() {
+        let message = refused(r#"{"events": [{"id": "e1"}, {}]}"#, "events[1].id");
+        assert_eq!(message, "events[1].id: missing field `id`");
+        refused("{}", "events");
+        refused(r#"{"events": [{"id": "e1"}, {"name": "x"}]}"#, "events[1].id");
     }
 
     #[test]

@@ -112,7 +112,10 @@ pub async fn route(req: Request, env: Env, now: Millis) -> Result<Response, ApiE
         Resolution::NotFound => return Err(ApiError::NotFound("route")),
         Resolution::Static => return crate::static_files::serve(req, &env).await,
     };
-    let call = Call { req, env, now, params, access: route.access };
+    let mut req = req;
+    // A visitor's token is in the body (a `pagehide` beacon cannot set headers).
+    let body = if route.access == Access::Visitor { request::read_body(&mut req).await? } else { Vec::new() };
+    let call = Call { req, env, now, params, access: route.access, body };
     let caller = match route.order {
         AuthOrder::First => call.authorize().await?,
         AuthOrder::AfterInput => Caller::Anyone,
@@ -122,6 +125,10 @@ pub async fn route(req: Request, env: Env, now: Millis) -> Result<Response, ApiE
 
 const fn public(method: Method, path: &'static str, handler: Handler) -> Route {
     Route { method, path, access: Access::Public, order: AuthOrder::First, handler }
+}
+
+const fn visitor(method: Method, path: &'static str, handler: Handler) -> Route {
+    Route { method, path, access: Access::Visitor, order: AuthOrder::First, handler }
 }
 
 const fn channel(method: Method, path: &'static str, role: Role, handler: Handler) -> Route {
@@ -145,16 +152,12 @@ pub const ROUTES: &[Route] = &[
     public(Get, "/openapi.json", |_, _| Box::pin(async { Ok(reply::json_text(200, OPENAPI.to_owned())) })),
     // The widget's API.
     public(Post, "/v1/boot", |c, _| Box::pin(async move { public::boot(c.req, &c.env, c.now).await })),
-    public(Post, "/v1/events", |c, _| Box::pin(async move { public::events(c.req, &c.env, c.now).await })),
-    public(Post, "/v1/profile", |c, _| Box::pin(async move { public::update_profile(c.req, &c.env, c.now).await })),
-    public(Post, "/v1/messages", |c, _| Box::pin(async move { public::messages(c.req, &c.env, c.now).await })),
-    public(Post, "/v1/show", |c, _| Box::pin(async move { public::show(c.req, &c.env, c.now).await })),
-    public(Post, "/v1/deliveries/{id}/view", |c, _| {
-        Box::pin(async move { public::action(c.req, &c.env, c.now, c.params.get("id"), Action::View).await })
-    }),
-    public(Post, "/v1/deliveries/{id}/click", |c, _| {
-        Box::pin(async move { public::action(c.req, &c.env, c.now, c.params.get("id"), Action::Click).await })
-    }),
+    visitor(Post, "/v1/events", |c, who| Box::pin(public::events(c, who))),
+    visitor(Post, "/v1/profile", |c, who| Box::pin(public::update_profile(c, who))),
+    visitor(Post, "/v1/messages", |c, who| Box::pin(public::messages(c, who))),
+    visitor(Post, "/v1/show", |c, who| Box::pin(public::show(c, who))),
+    visitor(Post, "/v1/deliveries/{id}/view", |c, who| Box::pin(public::action(c, who, Action::View))),
+    visitor(Post, "/v1/deliveries/{id}/click", |c, who| Box::pin(public::action(c, who, Action::Click))),
     // Email and SMS: the provider's webhook and the signed links in messages.
     Route {
         method: Post,
