@@ -299,7 +299,7 @@ async fn boot_once() -> bool {
     }) else {
         return false;
     };
-    match net::post(&url, &body).await {
+    match net::post_status(&url, &body).await {
         // The id to use from now on (a new visitor, or the member's customer after a
         // sign-in) and its token, renewed at every boot.
         Ok(reply) => {
@@ -311,8 +311,14 @@ async fn boot_once() -> bool {
             dispatch(Input::Received(net::popups(&reply)));
             true
         }
-        Err(error) => {
+        Err((status, error)) => {
             warn("boot failed:", &error);
+            // A sign-in refused (identity verification): the visitor stays anonymous.
+            with_app(|app| {
+                if status == 403 && app.member.take().is_some() {
+                    app.boot_wanted = true;
+                }
+            });
             false
         }
     }
