@@ -4,7 +4,7 @@
 // the widget boots again when its token is refused and resends its outbox, counted once.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { adminCall, asVisitor, bootVisitor, moveClock, suite } from "./harness.mjs";
+import { adminCall, asVisitor, bootVisitor, moveClock, statsWhen, suite } from "./harness.mjs";
 
 const env = suite();
 const DAY = 24 * 60 * 60 * 1000;
@@ -75,6 +75,38 @@ test("anonymous boot refuses an unknown or mistyped profile value naming it, and
   const kept = await (await boot({ email: "mio@example.jp" })).json();
   assert.equal(kept.member, false);
   assert.equal((await customer(kept.visitorId)).profile.email, "mio@example.jp");
+});
+
+test("with verification off, naming a memberId neither overwrites a trusted email or phone nor reads earlier pending messages", async () => {
+  // The demo channel keeps identity verification off (its static shop has no server).
+  const victim = await bootVisitor(env.worker, { memberId: "member-victim", profile: { name: "Aiko" } });
+  const edited = await call("PATCH", `/admin/v1/channels/demo/customers/${victim.visitorId}`, {
+    profile: { email: "aiko@example.jp", mobileNumber: "+81 90-1111-2222" },
+  });
+  assert.equal(edited.status, 200, JSON.stringify(edited.body));
+  const created = await call("POST", "/admin/v1/channels/demo/campaigns", {
+    name: "For Aiko only",
+    kind: "broadcast",
+    audience: { filter: { field: "id", op: "equals", value: victim.visitorId } },
+    message: { sender: { name: "Shop" }, text: "Your private offer.", display: "bubble" },
+  });
+  assert.equal((await call("POST", `/admin/v1/campaigns/${created.body.id}/start`)).status, 200);
+  await statsWhen(env.worker, created.body.id, (s) => s.totals.sent === 1);
+
+  const attacker = await bootVisitor(env.worker, {
+    memberId: "member-victim",
+    profile: { email: "thief@example.com", mobileNumber: "+1 555-0100", name: "Thief" },
+  });
+  assert.equal(attacker.visitorId, victim.visitorId, "the sign-in itself still works (verification is off)");
+  assert.deepEqual(attacker.popups, []);
+  const seen = await (await asVisitor(env.worker, "/v1/messages", attacker)).json();
+  assert.deepEqual(seen.popups, [], "no message delivered before the sign-in");
+  const profile = (await customer(victim.visitorId)).profile;
+  assert.deepEqual([profile.email, profile.mobileNumber], ["aiko@example.jp", "+81 90-1111-2222"], "the manager's values stay");
+  await asVisitor(env.worker, "/v1/profile", attacker, { profile: { email: "thief@example.com" } });
+  assert.equal((await customer(victim.visitorId)).profile.email, "aiko@example.jp", "nor does updateUser replace them");
+  const own = await (await asVisitor(env.worker, "/v1/messages", victim)).json();
+  assert.deepEqual(own.popups.map((p) => p.text), ["Your private offer."], "the member's own page still gets it");
 });
 
 test("a token is refused after 30 days and once its customer is deleted", async () => {

@@ -5,6 +5,7 @@
 
 use crate::api::Call;
 use crate::auth::Caller;
+use crate::clock;
 use crate::env;
 use crate::error::ApiError;
 use crate::kv;
@@ -76,8 +77,10 @@ fn request_facts(req: &Request) -> Result<RequestFacts, ApiError> {
 pub async fn boot(mut req: Request, env: &Env, now: Millis) -> Result<Response, ApiError> {
     let body: BootRequest = request::read_json(&mut req).await?;
     let channel = require_channel(&req, env, &body.channel, now).await?;
-    // Validated and kept whether or not the visitor signs in, as `updateUser` does.
-    let change = resolve(&body.profile.unwrap_or_default(), &channel.fields, Writer::Site, "profile")?;
+    // Validated and kept whether or not the visitor signs in, as `updateUser` does. With
+    // identity verification off, these values may not replace a trusted writer's.
+    let mut change = resolve(&body.profile.unwrap_or_default(), &channel.fields, Writer::Site, "profile")?;
+    change.verified = channel.identity_secrets.is_some();
     if let Some(member_id) = &body.member_id {
         MemberId::parse(member_id)?;
     }
@@ -103,7 +106,10 @@ pub async fn boot(mut req: Request, env: &Env, now: Millis) -> Result<Response, 
         None => visit(env, &channel_id, returning, change).await?,
         Some(member_id) => sign_in(env, &channel_id, returning, member_id, change).await?,
     };
-    reply.token = Some(visitor_token::sign(secret.as_bytes(), &channel_id, &reply.visitor_id, now));
+    // Issued after the object answered, so a token of an unverified sign-in is never
+    // older than the sign-in it came from (`Profile::unverified_sign_in_at`).
+    let issued = clock::now(env).await.max(now);
+    reply.token = Some(visitor_token::sign(secret.as_bytes(), &channel_id, &reply.visitor_id, issued));
     Ok(reply::json(200, &reply))
 }
 
@@ -204,7 +210,8 @@ pub async fn update_profile(c: Call, who: Caller) -> Result<Response, ApiError> 
     let (channel_id, visitor, issued) = who.visitor()?;
     let body: ProfileUpdate = request::parse_json(&c.body)?;
     let channel = require_channel(&c.req, &c.env, channel_id, c.now).await?;
-    let change = resolve(&body.profile, &channel.fields, Writer::Site, "profile")?;
+    let mut change = resolve(&body.profile, &channel.fields, Writer::Site, "profile")?;
+    change.verified = channel.identity_secrets.is_some();
     let call = VisitorCall::UpdateProfile {
         channel: channel_id.clone(),
         visitor_id: visitor.clone(),

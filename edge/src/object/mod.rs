@@ -85,6 +85,9 @@ pub(crate) struct Live {
     profile: Profile,
     /// When the stored record's next message was due (to update the wake-up only on change).
     due_before: Option<Millis>,
+    /// The unverified sign-in the calling page's token came from (issued at or after
+    /// it): that page is handed no message delivered before it.
+    signed_in_at: Option<Millis>,
 }
 
 impl Live {
@@ -114,7 +117,9 @@ async fn serve(storage: &Storage, env: &Env, call: VisitorCall) -> Result<Respon
     let state = record.as_ref().map(VisitorState::from).unwrap_or_default();
     let due_before = state.next_due();
     let profile = record.and_then(|r| r.profile).unwrap_or_else(|| Profile::new(now));
-    let mut live = Live { state, profile, due_before };
+    let signed_in_at =
+        profile.unverified_sign_in_at.filter(|at| call.token_issued_at().is_some_and(|issued| issued >= *at));
+    let mut live = Live { state, profile, due_before, signed_in_at };
     match call {
         VisitorCall::Boot { channel, visitor_id, .. } => {
             live.state.touch(now);
