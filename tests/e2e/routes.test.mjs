@@ -9,7 +9,7 @@
 // stop) acts on a row made for that caller, and the calls that change the channel's field
 // list run after the rest. Each public request comes from its own client address, so the
 // public rate limit (600 a minute per channel and client) never applies.
-import { before, test } from "node:test";
+import { test } from "node:test";
 import assert from "node:assert/strict";
 import { createHash } from "node:crypto";
 import { OWNER_TOKEN, bootVisitor, sqlNow, suite } from "./harness.mjs";
@@ -101,14 +101,16 @@ const campaignRead = (ok) => [401, 401, ok, ok, 404]; // other channels learn no
  * ids and tokens, issue 10), with a delivery of its own to view and click.
  */
 const VISITOR = { channel: "demo" };
-before(async () => {
+let booting;
+const ensureVisitor = () => (booting ??= bootMatrixVisitor());
+async function bootMatrixVisitor() {
   const booted = await bootVisitor(env.worker);
   Object.assign(VISITOR, { visitorId: booted.visitorId, token: booted.token });
   sqlNow(
     env.worker,
     `INSERT INTO deliveries (id, channel_id, campaign_id, visitor_id, display, sent_at) VALUES ('d_matrix', 'demo', 'c_tea_bubble', '${booted.visitorId}', 'bubble', 0);`,
   );
-});
+}
 
 /**
  * Every route: its path (per caller where the call changes a row), the bodies of its
@@ -376,6 +378,7 @@ async function pool(cells, width) {
 }
 
 test("every route × method × caller answers the status written in the table", async () => {
+  await ensureVisitor();
   const cells = [];
   for (const route of ROUTES) {
     for (const method of route.methods ?? METHODS) {
@@ -501,6 +504,7 @@ const MALFORMED = [
 ];
 
 test("a malformed body or query gets the error code and field written here", async () => {
+  await ensureVisitor();
   const wrong = [];
   for (const c of MALFORMED) {
     const caller = c.caller ?? "owner";
