@@ -51,7 +51,7 @@ ensure_node() {
   # project's lockfile or manifest is newer.
   if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ] \
     || [ package.json -nt node_modules/.package-lock.json ]; then
-    log "installing npm packages (wrangler, node 22, binaryen, playwright-core)"
+    log "installing npm packages (wrangler, node 22, binaryen, playwright-core, redocly)"
     npm install --no-audit --no-fund
   fi
 }

@@ -16,6 +16,7 @@ use crate::store::{Db, campaigns, members};
 use kizuna_shared::channel::Role;
 use kizuna_shared::identity::same_secret;
 use kizuna_shared::ids::{CampaignId, ChannelId, VisitorId};
+use kizuna_shared::permission::Action;
 use kizuna_shared::time::Millis;
 use kizuna_shared::visitor_token;
 use sha2::{Digest, Sha256};
@@ -34,10 +35,12 @@ pub enum Access {
     /// Development tools: only with the development clock enabled, only on a loopback
     /// host; anywhere else the route does not exist.
     Development,
-    /// An account with at least this role in the path's `{channel}`.
-    Channel(Role),
-    /// An account with a role in the channel of the path's campaign `{id}`.
-    Campaign,
+    /// An account whose role in the path's `{channel}` may perform this action
+    /// (`permission::Action::roles`).
+    Channel(Action),
+    /// An account whose role in the channel of the path's campaign `{id}` may perform
+    /// this action.
+    Campaign(Action),
 }
 
 /// Who is calling, as the auth step established it.
@@ -75,6 +78,19 @@ impl Caller {
         match self {
             Caller::Visitor { channel, visitor, token_issued_at } => Ok((channel, visitor, *token_issued_at)),
             _ => Err(ApiError::Internal("route declared without visitor access".into())),
+        }
+    }
+
+    /// Whether the caller's role may also perform `action`, for a change that needs more
+    /// than its route allows (turning off opt-out, clearing an unsubscribe flag): 403
+    /// naming `field` otherwise.
+    pub fn may(&self, action: Action, field: &str) -> Result<(), ApiError> {
+        match self {
+            Caller::Manager { role, .. } if action.allowed(*role) => Ok(()),
+            _ => Err(ApiError::ForbiddenField {
+                field: field.to_owned(),
+                problem: format!("only {} may change this", who_may(action)),
+            }),
         }
     }
 
@@ -119,19 +135,30 @@ pub fn visitor_decision(secret: &[u8], body: &[u8], now: Millis) -> Result<Calle
     Ok(Caller::Visitor { channel, visitor, token_issued_at })
 }
 
+/// The roles that may perform `action`, in words ("owners").
+fn who_may(action: Action) -> String {
+    let names: Vec<String> = action.roles().iter().map(|r| format!("{}s", r.as_str())).collect();
+    names.join(" and ")
+}
+
 /// The decision for a channel route, once the token's account and its role there are
-/// known: no role is 403, a role below the route's is 403.
-pub fn channel_decision(found: Option<Role>, required: Role) -> Result<Role, ApiError> {
+/// known: no role is 403, a role the permission table does not allow the action is 403.
+pub fn channel_decision(found: Option<Role>, action: Action) -> Result<Role, ApiError> {
     match found {
-        Some(role) if role.allows(required) => Ok(role),
+        Some(role) if action.allowed(role) => Ok(role),
         _ => Err(ApiError::Forbidden),
     }
 }
 
 /// The decision for a campaign route: without a role in the campaign's channel (or
-/// without the campaign) it does not exist for this caller.
-pub fn campaign_decision(found: Option<Role>) -> Result<Role, ApiError> {
-    found.ok_or(ApiError::NotFound("campaign"))
+/// without the campaign) it does not exist for this caller (404); with a role the table
+/// does not allow the action, 403.
+pub fn campaign_decision(found: Option<Role>, action: Action) -> Result<Role, ApiError> {
+    match found {
+        None => Err(ApiError::NotFound("campaign")),
+        Some(role) if action.allowed(role) => Ok(role),
+        Some(_) => Err(ApiError::Forbidden),
+    }
 }
 
 /// The decision for the email provider's webhook: 401 unless the deployment has a secret
@@ -178,17 +205,17 @@ pub async fn authorize(
             development_decision(crate::clock::dev_clock_enabled(env), url.host_str())?;
             Ok(Caller::Anyone)
         }
-        Access::Channel(required) => {
+        Access::Channel(action) => {
             let token = token_hash(req)?;
             let channel =
                 ChannelId::parse(params.get("channel")).map_err(|e| ApiError::invalid("channel", e.to_string()))?;
             let db = Db::open(env)?;
             let member = members::token_member(&db, &token).await?.ok_or(ApiError::Unauthorized)?;
             let found = members::member_role(&db, &member, &channel).await?;
-            let role = channel_decision(found, required)?;
+            let role = channel_decision(found, action)?;
             Ok(Caller::Manager { channel, role, campaign: None })
         }
-        Access::Campaign => {
+        Access::Campaign(action) => {
             let token = token_hash(req)?;
             let campaign =
                 CampaignId::parse(params.get("id")).map_err(|e| ApiError::invalid("campaignId", e.to_string()))?;
@@ -198,7 +225,7 @@ pub async fn authorize(
                 return Err(ApiError::NotFound("campaign"));
             };
             let found = members::member_role(&db, &member, &channel).await?;
-            let role = campaign_decision(found)?;
+            let role = campaign_decision(found, action)?;
             Ok(Caller::Manager { channel, role, campaign: Some(campaign) })
         }
     }
@@ -229,22 +256,45 @@ mod tests {
     }
 
     #[test]
-    fn an_owner_may_do_what_a_member_may_and_more() {
-        assert_eq!(channel_decision(Some(Role::Owner), Role::Owner).ok(), Some(Role::Owner));
-        assert_eq!(channel_decision(Some(Role::Owner), Role::Member).ok(), Some(Role::Owner));
-        assert_eq!(channel_decision(Some(Role::Member), Role::Member).ok(), Some(Role::Member));
+    fn a_channel_route_follows_the_permission_table_for_every_action_and_role() {
+        for action in Action::ALL {
+            for role in [Role::Owner, Role::Member] {
+                let decided = channel_decision(Some(role), action).map_err(|e| e.status());
+                let expected = if action.allowed(role) { Ok(role) } else { Err(403) };
+                assert_eq!(decided, expected, "{action:?} × {role:?}");
+            }
+            assert_eq!(channel_decision(None, action).map_err(|e| e.status()), Err(403), "{action:?} × outsider");
+        }
     }
 
     #[test]
     fn a_member_is_refused_an_owner_route_and_an_outsider_every_route() {
-        assert_eq!(channel_decision(Some(Role::Member), Role::Owner).map_err(|e| e.status()), Err(403));
-        assert_eq!(channel_decision(None, Role::Member).map_err(|e| e.status()), Err(403));
+        assert_eq!(channel_decision(Some(Role::Member), Action::DeleteCustomers).map_err(|e| e.status()), Err(403));
+        assert_eq!(channel_decision(Some(Role::Owner), Action::DeleteCustomers).ok(), Some(Role::Owner));
+        assert_eq!(channel_decision(None, Action::ReadCustomers).map_err(|e| e.status()), Err(403));
     }
 
     #[test]
     fn an_outsider_learns_nothing_of_a_campaign() {
-        assert_eq!(campaign_decision(None).map_err(|e| e.status()), Err(404));
-        assert_eq!(campaign_decision(Some(Role::Member)).ok(), Some(Role::Member));
+        assert_eq!(campaign_decision(None, Action::ReadCampaigns).map_err(|e| e.status()), Err(404));
+        assert_eq!(campaign_decision(Some(Role::Member), Action::EditCampaigns).ok(), Some(Role::Member));
+    }
+
+    #[test]
+    fn a_change_beyond_the_route_is_refused_naming_its_field() {
+        let manager = |role| Caller::Manager { channel: ChannelId::parse("demo").unwrap(), role, campaign: None };
+        let member = manager(Role::Member);
+        let refused =
+            member.may(Action::OverrideOptOut, "offline.respectOptOut").err().map(|e| (e.status(), e.reply().error));
+        let Some((status, error)) = refused else { panic!("a member turned off opt-out") };
+        assert_eq!(
+            (status, error.code.as_str(), error.field.as_deref()),
+            (403, "forbidden", Some("offline.respectOptOut"))
+        );
+        assert!(error.message.contains("only owners"), "{}", error.message);
+        let owner = manager(Role::Owner);
+        assert!(owner.may(Action::OverrideOptOut, "offline.respectOptOut").is_ok());
+        assert!(Caller::Anyone.may(Action::ReadChannel, "x").is_err());
     }
 
     #[test]

@@ -20,6 +20,9 @@ pub enum ApiError {
     VisitorToken,
     #[error("this token may not do that in this channel")]
     Forbidden,
+    /// The route is allowed but one value of the request needs a role the caller lacks.
+    #[error("{field}: {problem}")]
+    ForbiddenField { field: String, problem: String },
     #[error("{field}: {problem}")]
     Refused { field: String, problem: String },
     #[error("{0} not found")]
@@ -51,7 +54,7 @@ impl ApiError {
             ApiError::Conflict { .. } => 409,
             ApiError::TooLarge { .. } => 413,
             ApiError::Unauthorized | ApiError::VisitorToken => 401,
-            ApiError::Forbidden | ApiError::Refused { .. } => 403,
+            ApiError::Forbidden | ApiError::ForbiddenField { .. } | ApiError::Refused { .. } => 403,
             ApiError::NotFound(_) => 404,
             ApiError::MethodNotAllowed => 405,
             ApiError::RateLimited => 429,
@@ -68,6 +71,7 @@ impl ApiError {
             ApiError::Unauthorized => ("unauthorized", None),
             ApiError::VisitorToken => ("unauthorized", Some("token".to_owned())),
             ApiError::Forbidden => ("forbidden", None),
+            ApiError::ForbiddenField { field, .. } => ("forbidden", Some(field.clone())),
             ApiError::Refused { field, .. } => ("refused", Some(field.clone())),
             ApiError::NotFound(_) => ("not_found", None),
             ApiError::MethodNotAllowed => ("method_not_allowed", None),

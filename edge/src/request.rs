@@ -3,12 +3,17 @@
 //! parsing is tested on the host.
 
 use crate::error::ApiError;
+use futures_core::Stream;
 use kizuna_shared::wire::public::MAX_BATCH_BYTES;
 use serde::de::DeserializeOwned;
+use std::pin::Pin;
 use worker::Request;
 
 /// Reads a JSON body of at most [`MAX_BATCH_BYTES`]. The widget sends `text/plain` (a
 /// "simple" request, so browsers skip the CORS preflight); any content type is parsed.
+/// A declared `Content-Length` above the cap is refused before reading; a chunked body
+/// (no length) is read as a stream and refused as soon as it passes the cap, so no
+/// body larger than the cap is ever held in memory.
 pub async fn read_json<T: DeserializeOwned>(req: &mut Request) -> Result<T, ApiError> {
     parse_json(&read_body(req).await?)
 }
@@ -17,13 +22,31 @@ pub async fn read_json<T: DeserializeOwned>(req: &mut Request) -> Result<T, ApiE
 pub async fn read_body(req: &mut Request) -> Result<Vec<u8>, ApiError> {
     let declared = req.headers().get("content-length")?.and_then(|len| len.parse::<usize>().ok());
     if declared.is_some_and(|len| len > MAX_BATCH_BYTES) {
-        return Err(ApiError::TooLarge { field: "body".to_owned(), limit: MAX_BATCH_BYTES });
+        return Err(too_large());
     }
-    let bytes = req.bytes().await?;
-    if bytes.len() > MAX_BATCH_BYTES {
-        return Err(ApiError::TooLarge { field: "body".to_owned(), limit: MAX_BATCH_BYTES });
+    if req.inner().body().is_none() { Ok(Vec::new()) } else { read_capped(req.stream()?, MAX_BATCH_BYTES).await }
+}
+
+fn too_large() -> ApiError {
+    ApiError::TooLarge { field: "body".to_owned(), limit: MAX_BATCH_BYTES }
+}
+
+/// The chunks of a body, joined, or 413 naming `body` once they pass `limit` bytes; no
+/// chunk after that one is read.
+pub async fn read_capped<S, E>(mut chunks: S, limit: usize) -> Result<Vec<u8>, ApiError>
+where
+    S: Stream<Item = Result<Vec<u8>, E>> + Unpin,
+    ApiError: From<E>,
+{
+    let mut body = Vec::new();
+    while let Some(chunk) = std::future::poll_fn(|cx| Pin::new(&mut chunks).poll_next(cx)).await {
+        let chunk = chunk?;
+        if body.len() + chunk.len() > limit {
+            return Err(ApiError::TooLarge { field: "body".to_owned(), limit });
+        }
+        body.extend_from_slice(&chunk);
     }
-    Ok(bytes)
+    Ok(body)
 }
 
 /// Parses JSON, naming the path of the first offending field (`events[1].id`).
@@ -136,6 +159,42 @@ mod tests {
         refused(r#"{"events": []} {"events": []}"#, "body");
         refused(r#"{"events": []}x"#, "body");
         assert!(parse_json::<Batch>(b"{\"events\": []}\n ").is_ok(), "trailing whitespace is no garbage");
+    }
+
+    /// A body arriving in chunks, counting how many were read.
+    struct Chunks {
+        left: std::collections::VecDeque<Vec<u8>>,
+        read: std::rc::Rc<std::cell::Cell<usize>>,
+    }
+
+    impl Stream for Chunks {
+        type Item = Result<Vec<u8>, ApiError>;
+        fn poll_next(mut self: Pin<&mut Self>, _: &mut std::task::Context<'_>) -> std::task::Poll<Option<Self::Item>> {
+            let next = self.left.pop_front();
+            self.read.set(self.read.get() + usize::from(next.is_some()));
+            std::task::Poll::Ready(next.map(Ok))
+        }
+    }
+
+    fn chunked(sizes: &[usize]) -> (Chunks, std::rc::Rc<std::cell::Cell<usize>>) {
+        let read = std::rc::Rc::new(std::cell::Cell::new(0));
+        let left = sizes.iter().map(|&n| vec![b' '; n]).collect();
+        (Chunks { left, read: read.clone() }, read)
+    }
+
+    #[test]
+    fn a_chunked_body_within_the_cap_is_read_whole() {
+        let (body, _) = chunked(&[400, 600]);
+        assert_eq!(crate::store::sqlite::wait(read_capped(body, 1000)).map(|b| b.len()).ok(), Some(1000));
+    }
+
+    #[test]
+    fn a_chunked_body_over_the_cap_is_refused_without_reading_the_rest() {
+        let (body, read) = chunked(&[600, 600, 600, 600]);
+        let refused = crate::store::sqlite::wait(read_capped(body, 1000)).err().map(|e| (e.status(), e.reply().error));
+        let Some((status, error)) = refused else { panic!("an oversized body was accepted") };
+        assert_eq!((status, error.code.as_str(), error.field.as_deref()), (413, "too_large", Some("body")));
+        assert_eq!(read.get(), 2, "reading stops at the chunk that passes the cap");
     }
 
     #[test]

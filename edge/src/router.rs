@@ -17,8 +17,8 @@ use crate::error::ApiError;
 use crate::request::Params;
 use crate::{reply, request};
 use kizuna_shared::campaign::Command;
-use kizuna_shared::channel::Role;
-use kizuna_shared::counting::Action;
+use kizuna_shared::counting;
+use kizuna_shared::permission::Action;
 use kizuna_shared::time::Millis;
 use std::future::Future;
 use std::pin::Pin;
@@ -33,23 +33,13 @@ pub type Reply = Pin<Box<dyn Future<Output = Result<Response, ApiError>>>>;
 /// A route's handler: the request with its path parameters, and who is calling.
 pub type Handler = fn(Call, Caller) -> Reply;
 
-/// When the auth step runs for a route.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum AuthOrder {
-    /// Before the handler: the usual order.
-    First,
-    /// The handler reads its body or query first and then calls `api::Call::authorize`,
-    /// so malformed input is 400 even without credentials (kept as it was answered before
-    /// the route table existed; the hardening issue moves the auth step first).
-    AfterInput,
-}
-
 pub struct Route {
     pub method: Method,
     /// `/`-separated segments; `{name}` matches any one non-empty segment.
     pub path: &'static str,
+    /// Who may call it; an admin route names its `permission::Action`, whose roles come
+    /// from the one permission table.
     pub access: Access,
-    pub order: AuthOrder,
     pub handler: Handler,
 }
 
@@ -102,7 +92,9 @@ pub fn resolve<'a>(routes: &'a [Route], method: &Method, path: &str) -> Resoluti
     }
 }
 
-/// Answers a request: resolves it, runs the auth step and calls the handler.
+/// Answers a request: resolves it, runs the auth step and calls the handler. The auth
+/// step runs before any handler reads the body or query, so a caller without the right
+/// token learns nothing from how its input would have been judged.
 pub async fn route(req: Request, env: Env, now: Millis) -> Result<Response, ApiError> {
     let path = req.path();
     let (route, params) = match resolve(ROUTES, &req.method(), &path) {
@@ -116,31 +108,27 @@ pub async fn route(req: Request, env: Env, now: Millis) -> Result<Response, ApiE
     // A visitor's token is in the body (a `pagehide` beacon cannot set headers).
     let body = if route.access == Access::Visitor { request::read_body(&mut req).await? } else { Vec::new() };
     let call = Call { req, env, now, params, access: route.access, body };
-    let caller = match route.order {
-        AuthOrder::First => call.authorize().await?,
-        AuthOrder::AfterInput => Caller::Anyone,
-    };
+    let caller = call.authorize().await?;
     (route.handler)(call, caller).await
 }
 
 const fn public(method: Method, path: &'static str, handler: Handler) -> Route {
-    Route { method, path, access: Access::Public, order: AuthOrder::First, handler }
+    Route { method, path, access: Access::Public, handler }
 }
 
 const fn visitor(method: Method, path: &'static str, handler: Handler) -> Route {
-    Route { method, path, access: Access::Visitor, order: AuthOrder::First, handler }
+    Route { method, path, access: Access::Visitor, handler }
 }
 
-const fn channel(method: Method, path: &'static str, role: Role, handler: Handler) -> Route {
-    Route { method, path, access: Access::Channel(role), order: AuthOrder::First, handler }
+const fn channel(method: Method, path: &'static str, action: Action, handler: Handler) -> Route {
+    Route { method, path, access: Access::Channel(action), handler }
 }
 
-const fn campaign(method: Method, path: &'static str, handler: Handler) -> Route {
-    Route { method, path, access: Access::Campaign, order: AuthOrder::First, handler }
+const fn campaign(method: Method, path: &'static str, action: Action, handler: Handler) -> Route {
+    Route { method, path, access: Access::Campaign(action), handler }
 }
 
 use Method::{Delete, Get, Patch, Post, Put};
-use Role::{Member, Owner};
 
 /// Every route of the worker.
 pub const ROUTES: &[Route] = &[
@@ -156,14 +144,13 @@ pub const ROUTES: &[Route] = &[
     visitor(Post, "/v1/profile", |c, who| Box::pin(public::update_profile(c, who))),
     visitor(Post, "/v1/messages", |c, who| Box::pin(public::messages(c, who))),
     visitor(Post, "/v1/show", |c, who| Box::pin(public::show(c, who))),
-    visitor(Post, "/v1/deliveries/{id}/view", |c, who| Box::pin(public::action(c, who, Action::View))),
-    visitor(Post, "/v1/deliveries/{id}/click", |c, who| Box::pin(public::action(c, who, Action::Click))),
+    visitor(Post, "/v1/deliveries/{id}/view", |c, who| Box::pin(public::action(c, who, counting::Action::View))),
+    visitor(Post, "/v1/deliveries/{id}/click", |c, who| Box::pin(public::action(c, who, counting::Action::Click))),
     // Email and SMS: the provider's webhook and the signed links in messages.
     Route {
         method: Post,
         path: "/v1/webhooks/email",
         access: Access::EmailProvider,
-        order: AuthOrder::First,
         handler: |c, _| Box::pin(async move { tracking::email_webhook(c.req, &c.env).await }),
     },
     public(Get, "/t/{token}/open.gif", |c, _| {
@@ -188,123 +175,113 @@ pub const ROUTES: &[Route] = &[
         method: Get,
         path: "/dev/clock",
         access: Access::Development,
-        order: AuthOrder::First,
         handler: |c, _| Box::pin(async move { dev::clock(c.req, &c.env).await }),
     },
     Route {
         method: Put,
         path: "/dev/clock",
         access: Access::Development,
-        order: AuthOrder::First,
         handler: |c, _| Box::pin(async move { dev::clock(c.req, &c.env).await }),
     },
     // The admin API: a channel's settings.
-    channel(Get, "/admin/v1/channels/{channel}", Member, |c, who| {
+    channel(Get, "/admin/v1/channels/{channel}", Action::ReadChannel, |c, who| {
         Box::pin(async move { channel_api::channel_settings(c.req, &c.env, c.now, who.channel()?).await })
     }),
-    channel(Patch, "/admin/v1/channels/{channel}", Owner, |c, who| {
+    channel(Patch, "/admin/v1/channels/{channel}", Action::ChangeChannel, |c, who| {
         Box::pin(async move { channel_api::channel_settings(c.req, &c.env, c.now, who.channel()?).await })
     }),
     // Campaigns.
-    campaign(Get, "/admin/v1/campaigns/{id}/broadcast", |c, who| {
+    campaign(Get, "/admin/v1/campaigns/{id}/broadcast", Action::ReadCampaigns, |c, who| {
         Box::pin(async move { campaigns::broadcast_status(&c.env, who.campaign()?).await })
     }),
-    campaign(Get, "/admin/v1/campaigns/{id}/stats", |c, who| {
+    campaign(Get, "/admin/v1/campaigns/{id}/stats", Action::ReadCampaigns, |c, who| {
         Box::pin(async move { stats::campaign_stats(c.req, &c.env, c.now, who.campaign()?, who.channel()?).await })
     }),
-    campaign(Post, "/admin/v1/campaigns/{id}/start", |c, who| {
+    campaign(Post, "/admin/v1/campaigns/{id}/start", Action::EditCampaigns, |c, who| {
         Box::pin(async move { campaigns::lifecycle(&c.env, c.now, &who, Command::Start).await })
     }),
-    campaign(Post, "/admin/v1/campaigns/{id}/pause", |c, who| {
+    campaign(Post, "/admin/v1/campaigns/{id}/pause", Action::EditCampaigns, |c, who| {
         Box::pin(async move { campaigns::lifecycle(&c.env, c.now, &who, Command::Pause).await })
     }),
-    campaign(Post, "/admin/v1/campaigns/{id}/stop", |c, who| {
+    campaign(Post, "/admin/v1/campaigns/{id}/stop", Action::EditCampaigns, |c, who| {
         Box::pin(async move { campaigns::lifecycle(&c.env, c.now, &who, Command::Stop).await })
     }),
-    campaign(Get, "/admin/v1/campaigns/{id}", |c, who| {
+    campaign(Get, "/admin/v1/campaigns/{id}", Action::ReadCampaigns, |c, who| {
         Box::pin(async move { campaigns::campaign(c.req, &c.env, c.now, &who).await })
     }),
-    campaign(Put, "/admin/v1/campaigns/{id}", |c, who| {
+    campaign(Put, "/admin/v1/campaigns/{id}", Action::EditCampaigns, |c, who| {
         Box::pin(async move { campaigns::campaign(c.req, &c.env, c.now, &who).await })
     }),
-    campaign(Delete, "/admin/v1/campaigns/{id}", |c, who| {
+    campaign(Delete, "/admin/v1/campaigns/{id}", Action::EditCampaigns, |c, who| {
         Box::pin(async move { campaigns::campaign(c.req, &c.env, c.now, &who).await })
     }),
-    channel(Get, "/admin/v1/channels/{channel}/campaigns", Member, |c, who| {
-        Box::pin(async move { campaigns::campaigns(c.req, &c.env, c.now, who.channel()?).await })
+    channel(Get, "/admin/v1/channels/{channel}/campaigns", Action::ReadCampaigns, |c, who| {
+        Box::pin(async move { campaigns::campaigns(c.req, &c.env, c.now, &who).await })
     }),
-    channel(Post, "/admin/v1/channels/{channel}/campaigns", Member, |c, who| {
-        Box::pin(async move { campaigns::campaigns(c.req, &c.env, c.now, who.channel()?).await })
+    channel(Post, "/admin/v1/channels/{channel}/campaigns", Action::EditCampaigns, |c, who| {
+        Box::pin(async move { campaigns::campaigns(c.req, &c.env, c.now, &who).await })
     }),
     // Customers.
-    Route {
-        method: Get,
-        path: "/admin/v1/channels/{channel}/customers",
-        access: Access::Channel(Member),
-        order: AuthOrder::AfterInput,
-        handler: |c, _| Box::pin(customers::list_customers(c)),
-    },
-    channel(Post, "/admin/v1/channels/{channel}/customers", Member, |c, who| {
+    channel(Get, "/admin/v1/channels/{channel}/customers", Action::ReadCustomers, |c, who| {
+        Box::pin(async move { customers::list_customers(c.req, &c.env, c.now, who.channel()?).await })
+    }),
+    channel(Post, "/admin/v1/channels/{channel}/customers", Action::EditCustomers, |c, who| {
         Box::pin(async move { customers::create_customer(c.req, &c.env, who.channel()?).await })
     }),
-    Route {
-        method: Post,
-        path: "/admin/v1/channels/{channel}/customers/search",
-        access: Access::Channel(Member),
-        order: AuthOrder::AfterInput,
-        handler: |c, _| Box::pin(customers::search_customers_body(c)),
-    },
-    channel(Post, "/admin/v1/channels/{channel}/customers/bulk", Member, |c, who| {
-        Box::pin(async move { bulk::create(c.req, &c.env, c.now, who.channel()?).await })
+    channel(Post, "/admin/v1/channels/{channel}/customers/search", Action::ReadCustomers, |c, who| {
+        Box::pin(async move { customers::search_customers_body(c.req, &c.env, c.now, who.channel()?).await })
     }),
-    channel(Get, "/admin/v1/channels/{channel}/jobs/{id}", Member, |c, who| {
+    channel(Post, "/admin/v1/channels/{channel}/customers/bulk", Action::BulkEditCustomers, |c, who| {
+        Box::pin(async move { bulk::create(c.req, &c.env, c.now, &who).await })
+    }),
+    channel(Get, "/admin/v1/channels/{channel}/jobs/{id}", Action::ReadCustomers, |c, who| {
         Box::pin(async move { bulk::status(&c.env, who.channel()?, c.params.get("id")).await })
     }),
-    channel(Get, "/admin/v1/channels/{channel}/customers/{id}", Member, |c, who| {
+    channel(Get, "/admin/v1/channels/{channel}/customers/{id}", Action::ReadCustomers, |c, who| {
         Box::pin(async move { customers::customer(c.req, &c.env, who.channel()?, c.params.get("id")).await })
     }),
-    channel(Patch, "/admin/v1/channels/{channel}/customers/{id}", Member, |c, who| {
+    channel(Patch, "/admin/v1/channels/{channel}/customers/{id}", Action::EditCustomers, |c, who| {
         Box::pin(async move { customers::customer(c.req, &c.env, who.channel()?, c.params.get("id")).await })
     }),
-    channel(Delete, "/admin/v1/channels/{channel}/customers/{id}", Member, |c, who| {
+    channel(Delete, "/admin/v1/channels/{channel}/customers/{id}", Action::DeleteCustomers, |c, who| {
         Box::pin(async move { customers::customer(c.req, &c.env, who.channel()?, c.params.get("id")).await })
     }),
     // Identity verification, monthly active customers, segments.
-    channel(Get, "/admin/v1/channels/{channel}/identity-verification", Owner, |c, who| {
-        Box::pin(async move { channel_api::identity_verification(c.req, &c.env, who.channel()?).await })
+    channel(Get, "/admin/v1/channels/{channel}/identity-verification", Action::ReadIdentity, |c, who| {
+        Box::pin(async move { channel_api::identity_verification(c.req, &c.env, c.now, who.channel()?).await })
     }),
-    channel(Put, "/admin/v1/channels/{channel}/identity-verification", Owner, |c, who| {
-        Box::pin(async move { channel_api::identity_verification(c.req, &c.env, who.channel()?).await })
+    channel(Put, "/admin/v1/channels/{channel}/identity-verification", Action::ChangeIdentity, |c, who| {
+        Box::pin(async move { channel_api::identity_verification(c.req, &c.env, c.now, who.channel()?).await })
     }),
-    channel(Get, "/admin/v1/channels/{channel}/mau", Member, |c, who| {
+    channel(Get, "/admin/v1/channels/{channel}/mau", Action::ReadMonthlyActive, |c, who| {
         Box::pin(async move { stats::monthly_active(c.req, &c.env, c.now, who.channel()?).await })
     }),
-    channel(Get, "/admin/v1/channels/{channel}/segments", Member, |c, who| {
+    channel(Get, "/admin/v1/channels/{channel}/segments", Action::ReadSegments, |c, who| {
         Box::pin(async move { segments::segments(c.req, &c.env, c.now, who.channel()?).await })
     }),
-    channel(Post, "/admin/v1/channels/{channel}/segments", Member, |c, who| {
+    channel(Post, "/admin/v1/channels/{channel}/segments", Action::EditSegments, |c, who| {
         Box::pin(async move { segments::segments(c.req, &c.env, c.now, who.channel()?).await })
     }),
-    channel(Get, "/admin/v1/channels/{channel}/segments/{id}", Member, |c, who| {
+    channel(Get, "/admin/v1/channels/{channel}/segments/{id}", Action::ReadSegments, |c, who| {
         Box::pin(async move { segments::segment(c.req, &c.env, c.now, who.channel()?, c.params.get("id")).await })
     }),
-    channel(Patch, "/admin/v1/channels/{channel}/segments/{id}", Member, |c, who| {
+    channel(Patch, "/admin/v1/channels/{channel}/segments/{id}", Action::EditSegments, |c, who| {
         Box::pin(async move { segments::segment(c.req, &c.env, c.now, who.channel()?, c.params.get("id")).await })
     }),
-    channel(Delete, "/admin/v1/channels/{channel}/segments/{id}", Member, |c, who| {
+    channel(Delete, "/admin/v1/channels/{channel}/segments/{id}", Action::EditSegments, |c, who| {
         Box::pin(async move { segments::segment(c.req, &c.env, c.now, who.channel()?, c.params.get("id")).await })
     }),
     // The channel's profile fields.
-    channel(Get, "/admin/v1/channels/{channel}/fields", Member, |c, who| {
+    channel(Get, "/admin/v1/channels/{channel}/fields", Action::ReadFields, |c, who| {
         Box::pin(async move { fields::list(&c.env, who.channel()?).await })
     }),
-    channel(Post, "/admin/v1/channels/{channel}/fields", Owner, |c, who| {
+    channel(Post, "/admin/v1/channels/{channel}/fields", Action::ChangeFields, |c, who| {
         Box::pin(async move { fields::add(c.req, &c.env, who.channel()?).await })
     }),
-    channel(Put, "/admin/v1/channels/{channel}/fields/order", Owner, |c, who| {
+    channel(Put, "/admin/v1/channels/{channel}/fields/order", Action::ChangeFields, |c, who| {
         Box::pin(async move { fields::order(c.req, &c.env, who.channel()?).await })
     }),
-    channel(Patch, "/admin/v1/channels/{channel}/fields/{key}", Owner, |c, who| {
+    channel(Patch, "/admin/v1/channels/{channel}/fields/{key}", Action::ChangeFields, |c, who| {
         Box::pin(async move { fields::field(c.req, &c.env, who.channel()?, c.params.get("key")).await })
     }),
 ];
@@ -427,6 +404,44 @@ mod tests {
         }
     }
 
+    /// The roles a route admits, from its declared action and the one permission table.
+    fn roles(route: &Route) -> Option<&'static [kizuna_shared::channel::Role]> {
+        match route.access {
+            Access::Channel(action) | Access::Campaign(action) => Some(action.roles()),
+            _ => None,
+        }
+    }
+
+    #[test]
+    fn every_admin_route_declares_an_action_and_nothing_else_does() {
+        for route in ROUTES {
+            let admin = route.path.starts_with("/admin/");
+            assert_eq!(roles(route).is_some(), admin, "{:?} {}", route.method, route.path);
+        }
+    }
+
+    #[test]
+    fn owner_only_routes_are_exactly_those_of_owner_only_actions() {
+        let mut owners_only: Vec<String> = ROUTES
+            .iter()
+            .filter(|r| roles(r).is_some_and(|roles| !roles.contains(&kizuna_shared::channel::Role::Member)))
+            .map(|r| format!("{} {}", r.method.as_ref().to_uppercase(), r.path))
+            .collect();
+        owners_only.sort();
+        assert_eq!(
+            owners_only,
+            [
+                "DELETE /admin/v1/channels/{channel}/customers/{id}",
+                "GET /admin/v1/channels/{channel}/identity-verification",
+                "PATCH /admin/v1/channels/{channel}",
+                "PATCH /admin/v1/channels/{channel}/fields/{key}",
+                "POST /admin/v1/channels/{channel}/fields",
+                "PUT /admin/v1/channels/{channel}/fields/order",
+                "PUT /admin/v1/channels/{channel}/identity-verification",
+            ]
+        );
+    }
+
     /// The OpenAPI document's operations are exactly the table's routes (the widget files
     /// and static site are assets, not operations).
     #[test]
@@ -446,6 +461,63 @@ mod tests {
         documented.sort();
         routed.sort();
         assert_eq!(documented, routed);
+    }
+
+    /// The document's operation for a route.
+    fn operation<'d>(doc: &'d serde_json::Value, route: &Route) -> &'d serde_json::Value {
+        let method = route.method.as_ref().to_lowercase();
+        let found = doc["paths"]
+            .as_object()
+            .into_iter()
+            .flatten()
+            .find(|(path, item)| normalized(path) == normalized(route.path) && item.get(method.as_str()).is_some());
+        found.map_or(&serde_json::Value::Null, |(_, item)| &item[method.as_str()])
+    }
+
+    /// Generated clients name their methods after `operationId`, and the security an
+    /// operation declares is the one its route's access requires: the bearer token of an
+    /// account for admin routes, the webhook's own secret for the email provider, none
+    /// for the rest (a public operation carries its visitor token in its body).
+    #[test]
+    fn every_operation_is_named_and_declares_the_security_of_its_route() {
+        let doc: serde_json::Value = serde_json::from_str(OPENAPI).unwrap_or_default();
+        let mut names = std::collections::BTreeSet::new();
+        for route in ROUTES {
+            let op = operation(&doc, route);
+            let what = format!("{} {}", route.method.as_ref().to_uppercase(), route.path);
+            let name = op["operationId"].as_str().unwrap_or_default();
+            assert!(!name.is_empty(), "{what} has no operationId");
+            assert!(names.insert(name.to_owned()), "{what}: operationId {name} is used twice");
+            let expected = match route.access {
+                // A visitor's token travels in the body (a beacon cannot set headers).
+                Access::Public | Access::Visitor | Access::Development => serde_json::json!([]),
+                Access::EmailProvider => serde_json::json!([{ "emailWebhook": [] }]),
+                Access::Channel(_) | Access::Campaign(_) => serde_json::json!([{ "bearer": [] }]),
+            };
+            assert_eq!(op["security"], expected, "{what}");
+        }
+    }
+
+    /// The statuses the auth step answers are in the document: a channel route's 401
+    /// (no or unknown token), 400 (a malformed channel id) and 403 (not this channel's,
+    /// or a role the action needs); a campaign route's 401, 400 and 404.
+    #[test]
+    fn every_admin_operation_lists_the_statuses_of_the_auth_step() {
+        let doc: serde_json::Value = serde_json::from_str(OPENAPI).unwrap_or_default();
+        let mut missing = Vec::new();
+        for route in ROUTES {
+            let statuses: &[&str] = match route.access {
+                Access::Visitor => &["401"],
+                Access::Channel(_) => &["400", "401", "403"],
+                Access::Campaign(_) => &["400", "401", "404"],
+                _ => &[],
+            };
+            let responses = &operation(&doc, route)["responses"];
+            for status in statuses.iter().filter(|s| responses.get(**s).is_none()) {
+                missing.push(format!("{} {} {status}", route.method.as_ref().to_uppercase(), route.path));
+            }
+        }
+        assert!(missing.is_empty(), "statuses the worker answers but the document omits: {missing:#?}");
     }
 
     /// A pattern with its parameter names erased, so `{campaignId}` and `{id}` compare equal.

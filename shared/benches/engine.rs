@@ -55,7 +55,7 @@ fn channel() -> Channel {
         id: ChannelId::parse("demo").unwrap(),
         name: "Demo".to_owned(),
         zone: Zone::parse("Asia/Tokyo").unwrap(),
-        identity_secrets: None,
+        identity: None,
         fields: Vec::new(),
         business_hours: BTreeMap::new(),
         cap: FrequencyCap::default(),

@@ -13,8 +13,9 @@ pub struct Channel {
     /// schedules. Channels stored with only an offset keep it as a fixed-offset zone.
     pub zone: Zone,
     /// With identity verification on, the secrets a member hash may be made with (the
-    /// current one first); `None` when it is off.
-    pub identity_secrets: Option<Vec<String>>,
+    /// current one, and the previous one for 24 hours after a rotation); `None` when it
+    /// is off.
+    pub identity: Option<crate::identity::Secrets>,
     /// Its custom `profile.*` fields: what the site may send beside the built-in ones.
     pub fields: Vec<crate::field::CustomField>,
     /// Named business-hours sets campaigns may follow instead of their own windows.
@@ -35,8 +36,8 @@ pub struct FrequencyCap {
     pub per_day: Option<u32>,
 }
 
-/// What a member of a channel's team may do: an owner also changes the channel's
-/// settings, fields and identity verification. Stored in `channel_members.role`.
+/// An account's role in a channel's team; what each may do is `permission::Action`'s
+/// table. Stored in `channel_members.role`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Role {
@@ -58,12 +59,6 @@ impl Role {
 
     pub fn is_owner(self) -> bool {
         self == Role::Owner
-    }
-
-    /// Whether this role may do what `required` may: an owner may do everything a
-    /// member may.
-    pub fn allows(self, required: Role) -> bool {
-        self == Role::Owner || required == Role::Member
     }
 }
 
@@ -133,11 +128,5 @@ mod tests {
         }
         assert_eq!(Role::parse("admin"), None);
         assert!(Role::Owner.is_owner() && !Role::Member.is_owner());
-    }
-
-    #[test]
-    fn an_owner_may_do_what_a_member_may_and_more() {
-        assert!(Role::Owner.allows(Role::Owner) && Role::Owner.allows(Role::Member));
-        assert!(Role::Member.allows(Role::Member) && !Role::Member.allows(Role::Owner));
     }
 }

@@ -29,6 +29,7 @@ pub mod channel;
 pub mod counting;
 pub mod deliver;
 pub mod outbound;
+pub mod permission;
 pub mod profile;
 pub mod stats;
 

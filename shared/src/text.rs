@@ -29,11 +29,17 @@ pub fn bounded(field: &str, value: &str, max_chars: usize) -> Result<String, Fie
     Ok(trimmed.to_owned())
 }
 
-/// An email address Kizuna accepts from a site or a manager: `local@domain` with a dot
-/// in the domain, at most 254 bytes, no white space.
+/// An email address Kizuna accepts from a site or a manager: one `local@domain` with a
+/// dot in the domain, at most 254 bytes, no white space, and none of the characters that
+/// separate or decorate addresses (`,` `;` `<` `>` `"` `(` `)` `[` `]` `\`), so a value
+/// never names two recipients (`a@x.jp,b@y.jp`) for a provider to send to.
 pub fn is_email(text: &str) -> bool {
     let (local, domain) = text.split_once('@').unwrap_or(("", ""));
-    !local.is_empty() && domain.contains('.') && text.len() <= MAX_EMAIL_BYTES && !text.chars().any(char::is_whitespace)
+    !local.is_empty()
+        && domain.contains('.')
+        && !domain.contains('@')
+        && text.len() <= MAX_EMAIL_BYTES
+        && !text.chars().any(|c| c.is_whitespace() || c.is_control() || ",;<>\"()[]\\".contains(c))
 }
 
 /// An address as an email provider reports it back (a webhook event): only sanity
@@ -69,6 +75,14 @@ mod tests {
             assert!(!is_email(bad), "{bad:?}");
         }
         assert!(!is_email(&format!("{}@example.jp", "a".repeat(250))));
+    }
+
+    #[test]
+    fn an_email_is_one_address_never_a_list() {
+        for list in ["a@x.jp,b@y.jp", "a@x.jp, b@y.jp", "a@x.jp;b@y.jp", "a@b@x.jp", "A <a@x.jp>", "\"a b\"@x.jp"] {
+            assert!(!is_email(list), "{list:?}");
+        }
+        assert!(is_email("first.last+tag@sub.example.co.jp"));
     }
 
     #[test]

@@ -32,7 +32,10 @@ const LAYERS: &[(&str, &[&str])] = &[
     ),
     ("L1 fields", &["field"]),
     ("L1 filters", &["filter"]),
-    ("L2 domain", &["bulk", "campaign", "channel", "counting", "deliver", "outbound", "profile", "stats"]),
+    (
+        "L2 domain",
+        &["bulk", "campaign", "channel", "counting", "deliver", "outbound", "permission", "profile", "stats"],
+    ),
     ("L3 boundary shapes", &["store", "wire"]),
 ];
 

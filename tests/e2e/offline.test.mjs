@@ -70,6 +70,12 @@ test("events tracked offline wait in the outbox, retry with backoff, and go out 
 
   await context.setOffline(false);
   await until("the outbox emptied", async () => Object.keys(await outboxes(page)).length === 0);
+  // The page empties its outbox as soon as an answer arrives; this test's record of that
+  // answer (Playwright's response event, then reading its body) may land a moment later.
+  await until("the answers recorded", async () => {
+    const ids = log.delivered.flatMap((d) => d.ids);
+    return ids.includes(queued[0].id) && ids.includes(queued[2].id);
+  });
   // The batch of three is refused for the malformed event: the events then go one by
   // one, so the good ones are delivered (once each) and the bad one is dropped alone.
   const delivered = log.delivered.flatMap((d) => d.ids);

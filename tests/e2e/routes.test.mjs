@@ -4,6 +4,10 @@
 // confirmed against the worker before the refactor; nothing here derives them from a
 // response. Also pinned: the error `code` and `field` of one malformed body (or query)
 // per endpoint that takes one, and the places where a body is checked before the token.
+// Cells changed on purpose since (issue 10, item 9), each marked where it stands: admin
+// routes check the token before the body or query (four anonymous 400s became 401), and
+// members may not delete customers (their DELETE cells became 403, decided before the
+// customer is looked up).
 //
 // Order does not matter: every call that deletes or changes state (DELETE, start, pause,
 // stop) acts on a row made for that caller, and the calls that change the channel's field
@@ -95,6 +99,9 @@ const all = (status) => [status, status, status, status, status];
 const channelRead = (ok) => [401, 401, ok, ok, 403]; // any role of the channel
 const ownerOnly = (ok) => [401, 401, 403, ok, 403]; // owners of the channel
 const campaignRead = (ok) => [401, 401, ok, ok, 404]; // other channels learn nothing
+// Owners only, decided before the row is looked up (issue 10: members may not delete
+// customers; the permission table answers before the handler runs).
+const ownerAction = (ok) => [401, 401, 403, ok, 403];
 
 /**
  * The visitor of the public rows: booted before the matrix runs (the edge issues visitor
@@ -241,12 +248,12 @@ const ROUTES = [
   {
     path: "/admin/v1/channels/demo/customers/search",
     body: { q: "Matrix" },
-    expect: { GET: channelRead(404), POST: channelRead(200), PUT: all(405), PATCH: channelRead(404), DELETE: channelRead(404), OPTIONS: all(405) },
+    expect: { GET: channelRead(404), POST: channelRead(200), PUT: all(405), PATCH: channelRead(404), DELETE: ownerAction(404), OPTIONS: all(405) },
   },
   {
     path: "/admin/v1/channels/demo/customers/bulk",
     body: { ids: ["v_fixture"], addTags: ["matrix"] },
-    expect: { GET: channelRead(404), POST: channelRead(200), PUT: all(405), PATCH: channelRead(404), DELETE: channelRead(404), OPTIONS: all(405) },
+    expect: { GET: channelRead(404), POST: channelRead(200), PUT: all(405), PATCH: channelRead(404), DELETE: ownerAction(404), OPTIONS: all(405) },
   },
   {
     path: "/admin/v1/channels/demo/customers/v_fixture",
@@ -256,12 +263,12 @@ const ROUTES = [
   {
     path: (caller) => `/admin/v1/channels/demo/customers/${caller === "owner" ? "v_del_owner" : caller === "member" ? "v_del_member" : "v_fixture"}`,
     methods: ["DELETE"],
-    expect: { DELETE: channelRead(200) },
+    expect: { DELETE: ownerAction(200) },
   },
   {
     path: "/admin/v1/channels/demo/customers/v_no_such_customer",
     body: { profile: { name: "Patched" } },
-    expect: { GET: channelRead(404), POST: all(405), PUT: all(405), PATCH: channelRead(404), DELETE: channelRead(404), OPTIONS: all(405) },
+    expect: { GET: channelRead(404), POST: all(405), PUT: all(405), PATCH: channelRead(404), DELETE: ownerAction(404), OPTIONS: all(405) },
   },
   { path: "/admin/v1/channels/demo/customers/v_fixture/extra", body: {}, expect: { GET: all(404), POST: all(404), PUT: all(404), PATCH: all(404), DELETE: all(404), OPTIONS: all(404) } },
   {
@@ -482,14 +489,16 @@ const MALFORMED = [
   { method: "GET", path: "/admin/v1/channels/demo/customers", query: "?limit=lots", status: 400, code: "invalid", field: "limit" },
   { method: "GET", path: "/admin/v1/campaigns/c_tea_bubble/stats", query: "?from=yesterday", status: 400, code: "invalid", field: "from" },
   { method: "GET", path: "/admin/v1/channels/demo/mau", query: "?month=May", status: 400, code: "invalid", field: "month" },
-  // The order of checks today: these read the body or query before the token.
-  { caller: "anonymous", method: "POST", path: "/admin/v1/channels/demo/customers/search", body: { sort: 5 }, status: 400, code: "invalid", field: "sort" },
-  { caller: "anonymous", method: "POST", path: "/admin/v1/channels/demo/customers/search", rawBody: "{", status: 400, code: "invalid", field: "body" },
-  { caller: "anonymous", method: "GET", path: "/admin/v1/channels/demo/customers", query: "?bogus=1", status: 400, code: "invalid", field: "bogus" },
-  { caller: "anonymous", method: "GET", path: "/admin/v1/channels/demo/customers", query: "?limit=lots", status: 400, code: "invalid", field: "limit" },
+  // Every admin route checks the token before the body or query (issue 10; these four
+  // answered 400 before it, judging an anonymous caller's input).
+  { caller: "anonymous", method: "POST", path: "/admin/v1/channels/demo/customers/search", body: { sort: 5 }, status: 401, code: "unauthorized", field: undefined },
+  { caller: "anonymous", method: "POST", path: "/admin/v1/channels/demo/customers/search", rawBody: "{", status: 401, code: "unauthorized", field: undefined },
+  { caller: "anonymous", method: "GET", path: "/admin/v1/channels/demo/customers", query: "?bogus=1", status: 401, code: "unauthorized", field: undefined },
+  { caller: "anonymous", method: "GET", path: "/admin/v1/channels/demo/customers", query: "?limit=lots", status: 401, code: "unauthorized", field: undefined },
+  { caller: "otherOwner", method: "POST", path: "/admin/v1/channels/demo/customers/search", body: { sort: 5 }, status: 403, code: "forbidden", field: undefined },
   { caller: "anonymous", method: "GET", path: "/admin/v1/campaigns/not%20an%20id/stats", status: 401, code: "unauthorized", field: undefined },
   { caller: "wrongToken", method: "GET", path: "/admin/v1/campaigns/not%20an%20id/stats", status: 400, code: "invalid", field: "campaignId" },
-  // ...and these check the token first.
+  // ...as these always did.
   { caller: "anonymous", method: "POST", path: "/admin/v1/channels/demo/campaigns", rawBody: "{", status: 401, code: "unauthorized", field: undefined },
   { caller: "anonymous", method: "POST", path: "/admin/v1/channels/demo/customers", rawBody: "{", status: 401, code: "unauthorized", field: undefined },
   { caller: "anonymous", method: "POST", path: "/admin/v1/channels/demo/customers/bulk", rawBody: "{", status: 401, code: "unauthorized", field: undefined },

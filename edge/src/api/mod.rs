@@ -26,7 +26,7 @@ pub struct Call {
 }
 
 impl Call {
-    /// The route's auth step (the router runs it, except for `router::AuthOrder::AfterInput`).
+    /// The route's auth step (the router runs it before the handler).
     pub async fn authorize(&self) -> Result<Caller, ApiError> {
         auth::authorize(self.access, &self.params, &self.req, &self.body, &self.env, self.now).await
     }

@@ -80,14 +80,13 @@ pub async fn boot(mut req: Request, env: &Env, now: Millis) -> Result<Response, 
     // Validated and kept whether or not the visitor signs in, as `updateUser` does. With
     // identity verification off, these values may not replace a trusted writer's.
     let mut change = resolve(&body.profile.unwrap_or_default(), &channel.fields, Writer::Site, "profile")?;
-    change.verified = channel.identity_secrets.is_some();
+    change.verified = channel.identity.is_some();
     if let Some(member_id) = &body.member_id {
         MemberId::parse(member_id)?;
     }
-    if let (Some(member_id), Some(secrets)) = (&body.member_id, &channel.identity_secrets) {
-        let secrets: Vec<&str> = secrets.iter().map(String::as_str).collect();
+    if let (Some(member_id), Some(secrets)) = (&body.member_id, &channel.identity) {
         let hash = body.member_hash.as_deref().unwrap_or_default();
-        if !identity::verify(&secrets, member_id, hash) {
+        if !identity::verify(secrets, member_id, hash, now) {
             return Err(ApiError::Refused {
                 field: "memberHash".into(),
                 problem: "identity verification is on: a valid hash of memberId is required".into(),
@@ -211,7 +210,7 @@ pub async fn update_profile(c: Call, who: Caller) -> Result<Response, ApiError> 
     let body: ProfileUpdate = request::parse_json(&c.body)?;
     let channel = require_channel(&c.req, &c.env, channel_id, c.now).await?;
     let mut change = resolve(&body.profile, &channel.fields, Writer::Site, "profile")?;
-    change.verified = channel.identity_secrets.is_some();
+    change.verified = channel.identity.is_some();
     let call = VisitorCall::UpdateProfile {
         channel: channel_id.clone(),
         visitor_id: visitor.clone(),

@@ -28,6 +28,17 @@ pub(crate) mod sql {
         )
     }
 
+    /// How many live campaigns (drafts and what the published document carries) the
+    /// channel has besides `except`, and the bytes of their stored documents.
+    pub fn live_campaigns(channel: &ChannelId, now: Millis, except: &str) -> Statement {
+        Statement::new(
+            "SELECT COUNT(*) AS count, COALESCE(SUM(LENGTH(CAST(definition AS BLOB))), 0) AS bytes
+         FROM campaigns WHERE channel_id = ?1 AND id != ?3
+           AND (state != 'ended' OR updated_at >= ?2)",
+            vec![text(channel.as_str()), num(now - WINDOW), text(except)],
+        )
+    }
+
     pub fn campaign_channel(campaign: &CampaignId) -> Statement {
         Statement::new("SELECT channel_id FROM campaigns WHERE id = ?1", vec![text(campaign.as_str())])
     }
@@ -107,6 +118,31 @@ pub async fn load_published_campaigns(
     rows.iter().map(CampaignRow::doc).collect()
 }
 
+/// A channel's live campaigns: how many, and the bytes of their stored documents.
+#[derive(Debug, Deserialize, PartialEq, Eq)]
+pub struct LiveCampaigns {
+    pub count: u64,
+    pub bytes: u64,
+}
+
+/// The channel's live campaigns other than `except` (`""`: all of them).
+pub async fn live_campaigns(
+    db: &impl Executor,
+    channel: &ChannelId,
+    now: Millis,
+    except: &str,
+) -> Result<LiveCampaigns, StoreError> {
+    Ok(db
+        .first::<LiveCampaigns>(sql::live_campaigns(channel, now, except))
+        .await?
+        .unwrap_or(LiveCampaigns { count: 0, bytes: 0 }))
+}
+
+/// The bytes a campaign's stored document takes (what the published document repeats).
+pub fn stored_bytes(doc: &CampaignDocV1) -> Result<u64, StoreError> {
+    Ok(json("campaign", doc)?.len() as u64)
+}
+
 #[derive(Deserialize)]
 struct CampaignChannelRow {
     channel_id: String,
@@ -161,4 +197,53 @@ pub async fn campaign_message(
         Ok(kizuna_shared::outbound::CampaignMessage { name: r.name, message: doc.message })
     })
     .transpose()
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+
+    use super::*;
+    use crate::store::sqlite::{Sqlite, wait};
+    use kizuna_shared::campaign::edit::{KV_VALUE_LIMIT_BYTES, MAX_LIVE_CAMPAIGN_BYTES, MAX_LIVE_CAMPAIGNS};
+
+    const FULL: &str = include_str!("../../../shared/tests/golden/campaign-automated-full.json");
+
+    /// The published document is the JSON array of the live campaigns' stored documents:
+    /// its size is their bytes, one comma between two and two brackets. With the count
+    /// and byte limits at their worst, it stays under KV's 25 MiB.
+    #[test]
+    fn the_published_document_at_the_live_campaign_limits_fits_in_a_kv_value() {
+        let doc: CampaignDocV1 = serde_json::from_str(FULL).unwrap();
+        let docs = vec![doc.clone(), doc.clone(), doc.clone()];
+        let published = serde_json::to_vec(&docs).unwrap().len() as u64;
+        let each = stored_bytes(&doc).unwrap();
+        assert_eq!(published, 3 * each + 2 + 2, "bytes of the documents, two commas, two brackets");
+        let worst = MAX_LIVE_CAMPAIGN_BYTES + (MAX_LIVE_CAMPAIGNS - 1) + 2;
+        assert!(worst < KV_VALUE_LIMIT_BYTES, "{worst} bytes at worst, limit {KV_VALUE_LIMIT_BYTES}");
+        println!(
+            "worst-case published campaigns: {worst} bytes ({:.2} MiB) of {KV_VALUE_LIMIT_BYTES}",
+            worst as f64 / 1048576.0
+        );
+    }
+
+    #[test]
+    fn live_campaigns_are_drafts_and_what_is_published_counted_with_their_bytes() {
+        let db = Sqlite::with_channel();
+        let row = |id: &str, state: &str, updated_at: i64, definition: &str| {
+            db.exec(&format!(
+                "INSERT INTO campaigns (id, channel_id, name, state, priority, definition, created_at, updated_at)
+                 VALUES ('{id}', 'shop', '{id}', '{state}', 0, '{definition}', 0, {updated_at})"
+            ))
+        };
+        let now = 100 * WINDOW;
+        row("draft", "draft", 0, "12345");
+        row("running", "running", 0, "茶");
+        row("ended_lately", "ended", now - WINDOW + 1, "1");
+        row("ended_long_ago", "ended", now - WINDOW - 1, "123456789");
+        let shop = ChannelId::parse("shop").unwrap();
+        let live = |except| wait(live_campaigns(&db, &shop, now, except)).unwrap();
+        assert_eq!(live(""), LiveCampaigns { count: 3, bytes: 5 + 3 + 1 }, "bytes, not characters");
+        assert_eq!(live("draft"), LiveCampaigns { count: 2, bytes: 4 });
+    }
 }

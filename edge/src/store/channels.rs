@@ -4,9 +4,10 @@
 //! Invariant: a profile field's name, type and write-once flag are kept as first saved;
 //! later saves change only its display name, visibility and position.
 
-use super::{Executor, Statement, StoreError, corrupt, flag, json, num, opt_text, text};
+use super::{Executor, Param, Statement, StoreError, corrupt, flag, json, num, opt_text, text};
 use kizuna_shared::field::FieldType;
 use kizuna_shared::field::{self, FieldSetting, Visibility};
+use kizuna_shared::identity::Secrets;
 use kizuna_shared::ids::ChannelId;
 use kizuna_shared::store::ChannelDocV1;
 use serde::Deserialize;
@@ -18,7 +19,7 @@ pub(crate) mod sql {
     pub fn load_channel(id: &ChannelId) -> Statement {
         Statement::new(
             "SELECT id, name, utc_offset_minutes, identity_verification, member_hash_secret, member_hash_secret_previous,
-           time_zone, settings
+           member_hash_secret_rotated_at, time_zone, settings
          FROM channels WHERE id = ?1",
             vec![text(id.as_str())],
         )
@@ -58,17 +59,25 @@ pub(crate) mod sql {
         )
     }
 
-    pub fn set_identity(channel: &ChannelId, enabled: bool, secret: Option<&str>, previous: Option<&str>) -> Statement {
+    pub fn set_identity(channel: &ChannelId, enabled: bool, secrets: &Secrets) -> Statement {
         Statement::new(
-            "UPDATE channels SET identity_verification = ?2, member_hash_secret = ?3, member_hash_secret_previous = ?4
+            "UPDATE channels SET identity_verification = ?2, member_hash_secret = ?3, member_hash_secret_previous = ?4,
+           member_hash_secret_rotated_at = ?5
          WHERE id = ?1",
-            vec![text(channel.as_str()), flag(enabled), opt_text(secret), opt_text(previous)],
+            vec![
+                text(channel.as_str()),
+                flag(enabled),
+                opt_text(secrets.current.as_deref()),
+                opt_text(secrets.previous.as_deref()),
+                secrets.rotated_at.map_or(Param::Null, num),
+            ],
         )
     }
 
     pub fn identity(channel: &ChannelId) -> Statement {
         Statement::new(
-            "SELECT identity_verification, member_hash_secret, member_hash_secret_previous FROM channels WHERE id = ?1",
+            "SELECT identity_verification, member_hash_secret, member_hash_secret_previous, member_hash_secret_rotated_at
+         FROM channels WHERE id = ?1",
             vec![text(channel.as_str())],
         )
     }
@@ -82,6 +91,7 @@ struct ChannelRow {
     identity_verification: i64,
     member_hash_secret: Option<String>,
     member_hash_secret_previous: Option<String>,
+    member_hash_secret_rotated_at: Option<i64>,
     time_zone: Option<String>,
     settings: String,
 }
@@ -100,15 +110,19 @@ pub async fn load_channel(db: &impl Executor, id: &ChannelId) -> Result<Option<C
     let custom = field::custom_fields(&field_settings(db, id).await?);
     let row = db.first::<ChannelRow>(sql::load_channel(id)).await?;
     row.map(|r| {
+        // The rotation time travels only with a previous secret it limits.
+        let rotated_at = r.member_hash_secret_previous.as_ref().and(r.member_hash_secret_rotated_at);
         let secrets: Vec<String> =
             [r.member_hash_secret, r.member_hash_secret_previous].into_iter().flatten().collect();
+        let verifying = r.identity_verification == 1;
         let settings: ChannelSettings =
             serde_json::from_str(&r.settings).map_err(|e| corrupt("channel settings", e))?;
         Ok(ChannelDocV1 {
             id: r.id,
             name: r.name,
             utc_offset_minutes: r.utc_offset_minutes,
-            identity_secrets: (r.identity_verification == 1).then_some(secrets),
+            identity_secrets: verifying.then_some(secrets),
+            identity_rotated_at: rotated_at.filter(|_| verifying),
             fields: custom,
             time_zone: r.time_zone,
             business_hours: settings.business_hours,
@@ -180,15 +194,15 @@ pub async fn save_fields(db: &impl Executor, channel: &ChannelId, settings: &[Fi
     Ok(())
 }
 
-/// Turns identity verification on or off and stores the secrets (current, previous).
+/// Turns identity verification on or off and stores the secrets (current, previous,
+/// when they were rotated).
 pub async fn set_identity(
     db: &impl Executor,
     channel: &ChannelId,
     enabled: bool,
-    secret: Option<&str>,
-    previous: Option<&str>,
+    secrets: &Secrets,
 ) -> Result<(), StoreError> {
-    db.run(sql::set_identity(channel, enabled, secret, previous)).await?;
+    db.run(sql::set_identity(channel, enabled, secrets)).await?;
     Ok(())
 }
 
@@ -198,8 +212,45 @@ pub struct IdentityRow {
     pub identity_verification: i64,
     pub member_hash_secret: Option<String>,
     pub member_hash_secret_previous: Option<String>,
+    pub member_hash_secret_rotated_at: Option<i64>,
+}
+
+impl IdentityRow {
+    pub fn secrets(&self) -> Secrets {
+        Secrets {
+            current: self.member_hash_secret.clone(),
+            previous: self.member_hash_secret_previous.clone(),
+            rotated_at: self.member_hash_secret_rotated_at,
+        }
+    }
 }
 
 pub async fn identity(db: &impl Executor, channel: &ChannelId) -> Result<Option<IdentityRow>, StoreError> {
     db.first::<IdentityRow>(sql::identity(channel)).await
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+
+    use super::*;
+    use crate::store::sqlite::{Sqlite, wait};
+
+    #[test]
+    fn the_published_channel_carries_when_its_secret_was_rotated() {
+        let db = Sqlite::with_channel();
+        let shop = ChannelId::parse("shop").unwrap();
+        let rotated =
+            Secrets { current: Some("kzs_new".into()), previous: Some("kzs_old".into()), rotated_at: Some(1_000) };
+        wait(set_identity(&db, &shop, true, &rotated)).unwrap();
+        let doc = wait(load_channel(&db, &shop)).unwrap().unwrap();
+        assert_eq!(doc.identity_secrets, Some(vec!["kzs_new".to_owned(), "kzs_old".to_owned()]));
+        assert_eq!(doc.identity_rotated_at, Some(1_000));
+        assert_eq!(wait(identity(&db, &shop)).unwrap().unwrap().secrets(), rotated);
+
+        let revoked = Secrets { previous: None, rotated_at: None, ..rotated };
+        wait(set_identity(&db, &shop, true, &revoked)).unwrap();
+        let doc = wait(load_channel(&db, &shop)).unwrap().unwrap();
+        assert_eq!((doc.identity_secrets, doc.identity_rotated_at), (Some(vec!["kzs_new".to_owned()]), None));
+    }
 }

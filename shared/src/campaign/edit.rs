@@ -29,6 +29,41 @@ pub struct Current {
     pub kind: KindDoc,
 }
 
+/// Most live campaigns a channel holds: drafts and every campaign the published document
+/// carries (running, scheduled, paused, and ended in the last 7 days).
+pub const MAX_LIVE_CAMPAIGNS: u64 = 10_000;
+
+/// Most bytes the stored documents of a channel's live campaigns add up to. The published
+/// document is their JSON array (one comma between two, two brackets), so it stays under
+/// KV's 25 MiB value limit with room to spare (`edge/src/store/campaigns.rs` tests it).
+pub const MAX_LIVE_CAMPAIGN_BYTES: u64 = 24 * 1024 * 1024;
+
+/// KV's largest value, which the published campaigns must fit in.
+pub const KV_VALUE_LIMIT_BYTES: u64 = 25 * 1024 * 1024;
+
+/// Whether a channel whose other live campaigns number `others` with `other_bytes` of
+/// stored documents may hold one more (or a replaced one) of `bytes`: 409 naming
+/// `campaigns` and the limit otherwise.
+pub fn check_live_capacity(others: u64, other_bytes: u64, bytes: u64) -> Result<(), FieldError> {
+    if others >= MAX_LIVE_CAMPAIGNS {
+        return Err(FieldError::new(
+            "campaigns",
+            format!(
+                "a channel holds at most {MAX_LIVE_CAMPAIGNS} live campaigns (drafts, running, scheduled, paused, or ended in the last 7 days); delete drafts or stop campaigns first"
+            ),
+        ));
+    }
+    if other_bytes.saturating_add(bytes) > MAX_LIVE_CAMPAIGN_BYTES {
+        return Err(FieldError::new(
+            "campaigns",
+            format!(
+                "the channel's live campaigns may add up to at most {MAX_LIVE_CAMPAIGN_BYTES} bytes (24 MiB, under the 25 MiB the published document may take); shorten or stop campaigns first"
+            ),
+        ));
+    }
+    Ok(())
+}
+
 /// The state a campaign keeps after a PUT of settings of `kind` starting at `starts_at`,
 /// or why the PUT is refused. Check it before validating the new settings: an ended
 /// campaign and a kind change are refused whatever else the body says.
@@ -167,5 +202,21 @@ mod tests {
     fn a_set_only_ended_campaigns_follow_can_be_removed() {
         check_guard(&[following("support", CampaignState::Running, Some(NOW - HOUR))], &[], false);
         check_guard(&[following("support", CampaignState::Ended, None)], &[], false);
+    }
+
+    #[test]
+    fn a_channel_holds_at_most_10000_live_campaigns() {
+        assert!(check_live_capacity(MAX_LIVE_CAMPAIGNS - 1, 0, 1_000).is_ok());
+        let refused = check_live_capacity(MAX_LIVE_CAMPAIGNS, 0, 1_000).unwrap_err();
+        assert_eq!(refused.field, "campaigns");
+        assert!(refused.problem.contains("10000"), "{}", refused.problem);
+    }
+
+    #[test]
+    fn the_live_campaigns_documents_stay_under_their_byte_budget() {
+        assert!(check_live_capacity(5, MAX_LIVE_CAMPAIGN_BYTES - 10, 10).is_ok());
+        let refused = check_live_capacity(5, MAX_LIVE_CAMPAIGN_BYTES - 10, 11).unwrap_err();
+        assert_eq!(refused.field, "campaigns");
+        const { assert!(MAX_LIVE_CAMPAIGN_BYTES < KV_VALUE_LIMIT_BYTES) };
     }
 }

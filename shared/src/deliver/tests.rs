@@ -38,7 +38,7 @@ pub(super) fn channel() -> Channel {
         id: crate::ids::ChannelId::parse("demo").unwrap(),
         name: "Demo".to_owned(),
         zone: Zone::parse("Asia/Tokyo").unwrap(),
-        identity_secrets: None,
+        identity: None,
         fields: Vec::new(),
         business_hours: BTreeMap::new(),
         cap: FrequencyCap::default(),

@@ -22,6 +22,10 @@ pub struct ChannelDocV1 {
     /// Present when identity verification is on: the current secret, then the previous.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub identity_secrets: Option<Vec<String>>,
+    /// When the current secret replaced the previous one (the previous verifies for 24
+    /// hours after it); absent: no previous secret is honoured.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub identity_rotated_at: Option<crate::time::Millis>,
     /// The channel's custom profile fields (absent in documents written before them).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub fields: Vec<crate::field::CustomField>,
@@ -77,7 +81,11 @@ impl TryFrom<&ChannelDocV1> for Channel {
             id: ChannelId::parse(&doc.id).map_err(|e| FieldError::new("id", e.to_string()))?,
             name: bounded("name", &doc.name, MAX_NAME_CHARS)?,
 
-            identity_secrets: doc.identity_secrets.clone(),
+            identity: doc.identity_secrets.as_ref().map(|secrets| crate::identity::Secrets {
+                current: secrets.first().cloned(),
+                previous: secrets.get(1).cloned(),
+                rotated_at: doc.identity_rotated_at,
+            }),
             fields: doc.fields.clone(),
         })
     }

@@ -62,17 +62,27 @@ pub struct SegmentList {
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct IdentityIn {
     pub enabled: bool,
-    /// Make a new secret; the current one stays valid as the previous secret.
+    /// Make a new secret; the current one stays valid as the previous secret for 24 hours.
     #[serde(default)]
     pub rotate_secret: bool,
+    /// Stop honouring the previous secret now (after a leak, say).
+    #[serde(default)]
+    pub revoke_previous_secret: bool,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct IdentityOut {
     pub enabled: bool,
-    /// The secret the site's server signs member ids with (hex HMAC-SHA256).
+    /// Whether the channel has a secret; its value is shown only when it is made.
+    pub has_secret: bool,
+    /// The secret the site's server signs member ids with (hex HMAC-SHA256): only in the
+    /// reply that makes it (verification enabled the first time, or a rotation).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub secret: Option<String>,
+    /// Until when (ms) the previous secret still verifies; absent when none does.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub previous_secret_valid_until: Option<crate::time::Millis>,
 }
 
 /// `POST …/customers` (create by hand) and `PATCH …/customers/{id}` (edit profile values).

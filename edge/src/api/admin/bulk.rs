@@ -2,6 +2,7 @@
 //! before the answer) and `GET …/jobs/{id}` reports it. The batches run in
 //! `services::bulk_jobs`.
 
+use crate::auth::Caller;
 use crate::env::new_id;
 use crate::error::ApiError;
 use crate::reply;
@@ -18,6 +19,7 @@ use crate::store::bulk_jobs::JobRow;
 use kizuna_shared::bulk::BulkTarget;
 use kizuna_shared::bulk::JobState;
 use kizuna_shared::ids::ChannelId;
+use kizuna_shared::permission::Action;
 use kizuna_shared::time::Millis;
 use kizuna_shared::wire::admin::BulkIn;
 use kizuna_shared::wire::admin::JobOut;
@@ -27,9 +29,19 @@ use worker::Response;
 
 /// `POST /admin/v1/channels/{channel}/customers/bulk`: 200 with the finished job, or 202
 /// with a running one (poll `GET …/jobs/{id}`).
-pub async fn create(mut req: Request, env: &Env, now: Millis, channel: &ChannelId) -> Result<Response, ApiError> {
+/// Clearing an unsubscribe flag undoes the customer's own choice, so only the roles the
+/// permission table allows may.
+pub async fn create(mut req: Request, env: &Env, now: Millis, caller: &Caller) -> Result<Response, ApiError> {
+    let channel = caller.channel()?;
     let body: BulkIn = request::read_json(&mut req).await?;
     let change = body.change()?;
+    for (flag, field) in
+        [(body.unsubscribe_email, "unsubscribeEmail"), (body.unsubscribe_texting, "unsubscribeTexting")]
+    {
+        if flag == Some(false) {
+            caller.may(Action::ClearUnsubscribe, field)?;
+        }
+    }
     let target = match body.ids()? {
         Some(ids) => BulkTarget::Ids(ids),
         None => {

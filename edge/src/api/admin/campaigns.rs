@@ -21,6 +21,7 @@ use kizuna_shared::campaign::edit;
 use kizuna_shared::campaign::edit::Current;
 use kizuna_shared::ids::CampaignId;
 use kizuna_shared::ids::ChannelId;
+use kizuna_shared::permission::Action;
 use kizuna_shared::store::CampaignDocV1;
 use kizuna_shared::time::Millis;
 use kizuna_shared::wire::admin::CampaignIn;
@@ -75,8 +76,34 @@ async fn checked_doc(
     Ok(doc)
 }
 
+/// Turning off "respect marketing opt-out" reaches customers who unsubscribed: only the
+/// roles the permission table allows may do it. Keeping an owner's choice in a replaced
+/// campaign (`before` is already off) is no change.
+fn check_opt_out(caller: &Caller, body: &CampaignIn, before: Option<&CampaignDocV1>) -> Result<(), ApiError> {
+    let respects = |doc: &CampaignDocV1| doc.offline.as_ref().is_none_or(|o| o.respect_opt_out);
+    if respects(body) || before.is_some_and(|b| !respects(b)) {
+        return Ok(());
+    }
+    caller.may(Action::OverrideOptOut, "offline.respectOptOut")
+}
+
+/// A channel's live campaigns, with `doc` in place of `replacing` (`""`: added), must stay
+/// within `edit::check_live_capacity`, so the published document fits in one KV value.
+async fn check_capacity(
+    db: &Db,
+    channel: &ChannelId,
+    doc: &CampaignDocV1,
+    replacing: &str,
+    now: Millis,
+) -> Result<(), ApiError> {
+    let others = store::campaigns::live_campaigns(db, channel, now, replacing).await?;
+    edit::check_live_capacity(others.count, others.bytes, store::campaigns::stored_bytes(doc)?)
+        .map_err(ApiError::conflict)
+}
+
 /// `GET` and `POST /admin/v1/channels/{channel}/campaigns`: a new campaign is a draft.
-pub async fn campaigns(mut req: Request, env: &Env, now: Millis, channel: &ChannelId) -> Result<Response, ApiError> {
+pub async fn campaigns(mut req: Request, env: &Env, now: Millis, caller: &Caller) -> Result<Response, ApiError> {
+    let channel = caller.channel()?;
     let db = Db::open(env)?;
     if req.method() == Method::Get {
         let campaigns = store::campaigns::campaign_rows(&db, channel)
@@ -87,8 +114,10 @@ pub async fn campaigns(mut req: Request, env: &Env, now: Millis, channel: &Chann
         return Ok(reply::json(200, &CampaignList { campaigns }));
     }
     let body: CampaignIn = request::read_json(&mut req).await?;
+    check_opt_out(caller, &body, None)?;
     let id = new_id("c_")?;
     let doc = checked_doc(env, channel, &body, &id, CampaignState::Draft, now).await?;
+    check_capacity(&db, channel, &doc, "", now).await?;
     store::campaigns::save_campaign(&db, channel, &doc, now).await?;
     answer(env, &id, 201, now).await
 }
@@ -102,6 +131,7 @@ pub async fn campaign(mut req: Request, env: &Env, now: Millis, caller: &Caller)
         Method::Put => {
             let body: CampaignIn = request::read_json(&mut req).await?;
             let stored = row.doc()?;
+            check_opt_out(caller, &body, Some(&stored))?;
             let current = Current {
                 state: stored.state,
                 starts_at: stored.starts_at,
@@ -109,8 +139,10 @@ pub async fn campaign(mut req: Request, env: &Env, now: Millis, caller: &Caller)
                 kind: stored.kind,
             };
             let state = edit::replace(&current, body.kind, body.starts_at, now)?;
-            let doc = checked_doc(env, channel, &body, id.as_str(), stored.state, now).await?;
-            publish(env, channel, &CampaignDocV1 { state, ..doc }, now).await?;
+            let doc =
+                CampaignDocV1 { state, ..checked_doc(env, channel, &body, id.as_str(), stored.state, now).await? };
+            check_capacity(&db, channel, &doc, id.as_str(), now).await?;
+            publish(env, channel, &doc, now).await?;
             answer(env, id.as_str(), 200, now).await
         }
         Method::Delete => {

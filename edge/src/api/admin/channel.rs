@@ -27,20 +27,41 @@ use worker::Request;
 use worker::Response;
 
 /// `GET` and `PUT /admin/v1/channels/{channel}/identity-verification` (owners only).
-pub async fn identity_verification(mut req: Request, env: &Env, channel: &ChannelId) -> Result<Response, ApiError> {
+/// The secret is shown only in the reply that makes it; reading the settings shows
+/// whether one exists and until when the previous one still verifies.
+pub async fn identity_verification(
+    mut req: Request,
+    env: &Env,
+    now: Millis,
+    channel: &ChannelId,
+) -> Result<Response, ApiError> {
     let db = Db::open(env)?;
-    let current = store::channels::identity(&db, channel).await?.ok_or(ApiError::NotFound("channel"))?;
+    let stored = store::channels::identity(&db, channel).await?.ok_or(ApiError::NotFound("channel"))?;
+    let before = stored.secrets();
     if req.method() == worker::Method::Get {
-        let enabled = current.identity_verification == 1;
-        return Ok(reply::json(200, &IdentityOut { enabled, secret: current.member_hash_secret }));
+        return Ok(reply::json(200, &identity_out(stored.identity_verification == 1, &before, None, now)));
     }
     let body: IdentityIn = request::read_json(&mut req).await?;
-    let before = Secrets { current: current.member_hash_secret, previous: current.member_hash_secret_previous };
-    let Secrets { current: secret, previous } =
-        identity::rotate(before, body.enabled, body.rotate_secret, || new_id("kzs_"))?;
-    store::channels::set_identity(&db, channel, body.enabled, secret.as_deref(), previous.as_deref()).await?;
+    let change = identity::Change {
+        enabled: body.enabled,
+        rotate: body.rotate_secret,
+        revoke_previous: body.revoke_previous_secret,
+    };
+    let after = identity::rotate(before.clone(), change, now, || new_id("kzs_"))?;
+    store::channels::set_identity(&db, channel, body.enabled, &after).await?;
     kv::forget_channel(env, channel).await?;
-    Ok(reply::json(200, &IdentityOut { enabled: body.enabled, secret }))
+    let shown = identity::makes_secret(&before, &after).then(|| after.current.clone()).flatten();
+    Ok(reply::json(200, &identity_out(body.enabled, &after, shown, now)))
+}
+
+fn identity_out(enabled: bool, secrets: &Secrets, secret: Option<String>, now: Millis) -> IdentityOut {
+    let until = secrets.rotated_at.map(|at| at.saturating_add(identity::PREVIOUS_SECRET_VALID));
+    IdentityOut {
+        enabled,
+        has_secret: secrets.current.is_some(),
+        secret,
+        previous_secret_valid_until: until.filter(|u| secrets.previous.is_some() && now < *u),
+    }
 }
 
 /// A channel's campaign settings as the admin API reads and writes them.

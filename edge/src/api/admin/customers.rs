@@ -1,7 +1,6 @@
 //! The customer database: list and search (cursor pages, sorts, quick search, filters,
 //! segments), read, create, edit and delete one customer.
 
-use crate::api::Call;
 use crate::env::new_id;
 use crate::error::ApiError;
 use crate::reply;
@@ -102,13 +101,11 @@ const DEFAULT_LIMIT: u32 = 50;
 
 const MAX_LIMIT: u32 = 200;
 
-/// `GET /admin/v1/channels/{channel}/customers?q=&sort=&order=&limit=&cursor=`. The
-/// query is read before the auth step (see `router::AuthOrder::AfterInput`).
-pub async fn list_customers(call: Call) -> Result<Response, ApiError> {
-    let url = call.req.url()?;
+/// `GET /admin/v1/channels/{channel}/customers?q=&sort=&order=&limit=&cursor=`
+pub async fn list_customers(req: Request, env: &Env, now: Millis, channel: &ChannelId) -> Result<Response, ApiError> {
+    let url = req.url()?;
     let query = customer_query(url.query_pairs().map(|(k, v)| (k.into_owned(), v.into_owned())))?;
-    let caller = call.authorize().await?;
-    search_customers(&call.env, call.now, caller.channel()?, query).await
+    search_customers(env, now, channel, query).await
 }
 
 /// A customer list's query string; an unknown parameter or a limit that is not a whole
@@ -135,11 +132,14 @@ fn customer_query(pairs: impl Iterator<Item = (String, String)>) -> Result<Custo
 }
 
 /// `POST /admin/v1/channels/{channel}/customers/search` with a `CustomerQuery` body.
-/// The body is read before the auth step (see `router::AuthOrder::AfterInput`).
-pub async fn search_customers_body(mut call: Call) -> Result<Response, ApiError> {
-    let query: CustomerQuery = request::read_json(&mut call.req).await?;
-    let caller = call.authorize().await?;
-    search_customers(&call.env, call.now, caller.channel()?, query).await
+pub async fn search_customers_body(
+    mut req: Request,
+    env: &Env,
+    now: Millis,
+    channel: &ChannelId,
+) -> Result<Response, ApiError> {
+    let query: CustomerQuery = request::read_json(&mut req).await?;
+    search_customers(env, now, channel, query).await
 }
 
 async fn search_customers(
