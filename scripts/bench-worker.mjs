@@ -50,14 +50,19 @@ async function adminPost(worker, path, body) {
 async function run(worker) {
   let nextEvent = 0;
   let nextSlot = 0;
+  // Public requests carry the visitor token boot issues.
+  const booted = await fetch(`${worker.base}/v1/boot`, { method: "POST", body: JSON.stringify({ channel: "demo" }) });
+  if (!booted.ok) throw new Error(`/v1/boot: ${booted.status} ${await booted.text()}`);
+  const visitor = await booted.json();
   /** One POST /v1/events, paced; answers its wall time in ms. */
-  async function send(visitorId, name, url) {
+  async function send(name, url) {
     const wait = nextSlot - performance.now();
     if (wait > 0) await sleep(wait);
     nextSlot = performance.now() + PUBLIC_GAP_MS;
     const body = JSON.stringify({
       channel: "demo",
-      visitorId,
+      visitorId: visitor.visitorId,
+      token: visitor.token,
       sessionId: "s_1",
       events: [{ id: `e_${++nextEvent}`, name, properties: url ? { url } : {} }],
     });
@@ -74,9 +79,9 @@ async function run(worker) {
   const results = [];
   async function scenario(label, name, url) {
     const warmUp = results.length ? WARM_UP : FIRST_WARM_UP;
-    for (let i = 0; i < warmUp; i++) await send("v_bench_1", name, url);
+    for (let i = 0; i < warmUp; i++) await send(name, url);
     const times = [];
-    for (let i = 0; i < MEASURED; i++) times.push(await send("v_bench_1", name, url));
+    for (let i = 0; i < MEASURED; i++) times.push(await send(name, url));
     times.sort((a, b) => a - b);
     const at = (q) => times[Math.min(times.length - 1, Math.ceil(q * times.length) - 1)];
     results.push({ label, median: at(0.5), p90: at(0.9) });
@@ -108,7 +113,7 @@ async function run(worker) {
   await scenario(`${CAMPAIGNS} campaigns, unrelated event`, "CartUpdated");
 
   // The campaigns were really there: one matching page view delivers the last one.
-  await send("v_bench_check", "PageView", `https://shop.example/bench/${CAMPAIGNS - 1}/x`);
+  await send("PageView", `https://shop.example/bench/${CAMPAIGNS - 1}/x`);
   const stats = await fetch(`${worker.base}/admin/v1/campaigns/${ids[CAMPAIGNS - 1]}/stats`, {
     headers: { authorization: `Bearer ${OWNER_TOKEN}` },
   }).then((r) => r.json());

@@ -5,7 +5,9 @@
 //! checks is part of the API: a bearer header must be there (401), then the path's id
 //! must be well-formed (400 naming it), then the token must be known (401), then the
 //! account needs a role there (403 for a channel, 404 for a campaign, so a member of
-//! another channel learns nothing about it), and a role high enough (403).
+//! another channel learns nothing about it), and a role high enough (403). A visitor's
+//! route reads its body first, for the token lives there (a `pagehide` beacon cannot set
+//! headers): without a valid token it is 401 naming `token`, before the body is validated.
 
 use crate::env;
 use crate::error::ApiError;
@@ -13,16 +15,21 @@ use crate::request::Params;
 use crate::store::{Db, campaigns, members};
 use kizuna_shared::channel::Role;
 use kizuna_shared::identity::same_secret;
-use kizuna_shared::ids::{CampaignId, ChannelId};
+use kizuna_shared::ids::{CampaignId, ChannelId, VisitorId};
 use kizuna_shared::permission::Action;
+use kizuna_shared::time::Millis;
+use kizuna_shared::visitor_token;
 use sha2::{Digest, Sha256};
 use worker::{Env, Request};
 
 /// Who may call a route.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Access {
-    /// Anyone: the widget's API, signed email links, health and documents.
+    /// Anyone: `boot`, signed email links, health and documents.
     Public,
+    /// A visitor with the token `boot` issued: the body's `channel`, `visitorId` and
+    /// `token` (`kizuna_shared::visitor_token`), under the deployment's `VISITOR_SECRET`.
+    Visitor,
     /// The email provider, with the deployment's webhook secret as a bearer token.
     EmailProvider,
     /// Development tools: only with the development clock enabled, only on a loopback
@@ -40,6 +47,13 @@ pub enum Access {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Caller {
     Anyone,
+    /// A visitor whose token the edge issued at `token_issued_at` (the visitor object
+    /// still checks that the visitor exists).
+    Visitor {
+        channel: ChannelId,
+        visitor: VisitorId,
+        token_issued_at: Millis,
+    },
     /// An account acting in `channel` (for a campaign route, the campaign's channel).
     Manager {
         channel: ChannelId,
@@ -54,7 +68,16 @@ impl Caller {
     pub fn channel(&self) -> Result<&ChannelId, ApiError> {
         match self {
             Caller::Manager { channel, .. } => Ok(channel),
-            Caller::Anyone => Err(ApiError::Internal("route declared without channel access".into())),
+            _ => Err(ApiError::Internal("route declared without channel access".into())),
+        }
+    }
+
+    /// The visitor of a route with [`Access::Visitor`]: channel, visitor and the issue
+    /// time of their token.
+    pub fn visitor(&self) -> Result<(&ChannelId, &VisitorId, Millis), ApiError> {
+        match self {
+            Caller::Visitor { channel, visitor, token_issued_at } => Ok((channel, visitor, *token_issued_at)),
+            _ => Err(ApiError::Internal("route declared without visitor access".into())),
         }
     }
 
@@ -85,6 +108,31 @@ impl Caller {
 pub fn bearer_hash(authorization: Option<&str>) -> Option<String> {
     let token = authorization?.strip_prefix("Bearer ").map(str::trim).filter(|t| !t.is_empty())?;
     Some(Sha256::digest(token.as_bytes()).iter().map(|b| format!("{b:02x}")).collect())
+}
+
+/// The decision for a visitor's route: the body's `channel`, `visitorId` and `token`
+/// must be a token this deployment issued for that visitor, not yet expired. Anything
+/// else (no token, a malformed body, another visitor's token) is 401 naming `token`; the
+/// body's other fields are validated after.
+pub fn visitor_decision(secret: &[u8], body: &[u8], now: Millis) -> Result<Caller, ApiError> {
+    #[derive(serde::Deserialize)]
+    #[serde(rename_all = "camelCase")]
+    struct Credentials {
+        channel: serde_json::Value,
+        visitor_id: serde_json::Value,
+        token: serde_json::Value,
+    }
+    let found: Option<Credentials> = serde_json::from_slice(body).ok();
+    let (channel, visitor, token) = found
+        .and_then(|c| {
+            let channel = ChannelId::parse(c.channel.as_str()?).ok()?;
+            let visitor = VisitorId::parse(c.visitor_id.as_str()?).ok()?;
+            Some((channel, visitor, c.token.as_str()?.to_owned()))
+        })
+        .ok_or(ApiError::VisitorToken)?;
+    let token_issued_at =
+        visitor_token::verify(secret, &channel, &visitor, &token, now).map_err(|_| ApiError::VisitorToken)?;
+    Ok(Caller::Visitor { channel, visitor, token_issued_at })
 }
 
 /// The roles that may perform `action`, in words ("owners").
@@ -128,9 +176,21 @@ pub fn development_decision(enabled: bool, host: Option<&str>) -> Result<(), Api
 }
 
 /// Runs the auth step for `access` on this request.
-pub async fn authorize(access: Access, params: &Params, req: &Request, env: &Env) -> Result<Caller, ApiError> {
+/// `body` is read only for [`Access::Visitor`] routes (empty for the others).
+pub async fn authorize(
+    access: Access,
+    params: &Params,
+    req: &Request,
+    body: &[u8],
+    env: &Env,
+    now: Millis,
+) -> Result<Caller, ApiError> {
     match access {
         Access::Public => Ok(Caller::Anyone),
+        Access::Visitor => {
+            let secret = env::required(env, "VISITOR_SECRET", "visitor tokens")?;
+            visitor_decision(secret.as_bytes(), body, now)
+        }
         Access::EmailProvider => {
             let secret = env::setting(env, "EMAIL_WEBHOOK_SECRET");
             if secret.is_none() {
@@ -253,6 +313,51 @@ mod tests {
         assert!(development_decision(true, Some("[::1]")).is_ok());
         assert_eq!(development_decision(false, Some("127.0.0.1")).map_err(|e| e.status()), Err(404));
         assert_eq!(development_decision(true, Some("kizuna.example")).map_err(|e| e.status()), Err(404));
+    }
+
+    const SECRET: &[u8] = b"visitor secret";
+
+    fn visitor_body(visitor: &str, token: &str) -> String {
+        serde_json::json!({ "channel": "demo", "visitorId": visitor, "token": token, "events": [] }).to_string()
+    }
+
+    #[track_caller]
+    fn refused_visitor(body: &str) {
+        let err = visitor_decision(SECRET, body.as_bytes(), 1_000).err();
+        let reply = err.map(|e| (e.status(), e.reply().error.field));
+        assert_eq!(reply, Some((401, Some("token".to_owned()))), "{body}");
+    }
+
+    fn issued(visitor: &str, at: Millis) -> String {
+        let (c, v) = (ChannelId::parse("demo").unwrap(), VisitorId::parse(visitor).unwrap());
+        visitor_token::sign(SECRET, &c, &v, at)
+    }
+
+    #[test]
+    fn a_visitor_with_the_token_boot_issued_is_that_visitor() {
+        let caller = visitor_decision(SECRET, visitor_body("v_1", &issued("v_1", 900)).as_bytes(), 1_000).unwrap();
+        let expected = Caller::Visitor {
+            channel: ChannelId::parse("demo").unwrap(),
+            visitor: VisitorId::parse("v_1").unwrap(),
+            token_issued_at: 900,
+        };
+        assert_eq!(caller, expected);
+    }
+
+    #[test]
+    fn knowing_a_visitor_id_is_not_being_that_visitor() {
+        refused_visitor(&visitor_body("v_victim", &issued("v_attacker", 900)));
+        refused_visitor(&visitor_body("v_victim", ""));
+        refused_visitor(r#"{"channel": "demo", "visitorId": "v_victim", "events": []}"#);
+        refused_visitor(r#"{"channel": "demo", "visitorId": "a", "token": 1}"#);
+    }
+
+    #[test]
+    fn a_body_without_credentials_is_401_before_it_is_validated() {
+        refused_visitor("");
+        refused_visitor("{not json");
+        refused_visitor(r#"{"channel": "demo", "token": "1.ab"}"#);
+        refused_visitor(&format!(r#"{{"channel": "no such", "visitorId": "v_1", "token": "{}"}}"#, issued("v_1", 900)));
     }
 
     #[test]

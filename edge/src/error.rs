@@ -18,6 +18,9 @@ pub enum ApiError {
     TooMany { field: String, limit: usize },
     #[error("a valid bearer token is required")]
     Unauthorized,
+    /// A public request without a valid visitor token: the widget boots again.
+    #[error("token: a valid visitor token is required (boot again for a new one)")]
+    VisitorToken,
     #[error("this token may not do that in this channel")]
     Forbidden,
     /// The route is allowed but one value of the request needs a role the caller lacks.
@@ -56,7 +59,7 @@ impl ApiError {
             ApiError::Invalid { .. } => 400,
             ApiError::Conflict { .. } => 409,
             ApiError::TooLarge { .. } | ApiError::TooMany { .. } => 413,
-            ApiError::Unauthorized => 401,
+            ApiError::Unauthorized | ApiError::VisitorToken => 401,
             ApiError::Forbidden | ApiError::ForbiddenField { .. } | ApiError::Refused { .. } => 403,
             ApiError::NotFound(_) => 404,
             ApiError::MethodNotAllowed => 405,
@@ -72,6 +75,7 @@ impl ApiError {
             ApiError::Conflict { field, .. } => ("conflict", Some(field.clone())),
             ApiError::TooLarge { field, .. } | ApiError::TooMany { field, .. } => ("too_large", Some(field.clone())),
             ApiError::Unauthorized => ("unauthorized", None),
+            ApiError::VisitorToken => ("unauthorized", Some("token".to_owned())),
             ApiError::Forbidden => ("forbidden", None),
             ApiError::ForbiddenField { field, .. } => ("forbidden", Some(field.clone())),
             ApiError::Refused { field, .. } => ("refused", Some(field.clone())),
@@ -155,6 +159,11 @@ mod tests {
     fn a_refused_campaign_edit_is_409_for_its_state_and_400_for_a_value() {
         check(Refusal::Conflict(FieldError::new("state", "ended")).into(), 409, "conflict", "state");
         check(Refusal::Invalid(FieldError::new("kind", "cannot change")).into(), 400, "invalid", "kind");
+    }
+
+    #[test]
+    fn a_request_without_a_valid_visitor_token_is_401_naming_token() {
+        check(ApiError::VisitorToken, 401, "unauthorized", "token");
     }
 
     #[test]

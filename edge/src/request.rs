@@ -15,13 +15,16 @@ use worker::Request;
 /// (no length) is read as a stream and refused as soon as it passes the cap, so no
 /// body larger than the cap is ever held in memory.
 pub async fn read_json<T: DeserializeOwned>(req: &mut Request) -> Result<T, ApiError> {
+    parse_json(&read_body(req).await?)
+}
+
+/// Reads a body of at most [`MAX_BATCH_BYTES`] (413 naming `body` beyond).
+pub async fn read_body(req: &mut Request) -> Result<Vec<u8>, ApiError> {
     let declared = req.headers().get("content-length")?.and_then(|len| len.parse::<usize>().ok());
     if declared.is_some_and(|len| len > MAX_BATCH_BYTES) {
         return Err(too_large());
     }
-    let bytes =
-        if req.inner().body().is_none() { Vec::new() } else { read_capped(req.stream()?, MAX_BATCH_BYTES).await? };
-    parse_json(&bytes)
+    if req.inner().body().is_none() { Ok(Vec::new()) } else { read_capped(req.stream()?, MAX_BATCH_BYTES).await }
 }
 
 fn too_large() -> ApiError {
@@ -53,8 +56,16 @@ pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
         // Unknown segments (`?`) appear where the JSON itself is malformed.
         let path = err.path().to_string();
         let path = path.trim_end_matches('?').trim_end_matches('.');
-        let field = if path.is_empty() { "body".to_owned() } else { path.to_owned() };
-        ApiError::invalid(field, clean_message(&err.inner().to_string()))
+        let message = clean_message(&err.inner().to_string());
+        // serde reports a missing field at the object that lacks it: name the field.
+        let missing = message.strip_prefix("missing field `").and_then(|rest| rest.strip_suffix('`'));
+        let field = match (path, missing) {
+            ("", None) => "body".to_owned(),
+            ("", Some(name)) => name.to_owned(),
+            (path, Some(name)) => format!("{path}.{name}"),
+            (path, None) => path.to_owned(),
+        };
+        ApiError::invalid(field, message)
     })?;
     de.end().map_err(|err| ApiError::invalid("body", clean_message(&err.to_string())))?;
     Ok(value)
@@ -125,8 +136,15 @@ mod tests {
     fn a_refused_value_names_its_field_path() {
         let message = refused(r#"{"events": [{"id": "e1"}, {"id": "a b"}]}"#, "events[1].id");
         assert!(!message.contains(" at line "), "{message}");
-        refused(r#"{"events": [{"id": "e1"}, {}]}"#, "events[1]");
         refused(r#"{"events": 3}"#, "events");
+    }
+
+    #[test]
+    fn a_missing_required_field_is_named_itself_not_its_enclosing_object() {
+        let message = refused(r#"{"events": [{"id": "e1"}, {}]}"#, "events[1].id");
+        assert_eq!(message, "events[1].id: missing field `id`");
+        refused("{}", "events");
+        refused(r#"{"events": [{"id": "e1"}, {"name": "x"}]}"#, "events[1].id");
     }
 
     #[test]

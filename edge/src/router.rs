@@ -104,13 +104,20 @@ pub async fn route(req: Request, env: Env, now: Millis) -> Result<Response, ApiE
         Resolution::NotFound => return Err(ApiError::NotFound("route")),
         Resolution::Static => return crate::static_files::serve(req, &env).await,
     };
-    let call = Call { req, env, now, params, access: route.access };
+    let mut req = req;
+    // A visitor's token is in the body (a `pagehide` beacon cannot set headers).
+    let body = if route.access == Access::Visitor { request::read_body(&mut req).await? } else { Vec::new() };
+    let call = Call { req, env, now, params, access: route.access, body };
     let caller = call.authorize().await?;
     (route.handler)(call, caller).await
 }
 
 const fn public(method: Method, path: &'static str, handler: Handler) -> Route {
     Route { method, path, access: Access::Public, handler }
+}
+
+const fn visitor(method: Method, path: &'static str, handler: Handler) -> Route {
+    Route { method, path, access: Access::Visitor, handler }
 }
 
 const fn channel(method: Method, path: &'static str, action: Action, handler: Handler) -> Route {
@@ -133,16 +140,12 @@ pub const ROUTES: &[Route] = &[
     public(Get, "/openapi.json", |_, _| Box::pin(async { Ok(reply::json_text(200, OPENAPI.to_owned())) })),
     // The widget's API.
     public(Post, "/v1/boot", |c, _| Box::pin(async move { public::boot(c.req, &c.env, c.now).await })),
-    public(Post, "/v1/events", |c, _| Box::pin(async move { public::events(c.req, &c.env, c.now).await })),
-    public(Post, "/v1/profile", |c, _| Box::pin(async move { public::update_profile(c.req, &c.env, c.now).await })),
-    public(Post, "/v1/messages", |c, _| Box::pin(async move { public::messages(c.req, &c.env, c.now).await })),
-    public(Post, "/v1/show", |c, _| Box::pin(async move { public::show(c.req, &c.env, c.now).await })),
-    public(Post, "/v1/deliveries/{id}/view", |c, _| {
-        Box::pin(async move { public::action(c.req, &c.env, c.now, c.params.get("id"), counting::Action::View).await })
-    }),
-    public(Post, "/v1/deliveries/{id}/click", |c, _| {
-        Box::pin(async move { public::action(c.req, &c.env, c.now, c.params.get("id"), counting::Action::Click).await })
-    }),
+    visitor(Post, "/v1/events", |c, who| Box::pin(public::events(c, who))),
+    visitor(Post, "/v1/profile", |c, who| Box::pin(public::update_profile(c, who))),
+    visitor(Post, "/v1/messages", |c, who| Box::pin(public::messages(c, who))),
+    visitor(Post, "/v1/show", |c, who| Box::pin(public::show(c, who))),
+    visitor(Post, "/v1/deliveries/{id}/view", |c, who| Box::pin(public::action(c, who, counting::Action::View))),
+    visitor(Post, "/v1/deliveries/{id}/click", |c, who| Box::pin(public::action(c, who, counting::Action::Click))),
     // Email and SMS: the provider's webhook and the signed links in messages.
     Route {
         method: Post,
@@ -486,7 +489,8 @@ mod tests {
             assert!(!name.is_empty(), "{what} has no operationId");
             assert!(names.insert(name.to_owned()), "{what}: operationId {name} is used twice");
             let expected = match route.access {
-                Access::Public | Access::Development => serde_json::json!([]),
+                // A visitor's token travels in the body (a beacon cannot set headers).
+                Access::Public | Access::Visitor | Access::Development => serde_json::json!([]),
                 Access::EmailProvider => serde_json::json!([{ "emailWebhook": [] }]),
                 Access::Channel(_) | Access::Campaign(_) => serde_json::json!([{ "bearer": [] }]),
             };
@@ -503,6 +507,7 @@ mod tests {
         let mut missing = Vec::new();
         for route in ROUTES {
             let statuses: &[&str] = match route.access {
+                Access::Visitor => &["401"],
                 Access::Channel(_) => &["400", "401", "403"],
                 Access::Campaign(_) => &["400", "401", "404"],
                 _ => &[],

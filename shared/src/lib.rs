@@ -16,6 +16,7 @@ pub mod session;
 pub mod text;
 pub mod time;
 pub mod user_agent;
+pub mod visitor_token;
 
 // L1 fields, then filters.
 pub mod field;

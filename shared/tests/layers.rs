@@ -16,7 +16,19 @@ use std::collections::BTreeSet;
 const LAYERS: &[(&str, &[&str])] = &[
     (
         "L0 primitives",
-        &["event", "format", "identity", "ids", "invalid", "schedule", "session", "text", "time", "user_agent"],
+        &[
+            "event",
+            "format",
+            "identity",
+            "ids",
+            "invalid",
+            "schedule",
+            "session",
+            "text",
+            "time",
+            "user_agent",
+            "visitor_token",
+        ],
     ),
     ("L1 fields", &["field"]),
     ("L1 filters", &["filter"]),

@@ -2,7 +2,7 @@
 // facts and first-touch UTM, and the admin API finding the customer by a filter.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { OWNER_TOKEN, admin, adminCall, customerWhen as harnessCustomerWhen, suite } from "./harness.mjs";
+import { admin, adminCall, asVisitor, bootVisitor, customerWhen as harnessCustomerWhen, OWNER_TOKEN, suite } from "./harness.mjs";
 
 const env = suite();
 
@@ -78,11 +78,11 @@ test("three pages across two sessions, a second tab, and first-touch UTM kept", 
 });
 
 test("customer lists page with a cursor and refuse bad input naming the field", async () => {
-  for (const id of ["v_page_1", "v_page_2", "v_page_3"]) {
-    await fetch(`${env.worker.base}/v1/events`, {
-      method: "POST",
-      body: JSON.stringify({ channel: "demo", visitorId: id, sessionId: `s_${id}`, events: [{ id: "e1", name: "PageView", properties: { url: "http://shop/" } }] }),
-    });
+  const paged = [];
+  for (let i = 1; i <= 3; i++) {
+    const visitor = await bootVisitor(env.worker);
+    paged.push(visitor.visitorId);
+    await asVisitor(env.worker, "/v1/events", visitor, { sessionId: `s_page_${i}`, events: [{ id: "e1", name: "PageView", properties: { url: "http://shop/" } }] });
   }
   const seen = [];
   let cursor;
@@ -92,7 +92,7 @@ test("customer lists page with a cursor and refuse bad input naming the field", 
     seen.push(...page.customers.map((c) => c.id));
     cursor = page.nextCursor;
   } while (cursor);
-  assert.deepEqual(seen.filter((id) => id.startsWith("v_page_")), ["v_page_1", "v_page_2", "v_page_3"]);
+  assert.deepEqual(seen.filter((id) => paged.includes(id)), paged);
   assert.equal(new Set(seen).size, seen.length, "no customer appears twice across pages");
 
   const badOp = await search({ filter: { field: "country", op: "greaterThan", value: 3 } });
@@ -149,16 +149,12 @@ test("a segment stores conditions and is evaluated afresh each time it is used",
   assert.match(id, /^seg_[0-9a-f]{32}$/);
   assert.deepEqual((await search({ segment: id })).body.customers, [], "nobody matches yet");
 
-  await fetch(`${env.worker.base}/v1/events`, {
-    method: "POST",
-    body: JSON.stringify({
-      channel: "demo",
-      visitorId: "v_reader",
-      sessionId: "s_reader",
-      events: [{ id: "e1", name: "PageView", properties: { url: "http://shop/?utm_source=seg-news" } }],
-    }),
+  const reader = await bootVisitor(env.worker);
+  await asVisitor(env.worker, "/v1/events", reader, {
+    sessionId: "s_reader",
+    events: [{ id: "e1", name: "PageView", properties: { url: "http://shop/?utm_source=seg-news" } }],
   });
-  assert.deepEqual((await search({ segment: id })).body.customers.map((c) => c.id), ["v_reader"], "found by the saved conditions");
+  assert.deepEqual((await search({ segment: id })).body.customers.map((c) => c.id), [reader.visitorId], "found by the saved conditions");
   assert.deepEqual((await search({ segment: id, q: "nobody-has-this-name" })).body.customers, [], "quick search narrows a segment");
 
   const renamed = await call("PATCH", `/segments/${id}`, { name: "Readers" });
@@ -198,20 +194,28 @@ test("a customer is created by hand, edited, and deleted everywhere", async () =
   assert.deepEqual((await search({ q: "1111" })).body.customers.map((c) => c.id), [id], "quick search finds the mobile number");
 
   // A visitor with its history, then deleted everywhere.
-  const visitor = "v_to_delete";
-  const event = (n) => ({ channel: "demo", visitorId: visitor, sessionId: `s_del_${n}`, events: [{ id: `e${n}`, name: "PageView", properties: { url: "http://shop/products/x" } }] });
-  const first = await (await fetch(`${env.worker.base}/v1/events`, { method: "POST", body: JSON.stringify(event(1)) })).json();
+  const booted = await bootVisitor(env.worker);
+  const visitor = booted.visitorId;
+  const event = (n) => ({ sessionId: `s_del_${n}`, events: [{ id: `e${n}`, name: "PageView", properties: { url: "http://shop/products/x" } }] });
+  const first = await (await asVisitor(env.worker, "/v1/events", booted, event(1))).json();
   assert.equal(first.popups.length, 1, "the campaign reached it");
-  await fetch(`${env.worker.base}/v1/events`, { method: "POST", body: JSON.stringify(event(2)) });
+  await asVisitor(env.worker, "/v1/events", booted, event(2));
   assert.equal((await call("GET", `/customers/${visitor}`)).body.sessionsCount, 2);
   const mauBefore = (await admin(env.worker, "/admin/v1/channels/demo/mau")).mau;
   assert.equal((await call("DELETE", `/customers/${visitor}`)).status, 200);
   assert.equal((await call("GET", `/customers/${visitor}`)).status, 404);
   assert.equal((await admin(env.worker, "/admin/v1/channels/demo/mau")).mau, mauBefore - 1);
-  const view = await fetch(`${env.worker.base}/v1/deliveries/${first.popups[0].deliveryId}/view`, { method: "POST", body: JSON.stringify({ channel: "demo", visitorId: visitor }) });
+  const view = await asVisitor(env.worker, `/v1/deliveries/${first.popups[0].deliveryId}/view`, booted);
   assert.equal(view.status, 404, "its delivery records are gone");
-  // The visitor's object forgot it too: coming back starts from scratch.
-  const back = await (await fetch(`${env.worker.base}/v1/events`, { method: "POST", body: JSON.stringify(event(3)) })).json();
+  // The visitor's object forgot it too: its token is refused (issue 10), and the browser
+  // coming back boots as a new visitor that starts from scratch.
+  const stale = await asVisitor(env.worker, "/v1/events", booted, event(3));
+  assert.equal(stale.status, 401);
+  assert.equal((await stale.json()).error.field, "token");
+  const again = await bootVisitor(env.worker, { visitorId: visitor, token: booted.token });
+  assert.notEqual(again.visitorId, visitor, "a deleted customer does not come back");
+  const back = await (await asVisitor(env.worker, "/v1/events", again, event(3))).json();
   assert.equal(back.accepted, 1);
-  assert.equal((await call("GET", `/customers/${visitor}`)).body.sessionsCount, 1);
+  assert.equal((await call("GET", `/customers/${again.visitorId}`)).body.sessionsCount, 1);
+  assert.equal((await call("GET", `/customers/${visitor}`)).status, 404);
 });

@@ -4,7 +4,7 @@
 // campaign and channel settings are refused naming the field.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { admin, adminCall, statsWhen, suite } from "./harness.mjs";
+import { admin, adminCall, asVisitor, bootVisitor, statsWhen, suite } from "./harness.mjs";
 
 const env = suite();
 const call = (method, path, body) => adminCall(env.worker, method, path, body);
@@ -66,14 +66,15 @@ test("messages delivered while the visitor was away wait for the next page, the 
 
 test("a message triggered by a page's last events (its pagehide beacon) waits for the next page", async () => {
   await create({ name: "Cart left behind", trigger: { event: "LeftWithCart" }, message: message("Your cart is saved for you.") });
-  const beacon = await fetch(`${env.worker.base}/v1/events`, {
-    method: "POST",
-    body: JSON.stringify({ channel: "demo", visitorId: "v_leaving_1", sessionId: "s_leaving", leaving: true, events: [{ id: "e_leave_1", name: "LeftWithCart" }] }),
-  });
+  const leaving = await bootVisitor(env.worker);
+  const beacon = await asVisitor(env.worker, "/v1/events", leaving, { sessionId: "s_leaving", leaving: true, events: [{ id: "e_leave_1", name: "LeftWithCart" }] });
   assert.equal(beacon.status, 200);
   assert.deepEqual((await beacon.json()).popups, [], "nobody reads a beacon's answer: nothing is handed to it");
   const context = await env.browser.newContext();
-  await context.addInitScript(() => localStorage.setItem("kz:demo:visitor", "v_leaving_1"));
+  await context.addInitScript(({ visitorId, token }) => {
+    localStorage.setItem("kz:demo:visitor", visitorId);
+    localStorage.setItem("kz:demo:token", token);
+  }, leaving);
   const next = await visit("/", context);
   assert.match(await bubbleText(next.page), /cart is saved/, "shown on the next page");
   await context.close();

@@ -77,15 +77,17 @@ test("managers add typed custom fields; the site's values are checked, kept once
   const updated = await customerWhen(env.worker, visitor, (c) => c.profile.plan === "gold");
   assert.equal(updated.profile.signedUpAt, 1_700_000_000_000, "a write-once field keeps its first value");
 
+  // The page's visitor token, renewed by its boots: public requests carry it.
+  const token = await page.evaluate(() => localStorage.getItem("kz:demo:token"));
   const wrongType = await fetch(`${env.worker.base}/v1/profile`, {
     method: "POST",
-    body: JSON.stringify({ channel: "demo", visitorId: visitor, profile: { points: "many" } }),
+    body: JSON.stringify({ channel: "demo", visitorId: visitor, token, profile: { points: "many" } }),
   });
   assert.equal(wrongType.status, 400);
   assert.equal((await wrongType.json()).error.field, "profile.points");
   const unknown = await fetch(`${env.worker.base}/v1/profile`, {
     method: "POST",
-    body: JSON.stringify({ channel: "demo", visitorId: visitor, profile: { shoeSize: 42 } }),
+    body: JSON.stringify({ channel: "demo", visitorId: visitor, token, profile: { shoeSize: 42 } }),
   });
   assert.equal((await unknown.json()).error.field, "profile.shoeSize");
   await page.evaluate(() => window.Kizuna("updateUser", { profile: { vip: "yes" } }));
@@ -123,7 +125,7 @@ test("managers add typed custom fields; the site's values are checked, kept once
   assert.deepEqual([memo.body.profile.description, memo.body.profile.points, memo.body.profile.interests], ["Prefers sencha", 10, []]);
   const siteMemo = await fetch(`${env.worker.base}/v1/profile`, {
     method: "POST",
-    body: JSON.stringify({ channel: "demo", visitorId: visitor, profile: { description: "from the site" } }),
+    body: JSON.stringify({ channel: "demo", visitorId: visitor, token, profile: { description: "from the site" } }),
   });
   assert.equal((await siteMemo.json()).error.field, "profile.description");
 
@@ -152,7 +154,7 @@ test("managers add typed custom fields; the site's values are checked, kept once
   // The site's value for a hidden field is no longer collected (and breaks nothing).
   const dropped = await fetch(`${env.worker.base}/v1/profile`, {
     method: "POST",
-    body: JSON.stringify({ channel: "demo", visitorId: visitor, profile: { vip: false, points: 11 } }),
+    body: JSON.stringify({ channel: "demo", visitorId: visitor, token, profile: { vip: false, points: 11 } }),
   });
   assert.equal(dropped.status, 200);
   await customerWhen(env.worker, visitor, (c) => c.profile.points === 11);

@@ -56,7 +56,9 @@ export async function startWorker({ sql = [], devClock = true, vars = {} } = {})
   }
   const port = await freePort();
   const base = `http://127.0.0.1:${port}`;
-  const varArgs = Object.entries(vars).flatMap(([name, value]) => ["--var", `${name}:${value}`]);
+  // VISITOR_SECRET signs visitor tokens (the public API refuses to work without it).
+  const settings = { VISITOR_SECRET: "e2e-visitor-secret", ...vars };
+  const varArgs = Object.entries(settings).flatMap(([name, value]) => ["--var", `${name}:${value}`]);
   const log = createWriteStream(join(OUT, `wrangler-${port}.log`));
   const child = spawn(
     WRANGLER,
@@ -184,6 +186,27 @@ export async function moveClock(worker, offsetMs) {
   const response = await fetch(`${worker.base}/dev/clock`, { method: "PUT", body: JSON.stringify({ offsetMs }) });
   if (!response.ok) throw new Error(`/dev/clock: ${response.status} ${await response.text()}`);
   return (await response.json()).now;
+}
+
+/**
+ * Boots a new visitor of `channel` through `POST /v1/boot` (`extra`: memberId, profile,
+ * or the visitorId and token of a returning one); answers the boot's reply, whose
+ * `visitorId` and `token` every other public request carries.
+ */
+export async function bootVisitor(worker, extra = {}, channel = "demo") {
+  const response = await fetch(`${worker.base}/v1/boot`, { method: "POST", body: JSON.stringify({ channel, ...extra }) });
+  const text = await response.text();
+  if (!response.ok) throw new Error(`/v1/boot: ${response.status} ${text}`);
+  return JSON.parse(text);
+}
+
+/** POSTs `body` to a public route as `visitor` (a `bootVisitor` reply): adds its channel, id and token. */
+export async function asVisitor(worker, path, visitor, body = {}) {
+  return fetch(`${worker.base}${path}`, {
+    method: "POST",
+    headers: { "content-type": "text/plain" },
+    body: JSON.stringify({ channel: "demo", visitorId: visitor.visitorId, token: visitor.token, ...body }),
+  });
 }
 
 /** Fires the worker's cron once (wakes due visitors, starts due broadcasts). */

@@ -16,7 +16,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { createHash } from "node:crypto";
-import { OWNER_TOKEN, suite } from "./harness.mjs";
+import { OWNER_TOKEN, bootVisitor, sqlNow, suite } from "./harness.mjs";
 
 const sha256 = (text) => createHash("sha256").update(text).digest("hex");
 
@@ -84,9 +84,7 @@ const FIXTURES = [
    ${segmentRow("seg_del_member")}
    ${segmentRow("seg_del_owner")}
    INSERT INTO bulk_jobs (id, channel_id, target, change, evaluated_at, state, total, created_at, updated_at)
-   VALUES ('job_fixture', 'demo', '{"ids":["v_fixture"]}', '{"addTags":["x"],"removeTags":[],"unsubscribeEmail":null,"unsubscribeTexting":null}', 0, 'done', 1, 0, 0);
-   INSERT INTO deliveries (id, channel_id, campaign_id, visitor_id, display, sent_at)
-   VALUES ('d_matrix', 'demo', 'c_tea_bubble', 'v_matrix', 'bubble', 0);`,
+   VALUES ('job_fixture', 'demo', '{"ids":["v_fixture"]}', '{"addTags":["x"],"removeTags":[],"unsubscribeEmail":null,"unsubscribeTexting":null}', 0, 'done', 1, 0, 0);`,
 ];
 
 const env = suite({
@@ -105,7 +103,21 @@ const campaignRead = (ok) => [401, 401, ok, ok, 404]; // other channels learn no
 // customers; the permission table answers before the handler runs).
 const ownerAction = (ok) => [401, 401, 403, ok, 403];
 
-const VISITOR = { channel: "demo", visitorId: "v_matrix" };
+/**
+ * The visitor of the public rows: booted before the matrix runs (the edge issues visitor
+ * ids and tokens, issue 10), with a delivery of its own to view and click.
+ */
+const VISITOR = { channel: "demo" };
+let booting;
+const ensureVisitor = () => (booting ??= bootMatrixVisitor());
+async function bootMatrixVisitor() {
+  const booted = await bootVisitor(env.worker);
+  Object.assign(VISITOR, { visitorId: booted.visitorId, token: booted.token });
+  sqlNow(
+    env.worker,
+    `INSERT INTO deliveries (id, channel_id, campaign_id, visitor_id, display, sent_at) VALUES ('d_matrix', 'demo', 'c_tea_bubble', '${booted.visitorId}', 'bubble', 0);`,
+  );
+}
 
 /**
  * Every route: its path (per caller where the call changes a row), the bodies of its
@@ -120,27 +132,28 @@ const ROUTES = [
   { path: "/", expect: { GET: all(200), POST: all(405), PUT: all(405), PATCH: all(405), DELETE: all(405), OPTIONS: all(405) } },
   { path: "/no-such-file.txt", expect: { GET: all(404), POST: all(405), PUT: all(405), PATCH: all(405), DELETE: all(405), OPTIONS: all(405) } },
 
-  // The public API: no token is read; OPTIONS under /v1 is the CORS preflight.
-  { path: "/v1/boot", body: VISITOR, expect: { GET: all(405), POST: all(200), PUT: all(405), PATCH: all(405), DELETE: all(405), OPTIONS: all(204) } },
+  // The public API: no bearer token is read, the visitor token is in the body (boot
+  // needs none); OPTIONS under /v1 is the CORS preflight.
+  { path: "/v1/boot", body: () => VISITOR, expect: { GET: all(405), POST: all(200), PUT: all(405), PATCH: all(405), DELETE: all(405), OPTIONS: all(204) } },
   {
     path: "/v1/events",
-    body: { ...VISITOR, sessionId: "s_matrix", events: [{ id: "e_matrix", name: "MatrixEvent" }] },
+    body: () => ({ ...VISITOR, sessionId: "s_matrix", events: [{ id: "e_matrix", name: "MatrixEvent" }] }),
     expect: { GET: all(405), POST: all(200), PUT: all(405), PATCH: all(405), DELETE: all(405), OPTIONS: all(204) },
   },
   {
     path: "/v1/profile",
-    body: { ...VISITOR, profile: { name: "Matrix visitor" } },
+    body: () => ({ ...VISITOR, profile: { name: "Matrix visitor" } }),
     expect: { GET: all(405), POST: all(200), PUT: all(405), PATCH: all(405), DELETE: all(405), OPTIONS: all(204) },
   },
-  { path: "/v1/messages", body: VISITOR, expect: { GET: all(405), POST: all(200), PUT: all(405), PATCH: all(405), DELETE: all(405), OPTIONS: all(204) } },
+  { path: "/v1/messages", body: () => VISITOR, expect: { GET: all(405), POST: all(200), PUT: all(405), PATCH: all(405), DELETE: all(405), OPTIONS: all(204) } },
   {
     path: "/v1/show",
-    body: { ...VISITOR, campaignId: "c_tea_bubble", requestId: "r_matrix" },
+    body: () => ({ ...VISITOR, campaignId: "c_tea_bubble", requestId: "r_matrix" }),
     expect: { GET: all(405), POST: all(200), PUT: all(405), PATCH: all(405), DELETE: all(405), OPTIONS: all(204) },
   },
-  { path: "/v1/deliveries/d_matrix/view", body: VISITOR, expect: { GET: all(405), POST: all(200), PUT: all(405), PATCH: all(405), DELETE: all(405), OPTIONS: all(204) } },
-  { path: "/v1/deliveries/d_matrix/click", body: VISITOR, expect: { GET: all(405), POST: all(200), PUT: all(405), PATCH: all(405), DELETE: all(405), OPTIONS: all(204) } },
-  { path: "/v1/deliveries/d_none/view", body: VISITOR, expect: { GET: all(405), POST: all(404), PUT: all(405), PATCH: all(405), DELETE: all(405), OPTIONS: all(204) } },
+  { path: "/v1/deliveries/d_matrix/view", body: () => VISITOR, expect: { GET: all(405), POST: all(200), PUT: all(405), PATCH: all(405), DELETE: all(405), OPTIONS: all(204) } },
+  { path: "/v1/deliveries/d_matrix/click", body: () => VISITOR, expect: { GET: all(405), POST: all(200), PUT: all(405), PATCH: all(405), DELETE: all(405), OPTIONS: all(204) } },
+  { path: "/v1/deliveries/d_none/view", body: () => VISITOR, expect: { GET: all(405), POST: all(404), PUT: all(405), PATCH: all(405), DELETE: all(405), OPTIONS: all(204) } },
   // The webhook takes its own secret, which none of these callers has.
   {
     path: "/v1/webhooks/email",
@@ -148,7 +161,7 @@ const ROUTES = [
     expect: { GET: all(405), POST: all(401), PUT: all(405), PATCH: all(405), DELETE: all(405), OPTIONS: all(204) },
   },
   { path: "/v1/no-such-route", body: {}, expect: { GET: all(404), POST: all(404), PUT: all(404), PATCH: all(404), DELETE: all(404), OPTIONS: all(204) } },
-  { path: "/v1/boot/extra", body: VISITOR, expect: { GET: all(404), POST: all(404), PUT: all(404), PATCH: all(404), DELETE: all(404), OPTIONS: all(204) } },
+  { path: "/v1/boot/extra", body: () => VISITOR, expect: { GET: all(404), POST: all(404), PUT: all(404), PATCH: all(404), DELETE: all(404), OPTIONS: all(204) } },
 
   // The development clock (on here; loopback): GET and PUT only, and no other method is known.
   { path: "/dev/clock", body: { offsetMs: 0 }, expect: { GET: all(200), POST: all(404), PUT: all(200), PATCH: all(404), DELETE: all(404), OPTIONS: all(404) } },
@@ -372,6 +385,7 @@ async function pool(cells, width) {
 }
 
 test("every route × method × caller answers the status written in the table", async () => {
+  await ensureVisitor();
   const cells = [];
   for (const route of ROUTES) {
     for (const method of route.methods ?? METHODS) {
@@ -414,16 +428,25 @@ test("the routes of the OpenAPI document are all in the matrix", async () => {
  * checks is the point).
  */
 const MALFORMED = [
-  // Public API.
+  // Public API. (Issue 10: `{channel}` alone is a first boot now, and a missing field is
+  // named itself; the other routes answer 401 naming `token` before validating the body.)
   { method: "POST", path: "/v1/boot", body: { channel: "demo", visitorId: 42 }, status: 400, code: "invalid", field: "visitorId" },
-  { method: "POST", path: "/v1/boot", body: { channel: "demo" }, status: 400, code: "invalid", field: "body" },
+  { method: "POST", path: "/v1/boot", body: {}, status: 400, code: "invalid", field: "channel" },
   { method: "POST", path: "/v1/boot", rawBody: "{not json", status: 400, code: "invalid", field: "body" },
-  { method: "POST", path: "/v1/events", body: { ...VISITOR, events: [{ id: "e_bad", name: "" }] }, status: 400, code: "invalid", field: "events[0].name" },
-  { method: "POST", path: "/v1/profile", body: { ...VISITOR, profile: { email: "not an address" } }, status: 400, code: "invalid", field: "profile.email" },
-  { method: "POST", path: "/v1/messages", body: { channel: "demo" }, status: 400, code: "invalid", field: "body" },
-  { method: "POST", path: "/v1/show", body: { ...VISITOR, campaignId: "c_no_such_campaign", requestId: "r_bad" }, status: 400, code: "invalid", field: "campaignId" },
-  { method: "POST", path: "/v1/deliveries/d_matrix/view", body: { channel: "demo", visitorId: "" }, status: 400, code: "invalid", field: "visitorId" },
-  { method: "POST", path: "/v1/deliveries/d_matrix/click", body: { channel: "no_such_channel", visitorId: "v_matrix" }, status: 400, code: "invalid", field: "channel" },
+  { method: "POST", path: "/v1/boot", body: { channel: "demo", profile: { favouriteColour: "green" } }, status: 400, code: "invalid", field: "profile.favouriteColour" },
+  { method: "POST", path: "/v1/boot", body: { channel: "demo", profile: { email: 42 } }, status: 400, code: "invalid", field: "profile.email" },
+  { method: "POST", path: "/v1/events", body: () => ({ ...VISITOR, events: [{ id: "e_bad", name: "" }] }), status: 400, code: "invalid", field: "events[0].name" },
+  { method: "POST", path: "/v1/events", body: () => ({ ...VISITOR, events: [{ id: "e_bad" }] }), status: 400, code: "invalid", field: "events[0].name" },
+  { method: "POST", path: "/v1/events", body: () => ({ ...VISITOR, token: undefined, events: [] }), status: 401, code: "unauthorized", field: "token" },
+  { method: "POST", path: "/v1/events", rawBody: "{", status: 401, code: "unauthorized", field: "token" },
+  { method: "POST", path: "/v1/profile", body: () => ({ ...VISITOR, profile: { email: "not an address" } }), status: 400, code: "invalid", field: "profile.email" },
+  { method: "POST", path: "/v1/profile", body: () => ({ ...VISITOR, visitorId: "v_someone_else", profile: {} }), status: 401, code: "unauthorized", field: "token" },
+  { method: "POST", path: "/v1/messages", body: { channel: "demo" }, status: 401, code: "unauthorized", field: "token" },
+  { method: "POST", path: "/v1/messages", body: () => ({ ...VISITOR, token: `${VISITOR.token}0` }), status: 401, code: "unauthorized", field: "token" },
+  { method: "POST", path: "/v1/show", body: () => ({ ...VISITOR, campaignId: "c_no_such_campaign", requestId: "r_bad" }), status: 400, code: "invalid", field: "campaignId" },
+  { method: "POST", path: "/v1/show", body: () => ({ ...VISITOR, requestId: "r_bad" }), status: 400, code: "invalid", field: "campaignId" },
+  { method: "POST", path: "/v1/deliveries/d_matrix/view", body: { channel: "demo", visitorId: "" }, status: 401, code: "unauthorized", field: "token" },
+  { method: "POST", path: "/v1/deliveries/d_matrix/click", body: () => ({ ...VISITOR, channel: "no_such_channel" }), status: 401, code: "unauthorized", field: "token" },
   {
     method: "POST",
     path: "/v1/webhooks/email",
@@ -490,11 +513,13 @@ const MALFORMED = [
 ];
 
 test("a malformed body or query gets the error code and field written here", async () => {
+  await ensureVisitor();
   const wrong = [];
   for (const c of MALFORMED) {
     const caller = c.caller ?? "owner";
     const token = c.token ?? CALLERS[caller];
-    const answer = await call(c.method, c.path, { token, body: c.body, rawBody: c.rawBody, query: c.query });
+    const body = typeof c.body === "function" ? c.body() : c.body;
+    const answer = await call(c.method, c.path, { token, body, rawBody: c.rawBody, query: c.query });
     let error;
     try {
       error = JSON.parse(answer.text).error;

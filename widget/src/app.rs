@@ -18,7 +18,15 @@ use wasm_bindgen_futures::spawn_local;
 struct App {
     base: String,
     channel: ChannelId,
-    visitor: VisitorId,
+    /// The visitor id and token the last boot answered (`kz:{channel}:visitor` and
+    /// `:token`); empty before the first boot, which the edge answers with new ones.
+    visitor: String,
+    token: String,
+    /// A boot is under way, and whether another was asked for meanwhile (a member's
+    /// `boot`, a refused token): boots run one at a time, so a refused token makes one
+    /// new visitor, not one per request.
+    booting: bool,
+    boot_wanted: bool,
     widget: Widget,
     dom: Option<dom::Dom>,
     /// The URL of the last page view sent, so a navigation to the same URL sends none.
@@ -62,20 +70,28 @@ fn endpoint(app: &App, path: &str) -> String {
     url
 }
 
-fn visitor_key(channel: &ChannelId) -> String {
-    ["kz:", channel.as_str(), ":visitor"].concat()
+fn visitor_key(channel: &ChannelId, part: &str) -> String {
+    ["kz:", channel.as_str(), ":", part].concat()
 }
 
-/// The visitor id kept in `localStorage`, or a new anonymous one (stored).
-fn stored_visitor(channel: &ChannelId, fresh: bool) -> Option<VisitorId> {
-    let key = visitor_key(channel);
-    let saved = if fresh { None } else { saved::get(&key).filter(|id| VisitorId::parse(id).is_ok()) };
-    let id = saved.unwrap_or_else(|| {
-        let id = saved::random_id("v_");
-        saved::set(&key, &id);
-        id
-    });
-    VisitorId::parse(&id).ok()
+/// The visitor id and token kept in `localStorage` (empty when there are none: an id
+/// kept from before tokens is sent without one, and the edge answers a new id).
+fn stored_visitor(channel: &ChannelId) -> (String, String) {
+    let id = saved::get(&visitor_key(channel, "visitor")).filter(|id| VisitorId::parse(id).is_ok());
+    (id.unwrap_or_default(), saved::get(&visitor_key(channel, "token")).unwrap_or_default())
+}
+
+/// Keeps the visitor id and token a boot answered (or forgets them: empty).
+fn keep_visitor(app: &mut App, id: String, token: String) {
+    saved::set(&visitor_key(&app.channel, "visitor"), &id);
+    saved::set(&visitor_key(&app.channel, "token"), &token);
+    app.visitor = id;
+    app.token = token;
+}
+
+/// The visitor as request bodies name it.
+fn who(app: &App) -> json::Visitor<'_> {
+    json::Visitor { id: &app.visitor, token: &app.token }
 }
 
 /// Starts the widget for `channel`, talking to the edge at `base`, after replaying the
@@ -86,11 +102,14 @@ pub fn start(channel: &str, base: &str, queued: js_sys::Array) {
         warn("data-channel is not a valid channel id:", &JsValue::from_str(channel));
         return;
     };
-    let Some(visitor) = stored_visitor(&channel, false) else { return };
+    let (visitor, token) = stored_visitor(&channel);
     APP.set(Some(App {
         base: base.to_owned(),
         channel,
         visitor,
+        token,
+        booting: false,
+        boot_wanted: false,
         widget: Widget::default(),
         dom: None,
         last_url: None,
@@ -108,18 +127,11 @@ pub fn start(channel: &str, base: &str, queued: js_sys::Array) {
         apply(&call.get(0).as_string().unwrap_or_default(), &call.get(1), &call.get(2), false);
     }
     dom::when_ready(|| {
-        let signed_in = with_app(|app| app.member.is_some()) == Some(true);
         spawn_local(async move {
-            if signed_in {
-                // A signed-in visitor boots first, so the first page view lands on the member.
-                boot().await;
-                settled();
-            } else {
-                spawn_local(async {
-                    boot().await;
-                    settled();
-                });
-            }
+            // Boot first: it answers the visitor id and token every other request
+            // carries, and a signed-in visitor's first page view lands on the member.
+            boot().await;
+            settled();
             page_view().await;
             settled();
         });
@@ -161,18 +173,23 @@ fn apply(name: &str, argument: &JsValue, second: &JsValue, live: bool) {
             let member = json::MemberBoot { member_id, member_hash: net::text(argument, "memberHash"), profile_json };
             with_app(|app| app.member = Some(member));
             if live {
-                spawn_local(boot());
+                spawn_local(async {
+                    boot().await;
+                });
             }
         }
         "shutdown" => {
             // Forget the member: a new anonymous visitor begins, with a new session.
             with_app(|app| {
                 app.member = None;
-                saved::set(&["kz:", app.channel.as_str(), ":session"].concat(), "");
-                if let Some(visitor) = stored_visitor(&app.channel, true) {
-                    app.visitor = visitor;
-                }
+                saved::set(&visitor_key(&app.channel, "session"), "");
+                keep_visitor(app, String::new(), String::new());
             });
+            if live {
+                spawn_local(async {
+                    boot().await;
+                });
+            }
         }
         other => warn("unknown command:", &JsValue::from_str(other)),
     }
@@ -217,27 +234,18 @@ fn settled() {
 async fn show_campaign(campaign: CampaignId) {
     active();
     let request = saved::random_id("r_");
-    let Some((url, body)) = with_app(|app| {
-        let body = json::show_body(app.channel.as_str(), app.visitor.as_str(), campaign.as_str(), &request);
-        (endpoint(app, "/v1/show"), body)
-    }) else {
-        return;
-    };
-    match net::post(&url, &body).await {
+    let show = |app: &App| json::show_body(app.channel.as_str(), who(app), campaign.as_str(), &request);
+    match post_as_visitor("/v1/show", show).await {
         Ok(reply) => dispatch(Input::Received(net::popups(&reply))),
-        Err(error) => warn("showCampaign failed:", &error),
+        Err((_, error)) => warn("showCampaign failed:", &error),
     }
 }
 
 /// `updateUser`: the site changed the visitor's contact fields.
 async fn update_user(profile: String) {
     active();
-    let Some((url, body)) = with_app(|app| {
-        (endpoint(app, "/v1/profile"), json::profile_body(app.channel.as_str(), app.visitor.as_str(), &profile))
-    }) else {
-        return;
-    };
-    if let Err(error) = net::post(&url, &body).await {
+    let update = |app: &App| json::profile_body(app.channel.as_str(), who(app), &profile);
+    if let Err((_, error)) = post_as_visitor("/v1/profile", update).await {
         warn("updateUser failed:", &error);
     }
 }
@@ -246,36 +254,80 @@ fn with_app<T>(f: impl FnOnce(&mut App) -> T) -> Option<T> {
     APP.with_borrow_mut(|app| app.as_mut().map(f))
 }
 
-async fn boot() {
+/// Posts the body `write` makes for the current visitor. A 401 means the token expired
+/// or the visitor is gone: boot again (a new token, perhaps a new visitor) and post once
+/// more with the new one.
+async fn post_as_visitor(path: &str, write: impl Fn(&App) -> String) -> Result<JsValue, (u16, JsValue)> {
+    let mut rebooted = false;
+    loop {
+        let (url, body) = with_app(|app| (endpoint(app, path), write(app))).ok_or((0, JsValue::NULL))?;
+        match net::post_status(&url, &body).await {
+            Err((401, error)) if !rebooted => {
+                rebooted = true;
+                if !boot().await {
+                    return Err((401, error));
+                }
+            }
+            answer => return answer,
+        }
+    }
+}
+
+/// Boots (one boot at a time; a boot asked for meanwhile runs after it). Whether the
+/// last boot this call ran answered; `false` when another call's boot was under way.
+async fn boot() -> bool {
+    let running = with_app(|app| {
+        app.boot_wanted = true;
+        std::mem::replace(&mut app.booting, true)
+    });
+    if running != Some(false) {
+        return false;
+    }
+    let mut answered = false;
+    while with_app(|app| std::mem::take(&mut app.boot_wanted)) == Some(true) {
+        answered = boot_once().await;
+    }
+    with_app(|app| app.booting = false);
+    answered
+}
+
+async fn boot_once() -> bool {
     active();
     let Some((url, body)) = with_app(|app| {
-        let body = json::boot_body(app.channel.as_str(), app.visitor.as_str(), app.member.as_ref());
+        let body = json::boot_body(app.channel.as_str(), who(app), app.member.as_ref());
         (endpoint(app, "/v1/boot"), body)
     }) else {
-        return;
+        return false;
     };
-    match net::post(&url, &body).await {
-        // Signing in may merge this visitor into the member's customer: use its id now.
+    match net::post_status(&url, &body).await {
+        // The id to use from now on (a new visitor, or the member's customer after a
+        // sign-in) and its token, renewed at every boot.
         Ok(reply) => {
-            if let Some(id) = net::text(&reply, "visitorId").and_then(|id| VisitorId::parse(&id).ok()) {
-                with_app(|app| {
-                    if app.visitor != id {
-                        saved::set(&visitor_key(&app.channel), id.as_str());
-                        app.visitor = id;
-                    }
-                });
+            let id = net::text(&reply, "visitorId").filter(|id| VisitorId::parse(id).is_ok());
+            if let (Some(id), Some(token)) = (id, net::text(&reply, "token")) {
+                with_app(|app| keep_visitor(app, id, token));
             }
             // Messages delivered while the visitor was away (a broadcast, say).
             dispatch(Input::Received(net::popups(&reply)));
+            true
         }
-        Err(error) => warn("boot failed:", &error),
+        Err((status, error)) => {
+            warn("boot failed:", &error);
+            // A sign-in refused (identity verification): the visitor stays anonymous.
+            with_app(|app| {
+                if status == 403 && app.member.take().is_some() {
+                    app.boot_wanted = true;
+                }
+            });
+            false
+        }
     }
 }
 
 /// The visit this activity belongs to (30-minute rule), kept in `localStorage` so that
 /// every tab of the browser shares it.
 fn session(app: &App) -> Session {
-    let key = ["kz:", app.channel.as_str(), ":session"].concat();
+    let key = visitor_key(&app.channel, "session");
     let saved = saved::get(&key).and_then(|text| Session::decode(&text));
     let (session, _) = Session::resume(saved, now(), || saved::random_id("s_"));
     saved::set(&key, &session.encode());
@@ -314,7 +366,7 @@ async fn send_event(name: &str, properties: String) {
     with_app(|app| {
         let session = session(app);
         let mut outbox = load(app);
-        outbox.push(Entry { visitor: app.visitor.as_str().to_owned(), session: session.id, event: event.json() });
+        outbox.push(Entry { visitor: app.visitor.clone(), session: session.id, event: event.json() });
         store(app, &mut outbox);
     });
     active();
@@ -335,11 +387,12 @@ fn load(app: &App) -> Outbox {
 
 /// The `EventBatch` of `batch` (one visitor and session: see [`batch_len`]).
 /// `leaving`: a `pagehide` beacon, whose answer nobody reads (the edge keeps messages
-/// for the next page).
+/// for the next page). Sent as the current visitor, whose token the edge checks: events
+/// queued before a sign-in merged this browser into a member's customer go to it.
 fn batch_body(app: &App, batch: &[Entry], leaving: bool) -> Option<String> {
     let first = batch.first()?;
     let events: Vec<&str> = batch.iter().map(|e| e.event.as_str()).collect();
-    Some(json::events_body(app.channel.as_str(), &first.visitor, &first.session, &events, leaving))
+    Some(json::events_body(app.channel.as_str(), who(app), &first.session, &events, leaving))
 }
 
 /// Writes the tab's outbox with a fresh heartbeat (an empty one is removed).
@@ -382,6 +435,7 @@ async fn flush() {
     // After a batch is refused, its events go one by one, so one bad event (a nested
     // property, say) is dropped alone.
     let mut limit = usize::MAX;
+    let mut rebooted = false;
     loop {
         let next = with_app(|app| {
             let outbox = load(app);
@@ -396,8 +450,17 @@ async fn flush() {
                 dispatch(Input::Received(net::popups(&reply)));
                 true
             }
+            // The token expired or the visitor is gone: boot again and resend as the
+            // visitor it answers (the events keep their ids, so nothing counts twice).
+            Err((401, _)) if !rebooted => {
+                rebooted = true;
+                if boot().await {
+                    continue;
+                }
+                false
+            }
             // Refused for good (malformed, too large): retrying cannot help.
-            Err((status, error)) if (400..500).contains(&status) && status != 408 && status != 429 => {
+            Err((status, error)) if (400..500).contains(&status) && ![401, 408, 429].contains(&status) => {
                 if sent.len() > 1 {
                     limit = 1;
                     continue;
@@ -468,12 +531,8 @@ fn active() {
 /// `POST /v1/messages`: messages delivered while the page is open (a broadcast, a wait
 /// that ended). A failure stays quiet: the next ask, 10 seconds later, tries again.
 async fn ask_for_messages() {
-    let Some((url, body)) = with_app(|app| {
-        (endpoint(app, "/v1/messages"), json::messages_body(app.channel.as_str(), app.visitor.as_str()))
-    }) else {
-        return;
-    };
-    if let Ok(reply) = net::post(&url, &body).await {
+    if let Ok(reply) = post_as_visitor("/v1/messages", |app| json::messages_body(app.channel.as_str(), who(app))).await
+    {
         dispatch(Input::Received(net::popups(&reply)));
     }
     poll(Polling::answered);
@@ -567,6 +626,6 @@ fn perform(effect: Effect) {
 fn report(delivery: &str, action: &str) {
     with_app(|app| {
         let url = endpoint(app, &["/v1/deliveries/", delivery, "/", action].concat());
-        net::fire(&url, &json::visitor_body(app.channel.as_str(), app.visitor.as_str()));
+        net::fire(&url, &json::visitor_body(app.channel.as_str(), who(app)));
     });
 }

@@ -24,11 +24,25 @@ pub fn string(out: &mut String, text: &str) {
     out.push('"');
 }
 
-fn head(out: &mut String, channel: &str, visitor: &str) {
+/// The visitor a request is for: the id and token the last boot answered (empty before
+/// the first boot). Every body carries both: the token proves the id is this browser's.
+#[derive(Debug, Clone, Copy)]
+pub struct Visitor<'a> {
+    pub id: &'a str,
+    pub token: &'a str,
+}
+
+fn head(out: &mut String, channel: &str, visitor: Visitor) {
     out.push_str("{\"channel\":");
     string(out, channel);
-    out.push_str(",\"visitorId\":");
-    string(out, visitor);
+    if !visitor.id.is_empty() {
+        out.push_str(",\"visitorId\":");
+        string(out, visitor.id);
+    }
+    if !visitor.token.is_empty() {
+        out.push_str(",\"token\":");
+        string(out, visitor.token);
+    }
 }
 
 /// A `boot` call of the JS API with a member: `Kizuna('boot', {memberId, memberHash, profile})`.
@@ -40,8 +54,9 @@ pub struct MemberBoot {
     pub profile_json: String,
 }
 
-/// `BootRequest`, with the member and profile when the site signed the visitor in.
-pub fn boot_body(channel: &str, visitor: &str, member: Option<&MemberBoot>) -> String {
+/// `BootRequest`, with the member and profile when the site signed the visitor in. A
+/// first visit has no id nor token yet: the edge issues them.
+pub fn boot_body(channel: &str, visitor: Visitor, member: Option<&MemberBoot>) -> String {
     let mut out = String::with_capacity(160);
     head(&mut out, channel, visitor);
     if let Some(m) = member {
@@ -58,8 +73,8 @@ pub fn boot_body(channel: &str, visitor: &str, member: Option<&MemberBoot>) -> S
     out
 }
 
-/// `BootRequest` and `ActionRequest` (they have the same fields).
-pub fn visitor_body(channel: &str, visitor: &str) -> String {
+/// `ActionRequest` (a view or click report).
+pub fn visitor_body(channel: &str, visitor: Visitor) -> String {
     let mut out = String::with_capacity(96);
     head(&mut out, channel, visitor);
     out.push('}');
@@ -67,12 +82,12 @@ pub fn visitor_body(channel: &str, visitor: &str) -> String {
 }
 
 /// `MessagesRequest`: the messages delivered to the visitor since the last request.
-pub fn messages_body(channel: &str, visitor: &str) -> String {
+pub fn messages_body(channel: &str, visitor: Visitor) -> String {
     visitor_body(channel, visitor)
 }
 
 /// `ShowRequest` (`showCampaign`): `request` is fresh per call, kept by a retry.
-pub fn show_body(channel: &str, visitor: &str, campaign: &str, request: &str) -> String {
+pub fn show_body(channel: &str, visitor: Visitor, campaign: &str, request: &str) -> String {
     let mut out = String::with_capacity(160);
     head(&mut out, channel, visitor);
     out.push_str(",\"campaignId\":");
@@ -121,7 +136,7 @@ impl Outgoing {
 }
 
 /// `EventBatch`, of events already written as JSON objects ([`Outgoing::json`]).
-pub fn events_body(channel: &str, visitor: &str, session: &str, events: &[&str], leaving: bool) -> String {
+pub fn events_body(channel: &str, visitor: Visitor, session: &str, events: &[&str], leaving: bool) -> String {
     let mut out = String::with_capacity(112 + events.iter().map(|e| e.len() + 1).sum::<usize>());
     head(&mut out, channel, visitor);
     out.push_str(",\"sessionId\":");
@@ -136,7 +151,7 @@ pub fn events_body(channel: &str, visitor: &str, session: &str, events: &[&str],
 }
 
 /// `ProfileUpdate` (`updateUser`): `profile` is the site's object, as the browser wrote it.
-pub fn profile_body(channel: &str, visitor: &str, profile_json: &str) -> String {
+pub fn profile_body(channel: &str, visitor: Visitor, profile_json: &str) -> String {
     let mut out = String::with_capacity(96 + profile_json.len());
     head(&mut out, channel, visitor);
     out.push_str(",\"profile\":");
@@ -154,11 +169,22 @@ mod tests {
         ActionRequest, BootRequest, EventBatch, MessagesRequest, ProfileUpdate, ShowRequest,
     };
 
+    const V1: Visitor = Visitor { id: "v_1", token: "1767225600000.ab" };
+
     #[test]
-    fn a_boot_body_parses_as_the_shared_wire_type() {
-        let parsed: BootRequest = serde_json::from_str(&visitor_body("demo", "v_1")).unwrap();
-        assert_eq!((parsed.channel.as_str(), parsed.visitor_id.as_str()), ("demo", "v_1"));
-        let _: ActionRequest = serde_json::from_str(&visitor_body("demo", "v_1")).unwrap();
+    fn a_boot_body_carries_the_visitor_id_with_its_token() {
+        let parsed: BootRequest = serde_json::from_str(&boot_body("demo", V1, None)).unwrap();
+        assert_eq!(parsed.visitor_id.map(|v| v.as_str().to_owned()).as_deref(), Some("v_1"));
+        assert_eq!(parsed.token.as_deref(), Some(V1.token));
+        let parsed: ActionRequest = serde_json::from_str(&visitor_body("demo", V1)).unwrap();
+        assert_eq!((parsed.visitor_id.as_str(), parsed.token.as_str()), ("v_1", V1.token));
+    }
+
+    #[test]
+    fn a_first_boot_sends_no_visitor_id_and_the_edge_issues_one() {
+        let parsed: BootRequest =
+            serde_json::from_str(&boot_body("demo", Visitor { id: "", token: "" }, None)).unwrap();
+        assert!(parsed.visitor_id.is_none() && parsed.token.is_none());
     }
 
     #[test]
@@ -166,7 +192,7 @@ mod tests {
         let awkward = "quote \" backslash \\ newline \n tab \t bell \u{7} emoji 🍵 </script>";
         let properties = text_properties(&[("title", awkward), ("url", "https://x.y/?a=1&b=2")]);
         let event = |id: &str| Outgoing { id: id.into(), name: "PageView".into(), properties: properties.clone() };
-        let body = events_body("demo", "v_1", "s_1", &[&event("e_1").json(), &event("e_2").json()], false);
+        let body = events_body("demo", V1, "s_1", &[&event("e_1").json(), &event("e_2").json()], false);
         let parsed: EventBatch = serde_json::from_str(&body).unwrap();
         assert_eq!(parsed.session_id.map(|s| s.as_str().to_owned()).as_deref(), Some("s_1"));
         assert_eq!(parsed.events.len(), 2);
@@ -182,7 +208,7 @@ mod tests {
             properties: r#"{"amount":3000,"coupon":"AUTUMN","first":true}"#.into(),
         };
         let parsed: EventBatch =
-            serde_json::from_str(&events_body("demo", "v_1", "s_1", &[&tracked.json()], false)).unwrap();
+            serde_json::from_str(&events_body("demo", V1, "s_1", &[&tracked.json()], false)).unwrap();
         let properties = &parsed.events[0].properties;
         assert_eq!(properties.get("amount"), Some(&PropertyValue::Number(3000.0)));
         assert_eq!(properties.get("first"), Some(&PropertyValue::Bool(true)));
@@ -191,7 +217,7 @@ mod tests {
     #[test]
     fn a_profile_body_parses_as_the_shared_wire_type() {
         let parsed: ProfileUpdate =
-            serde_json::from_str(&profile_body("demo", "v_1", r#"{"name":"Aiko","plan":"gold"}"#)).unwrap();
+            serde_json::from_str(&profile_body("demo", V1, r#"{"name":"Aiko","plan":"gold"}"#)).unwrap();
         assert_eq!(parsed.profile.get("name"), Some(&Some(FieldValue::Text("Aiko".into()))));
         assert_eq!(parsed.profile.get("plan"), Some(&Some(FieldValue::Text("gold".into()))));
     }
@@ -203,36 +229,42 @@ mod tests {
             member_hash: Some("ab".repeat(32)),
             profile_json: r#"{"name":"Aiko","points":3}"#.into(),
         };
-        let parsed: BootRequest = serde_json::from_str(&boot_body("demo", "v_1", Some(&member))).unwrap();
+        let parsed: BootRequest = serde_json::from_str(&boot_body("demo", V1, Some(&member))).unwrap();
         assert_eq!(parsed.member_id.as_deref(), Some("user \"42\""));
         assert_eq!(parsed.member_hash, member.member_hash);
         let profile = parsed.profile.unwrap();
         assert_eq!(profile.get("points"), Some(&Some(FieldValue::Number(3.0))));
-        let bare: BootRequest = serde_json::from_str(&boot_body("demo", "v_1", None)).unwrap();
+        let bare: BootRequest = serde_json::from_str(&boot_body("demo", V1, None)).unwrap();
         assert_eq!(bare.member_id, None);
         let no_profile = MemberBoot { member_id: "m".into(), member_hash: None, profile_json: "{}".into() };
-        let parsed: BootRequest = serde_json::from_str(&boot_body("demo", "v_1", Some(&no_profile))).unwrap();
+        let parsed: BootRequest = serde_json::from_str(&boot_body("demo", V1, Some(&no_profile))).unwrap();
         assert_eq!(parsed.profile, Some(Default::default()));
     }
 
     #[test]
     fn a_messages_body_parses_as_the_shared_wire_type() {
-        let parsed: MessagesRequest = serde_json::from_str(&messages_body("demo", "v_1")).unwrap();
-        assert_eq!((parsed.channel.as_str(), parsed.visitor_id.as_str()), ("demo", "v_1"));
+        let parsed: MessagesRequest = serde_json::from_str(&messages_body("demo", V1)).unwrap();
+        assert_eq!(
+            (parsed.channel.as_str(), parsed.visitor_id.as_str(), parsed.token.as_str()),
+            ("demo", "v_1", V1.token)
+        );
     }
 
     #[test]
     fn a_show_body_parses_as_the_shared_wire_type() {
         // The shape of `saved::random_id("r_")`: a valid event id.
         let request = format!("r_{}", "0f".repeat(16));
-        let parsed: ShowRequest = serde_json::from_str(&show_body("demo", "v_1", "c_123", &request)).unwrap();
-        assert_eq!((parsed.channel.as_str(), parsed.visitor_id.as_str()), ("demo", "v_1"));
+        let parsed: ShowRequest = serde_json::from_str(&show_body("demo", V1, "c_123", &request)).unwrap();
+        assert_eq!(
+            (parsed.channel.as_str(), parsed.visitor_id.as_str(), parsed.token.as_str()),
+            ("demo", "v_1", V1.token)
+        );
         assert_eq!((parsed.campaign_id.as_str(), parsed.request_id.as_str()), ("c_123", request.as_str()));
     }
 
     #[test]
     fn an_empty_batch_is_valid_json() {
-        let parsed: EventBatch = serde_json::from_str(&events_body("demo", "v_1", "s_1", &[], true)).unwrap();
+        let parsed: EventBatch = serde_json::from_str(&events_body("demo", V1, "s_1", &[], true)).unwrap();
         assert!(parsed.leaving, "a pagehide beacon says so");
         assert!(parsed.events.is_empty());
     }

@@ -19,13 +19,9 @@ fn send(url: &str, body: &str) -> Result<js_sys::Promise, JsValue> {
     Ok(web_sys::window().ok_or("no window")?.fetch_with_str_and_init(url, &init))
 }
 
-/// Posts `body` and returns the parsed JSON answer of a 2xx response. Otherwise the error
-/// is the edge's explanation (`channel: no such channel`), for the console.
-pub async fn post(url: &str, body: &str) -> Result<JsValue, JsValue> {
-    post_status(url, body).await.map_err(|(_, error)| error)
-}
-
-/// Like [`post`], with the HTTP status of a failure (0: no answer, the network failed).
+/// Posts `body` and returns the parsed JSON answer of a 2xx response. Otherwise the
+/// error is the HTTP status (0: no answer, the network failed) and the edge's
+/// explanation (`channel: no such channel`), for the console.
 pub async fn post_status(url: &str, body: &str) -> Result<JsValue, (u16, JsValue)> {
     let fetched = match send(url, body) {
         Ok(promise) => JsFuture::from(promise).await,

@@ -20,11 +20,14 @@ pub struct Call {
     pub now: Millis,
     pub params: Params,
     pub access: Access,
+    /// The body, read before the auth step for [`Access::Visitor`] routes (the token is
+    /// in it); empty for the others, which read their own.
+    pub body: Vec<u8>,
 }
 
 impl Call {
     /// The route's auth step (the router runs it before the handler).
     pub async fn authorize(&self) -> Result<Caller, ApiError> {
-        auth::authorize(self.access, &self.params, &self.req, &self.env).await
+        auth::authorize(self.access, &self.params, &self.req, &self.body, &self.env, self.now).await
     }
 }

@@ -1,6 +1,12 @@
 //! The public API the widget calls: boot, events, and what a visitor did with a message.
-//! Every input is validated here, before any state is touched.
+//! Every input is validated here, before any state is touched. Boot issues the visitor
+//! id and token; every other route here runs for the visitor the token proved
+//! (`auth::Access::Visitor`), whatever id the body claims.
 
+use crate::api::Call;
+use crate::auth::Caller;
+use crate::clock;
+use crate::env;
 use crate::error::ApiError;
 use crate::kv;
 use crate::reply;
@@ -20,12 +26,15 @@ use kizuna_shared::ids::ChannelId;
 use kizuna_shared::ids::DeliveryId;
 use kizuna_shared::ids::MemberId;
 use kizuna_shared::ids::VisitorId;
+use kizuna_shared::profile::ProfileChange;
 use kizuna_shared::profile::Writer;
 use kizuna_shared::profile::resolve;
 use kizuna_shared::store::VisitorRecordV1;
 use kizuna_shared::time::Millis;
+use kizuna_shared::visitor_token;
 use kizuna_shared::wire::public::ActionReply;
 use kizuna_shared::wire::public::ActionRequest;
+use kizuna_shared::wire::public::BootReply;
 use kizuna_shared::wire::public::BootRequest;
 use kizuna_shared::wire::public::EventBatch;
 use kizuna_shared::wire::public::MAX_BATCH_EVENTS;
@@ -62,39 +71,115 @@ fn request_facts(req: &Request) -> Result<RequestFacts, ApiError> {
     })
 }
 
+/// `POST /v1/boot`: registers the visit, signs the visitor in when the site names a
+/// member, and answers the visitor id to use and a fresh visitor token for it. The
+/// visitor is the one the token proves; without a valid token (a first visit, an id a
+/// browser kept from before tokens, an expired token, a visitor since deleted) the edge
+/// issues a new id: it never adopts an id the browser chose.
 pub async fn boot(mut req: Request, env: &Env, now: Millis) -> Result<Response, ApiError> {
     let body: BootRequest = request::read_json(&mut req).await?;
     let channel = require_channel(&req, env, &body.channel, now).await?;
-    let (channel_id, visitor) = (body.channel.clone(), body.visitor_id.clone());
-    let Some(member_id) = body.member_id else {
-        return visitor::call(
-            env,
-            &channel_id,
-            &visitor,
-            &VisitorCall::Boot { channel: channel_id.clone(), visitor_id: visitor.clone() },
-        )
-        .await;
-    };
-    MemberId::parse(&member_id)?;
-    let change = resolve(&body.profile.unwrap_or_default(), &channel.fields, Writer::Site, "profile")?;
-    if let Some(secrets) = &channel.identity {
+    // Validated and kept whether or not the visitor signs in, as `updateUser` does. With
+    // identity verification off, these values may not replace a trusted writer's.
+    let mut change = resolve(&body.profile.unwrap_or_default(), &channel.fields, Writer::Site, "profile")?;
+    change.verified = channel.identity.is_some();
+    if let Some(member_id) = &body.member_id {
+        MemberId::parse(member_id)?;
+    }
+    if let (Some(member_id), Some(secrets)) = (&body.member_id, &channel.identity) {
         let hash = body.member_hash.as_deref().unwrap_or_default();
-        if !identity::verify(secrets, &member_id, hash, now) {
+        if !identity::verify(secrets, member_id, hash, now) {
             return Err(ApiError::Refused {
                 field: "memberHash".into(),
                 problem: "identity verification is on: a valid hash of memberId is required".into(),
             });
         }
     }
+    let secret = env::required(env, "VISITOR_SECRET", "visitor tokens")?;
+    let channel_id = body.channel.clone();
+    let returning = match (body.visitor_id, body.token.as_deref()) {
+        (Some(visitor), Some(token)) => {
+            visitor_token::verify(secret.as_bytes(), &channel_id, &visitor, token, now).ok().map(|at| (visitor, at))
+        }
+        _ => None,
+    };
+    let mut reply = match body.member_id {
+        None => visit(env, &channel_id, returning, change).await?,
+        Some(member_id) => sign_in(env, &channel_id, returning, member_id, change).await?,
+    };
+    // Issued after the object answered, so a token of an unverified sign-in is never
+    // older than the sign-in it came from (`Profile::unverified_sign_in_at`).
+    let issued = clock::now(env).await.max(now);
+    reply.token = Some(visitor_token::sign(secret.as_bytes(), &channel_id, &reply.visitor_id, issued));
+    Ok(reply::json(200, &reply))
+}
+
+/// A new visitor id from the runtime's CSPRNG (`v_` and 32 hex digits).
+fn new_visitor() -> Result<VisitorId, ApiError> {
+    VisitorId::parse(&env::new_id("v_")?).map_err(|e| ApiError::Internal(e.to_string()))
+}
+
+/// An anonymous visit: the returning visitor's object when it still holds them, else a
+/// new visitor; then the profile values the site sent, if any.
+async fn visit(
+    env: &Env,
+    channel: &ChannelId,
+    returning: Option<(VisitorId, Millis)>,
+    change: ProfileChange,
+) -> Result<BootReply, ApiError> {
+    let mut booted = None;
+    if let Some((visitor, issued)) = returning {
+        let call =
+            VisitorCall::Boot { channel: channel.clone(), visitor_id: visitor.clone(), token_issued_at: Some(issued) };
+        match visitor::call_json::<BootReply>(env, channel, &visitor, &call).await {
+            Ok(reply) => booted = Some(reply),
+            // The visitor is gone (deleted, or merged into a member): a new one begins.
+            Err(ApiError::Relayed { status: 401, .. }) => {}
+            Err(err) => return Err(err),
+        }
+    }
+    let reply = match booted {
+        Some(reply) => reply,
+        None => {
+            let visitor = new_visitor()?;
+            let call =
+                VisitorCall::Boot { channel: channel.clone(), visitor_id: visitor.clone(), token_issued_at: None };
+            visitor::call_json::<BootReply>(env, channel, &visitor, &call).await?
+        }
+    };
+    if !change.is_empty() {
+        let call = VisitorCall::UpdateProfile {
+            channel: channel.clone(),
+            visitor_id: reply.visitor_id.clone(),
+            change,
+            token_issued_at: None,
+        };
+        let _: visitor::Updated = visitor::call_json(env, channel, &reply.visitor_id, &call).await?;
+    }
+    Ok(reply)
+}
+
+/// The visitor signs in as `member_id` (already verified where the channel asks for it).
+async fn sign_in(
+    env: &Env,
+    channel_id: &ChannelId,
+    returning: Option<(VisitorId, Millis)>,
+    member_id: String,
+    change: ProfileChange,
+) -> Result<BootReply, ApiError> {
+    let visitor = match returning {
+        Some((visitor, _)) => visitor,
+        None => new_visitor()?,
+    };
     let db = Db::open(env)?;
-    match store::customers::customer_of_member(&db, &channel_id, &member_id).await? {
+    match store::customers::customer_of_member(&db, channel_id, &member_id).await? {
         Some(existing) if existing != visitor.as_str() => {
             // The member already has a customer (another device): copy this visitor's
             // profile and campaign state into it first, then forget this visitor, so a
             // failure loses nothing.
             let existing = VisitorId::parse(&existing).map_err(|e| ApiError::Internal(e.to_string()))?;
             let other: VisitorRecordV1 =
-                visitor::call_json(env, &channel_id, &visitor, &VisitorCall::ReadRecord).await?;
+                visitor::call_json(env, channel_id, &visitor, &VisitorCall::ReadRecord).await?;
             let absorb = VisitorCall::SignIn {
                 channel: channel_id.clone(),
                 visitor_id: existing.clone(),
@@ -102,10 +187,10 @@ pub async fn boot(mut req: Request, env: &Env, now: Millis) -> Result<Response, 
                 change,
                 absorb: Some(Box::new(other)),
             };
-            let reply = visitor::call(env, &channel_id, &existing.clone(), &absorb).await?;
+            let reply = visitor::call_json(env, channel_id, &existing.clone(), &absorb).await?;
             let forget =
                 VisitorCall::Forget { channel: channel_id.clone(), visitor_id: visitor.clone(), into: existing };
-            let _: visitor::Forgotten = visitor::call_json(env, &channel_id, &visitor, &forget).await?;
+            let _: visitor::Forgotten = visitor::call_json(env, channel_id, &visitor, &forget).await?;
             Ok(reply)
         }
         _ => {
@@ -116,23 +201,31 @@ pub async fn boot(mut req: Request, env: &Env, now: Millis) -> Result<Response, 
                 change,
                 absorb: None,
             };
-            visitor::call(env, &channel_id, &visitor, &sign_in).await
+            visitor::call_json(env, channel_id, &visitor, &sign_in).await
         }
     }
 }
 
 /// `POST /v1/profile`: the JS API's `updateUser`.
-pub async fn update_profile(mut req: Request, env: &Env, now: Millis) -> Result<Response, ApiError> {
-    let body: ProfileUpdate = request::read_json(&mut req).await?;
-    let channel = require_channel(&req, env, &body.channel, now).await?;
-    let change = resolve(&body.profile, &channel.fields, Writer::Site, "profile")?;
-    let call =
-        VisitorCall::UpdateProfile { channel: body.channel.clone(), visitor_id: body.visitor_id.clone(), change };
-    visitor::call(env, &body.channel, &body.visitor_id, &call).await
+pub async fn update_profile(c: Call, who: Caller) -> Result<Response, ApiError> {
+    let (channel_id, visitor, issued) = who.visitor()?;
+    let body: ProfileUpdate = request::parse_json(&c.body)?;
+    let channel = require_channel(&c.req, &c.env, channel_id, c.now).await?;
+    let mut change = resolve(&body.profile, &channel.fields, Writer::Site, "profile")?;
+    change.verified = channel.identity.is_some();
+    let call = VisitorCall::UpdateProfile {
+        channel: channel_id.clone(),
+        visitor_id: visitor.clone(),
+        change,
+        token_issued_at: Some(issued),
+    };
+    visitor::call(&c.env, channel_id, visitor, &call).await
 }
 
-pub async fn events(mut req: Request, env: &Env, now: Millis) -> Result<Response, ApiError> {
-    let body: EventBatch = request::read_json(&mut req).await?;
+pub async fn events(c: Call, who: Caller) -> Result<Response, ApiError> {
+    let (req, env, now) = (&c.req, &c.env, c.now);
+    let token_issued_at = Some(who.visitor()?.2);
+    let body: EventBatch = request::parse_json(&c.body)?;
     if body.events.len() > MAX_BATCH_EVENTS {
         return Err(ApiError::TooMany { field: "events".into(), limit: MAX_BATCH_EVENTS });
     }
@@ -145,12 +238,13 @@ pub async fn events(mut req: Request, env: &Env, now: Millis) -> Result<Response
             return Err(ApiError::TooLarge { field: format!("events[{i}]"), limit: MAX_EVENT_BYTES });
         }
     }
-    require_channel(&req, env, &body.channel, now).await?;
+    require_channel(req, env, &body.channel, now).await?;
     let call = VisitorCall::Events {
         channel: body.channel.clone(),
         visitor_id: body.visitor_id.clone(),
+        token_issued_at,
         session_id: body.session_id,
-        facts: request_facts(&req)?,
+        facts: request_facts(req)?,
         events: body.events,
         leaving: body.leaving,
     };
@@ -158,40 +252,40 @@ pub async fn events(mut req: Request, env: &Env, now: Millis) -> Result<Response
 }
 
 /// `POST /v1/messages`: messages delivered to the visitor since the page last asked.
-pub async fn messages(mut req: Request, env: &Env, now: Millis) -> Result<Response, ApiError> {
-    let body: MessagesRequest = request::read_json(&mut req).await?;
-    require_channel(&req, env, &body.channel, now).await?;
-    let call = VisitorCall::Messages { channel: body.channel.clone(), visitor_id: body.visitor_id.clone() };
-    visitor::call(env, &body.channel, &body.visitor_id, &call).await
+pub async fn messages(c: Call, who: Caller) -> Result<Response, ApiError> {
+    let (channel, visitor, issued) = who.visitor()?;
+    let _: MessagesRequest = request::parse_json(&c.body)?;
+    require_channel(&c.req, &c.env, channel, c.now).await?;
+    let call =
+        VisitorCall::Messages { channel: channel.clone(), visitor_id: visitor.clone(), token_issued_at: Some(issued) };
+    visitor::call(&c.env, channel, visitor, &call).await
 }
 
 /// `POST /v1/show`: the site shows a campaign on demand.
-pub async fn show(mut req: Request, env: &Env, now: Millis) -> Result<Response, ApiError> {
-    let body: ShowRequest = request::read_json(&mut req).await?;
-    require_channel(&req, env, &body.channel, now).await?;
+pub async fn show(c: Call, who: Caller) -> Result<Response, ApiError> {
+    let (channel, visitor, issued) = who.visitor()?;
+    let body: ShowRequest = request::parse_json(&c.body)?;
+    require_channel(&c.req, &c.env, channel, c.now).await?;
     let call = VisitorCall::Show {
-        channel: body.channel.clone(),
-        visitor_id: body.visitor_id.clone(),
+        channel: channel.clone(),
+        visitor_id: visitor.clone(),
+        token_issued_at: Some(issued),
         campaign: body.campaign_id,
         request: body.request_id,
     };
-    visitor::call(env, &body.channel, &body.visitor_id, &call).await
+    visitor::call(&c.env, channel, visitor, &call).await
 }
 
-pub async fn action(
-    mut req: Request,
-    env: &Env,
-    now: Millis,
-    delivery: &str,
-    action: Action,
-) -> Result<Response, ApiError> {
-    let id = DeliveryId::parse(delivery).map_err(|e| ApiError::invalid("deliveryId", e.to_string()))?;
-    let body: ActionRequest = request::read_json(&mut req).await?;
-    let channel = require_channel(&req, env, &body.channel, now).await?;
-    let db = Db::open(env)?;
-    let (delivery, goal) = store::deliveries::load_delivery(&db, &body.channel, &body.visitor_id, &id)
-        .await?
-        .ok_or(ApiError::NotFound("delivery"))?;
-    let counted = counting::apply_action(&db, &channel, &delivery, goal.as_ref(), action, now).await?;
+/// `POST /v1/deliveries/{id}/view` and `/click`: only the visitor the message was
+/// delivered to (their token) may report it.
+pub async fn action(c: Call, who: Caller, action: Action) -> Result<Response, ApiError> {
+    let (channel_id, visitor, _) = who.visitor()?;
+    let id = DeliveryId::parse(c.params.get("id")).map_err(|e| ApiError::invalid("deliveryId", e.to_string()))?;
+    let _: ActionRequest = request::parse_json(&c.body)?;
+    let channel = require_channel(&c.req, &c.env, channel_id, c.now).await?;
+    let db = Db::open(&c.env)?;
+    let (delivery, goal) =
+        store::deliveries::load_delivery(&db, channel_id, visitor, &id).await?.ok_or(ApiError::NotFound("delivery"))?;
+    let counted = counting::apply_action(&db, &channel, &delivery, goal.as_ref(), action, c.now).await?;
     Ok(reply::json(200, &ActionReply { counted }))
 }

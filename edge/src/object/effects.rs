@@ -20,10 +20,9 @@ use kizuna_shared::deliver;
 use kizuna_shared::deliver::CampaignSet;
 use kizuna_shared::deliver::Context;
 use kizuna_shared::deliver::Input;
-use kizuna_shared::deliver::VisitorState;
 use kizuna_shared::deliver::audience_checks;
 use kizuna_shared::deliver::step;
-use kizuna_shared::deliver::take_pending;
+use kizuna_shared::deliver::take_pending_since;
 use kizuna_shared::event::Event;
 use kizuna_shared::ids::CampaignId;
 use kizuna_shared::ids::ChannelId;
@@ -131,14 +130,15 @@ pub(crate) async fn advance(
         reach_away(env, channel_id, visitor_id, live, &set, &deliveries, now).await?;
     }
     if moment == Moment::Visit {
-        reply.popups = popups(&set, &mut live.state, now);
+        reply.popups = popups(&set, live, now);
     }
     Ok(reply)
 }
 
-/// The visitor's pending messages, as the widget renders them.
-pub(crate) fn popups(set: &CampaignSet, state: &mut VisitorState, now: Millis) -> Vec<Popup> {
-    take_pending(set, state, now)
+/// The visitor's pending messages, as the widget renders them; a page opened by a sign-in
+/// without identity verification gets none delivered before it (`Live::signed_in_at`).
+pub(crate) fn popups(set: &CampaignSet, live: &mut Live, now: Millis) -> Vec<Popup> {
+    take_pending_since(set, &mut live.state, now, live.signed_in_at)
         .into_iter()
         .map(|(pending, campaign)| Popup::new(&pending.delivery, &campaign.id, &campaign.message))
         .collect()
@@ -244,5 +244,5 @@ pub(crate) async fn show(
     if let Some(delivery) = deliver::on_demand(campaign, visitor_id, &mut live.state, request, &ctx) {
         store::deliveries::insert_deliveries(&Db::open(env)?, &channel, &[delivery]).await?;
     }
-    Ok(popups(&set, &mut live.state, now))
+    Ok(popups(&set, live, now))
 }

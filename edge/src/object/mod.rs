@@ -91,6 +91,9 @@ pub(crate) struct Live {
     profile: Profile,
     /// When the stored record's next message was due (to update the wake-up only on change).
     due_before: Option<Millis>,
+    /// The unverified sign-in the calling page's token came from (issued at or after
+    /// it): that page is handed no message delivered before it.
+    signed_in_at: Option<Millis>,
 }
 
 impl Live {
@@ -112,20 +115,27 @@ impl Live {
 async fn serve(storage: &Storage, env: &Env, call: VisitorCall) -> Result<Response, ApiError> {
     let now = clock::now(env).await;
     let record: Option<VisitorRecordV1> = storage.get(RECORD_KEY).await?;
+    // A token names a visitor this object held: once the customer was deleted (or merged
+    // into a member's customer) the record is gone, and so is the token's worth.
+    if call.token_issued_at().is_some() && record.is_none() {
+        return Err(ApiError::VisitorToken);
+    }
     let state = record.as_ref().map(VisitorState::from).unwrap_or_default();
     let due_before = state.next_due();
     let profile = record.and_then(|r| r.profile).unwrap_or_else(|| Profile::new(now));
-    let mut live = Live { state, profile, due_before };
+    let signed_in_at =
+        profile.unverified_sign_in_at.filter(|at| call.token_issued_at().is_some_and(|issued| issued >= *at));
+    let mut live = Live { state, profile, due_before, signed_in_at };
     match call {
-        VisitorCall::Boot { channel, visitor_id } => {
+        VisitorCall::Boot { channel, visitor_id, .. } => {
             live.state.touch(now);
             let popups = advance(env, &channel, &visitor_id, &mut live, Vec::new(), Moment::Visit, now).await?.popups;
             save(env, storage, &channel, &visitor_id, &live).await?;
             let member = live.profile.member_id.is_some();
             let first_seen_at = live.state.first_seen_at.unwrap_or(now);
-            Ok(reply::json(200, &BootReply { visitor_id, member, first_seen_at, popups }))
+            Ok(reply::json(200, &BootReply { visitor_id, token: None, member, first_seen_at, popups }))
         }
-        VisitorCall::Messages { channel, visitor_id } => {
+        VisitorCall::Messages { channel, visitor_id, .. } => {
             live.state.touch(now);
             let popups = advance(env, &channel, &visitor_id, &mut live, Vec::new(), Moment::Visit, now).await?.popups;
             save(env, storage, &channel, &visitor_id, &live).await?;
@@ -141,7 +151,7 @@ async fn serve(storage: &Storage, env: &Env, call: VisitorCall) -> Result<Respon
             save(env, storage, &channel, &visitor_id, &live).await?;
             Ok(reply::json(200, &BroadcastReply { sent }))
         }
-        VisitorCall::Show { channel, visitor_id, campaign, request } => {
+        VisitorCall::Show { channel, visitor_id, campaign, request, .. } => {
             let popups = show(env, &channel, &visitor_id, &mut live, &campaign, &request, now).await?;
             save(env, storage, &channel, &visitor_id, &live).await?;
             Ok(reply::json(200, &MessagesReply { popups }))
@@ -156,9 +166,12 @@ async fn serve(storage: &Storage, env: &Env, call: VisitorCall) -> Result<Respon
             live.profile.sign_in(&member_id, &change, now).map_err(ApiError::conflict)?;
             let first_seen_at = live.profile.created_at;
             write_through(env, storage, &channel, &visitor_id, &live, now).await?;
-            Ok(reply::json(200, &BootReply { visitor_id, member: true, first_seen_at, popups: Vec::new() }))
+            Ok(reply::json(
+                200,
+                &BootReply { visitor_id, token: None, member: true, first_seen_at, popups: Vec::new() },
+            ))
         }
-        VisitorCall::UpdateProfile { channel, visitor_id, change } => {
+        VisitorCall::UpdateProfile { channel, visitor_id, change, .. } => {
             live.profile.apply(&change, now).map_err(ApiError::conflict)?;
             write_through(env, storage, &channel, &visitor_id, &live, now).await?;
             Ok(reply::json(200, &Updated { updated: true }))
@@ -178,7 +191,7 @@ async fn serve(storage: &Storage, env: &Env, call: VisitorCall) -> Result<Respon
             storage.delete_all().await?;
             Ok(reply::json(200, &Forgotten { forgotten: visitor_id }))
         }
-        VisitorCall::Events { channel, visitor_id, session_id, facts, events, leaving } => {
+        VisitorCall::Events { channel, visitor_id, session_id, facts, events, leaving, .. } => {
             // Events accepted in the last 7 days change nothing again (the replay guard),
             // and a visitor's new events are bounded per day; only new ones go further.
             let memory = ObjectSql::open(storage.sql())?;

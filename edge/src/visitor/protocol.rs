@@ -8,6 +8,7 @@ use kizuna_shared::ids::SessionId;
 use kizuna_shared::ids::VisitorId;
 use kizuna_shared::profile::ProfileChange;
 use kizuna_shared::store::VisitorRecordV1;
+use kizuna_shared::time::Millis;
 use kizuna_shared::wire::public::EventIn;
 use serde::Deserialize;
 use serde::Serialize;
@@ -19,10 +20,18 @@ pub enum VisitorCall {
     Boot {
         channel: ChannelId,
         visitor_id: VisitorId,
+        /// The issue time of the visitor token the request came with (a public route):
+        /// the object refuses it when the visitor no longer exists. `None`: the edge's own.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        token_issued_at: Option<Millis>,
     },
     Events {
         channel: ChannelId,
         visitor_id: VisitorId,
+        /// The issue time of the visitor token the request came with (a public route):
+        /// the object refuses it when the visitor no longer exists. `None`: the edge's own.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        token_issued_at: Option<Millis>,
         session_id: Option<SessionId>,
         facts: RequestFacts,
         events: Vec<EventIn>,
@@ -45,44 +54,56 @@ pub enum VisitorCall {
     UpdateProfile {
         channel: ChannelId,
         visitor_id: VisitorId,
+        /// The issue time of the visitor token the request came with (a public route):
+        /// the object refuses it when the visitor no longer exists. `None`: the edge's own.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        token_issued_at: Option<Millis>,
         change: ProfileChange,
     },
     /// The whole record (profile and campaign state), to merge it elsewhere.
     ReadRecord,
     /// Delete the customer everywhere: D1's rows and this object's state.
-    Erase {
-        channel: ChannelId,
-        visitor_id: VisitorId,
-    },
+    Erase { channel: ChannelId, visitor_id: VisitorId },
     /// After a merge into `into`: move D1's rows over and delete everything this holds.
-    Forget {
-        channel: ChannelId,
-        visitor_id: VisitorId,
-        into: VisitorId,
-    },
+    Forget { channel: ChannelId, visitor_id: VisitorId, into: VisitorId },
     /// The widget asks for messages delivered since its last request.
     Messages {
         channel: ChannelId,
         visitor_id: VisitorId,
+        /// The issue time of the visitor token the request came with (a public route):
+        /// the object refuses it when the visitor no longer exists. `None`: the edge's own.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        token_issued_at: Option<Millis>,
     },
     /// The site asks to show a campaign now.
     Show {
         channel: ChannelId,
         visitor_id: VisitorId,
+        /// The issue time of the visitor token the request came with (a public route):
+        /// the object refuses it when the visitor no longer exists. `None`: the edge's own.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        token_issued_at: Option<Millis>,
         campaign: CampaignId,
         request: EventId,
     },
     /// Time passed (the cron found this visitor's wake-up due): release what is due.
-    Tick {
-        channel: ChannelId,
-        visitor_id: VisitorId,
-    },
+    Tick { channel: ChannelId, visitor_id: VisitorId },
     /// A one-time broadcast reaches this visitor (one of its fan-out batches).
-    Broadcast {
-        channel: ChannelId,
-        visitor_id: VisitorId,
-        campaign: CampaignId,
-    },
+    Broadcast { channel: ChannelId, visitor_id: VisitorId, campaign: CampaignId },
+}
+
+impl VisitorCall {
+    /// The issue time of the visitor token a public request carried, if it carried one.
+    pub fn token_issued_at(&self) -> Option<Millis> {
+        match self {
+            VisitorCall::Boot { token_issued_at, .. }
+            | VisitorCall::Events { token_issued_at, .. }
+            | VisitorCall::UpdateProfile { token_issued_at, .. }
+            | VisitorCall::Messages { token_issued_at, .. }
+            | VisitorCall::Show { token_issued_at, .. } => *token_issued_at,
+            _ => None,
+        }
+    }
 }
 
 /// What the request itself tells about the visitor (headers, Cloudflare's geolocation).

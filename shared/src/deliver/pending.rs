@@ -15,10 +15,26 @@ use std::collections::VecDeque;
 /// Messages past the 7-day view window, or of a campaign that ended with "delete
 /// unviewed", are dropped; those of a paused campaign wait.
 pub fn take_pending<'a>(set: &'a CampaignSet, state: &mut VisitorState, now: Millis) -> Vec<(Pending, &'a Campaign)> {
+    take_pending_since(set, state, now, None)
+}
+
+/// [`take_pending`] for a page opened by a sign-in without identity verification at
+/// `signed_in_at`: it is not handed messages delivered before then (they stay pending for
+/// the member's own pages), so naming someone's member id does not read their messages.
+pub fn take_pending_since<'a>(
+    set: &'a CampaignSet,
+    state: &mut VisitorState,
+    now: Millis,
+    signed_in_at: Option<Millis>,
+) -> Vec<(Pending, &'a Campaign)> {
     let mut out = Vec::new();
     let mut kept = VecDeque::new();
     for pending in state.pending.drain(..) {
         let Some(campaign) = set.get(&pending.campaign) else { continue };
+        if signed_in_at.is_some_and(|at| pending.sent_at < at) && now - pending.sent_at <= WINDOW {
+            kept.push_back(pending);
+            continue;
+        }
         if now - pending.sent_at > WINDOW {
             continue;
         }

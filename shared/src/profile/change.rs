@@ -43,6 +43,12 @@ pub struct ProfileChange {
     /// (a manager's edit) instead of keeping the first value (the site's).
     #[serde(default)]
     pub strict: bool,
+    /// The site's change comes with identity verification (a sign-in with a valid
+    /// `memberHash`, or `updateUser` on a channel that verifies): like a manager's, it
+    /// may replace any contact value. An unverified one may only fill empty fields or
+    /// replace values an unverified writer set.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub verified: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -55,6 +61,12 @@ pub struct CustomWrite {
 }
 
 impl ProfileChange {
+    /// Whether this change comes from a trusted writer: a manager (an import, later) or a
+    /// verified site.
+    pub fn trusted(&self) -> bool {
+        self.strict || self.verified
+    }
+
     pub fn is_empty(&self) -> bool {
         self.contact == Contact::default()
             && self.description.is_none()

@@ -69,6 +69,29 @@ pub struct Profile {
     pub last_checkout_completed_at: Option<Millis>,
     /// Custom `profile.*` values by name, in their stored form (dates as ms numbers).
     pub custom: BTreeMap<String, FieldValue>,
+    /// Which contact values a trusted writer set (a verified sign-in, a manager): an
+    /// unverified one may fill an empty field but never replace those.
+    #[serde(skip_serializing_if = "ContactTrust::is_none")]
+    pub trusted_contact: ContactTrust,
+    /// When the visitor last signed in without identity verification: pages whose visitor
+    /// token was issued from then on are not handed messages delivered before it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub unverified_sign_in_at: Option<Millis>,
+}
+
+/// Per contact field: whether its value came from a trusted writer.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+pub struct ContactTrust {
+    pub name: bool,
+    pub email: bool,
+    pub mobile_number: bool,
+}
+
+impl ContactTrust {
+    pub fn is_none(&self) -> bool {
+        *self == ContactTrust::default()
+    }
 }
 
 /// Contact fields a site may set (`boot` and `updateUser`), validated.
@@ -248,9 +271,13 @@ impl Profile {
         }
     }
 
-    /// Links the profile to a member and applies the profile values the site sent.
+    /// Links the profile to a member and applies the profile values the site sent. A
+    /// sign-in without identity verification (`change.verified` false) is remembered, so
+    /// the pages it opens are not handed messages delivered before it; a verified one
+    /// (or a manager's) proves the member and forgets that.
     pub fn sign_in(&mut self, member_id: &str, change: &ProfileChange, now: Millis) -> Result<(), FieldError> {
         self.apply(change, now)?;
+        self.unverified_sign_in_at = (!change.trusted()).then_some(now);
         if self.member_id.as_deref() != Some(member_id) {
             self.member_id = Some(member_id.to_owned());
             self.updated_at = self.updated_at.max(now);
@@ -272,13 +299,19 @@ impl Profile {
             }
         }
         let before = self.clone();
-        for (slot, value) in [
-            (&mut self.name, &change.contact.name),
-            (&mut self.email, &change.contact.email),
-            (&mut self.mobile_number, &change.contact.mobile_number),
+        let trusted = change.trusted();
+        for (slot, value, was_trusted) in [
+            (&mut self.name, &change.contact.name, &mut self.trusted_contact.name),
+            (&mut self.email, &change.contact.email, &mut self.trusted_contact.email),
+            (&mut self.mobile_number, &change.contact.mobile_number, &mut self.trusted_contact.mobile_number),
         ] {
             if let Some(value) = value {
+                // An unverified writer fills an empty field, never replaces a trusted value.
+                if !trusted && *was_trusted && slot.is_some() {
+                    continue;
+                }
                 *slot = Some(value.trim().to_owned());
+                *was_trusted = trusted;
             }
         }
         if let Some(memo) = &change.description {
@@ -337,15 +370,23 @@ impl Profile {
             self.city = other.city.clone().or(self.city.take());
             self.language = other.language.clone().or(self.language.take());
         }
-        for (mine, theirs) in [
-            (&mut self.name, &other.name),
-            (&mut self.email, &other.email),
-            (&mut self.mobile_number, &other.mobile_number),
-            (&mut self.description, &other.description),
+        for (mine, theirs, trust, their_trust) in [
+            (&mut self.name, &other.name, &mut self.trusted_contact.name, other.trusted_contact.name),
+            (&mut self.email, &other.email, &mut self.trusted_contact.email, other.trusted_contact.email),
+            (
+                &mut self.mobile_number,
+                &other.mobile_number,
+                &mut self.trusted_contact.mobile_number,
+                other.trusted_contact.mobile_number,
+            ),
         ] {
             if mine.is_none() {
                 *mine = theirs.clone();
+                *trust = their_trust;
             }
+        }
+        if self.description.is_none() {
+            self.description.clone_from(&other.description);
         }
         self.last_checkout_completed_at = self.last_checkout_completed_at.max(other.last_checkout_completed_at);
         for (name, value) in &other.custom {
@@ -585,6 +626,60 @@ mod tests {
         assert_eq!(r.get("name"), Some(&Value::Text("Aiko Tanaka".into())));
         assert_eq!(r.get("profile.email"), Some(&Value::Text("aiko@example.jp".into())));
         assert_eq!(p.updated_at, T + 5);
+    }
+
+    /// A site's change of contact fields, verified (identity verification) or not.
+    fn site(json: &str, verified: bool) -> ProfileChange {
+        let values = serde_json::from_str(json).unwrap();
+        ProfileChange { verified, ..resolve(&values, &[], Writer::Site, "profile").unwrap() }
+    }
+
+    #[test]
+    fn r10_an_unverified_sign_in_fills_empty_contact_fields() {
+        let mut p = Profile::new(T);
+        p.sign_in("member-1", &site(r#"{"email":"aiko@example.jp","mobileNumber":"+81 90-1111-2222"}"#, false), T + 1)
+            .unwrap();
+        assert_eq!(p.email.as_deref(), Some("aiko@example.jp"));
+        assert_eq!(p.mobile_number.as_deref(), Some("+81 90-1111-2222"));
+    }
+
+    #[test]
+    fn r10_an_unverified_sign_in_never_replaces_what_a_verified_boot_wrote() {
+        let mut p = Profile::new(T);
+        p.sign_in("member-1", &site(r#"{"email":"aiko@example.jp"}"#, true), T + 1).unwrap();
+        p.sign_in("member-1", &site(r#"{"email":"thief@example.com","name":"Thief"}"#, false), T + 2).unwrap();
+        assert_eq!(p.email.as_deref(), Some("aiko@example.jp"), "kept");
+        assert_eq!(p.name.as_deref(), Some("Thief"), "an empty field may be filled");
+        p.apply(&site(r#"{"email":"thief@example.com"}"#, false), T + 3).unwrap();
+        assert_eq!(p.email.as_deref(), Some("aiko@example.jp"), "nor does updateUser after it");
+    }
+
+    #[test]
+    fn r10_an_unverified_sign_in_never_replaces_what_a_manager_wrote() {
+        let mut p = Profile::new(T);
+        p.apply(&manager(r#"{"mobileNumber":"+81 90-1111-2222"}"#), T + 1).unwrap();
+        p.sign_in("member-1", &site(r#"{"mobileNumber":"+1 555-0100"}"#, false), T + 2).unwrap();
+        assert_eq!(p.mobile_number.as_deref(), Some("+81 90-1111-2222"));
+    }
+
+    #[test]
+    fn r10_values_an_unverified_writer_set_may_be_replaced_by_anyone() {
+        let mut p = Profile::new(T);
+        p.apply(&site(r#"{"email":"old@example.jp"}"#, false), T + 1).unwrap();
+        p.sign_in("member-1", &site(r#"{"email":"new@example.jp"}"#, false), T + 2).unwrap();
+        assert_eq!(p.email.as_deref(), Some("new@example.jp"));
+        p.sign_in("member-1", &site(r#"{"email":"verified@example.jp"}"#, true), T + 3).unwrap();
+        p.apply(&manager(r#"{"email":"manager@example.jp"}"#), T + 4).unwrap();
+        assert_eq!(p.email.as_deref(), Some("manager@example.jp"), "trusted writers replace each other");
+    }
+
+    #[test]
+    fn r10_an_unverified_sign_in_is_remembered_until_a_verified_one() {
+        let mut p = Profile::new(T);
+        p.sign_in("member-1", &site("{}", false), T + 1).unwrap();
+        assert_eq!(p.unverified_sign_in_at, Some(T + 1));
+        p.sign_in("member-1", &site("{}", true), T + 2).unwrap();
+        assert_eq!(p.unverified_sign_in_at, None);
     }
 
     #[test]

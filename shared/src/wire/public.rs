@@ -21,7 +21,13 @@ pub const MAX_BATCH_EVENTS: usize = 100;
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct BootRequest {
     pub channel: ChannelId,
-    pub visitor_id: VisitorId,
+    /// The id a previous boot answered, with its `token`. Without a valid token the edge
+    /// issues a new id: it never adopts an id the browser chose.
+    #[serde(default)]
+    pub visitor_id: Option<VisitorId>,
+    /// The visitor token a previous boot answered for `visitorId`.
+    #[serde(default)]
+    pub token: Option<String>,
     /// The site's id of the signed-in member: links this visitor to the member.
     #[serde(default)]
     pub member_id: Option<String>,
@@ -39,6 +45,10 @@ pub struct BootReply {
     /// The id to use from now on: a member's customer id when the visitor was merged
     /// into one.
     pub visitor_id: VisitorId,
+    /// The visitor token for `visitorId` (`visitor_token`), renewed at every boot: every
+    /// other public request carries it in its body.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub token: Option<String>,
     #[serde(default)]
     pub member: bool,
     /// First time this visitor was seen (ms since the epoch).
@@ -55,6 +65,8 @@ pub struct BootReply {
 pub struct MessagesRequest {
     pub channel: ChannelId,
     pub visitor_id: VisitorId,
+    /// The visitor token the last boot answered for `visitorId`.
+    pub token: String,
 }
 
 /// `POST /v1/show`: the site asks to show a campaign now (`Kizuna('showCampaign', id)`).
@@ -63,6 +75,8 @@ pub struct MessagesRequest {
 pub struct ShowRequest {
     pub channel: ChannelId,
     pub visitor_id: VisitorId,
+    /// The visitor token the last boot answered for `visitorId`.
+    pub token: String,
     pub campaign_id: crate::ids::CampaignId,
     /// Chosen by the widget; a retried request carries the same id and shows nothing twice.
     pub request_id: EventId,
@@ -81,6 +95,8 @@ pub struct MessagesReply {
 pub struct EventBatch {
     pub channel: ChannelId,
     pub visitor_id: VisitorId,
+    /// The visitor token the last boot answered for `visitorId`.
+    pub token: String,
     /// The visit these events belong to; a new id counts a new session.
     #[serde(default)]
     pub session_id: Option<SessionId>,
@@ -117,6 +133,8 @@ pub struct EventsReply {
 pub struct ProfileUpdate {
     pub channel: ChannelId,
     pub visitor_id: VisitorId,
+    /// The visitor token the last boot answered for `visitorId`.
+    pub token: String,
     pub profile: crate::profile::ProfileValues,
 }
 
@@ -126,6 +144,8 @@ pub struct ProfileUpdate {
 pub struct ActionRequest {
     pub channel: ChannelId,
     pub visitor_id: VisitorId,
+    /// The visitor token the last boot answered for `visitorId`.
+    pub token: String,
 }
 
 /// What the action added to the statistics (1 where it counted, 0 where it did not).

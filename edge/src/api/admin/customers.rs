@@ -202,7 +202,12 @@ pub async fn customer(mut req: Request, env: &Env, channel: &ChannelId, id: &str
                 return Err(ApiError::invalid("memberId", "is set when the member signs in, not edited"));
             }
             let change = resolve(&body.profile, &custom, Writer::Manager, "profile")?;
-            let update = VisitorCall::UpdateProfile { channel: channel.clone(), visitor_id: visitor.clone(), change };
+            let update = VisitorCall::UpdateProfile {
+                channel: channel.clone(),
+                visitor_id: visitor.clone(),
+                change,
+                token_issued_at: None,
+            };
             let _: visitor::Updated = visitor::call_json(env, channel, &visitor, &update).await?;
             let customer = store::customers::customer(&db, channel, id).await?.ok_or(ApiError::NotFound("customer"))?;
             Ok(reply::json(200, &shown(customer, &custom)))
@@ -230,7 +235,12 @@ pub async fn create_customer(mut req: Request, env: &Env, channel: &ChannelId) -
             }
             VisitorCall::SignIn { channel: channel.clone(), visitor_id: id.clone(), member_id, change, absorb: None }
         }
-        None => VisitorCall::UpdateProfile { channel: channel.clone(), visitor_id: id.clone(), change },
+        None => VisitorCall::UpdateProfile {
+            channel: channel.clone(),
+            visitor_id: id.clone(),
+            change,
+            token_issued_at: None,
+        },
     };
     let _: serde_json::Value = visitor::call_json(env, channel, &id, &call).await?;
     let customer =

@@ -62,3 +62,20 @@ fn pending_messages_expire_after_seven_days_or_when_deleted_unviewed() {
     let ids: Vec<&str> = handed.iter().map(|(p, _)| p.campaign.as_str()).collect();
     assert_eq!(ids, ["c1"], "the campaign that deletes unviewed messages took its message back");
 }
+
+#[test]
+fn r10_a_page_of_an_unverified_sign_in_is_not_handed_messages_delivered_before_it() {
+    let mut run = Run::new(vec![]);
+    let news = |id: &str| Campaign { kind: Kind::Broadcast, ..campaign(id, "") };
+    let (before, after) = (news("b_before"), news("b_after"));
+    broadcast(&before, &visitor(), &mut run.state, NOW);
+    broadcast(&after, &visitor(), &mut run.state, NOW + HOUR);
+    let set = CampaignSet::new(vec![before, after]);
+    let names = |handed: Vec<(Pending, &Campaign)>| -> Vec<String> {
+        handed.iter().map(|(p, _)| p.campaign.as_str().to_owned()).collect()
+    };
+    let signed_in_at = Some(NOW + MINUTE);
+    assert_eq!(names(take_pending_since(&set, &mut run.state, NOW + 2 * HOUR, signed_in_at)), ["b_after"]);
+    assert_eq!(run.state.pending.len(), 1, "the earlier message waits for the member's own pages");
+    assert_eq!(names(take_pending(&set, &mut run.state, NOW + 2 * HOUR)), ["b_before"]);
+}
