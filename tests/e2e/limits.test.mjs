@@ -5,7 +5,7 @@
 // property values, rule values and message texts are refused naming the field.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { adminCall, suite } from "./harness.mjs";
+import { adminCall, bootVisitor, suite } from "./harness.mjs";
 
 const env = suite({ browser: false });
 const search = (body) => adminCall(env.worker, "POST", "/admin/v1/channels/demo/customers/search", body);
@@ -44,9 +44,10 @@ const campaign = (settings) => adminCall(env.worker, "POST", "/admin/v1/channels
 });
 
 test("r10: the longest URL, property-condition value, rule value and message text are refused naming the field", async () => {
+  const visitor = await bootVisitor(env.worker);
   const events = (url) => fetch(`${env.worker.base}/v1/events`, {
     method: "POST",
-    body: JSON.stringify({ channel: "demo", visitorId: "v_long_url", events: [{ id: "long1", name: "PageView", properties: { url } }] }),
+    body: JSON.stringify({ channel: "demo", visitorId: visitor.visitorId, token: visitor.token, events: [{ id: "long1", name: "PageView", properties: { url } }] }),
   });
   const long = await events(`https://shop.example/${"a".repeat(30_000)}`);
   assert.equal(long.status, 400);

@@ -5,7 +5,7 @@
 // cap is the shipped one (5,000): the 10,000 later events are spread over three days.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { admin, adminCall, moveClock, statsWhen, suite } from "./harness.mjs";
+import { admin, adminCall, bootVisitor, moveClock, statsWhen, suite } from "./harness.mjs";
 
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
@@ -20,20 +20,21 @@ async function setClock(at) {
 }
 const workerNow = () => Date.now() + offset;
 
-async function sendEvents(visitorId, events) {
+/** Sends `events` as `visitor` (a `bootVisitor` reply: its id and visitor token). */
+async function sendEvents(visitor, events) {
   const response = await fetch(`${env.worker.base}/v1/events`, {
     method: "POST",
     headers: { "content-type": "text/plain" },
-    body: JSON.stringify({ channel: "demo", visitorId, events }),
+    body: JSON.stringify({ channel: "demo", visitorId: visitor.visitorId, token: visitor.token, events }),
   });
   return { status: response.status, body: await response.json() };
 }
 
 /** `count` "Browse" events with ids `${prefix}${n}`, sent in batches of 100, each accepted whole. */
-async function browse(visitorId, prefix, count) {
+async function browse(visitor, prefix, count) {
   for (let start = 0; start < count; start += 100) {
     const events = Array.from({ length: Math.min(100, count - start) }, (_, i) => ({ id: `${prefix}${start + i}`, name: "Browse" }));
-    const { status, body } = await sendEvents(visitorId, events);
+    const { status, body } = await sendEvents(visitor, events);
     assert.equal(status, 200, JSON.stringify(body));
     assert.equal(body.accepted, events.length, `${prefix}${start}: ${JSON.stringify(body)}`);
   }
@@ -41,10 +42,11 @@ async function browse(visitorId, prefix, count) {
 
 test("a batch over 100 events gets 413 naming events, and nothing of it is kept", async () => {
   const events = Array.from({ length: 101 }, (_, i) => ({ id: `big${i}`, name: "Browse" }));
-  const { status, body } = await sendEvents("v_batch", events);
+  const visitor = await bootVisitor(env.worker);
+  const { status, body } = await sendEvents(visitor, events);
   assert.equal(status, 413);
   assert.equal(body.error.field, "events");
-  const hundred = await sendEvents("v_batch", events.slice(0, 100));
+  const hundred = await sendEvents(visitor, events.slice(0, 100));
   assert.deepEqual([hundred.status, hundred.body.accepted], [200, 100]);
 });
 
@@ -59,7 +61,7 @@ test("a 100-event batch replayed after 10,000 later events, and after 6 days 23 
   const campaign = created.body.id;
   assert.equal((await adminCall(env.worker, "POST", `/admin/v1/campaigns/${campaign}/start`)).status, 200);
 
-  const visitor = "v_replayer";
+  const visitor = await bootVisitor(env.worker);
   const t0 = await setClock(Date.now());
   const batch = [{ id: "first0", name: "Replay" }, ...Array.from({ length: 99 }, (_, i) => ({ id: `first${i + 1}`, name: "Browse" }))];
   const first = await sendEvents(visitor, batch);
