@@ -262,10 +262,16 @@ async fn post_as_visitor(path: &str, write: impl Fn(&App) -> String) -> Result<J
     loop {
         let (url, body) = with_app(|app| (endpoint(app, path), write(app))).ok_or((0, JsValue::NULL))?;
         match net::post_status(&url, &body).await {
-            Err((401, error)) if !rebooted => {
+            Err((401, _)) if !rebooted => {
                 rebooted = true;
                 if !boot().await {
-                    return Err((401, error));
+                    // Another call's boot is under way (the page's first boot, when a
+                    // queued `updateUser` ran before it answered): wait for its token.
+                    let mut waited = 0;
+                    while with_app(|app| app.booting) == Some(true) && waited < BOOT_WAIT_MS {
+                        sleep(50).await;
+                        waited += 50;
+                    }
                 }
             }
             answer => return answer,
@@ -498,6 +504,22 @@ fn later(ms: u32) {
         with_app(|app| app.retry_scheduled = false);
         spawn_local(flush());
     });
+}
+
+/// How long a request that found the token stale waits for another call's boot.
+const BOOT_WAIT_MS: u32 = 10_000;
+
+/// Resolves after `ms` (a `setTimeout`; at once where there is no window).
+async fn sleep(ms: u32) {
+    let promise = js_sys::Promise::new(&mut |resolve, _reject| {
+        let wait = i32::try_from(ms).unwrap_or(i32::MAX);
+        let scheduled = web_sys::window()
+            .is_some_and(|window| window.set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, wait).is_ok());
+        if !scheduled {
+            let _ = resolve.call0(&JsValue::NULL);
+        }
+    });
+    let _ = wasm_bindgen_futures::JsFuture::from(promise).await;
 }
 
 /// Runs `then` after `ms` (a `setTimeout`).
