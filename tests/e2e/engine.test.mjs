@@ -8,7 +8,7 @@ import { test, after } from "node:test";
 import assert from "node:assert/strict";
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
-import { SCREENSHOTS, admin, adminCall, fireCron, moveClock, sqlNow, startWorker, statsWhen, suite } from "./harness.mjs";
+import { SCREENSHOTS, admin, adminCall, fireCron, kvNow, moveClock, sqlNow, startWorker, statsWhen, suite } from "./harness.mjs";
 import { startProviders } from "./providers.mjs";
 
 const MINUTE = 60_000;
@@ -245,6 +245,36 @@ test("a broadcast scheduled for later goes out when its send time comes", async 
   assert.equal((await call("GET", `/admin/v1/campaigns/${id}`)).body.state, "running");
   const back = await visit("/", v.context);
   assert.equal(await shows(back.page, ".b", 15_000), true, "shown on the next visit");
+  await v.context.close();
+});
+
+test("a live broadcast is never skipped because the published copy of the campaigns is stale", async () => {
+  const v = await visit("/");
+  await v.page.close();
+  const sendAt = workerNow() + HOUR;
+  const id = await create({
+    name: "Harvest notes",
+    kind: "broadcast",
+    startsAt: sendAt,
+    audience: { filter: { field: "id", op: "equals", value: v.visitorId } },
+    message: message("Notes from the first-flush harvest."),
+  });
+  // A reader that loaded D1 just before the broadcast was created puts back a copy
+  // without it (kv.rs: such a copy lives up to five minutes in KV).
+  kvNow(env.worker, "v2/campaigns/demo", "[]");
+  await setClock(sendAt + MINUTE);
+  await fireCron(env.worker);
+  const run = await statsReady(() => admin(env.worker, `/admin/v1/campaigns/${id}/broadcast`), (r) => r.state === "done");
+  assert.equal(run.processed, 1);
+  await statsWhen(env.worker, id, (s) => s.totals.sent === 1);
+  const stale = await visit("/", v.context);
+  assert.equal(await shows(stale.page, ".b", 3_000), false, "the stale copy cannot render it: it waits");
+  await stale.page.close();
+  kvNow(env.worker, "v2/campaigns/demo", null);
+  await setClock(sendAt + 2 * MINUTE); // past the isolate's trust in its copy
+  const fresh = await visit("/", v.context);
+  assert.equal(await shows(fresh.page, ".b", 15_000), true, "shown once the copy is fresh");
+  assert.match(await fresh.page.locator("[data-kizuna] .b .t").innerText(), /first-flush harvest/);
   await v.context.close();
 });
 

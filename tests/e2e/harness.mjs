@@ -181,6 +181,15 @@ export function sqlNow(worker, statement) {
   });
 }
 
+/** Writes (or with `value` null, deletes) a key of a running worker's local KV namespace, as a stale published copy would leave it. */
+export function kvNow(worker, key, value) {
+  const args = value === null ? ["kv", "key", "delete", key] : ["kv", "key", "put", key, value];
+  execFileSync(WRANGLER, [...args, "--binding", "KV", "--local", "--persist-to", worker.state, "-c", "edge/wrangler.toml"], {
+    cwd: ROOT,
+    stdio: ["ignore", "ignore", "inherit"],
+  });
+}
+
 /** Moves the worker's development clock to `offsetMs` from real time; answers the worker's now. */
 export async function moveClock(worker, offsetMs) {
   const response = await fetch(`${worker.base}/dev/clock`, { method: "PUT", body: JSON.stringify({ offsetMs }) });

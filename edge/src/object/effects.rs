@@ -13,6 +13,7 @@ use crate::services::send::SendJob;
 use crate::store;
 use crate::store::Db;
 use crate::visitor::RequestFacts;
+use kizuna_shared::campaign::Campaign;
 use kizuna_shared::counting::Action;
 use kizuna_shared::counting::Delivery;
 use kizuna_shared::counting::WINDOW;
@@ -127,7 +128,7 @@ pub(crate) async fn advance(
         }
     }
     if moment == Moment::Away {
-        reach_away(env, channel_id, visitor_id, live, &set, &deliveries, now).await?;
+        reach_away(env, channel_id, visitor_id, live, &Campaigns { set: &set, fresh: None }, &deliveries, now).await?;
     }
     if moment == Moment::Visit {
         reply.popups = popups(&set, live, now);
@@ -152,11 +153,11 @@ async fn send_offline(
     channel: &ChannelId,
     visitor: &VisitorId,
     profile: &Profile,
-    set: &CampaignSet,
+    campaigns: &Campaigns<'_>,
     deliveries: &[(DeliveryId, CampaignId)],
 ) -> Result<(), ApiError> {
     for (delivery, campaign) in deliveries {
-        let Some(campaign) = set.get(campaign) else { continue };
+        let Some(campaign) = campaigns.get(campaign) else { continue };
         let offline = campaign.offline;
         let Some(Plan { first: medium, then_sms }) =
             outbound::plan(&offline, profile.email.is_some(), profile.mobile_number.is_some())
@@ -187,7 +188,7 @@ pub(crate) async fn reach_away(
     channel: &ChannelId,
     visitor: &VisitorId,
     live: &mut Live,
-    set: &CampaignSet,
+    campaigns: &Campaigns<'_>,
     deliveries: &[Delivery],
     now: Millis,
 ) -> Result<(), ApiError> {
@@ -196,16 +197,35 @@ pub(crate) async fn reach_away(
     for delivery in deliveries {
         if !online {
             away.push((delivery.id.clone(), delivery.campaign_id.clone()));
-        } else if set.get(&delivery.campaign_id).is_some_and(|c| c.offline.email || c.offline.sms) {
+        } else if campaigns.get(&delivery.campaign_id).is_some_and(|c| c.offline.email || c.offline.sms) {
             live.state.watch(&delivery.id, now);
         }
     }
     away.extend(deliver::away_checks(&mut live.state, now).into_iter().map(|p| (p.delivery, p.campaign)));
-    send_offline(env, channel, visitor, &live.profile, set, &away).await
+    send_offline(env, channel, visitor, &live.profile, campaigns, &away).await
+}
+
+/// The published campaigns, with at most one read from D1 in place of its published
+/// copy (which may be stale: see `kv.rs`).
+pub(crate) struct Campaigns<'a> {
+    set: &'a CampaignSet,
+    fresh: Option<&'a Campaign>,
+}
+
+impl<'a> Campaigns<'a> {
+    fn get(&self, id: &CampaignId) -> Option<&'a Campaign> {
+        match self.fresh {
+            Some(fresh) if &fresh.id == id => Some(fresh),
+            _ => self.set.get(id),
+        }
+    }
 }
 
 /// One broadcast reaches the visitor: on the site at once when online (the widget asks
 /// for it), otherwise by email or SMS when the campaign allows, and on the next visit.
+/// The campaign is read from D1, not from the published copy: the fan-out moves past
+/// this visitor for good, so a stale copy (not yet published, or still paused) must not
+/// decide that the broadcast is not live.
 pub(crate) async fn broadcast(
     env: &Env,
     channel_id: &ChannelId,
@@ -215,12 +235,18 @@ pub(crate) async fn broadcast(
     now: Millis,
 ) -> Result<bool, ApiError> {
     let channel = kv::channel(env, channel_id, now).await?.ok_or(ApiError::NotFound("channel"))?;
-    let set = kv::campaigns(env, channel_id, now).await?;
-    let Some(campaign) = set.get(campaign_id) else { return Ok(false) };
-    let Some(delivery) = deliver::broadcast(campaign, visitor_id, &mut live.state, now) else { return Ok(false) };
+    let db = Db::open(env)?;
+    let Some(row) = store::campaigns::campaign_row(&db, campaign_id.as_str()).await? else { return Ok(false) };
+    if row.channel_id != channel_id.as_str() {
+        return Ok(false);
+    }
+    let campaign = Campaign::try_from(&row.doc()?)?;
+    let Some(delivery) = deliver::broadcast(&campaign, visitor_id, &mut live.state, now) else { return Ok(false) };
     let deliveries = [delivery];
-    store::deliveries::insert_deliveries(&Db::open(env)?, &channel, &deliveries).await?;
-    reach_away(env, channel_id, visitor_id, live, &set, &deliveries, now).await?;
+    store::deliveries::insert_deliveries(&db, &channel, &deliveries).await?;
+    let set = kv::campaigns(env, channel_id, now).await?;
+    reach_away(env, channel_id, visitor_id, live, &Campaigns { set: &set, fresh: Some(&campaign) }, &deliveries, now)
+        .await?;
     Ok(true)
 }
 

@@ -13,7 +13,8 @@ use std::collections::VecDeque;
 
 /// Hands the visitor's pending messages to a page: those whose campaign still shows.
 /// Messages past the 7-day view window, or of a campaign that ended with "delete
-/// unviewed", are dropped; those of a paused campaign wait.
+/// unviewed", are dropped; those of a paused campaign, or of one this copy of the
+/// published campaigns does not hold, wait.
 pub fn take_pending<'a>(set: &'a CampaignSet, state: &mut VisitorState, now: Millis) -> Vec<(Pending, &'a Campaign)> {
     take_pending_since(set, state, now, None)
 }
@@ -30,12 +31,17 @@ pub fn take_pending_since<'a>(
     let mut out = Vec::new();
     let mut kept = VecDeque::new();
     for pending in state.pending.drain(..) {
-        let Some(campaign) = set.get(&pending.campaign) else { continue };
-        if signed_in_at.is_some_and(|at| pending.sent_at < at) && now - pending.sent_at <= WINDOW {
-            kept.push_back(pending);
+        if now - pending.sent_at > WINDOW {
             continue;
         }
-        if now - pending.sent_at > WINDOW {
+        // Not in this copy of the published campaigns: a stale copy (a broadcast that
+        // went out before the copy was refreshed) must not drop it, so it waits.
+        let Some(campaign) = set.get(&pending.campaign) else {
+            kept.push_back(pending);
+            continue;
+        };
+        if signed_in_at.is_some_and(|at| pending.sent_at < at) {
+            kept.push_back(pending);
             continue;
         }
         match campaign.state.effective(campaign.starts_at, campaign.ends_at, now) {

@@ -1,6 +1,7 @@
 //! Delivered messages on their way to a page, or by email or SMS when the visitor left.
 
 use crate::campaign::{Campaign, CampaignState, Kind};
+use crate::counting::WINDOW;
 use crate::deliver::tests::*;
 use crate::deliver::*;
 use crate::store::CampaignDocV1;
@@ -78,4 +79,20 @@ fn r10_a_page_of_an_unverified_sign_in_is_not_handed_messages_delivered_before_i
     assert_eq!(names(take_pending_since(&set, &mut run.state, NOW + 2 * HOUR, signed_in_at)), ["b_after"]);
     assert_eq!(run.state.pending.len(), 1, "the earlier message waits for the member's own pages");
     assert_eq!(names(take_pending(&set, &mut run.state, NOW + 2 * HOUR)), ["b_before"]);
+}
+
+#[test]
+fn r10_a_message_whose_campaign_a_stale_copy_lacks_waits_for_a_fresh_copy() {
+    let news = Campaign { kind: Kind::Broadcast, ..campaign("b_new", "") };
+    let mut state = VisitorState::default();
+    broadcast(&news, &visitor(), &mut state, NOW);
+    let stale = CampaignSet::new(Vec::new());
+    assert!(take_pending(&stale, &mut state, NOW + 1).is_empty(), "nothing to render it with");
+    assert_eq!(state.pending.len(), 1, "the message waits");
+    let fresh = CampaignSet::new(vec![news]);
+    assert_eq!(take_pending(&fresh, &mut state, NOW + 2).len(), 1, "handed once the copy holds its campaign");
+    assert!(state.pending.is_empty());
+    broadcast(&Campaign { kind: Kind::Broadcast, ..campaign("b_gone", "") }, &visitor(), &mut state, NOW);
+    assert!(take_pending(&stale, &mut state, NOW + WINDOW + 1).is_empty());
+    assert!(state.pending.is_empty(), "dropped after the view window like any other");
 }
