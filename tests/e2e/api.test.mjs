@@ -153,6 +153,7 @@ test("the OpenAPI document is served and describes every route", async () => {
     "/admin/v1/channels/{channel}",
     "/v1/messages",
     "/v1/show",
+    "/v1/shutdown",
     "/dev/clock",
   ]) {
     assert.ok(doc.paths[path], `${path} is documented`);

@@ -2,7 +2,7 @@
 // facts and first-touch UTM, and the admin API finding the customer by a filter.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { admin, adminCall, asVisitor, bootVisitor, customerWhen as harnessCustomerWhen, OWNER_TOKEN, suite } from "./harness.mjs";
+import { admin, adminCall, asVisitor, bootVisitor, customerWhen as harnessCustomerWhen, OWNER_TOKEN, settle, sqlNow, sqlRows, suite } from "./harness.mjs";
 
 const env = suite();
 
@@ -218,4 +218,63 @@ test("a customer is created by hand, edited, and deleted everywhere", async () =
   assert.equal(back.accepted, 1);
   assert.equal((await call("GET", `/customers/${again.visitorId}`)).body.sessionsCount, 1);
   assert.equal((await call("GET", `/customers/${visitor}`)).status, 404);
+});
+
+test("a deleted customer stays deleted: every row about them goes, a later write is dropped, a returning browser is someone new", async () => {
+  const booted = await bootVisitor(env.worker, { memberId: "m-erased", profile: { email: "erased@example.jp" } });
+  const visitor = booted.visitorId;
+  const other = (await bootVisitor(env.worker)).visitorId;
+  const first = await (await asVisitor(env.worker, "/v1/events", booted, { sessionId: "s_erase", events: [{ id: "e1", name: "PageView", properties: { url: "http://shop/products/x" } }] })).json();
+  const delivery = first.popups[0].deliveryId;
+  // What an email send, a wake-up and a bulk job leave about the customer.
+  sqlNow(
+    env.worker,
+    `INSERT INTO outbound_messages (delivery_id, medium, channel_id, visitor_id, campaign_id, state, address, created_at, updated_at)
+       VALUES ('${delivery}', 'email', 'demo', '${visitor}', 'c_tea_bubble', 'sent', 'erased@example.jp', 0, 0);
+     INSERT INTO visitor_wakeups VALUES ('demo', '${visitor}', 9999999999999);
+     INSERT INTO bulk_jobs (id, channel_id, target, change, evaluated_at, state, total, created_at, updated_at)
+       VALUES ('j_erase', 'demo', '{"ids":["${other}","${visitor}"]}', '{}', 0, 'done', 2, 0, 0)`,
+  );
+  const sentBefore = sqlRows(env.worker, "SELECT COALESCE(SUM(sent), 0) AS n FROM campaign_daily_stats WHERE campaign_id = 'c_tea_bubble'")[0].n;
+  await settle(env.worker);
+  assert.equal((await call("DELETE", `/customers/${visitor}`)).status, 200);
+
+  const about = (table, column) => `(SELECT COUNT(*) FROM ${table} WHERE ${column} = '${visitor}') AS ${table}`;
+  const left = () =>
+    sqlRows(
+      env.worker,
+      `SELECT ${[["customers", "id"], ["customer_months", "customer_id"], ["deliveries", "visitor_id"], ["outbound_messages", "visitor_id"], ["visitor_wakeups", "visitor_id"]].map(([t, c]) => about(t, c)).join(", ")}`,
+    )[0];
+  const none = { customers: 0, customer_months: 0, deliveries: 0, outbound_messages: 0, visitor_wakeups: 0 };
+  assert.deepEqual(left(), none);
+  assert.equal(sqlRows(env.worker, "SELECT target FROM bulk_jobs WHERE id = 'j_erase'")[0].target, `{"ids":["${other}"]}`);
+  assert.equal(sqlRows(env.worker, "SELECT COALESCE(SUM(sent), 0) AS n FROM campaign_daily_stats WHERE campaign_id = 'c_tea_bubble'")[0].n, sentBefore, "daily counters stay");
+  const [tombstone] = sqlRows(env.worker, `SELECT erased_at FROM erased_customers WHERE channel_id = 'demo' AND customer_id = '${visitor}'`);
+  assert.ok(tombstone && tombstone.erased_at > 0, "a tombstone with the deletion time");
+
+  // Writes that were under way when the customer was deleted arrive now: dropped.
+  sqlNow(
+    env.worker,
+    `INSERT INTO customers (channel_id, id, created_at, updated_at, profile_email) VALUES ('demo', '${visitor}', 1, 1, 'erased@example.jp');
+     INSERT INTO customer_months VALUES ('demo', '2026-12', '${visitor}');
+     INSERT INTO deliveries (id, channel_id, campaign_id, visitor_id, display, sent_at) VALUES ('d_late', 'demo', 'c_tea_bubble', '${visitor}', 'bubble', 1);
+     INSERT INTO outbound_messages (delivery_id, medium, channel_id, visitor_id, campaign_id, state, address, created_at, updated_at)
+       VALUES ('d_late', 'email', 'demo', '${visitor}', 'c_tea_bubble', 'sending', 'erased@example.jp', 1, 1);
+     INSERT INTO visitor_wakeups VALUES ('demo', '${visitor}', 1)`,
+  );
+  assert.deepEqual(left(), none, "the tombstone dropped every later write");
+  await settle(env.worker);
+  assert.equal((await call("PATCH", `/customers/${visitor}`, { profile: { name: "Back?" } })).status, 404);
+
+  // The old token is refused; the browser coming back, even signing in, is a new customer.
+  const stale = await asVisitor(env.worker, "/v1/messages", booted);
+  assert.equal(stale.status, 401);
+  assert.equal((await stale.json()).error.field, "token");
+  const again = await bootVisitor(env.worker, { memberId: "m-erased", visitorId: visitor, token: booted.token });
+  assert.notEqual(again.visitorId, visitor);
+  assert.equal(again.member, true);
+  const fresh = await customerWhen(again.visitorId, (c) => c.memberId === "m-erased");
+  assert.equal(fresh.profile.email ?? null, null, "nothing of the deleted customer comes back");
+  assert.equal((await call("GET", `/customers/${visitor}`)).status, 404);
+  assert.deepEqual(left(), none);
 });

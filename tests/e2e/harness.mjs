@@ -181,6 +181,33 @@ export function sqlNow(worker, statement) {
   });
 }
 
+/** The rows an SQL query answers from a running worker's local D1 database. */
+export function sqlRows(worker, query) {
+  const out = execFileSync(WRANGLER, ["d1", "execute", "DB", "--local", "--persist-to", worker.state, "-c", "edge/wrangler.toml", "--json", "--command", query], {
+    cwd: ROOT,
+    stdio: ["ignore", "pipe", "inherit"],
+  });
+  return JSON.parse(out.toString())[0].results;
+}
+
+/**
+ * Waits until the worker answers again after `wrangler d1 execute` or `wrangler kv`
+ * touched its local state from another process: the dev server has been seen to drop
+ * the next connection once ("other side closed"), which is not what a test is about.
+ */
+export async function settle(worker) {
+  for (let i = 0; ; i++) {
+    try {
+      const response = await fetch(`${worker.base}/healthz`);
+      await response.text();
+      if (response.ok) return;
+    } catch (error) {
+      if (i >= 5) throw error;
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
 /** Writes (or with `value` null, deletes) a key of a running worker's local KV namespace, as a stale published copy would leave it. */
 export function kvNow(worker, key, value) {
   const args = value === null ? ["kv", "key", "delete", key] : ["kv", "key", "put", key, value];

@@ -151,6 +151,15 @@ const ROUTES = [
     body: () => ({ ...VISITOR, campaignId: "c_tea_bubble", requestId: "r_matrix" }),
     expect: { GET: all(405), POST: all(200), PUT: all(405), PATCH: all(405), DELETE: all(405), OPTIONS: all(204) },
   },
+  // A shutdown refuses the token from then on: each call shuts down a visitor of its own.
+  {
+    path: "/v1/shutdown",
+    body: async () => {
+      const own = await bootVisitor(env.worker);
+      return { channel: "demo", visitorId: own.visitorId, token: own.token };
+    },
+    expect: { GET: all(405), POST: all(200), PUT: all(405), PATCH: all(405), DELETE: all(405), OPTIONS: all(204) },
+  },
   { path: "/v1/deliveries/d_matrix/view", body: () => VISITOR, expect: { GET: all(405), POST: all(200), PUT: all(405), PATCH: all(405), DELETE: all(405), OPTIONS: all(204) } },
   { path: "/v1/deliveries/d_matrix/click", body: () => VISITOR, expect: { GET: all(405), POST: all(200), PUT: all(405), PATCH: all(405), DELETE: all(405), OPTIONS: all(204) } },
   { path: "/v1/deliveries/d_none/view", body: () => VISITOR, expect: { GET: all(405), POST: all(404), PUT: all(405), PATCH: all(405), DELETE: all(405), OPTIONS: all(204) } },
@@ -340,7 +349,7 @@ const clientAddress = () => {
 };
 
 async function bodyFor(route, caller, method) {
-  const body = typeof route.body === "function" ? route.body(caller, method) : route.body;
+  const body = typeof route.body === "function" ? await route.body(caller, method) : route.body;
   if (body === "currentFieldOrder") {
     const answer = await fetch(`${env.worker.base}/admin/v1/channels/demo/fields`, { headers: { authorization: `Bearer ${OWNER_TOKEN}` } });
     return { keys: (await answer.json()).fields.map((field) => field.key).filter((key) => key.startsWith("profile.")) };
@@ -443,6 +452,7 @@ const MALFORMED = [
   { method: "POST", path: "/v1/profile", body: () => ({ ...VISITOR, visitorId: "v_someone_else", profile: {} }), status: 401, code: "unauthorized", field: "token" },
   { method: "POST", path: "/v1/messages", body: { channel: "demo" }, status: 401, code: "unauthorized", field: "token" },
   { method: "POST", path: "/v1/messages", body: () => ({ ...VISITOR, token: `${VISITOR.token}0` }), status: 401, code: "unauthorized", field: "token" },
+  { method: "POST", path: "/v1/shutdown", body: { channel: "demo" }, status: 401, code: "unauthorized", field: "token" },
   { method: "POST", path: "/v1/show", body: () => ({ ...VISITOR, campaignId: "c_no_such_campaign", requestId: "r_bad" }), status: 400, code: "invalid", field: "campaignId" },
   { method: "POST", path: "/v1/show", body: () => ({ ...VISITOR, requestId: "r_bad" }), status: 400, code: "invalid", field: "campaignId" },
   { method: "POST", path: "/v1/deliveries/d_matrix/view", body: { channel: "demo", visitorId: "" }, status: 401, code: "unauthorized", field: "token" },

@@ -169,3 +169,42 @@ test("the widget boots again when its token is refused and resends its outbox, c
   assert.deepEqual(errors, []);
   await context.close();
 });
+
+test("a token is refused once its visitor shut down, and Kizuna('shutdown') in a browser does that", async () => {
+  const member = await bootVisitor(env.worker, { memberId: "m-shut-api" });
+  assert.equal(member.member, true);
+  const shut = await asVisitor(env.worker, "/v1/shutdown", member, {});
+  assert.equal(shut.status, 200);
+  assert.deepEqual(await shut.json(), { shutDown: true });
+  await refusedForToken(await asVisitor(env.worker, "/v1/messages", member));
+  await refusedForToken(await asVisitor(env.worker, "/v1/shutdown", member, {}));
+  const anonymous = await bootVisitor(env.worker, { visitorId: member.visitorId, token: member.token });
+  assert.notEqual(anonymous.visitorId, member.visitorId, "the browser that kept it starts a new visitor");
+  assert.equal(anonymous.member, false);
+  const again = await bootVisitor(env.worker, { memberId: "m-shut-api", visitorId: member.visitorId, token: member.token });
+  assert.equal(again.visitorId, member.visitorId, "signing in again reaches the member's customer");
+  assert.equal((await asVisitor(env.worker, "/v1/messages", again)).status, 200, "with a new token");
+
+  const context = await env.browser.newContext();
+  const page = await context.newPage();
+  await page.goto(`${env.worker.base}/`);
+  const signInAnswered = page.waitForResponse((r) => r.url().endsWith("/v1/boot") && (r.request().postData() ?? "").includes("m-shut-page"));
+  await page.evaluate(() => window.Kizuna("boot", { memberId: "m-shut-page" }));
+  const signedIn = await (await signInAnswered).json();
+  assert.equal(signedIn.member, true);
+  const old = await page
+    .waitForFunction((id) => localStorage.getItem("kz:demo:visitor") === id && localStorage.getItem("kz:demo:token"), signedIn.visitorId)
+    .then((h) => h.jsonValue());
+  await page.evaluate(() => window.Kizuna("shutdown"));
+  await page.waitForFunction((id) => {
+    const now = localStorage.getItem("kz:demo:visitor");
+    return now && now !== id;
+  }, signedIn.visitorId);
+  const deadline = Date.now() + 10_000;
+  let status;
+  do {
+    status = (await asVisitor(env.worker, "/v1/messages", { visitorId: signedIn.visitorId, token: old })).status;
+  } while (status !== 401 && Date.now() < deadline && (await new Promise((r) => setTimeout(r, 200)), true));
+  assert.equal(status, 401, "the page's old token is refused after its shutdown");
+  await context.close();
+});

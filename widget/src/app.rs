@@ -179,8 +179,13 @@ fn apply(name: &str, argument: &JsValue, second: &JsValue, live: bool) {
             }
         }
         "shutdown" => {
-            // Forget the member: a new anonymous visitor begins, with a new session.
+            // Forget the member: a new anonymous visitor begins, with a new session. The
+            // edge refuses the old token from now on (another tab keeping it boots anew).
             with_app(|app| {
+                if !app.token.is_empty() {
+                    let url = endpoint(app, "/v1/shutdown");
+                    net::fire(&url, &json::visitor_body(app.channel.as_str(), who(app)));
+                }
                 app.member = None;
                 saved::set(&visitor_key(&app.channel, "session"), "");
                 keep_visitor(app, String::new(), String::new());

@@ -159,7 +159,8 @@ async fn visit(
     Ok(reply)
 }
 
-/// The visitor signs in as `member_id` (already verified where the channel asks for it).
+/// The visitor signs in as `member_id` (already verified where the channel asks for it):
+/// on the visitor the browser kept while its token holds, else on a new one.
 async fn sign_in(
     env: &Env,
     channel_id: &ChannelId,
@@ -167,10 +168,24 @@ async fn sign_in(
     member_id: String,
     change: ProfileChange,
 ) -> Result<BootReply, ApiError> {
-    let visitor = match returning {
-        Some((visitor, _)) => visitor,
-        None => new_visitor()?,
-    };
+    if let Some((visitor, issued)) = returning {
+        match sign_in_as(env, channel_id, visitor, Some(issued), member_id.clone(), change.clone()).await {
+            // The kept visitor is gone (deleted, merged) or was shut down.
+            Err(ApiError::Relayed { status: 401, .. }) => {}
+            other => return other,
+        }
+    }
+    sign_in_as(env, channel_id, new_visitor()?, None, member_id, change).await
+}
+
+async fn sign_in_as(
+    env: &Env,
+    channel_id: &ChannelId,
+    visitor: VisitorId,
+    token_issued_at: Option<Millis>,
+    member_id: String,
+    change: ProfileChange,
+) -> Result<BootReply, ApiError> {
     let db = Db::open(env)?;
     match store::customers::customer_of_member(&db, channel_id, &member_id).await? {
         Some(existing) if existing != visitor.as_str() => {
@@ -183,6 +198,7 @@ async fn sign_in(
             let absorb = VisitorCall::SignIn {
                 channel: channel_id.clone(),
                 visitor_id: existing.clone(),
+                token_issued_at: None,
                 member_id,
                 change,
                 absorb: Some(Box::new(other)),
@@ -197,6 +213,7 @@ async fn sign_in(
             let sign_in = VisitorCall::SignIn {
                 channel: channel_id.clone(),
                 visitor_id: visitor.clone(),
+                token_issued_at,
                 member_id,
                 change,
                 absorb: None,
@@ -258,6 +275,17 @@ pub async fn messages(c: Call, who: Caller) -> Result<Response, ApiError> {
     require_channel(&c.req, &c.env, channel, c.now).await?;
     let call =
         VisitorCall::Messages { channel: channel.clone(), visitor_id: visitor.clone(), token_issued_at: Some(issued) };
+    visitor::call(&c.env, channel, visitor, &call).await
+}
+
+/// `POST /v1/shutdown`: `Kizuna('shutdown')`; the page forgets the visitor, and its token
+/// (and every other issued to the visitor until now) is refused from now on.
+pub async fn shutdown(c: Call, who: Caller) -> Result<Response, ApiError> {
+    let (channel, visitor, issued) = who.visitor()?;
+    let _: MessagesRequest = request::parse_json(&c.body)?;
+    require_channel(&c.req, &c.env, channel, c.now).await?;
+    let call =
+        VisitorCall::Shutdown { channel: channel.clone(), visitor_id: visitor.clone(), token_issued_at: Some(issued) };
     visitor::call(&c.env, channel, visitor, &call).await
 }
 

@@ -12,7 +12,7 @@ use crate::store;
 use crate::store::Db;
 use crate::store::event_memory;
 use crate::store::event_memory::ObjectSql;
-use crate::visitor::{BroadcastReply, Deleted, Forgotten, Ticked, Updated, VisitorCall};
+use crate::visitor::{BroadcastReply, Deleted, Forgotten, ShutDown, Ticked, Updated, VisitorCall};
 use effects::Moment;
 use effects::advance;
 use effects::broadcast;
@@ -40,6 +40,10 @@ use worker::durable_object;
 mod effects;
 
 const RECORD_KEY: &str = "visitor";
+/// Left alone after the customer was deleted: the deletion time (the tombstone).
+const ERASED_KEY: &str = "erased";
+/// Tokens issued at or before this time are refused (the visitor was shut down then).
+const SHUT_DOWN_KEY: &str = "shut-down";
 
 #[durable_object]
 pub struct Visitor {
@@ -115,10 +119,17 @@ impl Live {
 async fn serve(storage: &Storage, env: &Env, call: VisitorCall) -> Result<Response, ApiError> {
     let now = clock::now(env).await;
     let record: Option<VisitorRecordV1> = storage.get(RECORD_KEY).await?;
+    if record.is_none() && storage.get::<Millis>(ERASED_KEY).await?.is_some() {
+        return erased(call);
+    }
     // A token names a visitor this object held: once the customer was deleted (or merged
-    // into a member's customer) the record is gone, and so is the token's worth.
-    if call.token_issued_at().is_some() && record.is_none() {
-        return Err(ApiError::VisitorToken);
+    // into a member's customer) the record is gone, and so is the token's worth; a token
+    // issued before the visitor was shut down is worth nothing either.
+    if let Some(issued) = call.token_issued_at() {
+        let shut_down_at: Option<Millis> = storage.get(SHUT_DOWN_KEY).await?;
+        if record.is_none() || shut_down_at.is_some_and(|at| issued <= at) {
+            return Err(ApiError::VisitorToken);
+        }
     }
     let state = record.as_ref().map(VisitorState::from).unwrap_or_default();
     let due_before = state.next_due();
@@ -156,7 +167,7 @@ async fn serve(storage: &Storage, env: &Env, call: VisitorCall) -> Result<Respon
             save(env, storage, &channel, &visitor_id, &live).await?;
             Ok(reply::json(200, &MessagesReply { popups }))
         }
-        VisitorCall::SignIn { channel, visitor_id, member_id, change, absorb } => {
+        VisitorCall::SignIn { channel, visitor_id, member_id, change, absorb, .. } => {
             if let Some(other) = absorb {
                 if let Some(profile) = &other.profile {
                     live.profile.absorb(profile);
@@ -179,10 +190,15 @@ async fn serve(storage: &Storage, env: &Env, call: VisitorCall) -> Result<Respon
         VisitorCall::ReadRecord => Ok(reply::json(200, &live.record_only())),
         VisitorCall::Erase { channel, visitor_id } => {
             let db = Db::open(env)?;
-            store::customers::erase_customer(&db, &channel, visitor_id.as_str()).await?;
-            store::wakeups::set_wakeup(&db, &channel, &visitor_id, None).await?;
+            store::customers::erase_customer(&db, &channel, visitor_id.as_str(), now).await?;
+            storage.delete_alarm().await?;
             storage.delete_all().await?;
+            storage.put(ERASED_KEY, now).await?;
             Ok(reply::json(200, &Deleted { deleted: visitor_id }))
+        }
+        VisitorCall::Shutdown { .. } => {
+            storage.put(SHUT_DOWN_KEY, now).await?;
+            Ok(reply::json(200, &ShutDown { shut_down: true }))
         }
         VisitorCall::Forget { channel, visitor_id, into } => {
             let db = Db::open(env)?;
@@ -224,6 +240,22 @@ async fn serve(storage: &Storage, env: &Env, call: VisitorCall) -> Result<Respon
             event_memory::remember(&memory, &fresh_ids, now).await?;
             Ok(reply::json(200, &reply))
         }
+    }
+}
+
+/// A call to the object of a deleted customer: nothing about them is written again. A
+/// request with their token is refused (the page boots a new visitor); the fan-out and
+/// the wake-ups move on; the edge's other calls find no customer.
+fn erased(call: VisitorCall) -> Result<Response, ApiError> {
+    if call.token_issued_at().is_some() {
+        return Err(ApiError::VisitorToken);
+    }
+    match call {
+        VisitorCall::Broadcast { .. } => Ok(reply::json(200, &BroadcastReply { sent: false })),
+        VisitorCall::Tick { .. } => Ok(reply::json(200, &Ticked { ticked: false })),
+        VisitorCall::Erase { visitor_id, .. } => Ok(reply::json(200, &Deleted { deleted: visitor_id })),
+        VisitorCall::Forget { visitor_id, .. } => Ok(reply::json(200, &Forgotten { forgotten: visitor_id })),
+        _ => Err(ApiError::NotFound("customer")),
     }
 }
 

@@ -119,12 +119,31 @@ pub(crate) mod sql {
         ]
     }
 
-    pub fn erase_customer(channel: &ChannelId, id: &str) -> Vec<Statement> {
+    /// The tombstone first (migration 0011: its triggers drop any later insert about the
+    /// customer), then every row about the customer; the daily counters stay.
+    pub fn erase_customer(channel: &ChannelId, id: &str, now: Millis) -> Vec<Statement> {
         let args = vec![text(channel.as_str()), text(id)];
+        let mut tombstone = args.clone();
+        tombstone.push(num(now));
         vec![
+            Statement::new(
+                "INSERT INTO erased_customers (channel_id, customer_id, erased_at) VALUES (?1, ?2, ?3)
+             ON CONFLICT (channel_id, customer_id) DO NOTHING",
+                tombstone,
+            ),
             Statement::new("DELETE FROM customers WHERE channel_id = ?1 AND id = ?2", args.clone()),
             Statement::new("DELETE FROM customer_months WHERE channel_id = ?1 AND customer_id = ?2", args.clone()),
-            Statement::new("DELETE FROM deliveries WHERE channel_id = ?1 AND visitor_id = ?2", args),
+            Statement::new("DELETE FROM deliveries WHERE channel_id = ?1 AND visitor_id = ?2", args.clone()),
+            Statement::new("DELETE FROM outbound_messages WHERE channel_id = ?1 AND visitor_id = ?2", args.clone()),
+            Statement::new("DELETE FROM visitor_wakeups WHERE channel_id = ?1 AND visitor_id = ?2", args.clone()),
+            // A bulk job's id list forgets the id (its counts stay as they were).
+            Statement::new(
+                "UPDATE bulk_jobs SET target = json_object('ids', (
+                   SELECT json_group_array(value) FROM json_each(bulk_jobs.target, '$.ids') WHERE value <> ?2))
+             WHERE channel_id = ?1 AND json_type(target, '$.ids') = 'array'
+               AND EXISTS (SELECT 1 FROM json_each(bulk_jobs.target, '$.ids') WHERE value = ?2)",
+                args,
+            ),
         ]
     }
 
@@ -277,8 +296,8 @@ pub async fn merge_customer_rows(
 
 /// Deletes a customer's rows everywhere in D1: the customer, its active months and its
 /// delivery records (the day counters keep what was counted), in one batch.
-pub async fn erase_customer(db: &impl Executor, channel: &ChannelId, id: &str) -> Result<(), StoreError> {
-    db.batch(sql::erase_customer(channel, id)).await?;
+pub async fn erase_customer(db: &impl Executor, channel: &ChannelId, id: &str, now: Millis) -> Result<(), StoreError> {
+    db.batch(sql::erase_customer(channel, id, now)).await?;
     Ok(())
 }
 
@@ -634,7 +653,7 @@ mod tests {
     }
 
     #[test]
-    fn erasing_deletes_the_customer_its_months_and_deliveries_and_keeps_the_counts() {
+    fn erasing_deletes_every_row_about_the_customer_and_keeps_the_counts() {
         let db = Sqlite::with_channel();
         db.customer("v1", 100);
         db.customer("v2", 100);
@@ -642,14 +661,56 @@ mod tests {
             "INSERT INTO customer_months VALUES ('shop', '2026-01', 'v1'), ('shop', '2026-01', 'v2');
              INSERT INTO deliveries (id, channel_id, campaign_id, visitor_id, display, sent_at)
                VALUES ('d1', 'shop', 'news', 'v1', 'bubble', 0), ('d2', 'shop', 'news', 'v2', 'bubble', 0);
-             INSERT INTO campaign_daily_stats (campaign_id, day, sent) VALUES ('news', '2026-01-01', 2)",
+             INSERT INTO campaign_daily_stats (campaign_id, day, sent) VALUES ('news', '2026-01-01', 2);
+             INSERT INTO outbound_messages (delivery_id, medium, channel_id, visitor_id, campaign_id, state,
+                 address, created_at, updated_at)
+               VALUES ('d1', 'email', 'shop', 'v1', 'news', 'sent', 'aiko@example.jp', 0, 0),
+                      ('d2', 'email', 'shop', 'v2', 'news', 'sent', 'ren@example.jp', 0, 0);
+             INSERT INTO visitor_wakeups VALUES ('shop', 'v1', 500), ('shop', 'v2', 500);
+             INSERT INTO bulk_jobs (id, channel_id, target, change, evaluated_at, state, total, created_at, updated_at)
+               VALUES ('j1', 'shop', '{\"ids\":[\"v2\",\"v1\",\"v3\"]}', '{}', 0, 'running', 3, 0, 0),
+                      ('j2', 'shop', '{\"filter\":{\"all\":[]}}', '{}', 0, 'running', 2, 0, 0)",
         );
-        wait(erase_customer(&db, &shop(), "v1")).unwrap();
+        wait(erase_customer(&db, &shop(), "v1", 900)).unwrap();
         assert!(wait(customer(&db, &shop(), "v1")).unwrap().is_none());
         assert_eq!(months(&db), "2026-01:v2");
         assert_eq!(db.text("SELECT group_concat(id) FROM deliveries").as_deref(), Some("d2"));
+        assert_eq!(db.text("SELECT group_concat(address) FROM outbound_messages").as_deref(), Some("ren@example.jp"));
+        assert_eq!(db.text("SELECT group_concat(visitor_id) FROM visitor_wakeups").as_deref(), Some("v2"));
+        assert_eq!(db.text("SELECT target FROM bulk_jobs WHERE id = 'j1'").as_deref(), Some(r#"{"ids":["v2","v3"]}"#));
+        assert_eq!(
+            db.text("SELECT target FROM bulk_jobs WHERE id = 'j2'").as_deref(),
+            Some(r#"{"filter":{"all":[]}}"#)
+        );
         assert_eq!(db.number("SELECT sent FROM campaign_daily_stats"), 2);
         assert_eq!(wait(monthly_active(&db, &shop(), "2026-01")).unwrap(), 1);
+        assert_eq!(db.number("SELECT erased_at FROM erased_customers WHERE customer_id = 'v1'"), 900);
+    }
+
+    #[test]
+    fn a_write_about_an_erased_customer_that_arrives_later_is_dropped() {
+        let db = Sqlite::with_channel();
+        db.customer("v1", 100);
+        wait(erase_customer(&db, &shop(), "v1", 900)).unwrap();
+        // A visitor object's call under way when the customer was deleted writes on.
+        let profile = Profile::new(1_000);
+        wait(upsert_customer(&db, &shop(), &visitor("v1"), &profile, 540)).unwrap();
+        wait(upsert_customer(&db, &shop(), &visitor("v2"), &profile, 540)).unwrap();
+        db.exec(
+            "INSERT INTO deliveries (id, channel_id, campaign_id, visitor_id, display, sent_at)
+               VALUES ('d1', 'shop', 'news', 'v1', 'bubble', 0), ('d2', 'shop', 'news', 'v2', 'bubble', 0);
+             INSERT INTO outbound_messages (delivery_id, medium, channel_id, visitor_id, campaign_id, state,
+                 created_at, updated_at)
+               VALUES ('d1', 'email', 'shop', 'v1', 'news', 'sending', 0, 0);
+             INSERT INTO visitor_wakeups VALUES ('shop', 'v1', 500)",
+        );
+        assert_eq!(db.text("SELECT group_concat(id) FROM customers").as_deref(), Some("v2"), "only the other one");
+        assert!(!months(&db).contains("v1"));
+        assert_eq!(db.text("SELECT group_concat(id) FROM deliveries").as_deref(), Some("d2"));
+        assert_eq!(db.number("SELECT COUNT(*) FROM outbound_messages"), 0);
+        assert_eq!(db.number("SELECT COUNT(*) FROM visitor_wakeups"), 0);
+        wait(erase_customer(&db, &shop(), "v1", 2_000)).unwrap();
+        assert_eq!(db.number("SELECT erased_at FROM erased_customers"), 900, "erasing again keeps the first time");
     }
 
     #[test]

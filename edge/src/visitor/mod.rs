@@ -6,4 +6,4 @@ mod client;
 mod protocol;
 
 pub use client::{call, call_json};
-pub use protocol::{BroadcastReply, Deleted, Forgotten, RequestFacts, Ticked, Updated, VisitorCall};
+pub use protocol::{BroadcastReply, Deleted, Forgotten, RequestFacts, ShutDown, Ticked, Updated, VisitorCall};

@@ -45,6 +45,12 @@ pub enum VisitorCall {
     SignIn {
         channel: ChannelId,
         visitor_id: VisitorId,
+        /// The issue time of the returning visitor's token, when the member signs in on
+        /// the visitor the browser kept: refused (401) when that visitor is gone or shut
+        /// down, and the edge signs in on a new visitor instead. `None`: a new visitor,
+        /// or the member's own customer.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        token_issued_at: Option<Millis>,
         member_id: String,
         change: ProfileChange,
         absorb: Option<Box<VisitorRecordV1>>,
@@ -90,6 +96,16 @@ pub enum VisitorCall {
     Tick { channel: ChannelId, visitor_id: VisitorId },
     /// A one-time broadcast reaches this visitor (one of its fan-out batches).
     Broadcast { channel: ChannelId, visitor_id: VisitorId, campaign: CampaignId },
+    /// `Kizuna('shutdown')`: the page forgets this visitor, and every token issued to it
+    /// until now is refused from now on (the member signs in again for a new one).
+    Shutdown {
+        channel: ChannelId,
+        visitor_id: VisitorId,
+        /// The issue time of the visitor token the request came with (a public route):
+        /// the object refuses it when the visitor no longer exists. `None`: the edge's own.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        token_issued_at: Option<Millis>,
+    },
 }
 
 impl VisitorCall {
@@ -100,6 +116,8 @@ impl VisitorCall {
             | VisitorCall::Events { token_issued_at, .. }
             | VisitorCall::UpdateProfile { token_issued_at, .. }
             | VisitorCall::Messages { token_issued_at, .. }
+            | VisitorCall::SignIn { token_issued_at, .. }
+            | VisitorCall::Shutdown { token_issued_at, .. }
             | VisitorCall::Show { token_issued_at, .. } => *token_issued_at,
             _ => None,
         }
@@ -137,6 +155,13 @@ pub struct Updated {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Deleted {
     pub deleted: VisitorId,
+}
+
+/// The object's answer to `Shutdown`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ShutDown {
+    pub shut_down: bool,
 }
 
 /// The object's answer to `Forget`: the visitor it forgot after a merge.

@@ -233,7 +233,14 @@ pub async fn create_customer(mut req: Request, env: &Env, channel: &ChannelId) -
                     problem: "this member already has a customer".into(),
                 });
             }
-            VisitorCall::SignIn { channel: channel.clone(), visitor_id: id.clone(), member_id, change, absorb: None }
+            VisitorCall::SignIn {
+                channel: channel.clone(),
+                visitor_id: id.clone(),
+                token_issued_at: None,
+                member_id,
+                change,
+                absorb: None,
+            }
         }
         None => VisitorCall::UpdateProfile {
             channel: channel.clone(),
