@@ -1,6 +1,8 @@
 -- Demo data for local development: the "demo" channel (Tokyo time), its owner with
 -- the API token `kz_demo_owner_token` (only its SHA-256 is stored), and one running
--- automated campaign: a bubble on product pages. Idempotent: run it as often as you like.
+-- automated campaign: a bubble on product pages, which the shop's script may also show
+-- with `Kizuna('showCampaign', 'c_tea_bubble')` (onDemand). Idempotent: run it as often
+-- as you like.
 
 INSERT OR IGNORE INTO channels (id, name, utc_offset_minutes, created_at)
 VALUES ('demo', 'Kizuna Demo Shop', 540, 1795000000000);
@@ -17,7 +19,7 @@ VALUES ('45a486a7b9f6686b19c9f5b7050493662606b8baec600ad38c4e85b333bb03fa', 'm_d
 INSERT OR IGNORE INTO campaigns (id, channel_id, name, state, priority, definition, created_at, updated_at)
 VALUES ('c_tea_bubble', 'demo', 'Tea lovers: autumn sale bubble', 'running', 10,
   '{"id":"c_tea_bubble","name":"Tea lovers: autumn sale bubble","state":"running",
-    "trigger":{"event":"PageView","urlContains":"/products/"},
+    "trigger":{"event":"PageView","urlContains":"/products/"},"onDemand":true,
     "message":{"sender":{"name":"Kizuna Tea Shop"},
                "text":"Autumn sale: 20% off every tea until Sunday.\nYour cup is waiting.",
                "buttons":[{"label":"See the sale","url":"/sale"}],

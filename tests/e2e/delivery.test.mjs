@@ -1,7 +1,8 @@
-// How messages reach a visitor beyond a trigger: on demand from the site's JS, queued at
-// boot one behind the other, only to a segment's customers, taken back when a campaign
-// that deletes unviewed messages stops, and within the channel's frequency cap. Bad
-// campaign and channel settings are refused naming the field.
+// How messages reach a visitor beyond a trigger: on demand from the site's JS (only a
+// campaign with onDemand, within its repeat rule), queued at boot one behind the other,
+// only to a segment's customers, taken back when a campaign that deletes unviewed
+// messages stops, and within the channel's frequency cap. Bad campaign and channel
+// settings are refused naming the field.
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { admin, adminCall, asVisitor, bootVisitor, statsWhen, suite } from "./harness.mjs";
@@ -30,23 +31,49 @@ async function visit(path, context) {
 const bubbleText = (page, ms = 15_000) =>
   page.locator("[data-kizuna] .b").waitFor({ state: "visible", timeout: ms }).then(() => page.locator("[data-kizuna] .b .t").innerText(), () => null);
 
-test("Kizuna('showCampaign', id) shows a live campaign on demand, once per call", async () => {
+test("Kizuna('showCampaign', id) shows an onDemand campaign once however often it is called, and one without onDemand never (issue 10)", async () => {
   const id = await create({
     name: "Size guide",
+    onDemand: true,
     trigger: { event: "NeverSent" },
     message: { ...message("Our size guide: cups from **90 ml** to _400 ml_. <img src=x onerror=alert(1)>"), imageUrl: "/favicon-cups.png" },
   });
+  const triggerOnly = await create({ name: "Only by its trigger", trigger: { event: "NeverSent" }, message: message("Not on demand.") });
   const v = await visit("/");
+  const warnings = [];
+  v.page.on("console", (m) => m.type() === "warning" && warnings.push(m.text()));
   await v.page.waitForLoadState("networkidle");
+  // Resolves once the page has had `n` answers to POST /v1/show.
+  const answers = (n) =>
+    new Promise((resolve) => {
+      let seen = 0;
+      v.page.on("response", (r) => r.url().endsWith("/v1/show") && ++seen === n && resolve());
+    });
   await v.page.evaluate((id) => window.Kizuna("showCampaign", id), id);
   assert.match(await bubbleText(v.page), /size guide/);
   const html = await v.page.locator("[data-kizuna] .b").innerHTML();
   assert.match(html, /<strong>90 ml<\/strong> to <em>400 ml<\/em>\. &lt;img src=x onerror=alert\(1\)&gt;/, "the formatting subset; markup stays text");
   assert.match(html, /<img class="i" alt="" src="\/favicon-cups.png">/);
+  const four = answers(4);
+  await v.page.evaluate((id) => { for (let i = 0; i < 4; i++) window.Kizuna("showCampaign", id); }, id);
+  await four;
+  const sizeGuide = await admin(env.worker, `/admin/v1/campaigns/${id}/stats`);
+  assert.equal(sizeGuide.totals.sent, 1, "five calls with fresh request ids, one delivery: without repeat it reaches a visitor once");
+
+  const refused = answers(1);
+  await v.page.evaluate((id) => window.Kizuna("showCampaign", id), triggerOnly);
+  await refused;
+  assert.equal((await admin(env.worker, `/admin/v1/campaigns/${triggerOnly}/stats`)).totals.sent, 0, "onDemand is off: nothing shown");
+  assert.ok(warnings.some((w) => w.includes("does not show on demand")), `a console warning says why: ${warnings}`);
+  const visitor = await v.page.evaluate(() => ({ visitorId: localStorage.getItem("kz:demo:visitor"), token: localStorage.getItem("kz:demo:token") }));
+  const direct = await asVisitor(env.worker, "/v1/show", visitor, { campaignId: triggerOnly, requestId: "r_not_on_demand" });
+  assert.equal(direct.status, 400);
+  const error = (await direct.json()).error;
+  assert.equal(error.field, "campaignId");
+  assert.match(error.message, /this campaign does not show on demand \(onDemand is off\)/);
+
   await v.page.evaluate(() => window.Kizuna("showCampaign", "no such id!"));
-  const stats = await statsWhen(env.worker, id, (s) => s.totals.sent === 1);
-  assert.equal(stats.totals.sent, 1);
-  assert.deepEqual(v.errors, [], "a bad id is a console warning, never a page error");
+  assert.deepEqual(v.errors, [], "refusals and a bad id are console warnings, never page errors");
   await v.context.close();
 });
 

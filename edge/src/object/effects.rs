@@ -250,8 +250,10 @@ pub(crate) async fn broadcast(
     Ok(true)
 }
 
-/// `Kizuna('showCampaign', id)`: the campaign now, if it is live and the visitor is in
-/// its audience; answers the page's pending messages (the shown one among them).
+/// `Kizuna('showCampaign', id)`: the campaign now, if it shows on demand (400 naming
+/// `campaignId` otherwise), is live, the visitor is in its audience, and its repeat rule
+/// and the frequency cap allow it (`deliver::on_demand`); answers the page's pending
+/// messages (the shown one among them).
 pub(crate) async fn show(
     env: &Env,
     channel_id: &ChannelId,
@@ -264,10 +266,13 @@ pub(crate) async fn show(
     let channel = kv::channel(env, channel_id, now).await?.ok_or(ApiError::NotFound("channel"))?;
     let set = kv::campaigns(env, channel_id, now).await?;
     let campaign = set.get(campaign_id).ok_or_else(|| ApiError::invalid("campaignId", "no such live campaign"))?;
+    deliver::shows_on_demand(campaign)?;
     let checks: Vec<CampaignId> = campaign.audience.iter().map(|_| campaign_id.clone()).collect();
     let audience = audience::members(env, &set, &channel, visitor_id, &checks, now).await?;
-    let ctx = Context { channel: &channel, session: None, now, audience: &audience };
-    if let Some(delivery) = deliver::on_demand(campaign, visitor_id, &mut live.state, request, &ctx) {
+    // The visit the per-session cap counts in, as for the visitor's events.
+    let session = live.profile.recent_sessions.back().cloned();
+    let ctx = Context { channel: &channel, session: session.as_deref(), now, audience: &audience };
+    if let Some(delivery) = deliver::on_demand(campaign, visitor_id, &mut live.state, request, &ctx)? {
         store::deliveries::insert_deliveries(&Db::open(env)?, &channel, &[delivery]).await?;
     }
     Ok(popups(&set, live, now))

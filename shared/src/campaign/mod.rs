@@ -341,6 +341,9 @@ pub struct Campaign {
     /// Lower is tried first.
     pub priority: i32,
     pub kind: Kind,
+    /// The site may show it now with `Kizuna('showCampaign', id)`, besides its trigger
+    /// (see [`crate::deliver::on_demand`]); off by default.
+    pub on_demand: bool,
     pub audience: Option<Audience>,
     pub message: Message,
     pub goal: Option<Goal>,

@@ -1,13 +1,18 @@
 //! Messages sent on purpose rather than by a trigger: a one-time broadcast, and a
 //! campaign the site asks to show now.
 //!
-//! Invariants: a broadcast reaches a visitor at most once; a retried on-demand request
-//! delivers nothing twice; neither counts against the frequency cap.
+//! Invariants: a broadcast reaches a visitor at most once and does not count against the
+//! frequency cap. A campaign shows on demand only when its `onDemand` setting allows it,
+//! and then as an automated on-site message: within its repeat rule and the frequency
+//! cap (the same checks as a triggered message), counted in the cap; a retried request
+//! delivers nothing twice.
 
+use super::release::cap_hold;
 use super::{Context, VisitorState};
 use crate::campaign::{Campaign, Kind};
 use crate::counting::Delivery;
 use crate::ids::{EventId, VisitorId};
+use crate::invalid::FieldError;
 use crate::time::Millis;
 
 /// A one-time broadcast reaches the visitor: once, while the campaign is live. Not
@@ -18,21 +23,44 @@ pub fn broadcast(campaign: &Campaign, visitor: &VisitorId, state: &mut VisitorSt
         .then(|| state.deliver(visitor, campaign, &EventId::broadcast(), now))
 }
 
-/// The site asked to show `campaign` now (`Kizuna('showCampaign', id)`): delivered when
-/// it is live and the visitor is in its audience, whatever its trigger and schedule.
-/// `request` makes a retried call deliver nothing twice.
+/// Whether the site may ask for `campaign` with `Kizuna('showCampaign', id)` at all: only
+/// when its `onDemand` setting is on (a page's script must not inflate the statistics of
+/// campaigns meant for their triggers). The shell asks before it asks D1 for the audience.
+pub fn shows_on_demand(campaign: &Campaign) -> Result<(), FieldError> {
+    if campaign.on_demand {
+        Ok(())
+    } else {
+        Err(FieldError::new("campaignId", "this campaign does not show on demand (onDemand is off)"))
+    }
+}
+
+/// The site asked to show `campaign` now (`Kizuna('showCampaign', id)`): refused unless it
+/// [`shows_on_demand`]; delivered when it is live, the visitor is in its audience, its
+/// repeat rule lets it reach them again (a once-only campaign they received, by its
+/// trigger or on demand, does not show again) and the channel's frequency cap has room,
+/// whatever its trigger and schedule; nothing otherwise. `request` makes a retried call
+/// deliver nothing twice.
 pub fn on_demand(
     campaign: &Campaign,
     visitor: &VisitorId,
     state: &mut VisitorState,
     request: &EventId,
     ctx: &Context,
-) -> Option<Delivery> {
-    if !campaign.is_live(ctx.now) || !ctx.in_audience(campaign) || !state.remember(request) {
-        return None;
+) -> Result<Option<Delivery>, FieldError> {
+    shows_on_demand(campaign)?;
+    let now = ctx.now;
+    // The page asking is the visitor at work, shown something or not.
+    state.touch(now);
+    let reaches = campaign.is_live(now)
+        && ctx.in_audience(campaign)
+        && state.may_receive(campaign, now)
+        && cap_hold(ctx, state).is_none();
+    if !reaches || !state.remember(request) {
+        return Ok(None);
     }
-    state.touch(ctx.now);
-    Some(state.deliver(visitor, campaign, request, ctx.now))
+    let delivery = state.deliver(visitor, campaign, request, now);
+    state.note_shown(now, ctx.session);
+    Ok(Some(delivery))
 }
 
 #[cfg(test)]

@@ -24,7 +24,7 @@ mod set;
 mod state;
 mod step;
 
-pub use direct::{broadcast, on_demand};
+pub use direct::{broadcast, on_demand, shows_on_demand};
 pub use pending::{away_checks, still_wanted, take_pending, take_pending_since};
 pub use set::CampaignSet;
 pub use state::{MAX_PENDING, ONLINE, Pending, Progress, RECENT_EVENTS, Shown, Stage, VisitorState};

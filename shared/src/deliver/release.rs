@@ -7,8 +7,7 @@
 //! checked again when the message is due. Each campaign under way gets one decision,
 //! and the decisions are applied together at the end.
 
-use super::state::MAX_SHOWN;
-use super::{CampaignSet, Context, Progress, Shown, Stage, VisitorState};
+use super::{CampaignSet, Context, Progress, Stage, VisitorState};
 use crate::campaign::{Campaign, CampaignState, ScheduleRef};
 use crate::counting::Delivery;
 use crate::ids::VisitorId;
@@ -42,7 +41,7 @@ enum Look<'a> {
 
 /// Why the frequency cap holds the next on-site message back, and until when.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Hold {
+pub(super) enum Hold {
     /// The day's cap is used up: due again when the channel's next day starts.
     NextDay(Millis),
     /// The visit's cap is used up: held until the visitor's next step.
@@ -78,7 +77,7 @@ pub(super) fn release(
     ready.sort_by_key(|r| (r.rank, r.index));
     let mut deliveries = Vec::new();
     for Ready { index, at, campaign, .. } in ready {
-        if !ctx.in_audience(campaign) || !campaign.may_reach(state.received.get(&campaign.id).copied(), now) {
+        if !ctx.in_audience(campaign) || !state.may_receive(campaign, now) {
             next[index] = Next::End;
         } else if !deliveries.is_empty() {
             // Due now too, but one message per step: it stays due.
@@ -90,10 +89,7 @@ pub(super) fn release(
         } else {
             let cause = state.progress[index].cause.clone();
             deliveries.push(state.deliver(visitor, campaign, &cause, now));
-            if state.shown.len() == MAX_SHOWN {
-                state.shown.pop_front();
-            }
-            state.shown.push_back(Shown { at: now, session: ctx.session.map(str::to_owned) });
+            state.note_shown(now, ctx.session);
             next[index] = Next::End;
         }
     }
@@ -150,8 +146,8 @@ fn look<'a>(set: &'a CampaignSet, index: usize, progress: &Progress, ctx: &Conte
 
 /// Whether the channel's frequency cap holds the next on-site message back, and until
 /// when. With both caps used up the day's hold wins: it ends at a time a wake-up can
-/// wait for.
-fn cap_hold(ctx: &Context, state: &VisitorState) -> Option<Hold> {
+/// wait for. On-demand messages are held by it too ([`super::on_demand`]).
+pub(super) fn cap_hold(ctx: &Context, state: &VisitorState) -> Option<Hold> {
     let cap = ctx.channel.cap;
     let today = ctx.channel.day_of(ctx.now);
     if let Some(limit) = cap.per_day {

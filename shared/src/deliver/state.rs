@@ -163,6 +163,21 @@ impl VisitorState {
         }
     }
 
+    /// Whether `campaign` may reach the visitor at `now`, by what it last delivered to
+    /// them: once only, or again after its repeat interval.
+    pub(super) fn may_receive(&self, campaign: &Campaign, now: Millis) -> bool {
+        campaign.may_reach(self.received.get(&campaign.id).copied(), now)
+    }
+
+    /// Notes an automated campaign's on-site message sent at `now` in `session`, for the
+    /// frequency cap.
+    pub(super) fn note_shown(&mut self, now: Millis, session: Option<&str>) {
+        if self.shown.len() == MAX_SHOWN {
+            self.shown.pop_front();
+        }
+        self.shown.push_back(Shown { at: now, session: session.map(str::to_owned) });
+    }
+
     /// Records that `campaign` reached the visitor at `now` because of `cause`: the
     /// message waits for their next page.
     pub(super) fn deliver(

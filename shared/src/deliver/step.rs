@@ -118,7 +118,7 @@ fn triggers(set: &CampaignSet, state: &mut VisitorState, event: &Event, ctx: &Co
         let Kind::Automated { trigger, wait, follow_up } = &campaign.kind else { continue };
         if !campaign.is_live(now)
             || !trigger.matches(event)
-            || !campaign.may_reach(state.received.get(&campaign.id).copied(), now)
+            || !state.may_receive(campaign, now)
             || state.progress.iter().any(|p| p.campaign == campaign.id)
             || !ctx.in_audience(campaign)
         {

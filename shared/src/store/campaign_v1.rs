@@ -42,6 +42,11 @@ pub struct CampaignDocV1 {
     /// Automated campaigns only.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub trigger: Option<TriggerDoc>,
+    /// The site may also show it with `Kizuna('showCampaign', id)` (automated campaigns
+    /// only). Off when absent and left out when off, so documents written before it keep
+    /// their bytes.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub on_demand: bool,
     pub message: MessageDoc,
     #[serde(default)]
     pub goal: Option<GoalDoc>,
@@ -342,6 +347,7 @@ impl TryFrom<&CampaignDocV1> for Campaign {
                     ("followUp", doc.follow_up.is_some()),
                     ("repeat", doc.repeat.is_some()),
                     ("schedule", doc.schedule.is_some()),
+                    ("onDemand", doc.on_demand),
                 ];
                 if let Some((field, _)) = not_for_broadcasts.iter().find(|(_, given)| *given) {
                     return Err(FieldError::new(*field, "a one-time broadcast has no such setting"));
@@ -397,6 +403,7 @@ impl TryFrom<&CampaignDocV1> for Campaign {
             state: doc.state,
             priority: doc.priority,
             kind,
+            on_demand: doc.on_demand,
             audience: doc.audience.as_ref().map(audience).transpose()?,
             message: Message {
                 sender: Sender {
@@ -537,6 +544,33 @@ mod tests {
         d.starts_at = Some(10);
         d.ends_at = Some(10);
         assert_eq!(Campaign::try_from(&d).unwrap_err().field, "endsAt");
+    }
+
+    #[test]
+    fn r10_on_demand_is_off_unless_set_and_is_written_only_when_on() {
+        assert!(!Campaign::try_from(&doc()).unwrap().on_demand, "off by default");
+        assert!(!serde_json::to_string(&doc()).unwrap().contains("onDemand"), "left out when off");
+        let on: CampaignDocV1 = serde_json::from_value(serde_json::json!({
+            "id": "c1", "name": "Size guide", "onDemand": true, "trigger": {"event": "Never"},
+            "message": {"sender": {"name": "S"}, "text": "Hi", "display": "bubble"}
+        }))
+        .unwrap();
+        assert!(Campaign::try_from(&on).unwrap().on_demand);
+        assert!(serde_json::to_string(&on).unwrap().contains(r#""onDemand":true"#));
+    }
+
+    #[test]
+    fn r10_a_broadcast_does_not_show_on_demand() {
+        let broadcast: CampaignDocV1 = serde_json::from_value(serde_json::json!({
+            "id": "b1", "name": "News", "kind": "broadcast", "onDemand": true,
+            "message": {"sender": {"name": "S"}, "text": "Hi", "display": "bubble"}
+        }))
+        .unwrap();
+        let err = Campaign::try_from(&broadcast).unwrap_err();
+        assert_eq!(
+            (err.field.as_str(), err.problem.as_str()),
+            ("onDemand", "a one-time broadcast has no such setting")
+        );
     }
 
     #[test]
