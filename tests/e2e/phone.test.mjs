@@ -41,6 +41,12 @@ async function assertOnScreen(locator, what) {
   assert.ok(inside, `${what} lies within the ${PHONE.width}×${PHONE.height} screen: ${JSON.stringify(box)}`);
 }
 
+/** A close button a finger hits without aiming: at least 44 CSS px square (WCAG 2.5.5's target size). */
+async function assertFingerSized(locator, what) {
+  const box = await locator.boundingBox();
+  assert.ok(box.width >= 44 && box.height >= 44, `${what} is at least 44 px square: ${JSON.stringify(box)}`);
+}
+
 test("r10: every page of the demo shop fits a 375-px phone without sideways scrolling", async () => {
   const { context, page, errors } = await phone();
   for (const path of ["/", "/products/sencha", "/products/hojicha", "/sale", "/newsletter"]) {
@@ -52,26 +58,28 @@ test("r10: every page of the demo shop fits a 375-px phone without sideways scro
   await context.close();
 });
 
-test("r10: on a phone the bubble and its close button are entirely on screen", async () => {
+test("r10: on a phone the bubble and its close button are entirely on screen, the button finger-sized", async () => {
   const { context, page, errors } = await phone();
   await page.goto(`${env.worker.base}/products/sencha`);
   const bubble = page.locator("[data-kizuna] .b");
   await bubble.waitFor({ state: "visible", timeout: 15_000 });
   await assertOnScreen(bubble, "the bubble");
   await assertOnScreen(bubble.locator(".x"), "the bubble's close button");
+  await assertFingerSized(bubble.locator(".x"), "the bubble's close button");
   assert.ok((await pageWidth(page)) <= PHONE.width, "the bubble widens nothing");
   await page.screenshot({ path: join(SCREENSHOTS, "phone-bubble.png"), animations: "disabled" });
   assert.deepEqual(errors, []);
   await context.close();
 });
 
-test("r10: on a phone the fullscreen message, its button and its close button are entirely on screen", async () => {
+test("r10: on a phone the fullscreen message, its button and its close button are entirely on screen, the close button finger-sized", async () => {
   const { context, page, errors } = await phone();
   await page.goto(`${env.worker.base}/newsletter`);
   const message = page.locator("[data-kizuna] .f");
   await message.waitFor({ state: "visible", timeout: 15_000 });
   await assertOnScreen(message, "the fullscreen message");
   await assertOnScreen(message.locator(".x"), "the fullscreen message's close button");
+  await assertFingerSized(message.locator(".x"), "the fullscreen message's close button");
   await assertOnScreen(message.getByRole("link", { name: "Subscribe" }), "the Subscribe button");
   assert.ok((await pageWidth(page)) <= PHONE.width, "the overlay widens nothing");
   await page.screenshot({ path: join(SCREENSHOTS, "phone-fullscreen.png"), animations: "disabled" });
