@@ -35,7 +35,7 @@
   }
   // Single-page apps change the URL without loading a page: every pushState,
   // replaceState, back/forward and hash change is reported; the widget drops repeats of
-  // the URL it reported last. Undelivered events go out as beacons when the page goes
+  // the URL it reported last and names that URL as the new view's referrer. Undelivered events go out as beacons when the page goes
   // away, and again when the browser is back online or the page returns from the
   // back/forward cache. The widget asks for new messages only while the page is visible.
   function watchPage() {

@@ -139,6 +139,38 @@ test("single-page navigation sends page views without code from the site, and tr
   await context.close();
 });
 
+test("r10: a page load's first view keeps document.referrer, each in-app navigation names the previous in-app URL", async () => {
+  const context = await env.browser.newContext();
+  const page = await context.newPage();
+  const views = [];
+  page.on("request", (request) => {
+    if (!request.url().endsWith("/v1/events")) return;
+    for (const event of JSON.parse(request.postData()).events) if (event.name === "PageView") views.push(event.properties);
+  });
+  await page.goto(`${env.worker.base}/`, { referer: "https://search.example/" });
+  await page.waitForLoadState("networkidle");
+  const documentReferrer = await page.evaluate(() => document.referrer);
+  assert.ok(documentReferrer.startsWith("https://search.example"), `the page load has a referrer: ${documentReferrer}`);
+
+  await page.evaluate(() => history.pushState({}, "", "/products/sencha"));
+  await page.evaluate(() => history.pushState({}, "", "/sale"));
+  await page.evaluate(() => history.back());
+  await page.waitForFunction(() => location.pathname === "/products/sencha");
+  const deadline = Date.now() + 10_000;
+  while (views.length < 4 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+  const base = env.worker.base;
+  assert.deepEqual(
+    views.map((v) => [v.url, v.referrer]),
+    [
+      [`${base}/`, documentReferrer],
+      [`${base}/products/sencha`, `${base}/`],
+      [`${base}/sale`, `${base}/products/sencha`],
+      [`${base}/products/sencha`, `${base}/sale`],
+    ],
+  );
+  await context.close();
+});
+
 test("a segment stores conditions and is evaluated afresh each time it is used", async () => {
   const created = await call("POST", "/segments", {
     name: "Newsletter readers",

@@ -29,7 +29,8 @@ struct App {
     boot_wanted: bool,
     widget: Widget,
     dom: Option<dom::Dom>,
-    /// The URL of the last page view sent, so a navigation to the same URL sends none.
+    /// The URL of the last page view sent, so a navigation to the same URL sends none,
+    /// and the next in-app navigation names it as its referrer.
     last_url: Option<String>,
     /// The member the site signed in with `Kizuna('boot', {memberId, ...})`.
     member: Option<json::MemberBoot>,
@@ -353,19 +354,18 @@ pub fn navigated() {
 
 async fn page_view() {
     let Some(page) = dom::page() else { return };
-    let repeated = with_app(|app| {
-        let repeated = app.last_url.as_deref() == Some(page.url.as_str());
-        app.last_url = Some(page.url.clone());
-        repeated
-    });
-    if repeated != Some(false) {
+    let Some(previous) = with_app(|app| app.last_url.replace(page.url.clone())) else { return };
+    if previous.as_deref() == Some(page.url.as_str()) {
         return;
     }
+    // `document.referrer` keeps naming the page before the page load: an in-app
+    // navigation came from the URL the page was at, the one last reported.
+    let referrer = previous.as_deref().unwrap_or(&page.referrer);
     let properties = json::text_properties(&[
         ("url", &page.url),
         ("path", &page.path),
         ("title", &page.title),
-        ("referrer", &page.referrer),
+        ("referrer", referrer),
     ]);
     send_event(PAGE_VIEW, properties).await;
 }

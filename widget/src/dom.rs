@@ -68,6 +68,7 @@ pub struct Page {
     pub url: String,
     pub path: String,
     pub title: String,
+    /// `document.referrer`: the page before this page load (in-app navigations keep it).
     pub referrer: String,
 }
 

@@ -24,8 +24,8 @@ justify-content:center;padding:20px}\
 .a{display:flex;flex-wrap:wrap;gap:8px}\
 .a a{display:inline-block;background:#2f6feb;color:#fff;text-decoration:none;font-weight:600;padding:9px 16px;\
 border-radius:10px}.a a:hover{background:#1f5bd0}\
-.x{position:absolute;top:8px;right:10px;border:0;background:none;font-size:22px;line-height:1;color:#57606a;\
-cursor:pointer;padding:4px 8px}.b .x{top:6px;right:6px}.b{position:fixed}\
+.x{position:absolute;top:0;right:0;width:44px;height:44px;border:0;background:none;font-size:22px;line-height:1;\
+color:#57606a;cursor:pointer;padding:0}\
 @keyframes kzin{from{opacity:0;transform:translateY(12px)}to{opacity:1;transform:none}}\
 @media (prefers-reduced-motion:reduce){.b,.f{animation:none}}\
 </style>";
