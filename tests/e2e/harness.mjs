@@ -39,6 +39,15 @@ async function waitUntil(what, check, timeoutMs = 60_000) {
   }
 }
 
+/** A running fullscreen campaign on the demo shop's newsletter page (a fixture for `startWorker({ sql })`). */
+export const NEWSLETTER_FULLSCREEN = `INSERT INTO campaigns (id, channel_id, name, state, priority, definition, created_at, updated_at)
+VALUES ('c_newsletter_full', 'demo', 'Newsletter: fullscreen invitation', 'running', 20,
+ '{"id":"c_newsletter_full","name":"Newsletter: fullscreen invitation","state":"running",
+   "trigger":{"event":"PageView","urlContains":"/newsletter"},
+   "message":{"sender":{"name":"Kizuna Tea Shop"},"text":"Join 4,000 tea lovers: one letter a month, 10% off your next order.",
+              "buttons":[{"label":"Subscribe","url":"/sale"}],"display":"fullscreen"},
+   "goal":{"kind":"clicked"}}', 1795000000000, 1795000000000)`;
+
 /**
  * Starts the worker with a fresh, seeded state folder. `sql` statements run against its
  * D1 database before it starts (fixtures beyond the demo seed); `vars` (`{ NAME: value }`)

@@ -5,15 +5,7 @@ import { test, before } from "node:test";
 import assert from "node:assert/strict";
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
-import { SCREENSHOTS, suite } from "./harness.mjs";
-
-const NEWSLETTER_FULLSCREEN = `INSERT INTO campaigns (id, channel_id, name, state, priority, definition, created_at, updated_at)
-VALUES ('c_newsletter_full', 'demo', 'Newsletter: fullscreen invitation', 'running', 20,
- '{"id":"c_newsletter_full","name":"Newsletter: fullscreen invitation","state":"running",
-   "trigger":{"event":"PageView","urlContains":"/newsletter"},
-   "message":{"sender":{"name":"Kizuna Tea Shop"},"text":"Join 4,000 tea lovers: one letter a month, 10% off your next order.",
-              "buttons":[{"label":"Subscribe","url":"/sale"}],"display":"fullscreen"},
-   "goal":{"kind":"clicked"}}', 1795000000000, 1795000000000)`;
+import { NEWSLETTER_FULLSCREEN, SCREENSHOTS, suite } from "./harness.mjs";
 
 const env = suite({ sql: [NEWSLETTER_FULLSCREEN] });
 const PHONE = { width: 375, height: 667 };
