@@ -16,7 +16,7 @@ pub enum ApiError {
     /// A list longer than its limit (413, like a body too large).
     #[error("{field}: more than {limit} items")]
     TooMany { field: String, limit: usize },
-    #[error("a valid bearer token is required")]
+    #[error("a valid bearer token or session cookie is required")]
     Unauthorized,
     /// A secret in the body (a password, the setup token) is wrong, naming its field.
     #[error("{field}: {problem}")]
