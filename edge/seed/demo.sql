@@ -1,5 +1,6 @@
 -- Demo data for local development: the "demo" channel (Tokyo time), its owner with
--- the API token `kz_demo_owner_token` (only its SHA-256 is stored), and one running
+-- the API token `kz_demo_owner_token` (only its SHA-256 is stored) who signs in to the
+-- console as owner@demo.kizuna.invalid with the password `demo-owner-password`, and one running
 -- automated campaign: a bubble on product pages, which the shop's script may also show
 -- with `Kizuna('showCampaign', 'c_tea_bubble')` (onDemand). Idempotent: run it as often
 -- as you like.
@@ -12,6 +13,13 @@ VALUES ('m_demo_owner', 'owner@demo.kizuna.invalid', 'Demo Owner', 1795000000000
 
 INSERT OR IGNORE INTO channel_members (channel_id, member_id, role)
 VALUES ('demo', 'm_demo_owner', 'owner');
+
+-- The demo owner's password, `demo-owner-password`: PBKDF2-SHA256, 100,000 iterations,
+-- salt = the first 16 bytes of SHA-256("kizuna demo owner salt"), computed with
+-- node -e "const c=require('crypto'); const s=c.createHash('sha256').update('kizuna demo owner salt').digest().subarray(0,16); console.log(s.toString('hex'), c.pbkdf2Sync('demo-owner-password', s, 100000, 32, 'sha256').toString('hex'))"
+UPDATE members SET password_hash = 'cd943e411aa30b8a612ff7695020beb2c709db4c342e9189707f806d4f91ebcd',
+  password_salt = 'df3cdab6aaa10da03120303dc74360d1', password_iterations = 100000
+WHERE id = 'm_demo_owner' AND password_hash IS NULL;
 
 INSERT OR IGNORE INTO api_tokens (token_hash, member_id, label, created_at)
 VALUES ('45a486a7b9f6686b19c9f5b7050493662606b8baec600ad38c4e85b333bb03fa', 'm_demo_owner', 'demo owner token', 1795000000000);

@@ -8,11 +8,18 @@
 //! another channel learns nothing about it), and a role high enough (403). A visitor's
 //! route reads its body first, for the token lives there (a `pagehide` beacon cannot set
 //! headers): without a valid token it is 401 naming `token`, before the body is validated.
+//!
+//! An account proves itself with a bearer API token or, when no `Authorization` header is
+//! sent, the console's session cookie (`__Host-kizuna_session`): the session must be
+//! unrevoked and used within 30 days, and a change it makes (any method but `GET` and
+//! `HEAD`) must carry the request's own `Origin` (403 naming `origin`), as browsers send
+//! the cookie along with other sites' requests too.
 
 use crate::env;
 use crate::error::ApiError;
 use crate::request::Params;
-use crate::store::{Db, campaigns, members};
+use crate::store::{Db, accounts, campaigns, members};
+use kizuna_shared::account::{self, SessionUse};
 use kizuna_shared::channel::Role;
 use kizuna_shared::identity::same_secret;
 use kizuna_shared::ids::{CampaignId, ChannelId, VisitorId};
@@ -41,6 +48,8 @@ pub enum Access {
     /// An account whose role in the channel of the path's campaign `{id}` may perform
     /// this action.
     Campaign(Action),
+    /// Any account, acting for itself (its profile and sessions).
+    Account,
 }
 
 /// Who is calling, as the auth step established it.
@@ -59,6 +68,12 @@ pub enum Caller {
         channel: ChannelId,
         role: Role,
         campaign: Option<CampaignId>,
+    },
+    /// An account acting for itself; `session` is the session it came with (none with a
+    /// bearer token).
+    Account {
+        member: String,
+        session: Option<String>,
     },
 }
 
@@ -94,6 +109,14 @@ impl Caller {
         }
     }
 
+    /// The account of a route with [`Access::Account`], and the session it came with.
+    pub fn account(&self) -> Result<(&str, Option<&str>), ApiError> {
+        match self {
+            Caller::Account { member, session } => Ok((member, session.as_deref())),
+            _ => Err(ApiError::Internal("route declared without account access".into())),
+        }
+    }
+
     /// The campaign of a route with [`Access::Campaign`].
     pub fn campaign(&self) -> Result<&CampaignId, ApiError> {
         match self {
@@ -107,7 +130,70 @@ impl Caller {
 /// well-formed `Authorization: Bearer …` header.
 pub fn bearer_hash(authorization: Option<&str>) -> Option<String> {
     let token = authorization?.strip_prefix("Bearer ").map(str::trim).filter(|t| !t.is_empty())?;
-    Some(Sha256::digest(token.as_bytes()).iter().map(|b| format!("{b:02x}")).collect())
+    Some(secret_hash(token))
+}
+
+/// The SHA-256 (hex) of a secret that is stored only hashed (API tokens, session cookies).
+pub fn secret_hash(secret: &str) -> String {
+    Sha256::digest(secret.as_bytes()).iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// How an account's request proves who it is, hashed as stored.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Credentials {
+    Bearer(String),
+    Session(String),
+}
+
+/// The request's credentials: an `Authorization` header wins (a malformed one is no
+/// credential, 401, even with a cookie), else the session cookie; 401 without either.
+pub fn credentials(authorization: Option<&str>, cookie: Option<&str>) -> Result<Credentials, ApiError> {
+    if authorization.is_some() {
+        return bearer_hash(authorization).map(Credentials::Bearer).ok_or(ApiError::Unauthorized);
+    }
+    account::session_cookie(cookie).map(|value| Credentials::Session(secret_hash(value))).ok_or(ApiError::Unauthorized)
+}
+
+/// The decision for a cookie-authenticated request: a change needs the request's own
+/// `Origin` (403 naming `origin`); reading does not.
+pub fn origin_decision(method: &worker::Method, origin: Option<&str>, own: &str) -> Result<(), ApiError> {
+    if matches!(method, worker::Method::Get | worker::Method::Head) || account::same_origin(origin, own) {
+        Ok(())
+    } else {
+        Err(ApiError::ForbiddenField {
+            field: "origin".into(),
+            problem: "a change made with the session cookie must come from this site's own origin".into(),
+        })
+    }
+}
+
+/// The account behind the request's credentials, and its session when it came with one:
+/// 401 for an unknown or revoked token or session, or a session idle for 30 days.
+async fn signed_in(
+    db: &Db,
+    credentials: &Credentials,
+    req: &Request,
+    now: Millis,
+) -> Result<(String, Option<String>), ApiError> {
+    match credentials {
+        Credentials::Bearer(hash) => {
+            let member = members::token_member(db, hash).await?.ok_or(ApiError::Unauthorized)?;
+            Ok((member, None))
+        }
+        Credentials::Session(hash) => {
+            let session = accounts::session_by_token(db, hash).await?.ok_or(ApiError::Unauthorized)?;
+            let SessionUse::Alive { touch } = account::session_use(session.last_used_at, now) else {
+                return Err(ApiError::Unauthorized);
+            };
+            let url = req.url()?;
+            let origin = req.headers().get("origin")?;
+            origin_decision(&req.method(), origin.as_deref(), &url.origin().ascii_serialization())?;
+            if touch {
+                accounts::touch_session(db, &session.id, now).await?;
+            }
+            Ok((session.member_id, Some(session.id)))
+        }
+    }
 }
 
 /// The decision for a visitor's route: the body's `channel`, `visitorId` and `token`
@@ -206,21 +292,21 @@ pub async fn authorize(
             Ok(Caller::Anyone)
         }
         Access::Channel(action) => {
-            let token = token_hash(req)?;
+            let credentials = request_credentials(req)?;
             let channel =
                 ChannelId::parse(params.get("channel")).map_err(|e| ApiError::invalid("channel", e.to_string()))?;
             let db = Db::open(env)?;
-            let member = members::token_member(&db, &token).await?.ok_or(ApiError::Unauthorized)?;
+            let (member, _) = signed_in(&db, &credentials, req, now).await?;
             let found = members::member_role(&db, &member, &channel).await?;
             let role = channel_decision(found, action)?;
             Ok(Caller::Manager { channel, role, campaign: None })
         }
         Access::Campaign(action) => {
-            let token = token_hash(req)?;
+            let credentials = request_credentials(req)?;
             let campaign =
                 CampaignId::parse(params.get("id")).map_err(|e| ApiError::invalid("campaignId", e.to_string()))?;
             let db = Db::open(env)?;
-            let member = members::token_member(&db, &token).await?.ok_or(ApiError::Unauthorized)?;
+            let (member, _) = signed_in(&db, &credentials, req, now).await?;
             let Some(channel) = campaigns::campaign_channel(&db, &campaign).await? else {
                 return Err(ApiError::NotFound("campaign"));
             };
@@ -228,12 +314,19 @@ pub async fn authorize(
             let role = campaign_decision(found, action)?;
             Ok(Caller::Manager { channel, role, campaign: Some(campaign) })
         }
+        Access::Account => {
+            let credentials = request_credentials(req)?;
+            let db = Db::open(env)?;
+            let (member, session) = signed_in(&db, &credentials, req, now).await?;
+            Ok(Caller::Account { member, session })
+        }
     }
 }
 
-/// The hash of the request's bearer token: 401 without one.
-fn token_hash(req: &Request) -> Result<String, ApiError> {
-    bearer_hash(req.headers().get("authorization")?.as_deref()).ok_or(ApiError::Unauthorized)
+/// The request's bearer token or session cookie, hashed: 401 without either.
+fn request_credentials(req: &Request) -> Result<Credentials, ApiError> {
+    let headers = req.headers();
+    credentials(headers.get("authorization")?.as_deref(), headers.get("cookie")?.as_deref())
 }
 
 #[cfg(test)]
@@ -246,6 +339,27 @@ mod tests {
             bearer_hash(Some("Bearer kz_demo_owner_token")).as_deref(),
             Some("45a486a7b9f6686b19c9f5b7050493662606b8baec600ad38c4e85b333bb03fa")
         );
+    }
+
+    #[test]
+    fn a_bearer_header_wins_over_the_session_cookie_and_neither_is_401() {
+        let cookie = Some("__Host-kizuna_session=abc");
+        assert_eq!(credentials(None, cookie).ok(), Some(Credentials::Session(secret_hash("abc"))));
+        assert_eq!(credentials(Some("Bearer t"), cookie).ok(), Some(Credentials::Bearer(secret_hash("t"))));
+        assert_eq!(credentials(Some("Basic t"), cookie).map_err(|e| e.status()), Err(401));
+        assert_eq!(credentials(None, Some("other=1")).map_err(|e| e.status()), Err(401));
+        assert_eq!(credentials(None, None).map_err(|e| e.status()), Err(401));
+    }
+
+    #[test]
+    fn a_cookie_change_from_another_origin_is_403_naming_origin() {
+        let own = "http://127.0.0.1:8787";
+        let refused = origin_decision(&worker::Method::Post, Some("http://evil.example"), own).err();
+        let refused = refused.map(|e| (e.status(), e.reply().error.field));
+        assert_eq!(refused, Some((403, Some("origin".to_owned()))));
+        assert!(origin_decision(&worker::Method::Delete, None, own).is_err());
+        assert!(origin_decision(&worker::Method::Post, Some(own), own).is_ok());
+        assert!(origin_decision(&worker::Method::Get, Some("http://evil.example"), own).is_ok());
     }
 
     #[test]

@@ -16,8 +16,14 @@ pub enum ApiError {
     /// A list longer than its limit (413, like a body too large).
     #[error("{field}: more than {limit} items")]
     TooMany { field: String, limit: usize },
-    #[error("a valid bearer token is required")]
+    #[error("a valid bearer token or session cookie is required")]
     Unauthorized,
+    /// A secret in the body (a password, the setup token) is wrong, naming its field.
+    #[error("{field}: {problem}")]
+    WrongSecret { field: String, problem: String },
+    /// Too many failed attempts: 429 naming what is counted, with `Retry-After`.
+    #[error("{field}: {problem}")]
+    RetryLater { field: String, problem: String, seconds: i64 },
     /// A public request without a valid visitor token: the widget boots again.
     #[error("token: a valid visitor token is required (boot again for a new one)")]
     VisitorToken,
@@ -59,11 +65,11 @@ impl ApiError {
             ApiError::Invalid { .. } => 400,
             ApiError::Conflict { .. } => 409,
             ApiError::TooLarge { .. } | ApiError::TooMany { .. } => 413,
-            ApiError::Unauthorized | ApiError::VisitorToken => 401,
+            ApiError::Unauthorized | ApiError::VisitorToken | ApiError::WrongSecret { .. } => 401,
             ApiError::Forbidden | ApiError::ForbiddenField { .. } | ApiError::Refused { .. } => 403,
             ApiError::NotFound(_) => 404,
             ApiError::MethodNotAllowed => 405,
-            ApiError::RateLimited | ApiError::OverLimit { .. } => 429,
+            ApiError::RateLimited | ApiError::OverLimit { .. } | ApiError::RetryLater { .. } => 429,
             ApiError::Relayed { status, .. } => *status,
             ApiError::Internal(_) => 500,
         }
@@ -76,6 +82,8 @@ impl ApiError {
             ApiError::TooLarge { field, .. } | ApiError::TooMany { field, .. } => ("too_large", Some(field.clone())),
             ApiError::Unauthorized => ("unauthorized", None),
             ApiError::VisitorToken => ("unauthorized", Some("token".to_owned())),
+            ApiError::WrongSecret { field, .. } => ("unauthorized", Some(field.clone())),
+            ApiError::RetryLater { field, .. } => ("rate_limited", Some(field.clone())),
             ApiError::Forbidden => ("forbidden", None),
             ApiError::ForbiddenField { field, .. } => ("forbidden", Some(field.clone())),
             ApiError::Refused { field, .. } => ("refused", Some(field.clone())),
@@ -98,6 +106,9 @@ impl ApiError {
         let response = crate::reply::json(self.status(), &self.reply());
         if let ApiError::RateLimited = self {
             let _ = response.headers().set("retry-after", "60");
+        }
+        if let ApiError::RetryLater { seconds, .. } = self {
+            let _ = response.headers().set("retry-after", &(*seconds).max(1).to_string());
         }
         response
     }

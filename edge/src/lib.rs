@@ -13,6 +13,7 @@ mod error;
 mod golden;
 mod kv;
 mod object;
+mod password;
 mod reply;
 mod request;
 mod router;

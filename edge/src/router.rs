@@ -10,7 +10,7 @@
 //! fixed segment (`customers/search`) is listed before a parameter at its place.
 
 use crate::api::Call;
-use crate::api::admin::{bulk, campaigns, channel as channel_api, customers, fields, segments, stats};
+use crate::api::admin::{accounts, bulk, campaigns, channel as channel_api, customers, fields, segments, stats};
 use crate::api::{dev, public, tracking};
 use crate::auth::{Access, Caller};
 use crate::error::ApiError;
@@ -124,6 +124,10 @@ const fn channel(method: Method, path: &'static str, action: Action, handler: Ha
     Route { method, path, access: Access::Channel(action), handler }
 }
 
+const fn account(method: Method, path: &'static str, handler: Handler) -> Route {
+    Route { method, path, access: Access::Account, handler }
+}
+
 const fn campaign(method: Method, path: &'static str, action: Action, handler: Handler) -> Route {
     Route { method, path, access: Access::Campaign(action), handler }
 }
@@ -184,7 +188,22 @@ pub const ROUTES: &[Route] = &[
         access: Access::Development,
         handler: |c, _| Box::pin(async move { dev::clock(c.req, &c.env).await }),
     },
-    // The admin API: a channel's settings.
+    // The admin API: accounts. The first account (with the setup secret) and signing in
+    // are public; the rest are the signed-in account's own.
+    public(Post, "/admin/v1/setup", |c, _| Box::pin(async move { accounts::setup(c.req, &c.env, c.now).await })),
+    public(Post, "/admin/v1/sessions", |c, _| Box::pin(async move { accounts::sign_in(c.req, &c.env, c.now).await })),
+    account(Get, "/admin/v1/me", |c, who| Box::pin(async move { accounts::me(&c.env, &who).await })),
+    account(Get, "/admin/v1/sessions", |c, who| Box::pin(async move { accounts::sessions(&c.env, c.now, &who).await })),
+    account(Delete, "/admin/v1/sessions/current", |c, who| {
+        Box::pin(async move { accounts::revoke(&c.env, c.now, &who, None).await })
+    }),
+    account(Delete, "/admin/v1/sessions/{id}", |c, who| {
+        Box::pin(async move {
+            let id = c.params.get("id").to_owned();
+            accounts::revoke(&c.env, c.now, &who, Some(&id)).await
+        })
+    }),
+    // A channel's settings.
     channel(Get, "/admin/v1/channels/{channel}", Action::ReadChannel, |c, who| {
         Box::pin(async move { channel_api::channel_settings(c.req, &c.env, c.now, who.channel()?).await })
     }),
@@ -413,11 +432,35 @@ mod tests {
         }
     }
 
+    /// The admin routes that act in no channel: the first account and signing in (public:
+    /// they make the credentials), and the account's own profile and sessions.
+    const ACCOUNT_ROUTES: &[&str] = &[
+        "POST /admin/v1/setup",
+        "POST /admin/v1/sessions",
+        "GET /admin/v1/me",
+        "GET /admin/v1/sessions",
+        "DELETE /admin/v1/sessions/current",
+        "DELETE /admin/v1/sessions/{id}",
+    ];
+
     #[test]
     fn every_admin_route_declares_an_action_and_nothing_else_does() {
         for route in ROUTES {
-            let admin = route.path.starts_with("/admin/");
-            assert_eq!(roles(route).is_some(), admin, "{:?} {}", route.method, route.path);
+            let name = format!("{} {}", route.method.as_ref().to_uppercase(), route.path);
+            let admin = route.path.starts_with("/admin/") && !ACCOUNT_ROUTES.contains(&name.as_str());
+            assert_eq!(roles(route).is_some(), admin, "{name}");
+        }
+    }
+
+    #[test]
+    fn the_account_routes_are_public_only_to_make_credentials() {
+        for route in ROUTES {
+            let name = format!("{} {}", route.method.as_ref().to_uppercase(), route.path);
+            if ACCOUNT_ROUTES.contains(&name.as_str()) {
+                let public = matches!(name.as_str(), "POST /admin/v1/setup" | "POST /admin/v1/sessions");
+                let expected = if public { Access::Public } else { Access::Account };
+                assert_eq!(route.access, expected, "{name}");
+            }
         }
     }
 
@@ -493,7 +536,10 @@ mod tests {
                 // A visitor's token travels in the body (a beacon cannot set headers).
                 Access::Public | Access::Visitor | Access::Development => serde_json::json!([]),
                 Access::EmailProvider => serde_json::json!([{ "emailWebhook": [] }]),
-                Access::Channel(_) | Access::Campaign(_) => serde_json::json!([{ "bearer": [] }]),
+                // An account's token, or the console's session cookie.
+                Access::Channel(_) | Access::Campaign(_) | Access::Account => {
+                    serde_json::json!([{ "bearer": [] }, { "session": [] }])
+                }
             };
             assert_eq!(op["security"], expected, "{what}");
         }
@@ -511,6 +557,7 @@ mod tests {
                 Access::Visitor => &["401"],
                 Access::Channel(_) => &["400", "401", "403"],
                 Access::Campaign(_) => &["400", "401", "404"],
+                Access::Account => &["401"],
                 _ => &[],
             };
             let responses = &operation(&doc, route)["responses"];

@@ -6,6 +6,7 @@
 //! `tests/purity.rs` fails if a forbidden dependency enters the manifest.
 
 // L0 primitives: import nothing from the crate but each other.
+pub mod account;
 pub mod event;
 pub mod format;
 pub mod identity;

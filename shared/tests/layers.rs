@@ -17,6 +17,7 @@ const LAYERS: &[(&str, &[&str])] = &[
     (
         "L0 primitives",
         &[
+            "account",
             "event",
             "format",
             "identity",

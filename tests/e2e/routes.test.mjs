@@ -182,7 +182,28 @@ const ROUTES = [
   { path: "/t/forged/click/0", body: {}, expect: { GET: all(404), POST: all(405), PUT: all(405), PATCH: all(405), DELETE: all(405), OPTIONS: all(405) } },
   { path: "/t/forged/unsubscribe", body: {}, expect: { GET: all(404), POST: all(404), PUT: all(405), PATCH: all(405), DELETE: all(405), OPTIONS: all(405) } },
 
-  // The admin API.
+  // The admin API: accounts (issue 11). Setup is off here (no SETUP_TOKEN), sign-in with
+  // an unknown email is 401 for everyone (five failures from five addresses: none is the
+  // sixth), and a bearer token is an account with no current session.
+  {
+    path: "/admin/v1/setup",
+    body: { setupToken: "matrix", email: "setup@matrix.invalid", password: "matrix-password", name: "Matrix" },
+    expect: { GET: all(405), POST: all(403), PUT: all(405), PATCH: all(405), DELETE: all(405), OPTIONS: all(405) },
+  },
+  {
+    path: "/admin/v1/sessions",
+    body: { email: "nobody@matrix.invalid", password: "matrix-password" },
+    expect: { GET: [401, 401, 200, 200, 200], POST: all(401), PUT: all(405), PATCH: all(405), DELETE: all(405), OPTIONS: all(405) },
+  },
+  { path: "/admin/v1/me", expect: { GET: [401, 401, 200, 200, 200], POST: all(405), PUT: all(405), PATCH: all(405), DELETE: all(405), OPTIONS: all(405) } },
+  {
+    path: "/admin/v1/sessions/current",
+    expect: { GET: all(405), POST: all(405), PUT: all(405), PATCH: all(405), DELETE: [401, 401, 404, 404, 404], OPTIONS: all(405) },
+  },
+  {
+    path: "/admin/v1/sessions/ses_no_such_session",
+    expect: { GET: all(405), POST: all(405), PUT: all(405), PATCH: all(405), DELETE: [401, 401, 404, 404, 404], OPTIONS: all(405) },
+  },
   { path: "/admin/no-such-route", body: {}, expect: { GET: all(404), POST: all(404), PUT: all(404), PATCH: all(404), DELETE: all(404), OPTIONS: all(404) } },
   { path: "/admin/v1/no-such-route", body: {}, expect: { GET: all(404), POST: all(404), PUT: all(404), PATCH: all(404), DELETE: all(404), OPTIONS: all(404) } },
   {
@@ -468,6 +489,9 @@ const MALFORMED = [
   },
   { method: "PUT", path: "/dev/clock", body: { offsetMs: 99_999_999_999_999 }, status: 400, code: "invalid", field: "offsetMs" },
   // Admin API.
+  { caller: "anonymous", method: "POST", path: "/admin/v1/setup", body: { setupToken: "x" }, status: 403, code: "forbidden", field: "setupToken" },
+  { caller: "anonymous", method: "POST", path: "/admin/v1/sessions", rawBody: "{", status: 400, code: "invalid", field: "body" },
+  { caller: "anonymous", method: "POST", path: "/admin/v1/sessions", body: { email: "nobody@matrix.invalid", password: "x", extra: 1 }, status: 400, code: "invalid", field: "extra" },
   { method: "PATCH", path: "/admin/v1/channels/demo", body: { frequencyCap: { perDay: 0 } }, status: 400, code: "invalid", field: "frequencyCap" },
   { method: "PUT", path: "/admin/v1/channels/demo/identity-verification", body: { enabled: "yes" }, status: 400, code: "invalid", field: "enabled" },
   {

@@ -9,6 +9,7 @@
 //! retries and races never count twice. Nothing here speaks HTTP: callers map
 //! [`StoreError`] and absent rows to answers.
 
+pub mod accounts;
 pub mod broadcasts;
 pub mod bulk_jobs;
 pub mod campaigns;

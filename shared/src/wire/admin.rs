@@ -412,6 +412,79 @@ pub struct JobOut {
     pub error: Option<String>,
 }
 
+/// `POST /admin/v1/setup`: the deployment's first account, with its setup secret.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct SetupIn {
+    #[serde(default)]
+    pub setup_token: String,
+    #[serde(default)]
+    pub email: String,
+    #[serde(default)]
+    pub password: String,
+    #[serde(default)]
+    pub name: String,
+}
+
+/// `POST /admin/v1/sessions`: signing in.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct SignInIn {
+    #[serde(default)]
+    pub email: String,
+    #[serde(default)]
+    pub password: String,
+}
+
+/// An account as the admin API shows it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct AccountOut {
+    pub id: String,
+    pub email: String,
+    pub name: String,
+}
+
+/// The reply of setup and sign-in.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct AccountReply {
+    pub account: AccountOut,
+}
+
+/// One channel of `GET /admin/v1/me`, with the account's role there.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct AccountChannel {
+    pub id: String,
+    pub name: String,
+    pub role: String,
+}
+
+/// `GET /admin/v1/me`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct MeOut {
+    pub account: AccountOut,
+    pub channels: Vec<AccountChannel>,
+}
+
+/// One session of `GET /admin/v1/sessions`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SessionOut {
+    pub id: String,
+    pub created_at: i64,
+    pub last_used_at: i64,
+    pub user_agent: String,
+    /// The session this request came with.
+    pub current: bool,
+}
+
+/// `GET /admin/v1/sessions`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SessionList {
+    pub sessions: Vec<SessionOut>,
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -1,5 +1,6 @@
 //! The admin API (bearer tokens of accounts; the route table declares each route's role).
 
+pub mod accounts;
 pub mod bulk;
 pub mod campaigns;
 pub mod channel;
