@@ -186,3 +186,29 @@ test("an unknown console path shows the not-found screen, which links home", asy
   assert.deepEqual(errors, []);
   await close();
 });
+
+test("the home asks the worker who is signed in, and without a session leads to sign-in", async () => {
+  const { page, close } = await open("/console/", "en-US");
+  const me = await page.waitForResponse((r) => r.url().endsWith("/admin/v1/me"));
+  if (me.status() === 401) {
+    // No session: straight to the sign-in screen, replacing the home in the history.
+    await page.getByRole("heading", { name: "Sign in to Kizuna" }).waitFor();
+  } else {
+    // A worker without the accounts API yet (404): the console says so and links to sign-in.
+    assert.equal(me.status(), 404, `GET /admin/v1/me answered ${me.status()}`);
+    const alert = page.getByRole("alert");
+    await alert.waitFor();
+    assert.equal((await alert.textContent()).trim(), "This server does not offer sign-in yet.");
+    await assertAccessible(page, "home without the accounts API (en)");
+    await page.keyboard.press("Tab");
+    assert.equal(await focused(page), "link");
+    await page.keyboard.press("Enter");
+    await page.getByRole("heading", { name: "Sign in to Kizuna" }).waitFor();
+    assert.equal(new URL(page.url()).pathname, "/console/sign-in");
+    // Following the link is a move the user asked for: Back returns to the home.
+    await page.goBack();
+    await page.getByRole("alert").waitFor();
+  }
+  assert.equal(new URL(page.url()).pathname, me.status() === 401 ? "/console/sign-in" : "/console/");
+  await close();
+});
