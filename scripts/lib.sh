@@ -62,13 +62,20 @@ ensure_chromium() {
     as_root apt-get update
     as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y chromium
   fi
+  # The console's Japanese screenshots need a Japanese font (else every glyph is a box).
+  if [ -z "$(fc-list :lang=ja 2>/dev/null)" ]; then
+    log "installing Noto CJK fonts for the console's Japanese screens"
+    as_root apt-get update
+    as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends fonts-noto-cjk
+  fi
 }
 
-# Copies www/ into the assets directory the worker serves (target/site).
+# Copies www/ into the assets directory the worker serves (target/site), except the
+# console's sources (www/console): build_console puts only its built files there.
 assemble_site() {
   rm -rf target/site
   mkdir -p target/site
-  cp -R www/. target/site/
+  find www -mindepth 1 -maxdepth 1 ! -name console -exec cp -R {} target/site/ \;
 }
 
 # widget/ -> target/site/widget.js (loader + wasm-bindgen glue, minified) + widget.wasm
@@ -82,6 +89,25 @@ build_widget() {
   node scripts/bundle-widget.mjs target/widget/kizuna_widget.js widget/loader.js target/site/widget.js
 }
 
+# www/console -> target/site/console: index.html, main.js (loads the glue), console.css,
+# the wasm-bindgen glue (--target web: an ES module) and the wasm. After assemble_site,
+# which wipes target/site. No getrandom backend flag is needed: nothing on wasm32 pulls
+# getrandom in (only leptos_macro's uuid, on the host).
+build_console() {
+  log "building the console"
+  local cargo_target="${CARGO_TARGET_DIR:-target}"
+  cargo build --release -p kizuna-console --target wasm32-unknown-unknown
+  rm -rf target/console
+  wasm-bindgen --target web --no-typescript --out-dir target/console \
+    "$cargo_target/wasm32-unknown-unknown/release/kizuna_console.wasm"
+  mkdir -p target/site/console
+  wasm-opt -Oz --strip-debug --strip-producers target/console/kizuna_console_bg.wasm \
+    -o target/site/console/kizuna_console_bg.wasm
+  cp target/console/kizuna_console.js target/site/console/
+  cp www/console/assets/index.html www/console/assets/main.js www/console/assets/console.css \
+    www/console/assets/favicon.svg target/site/console/
+}
+
 # edge/ -> edge/build (the worker bundle wrangler runs)
 build_edge() {
   log "building the worker"
@@ -91,6 +117,7 @@ build_edge() {
 build_all() {
   assemble_site
   build_widget
+  build_console
   build_edge
 }
 

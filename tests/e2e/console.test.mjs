@@ -1,0 +1,214 @@
+// The admin console's skeleton (issue 11): served at /console/ from the assets with its
+// security headers and never its sources; the sign-in screen in English and Japanese,
+// by keyboard alone, with API errors in the chosen language; axe-core on every captured
+// screen. Runs against the real worker (no mocks): the sign-in API may not exist yet, and
+// the test then checks what the console says about the worker's real answer.
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { readFileSync, mkdirSync } from "node:fs";
+import { join } from "node:path";
+import { ROOT, SCREENSHOTS, suite } from "./harness.mjs";
+
+const env = suite();
+const AXE = readFileSync(join(ROOT, "node_modules", "axe-core", "axe.min.js"), "utf8");
+
+const CSP =
+  "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; img-src 'self' data:; " +
+  "connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'";
+
+/** A page in a fresh context with `locale`, recording every console error and page error. */
+async function open(path, locale = "en-US") {
+  const context = await env.browser.newContext({ locale, viewport: { width: 1024, height: 720 } });
+  const page = await context.newPage();
+  const errors = [];
+  page.on("console", (message) => message.type() === "error" && errors.push(message.text()));
+  page.on("pageerror", (error) => errors.push(error.message));
+  await page.goto(`${env.worker.base}${path}`);
+  return { page, errors, close: () => context.close() };
+}
+
+/**
+ * Runs axe-core with every rule it has. It is evaluated through the DevTools protocol
+ * (`page.evaluate` of its source), which the page's CSP does not govern, so the page keeps
+ * its real policy: `addScriptTag` would add an inline script the CSP refuses, and a
+ * `bypassCSP` context would no longer test the page as served.
+ */
+async function assertAccessible(page, what) {
+  await page.evaluate(AXE);
+  const violations = await page.evaluate(async () => (await window.axe.run(document)).violations);
+  const serious = violations.filter((v) => v.impact === "serious" || v.impact === "critical");
+  assert.deepEqual(
+    serious.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`),
+    [],
+    `axe on ${what}`,
+  );
+}
+
+async function screenshot(page, name) {
+  mkdirSync(SCREENSHOTS, { recursive: true });
+  await page.screenshot({ path: join(SCREENSHOTS, `console-${name}.png`), animations: "disabled" });
+}
+
+const focused = (page) => page.evaluate(() => document.activeElement?.id || document.activeElement?.className || "");
+
+test("the console is served at /console/ with its security headers", async () => {
+  const response = await fetch(`${env.worker.base}/console/`);
+  assert.equal(response.status, 200);
+  assert.match(response.headers.get("content-type"), /text\/html/);
+  assert.equal(response.headers.get("content-security-policy"), CSP);
+  assert.equal(response.headers.get("x-content-type-options"), "nosniff");
+  assert.equal(response.headers.get("referrer-policy"), "same-origin");
+  const html = await response.text();
+  assert.match(html, /<script type="module" src="\/console\/main.js"><\/script>/);
+  assert.doesNotMatch(html, /<script(?![^>]*\bsrc=)[^>]*>/, "no inline script");
+  for (const file of ["main.js", "kizuna_console.js", "kizuna_console_bg.wasm", "console.css"]) {
+    const asset = await fetch(`${env.worker.base}/console/${file}`);
+    assert.equal(asset.status, 200, file);
+    assert.equal(asset.headers.get("x-content-type-options"), "nosniff", file);
+  }
+});
+
+test("/console redirects to /console/, and a screen's path answers the console", async () => {
+  const bare = await fetch(`${env.worker.base}/console`, { redirect: "manual" });
+  assert.equal(bare.status, 308);
+  assert.equal(bare.headers.get("location"), "/console/");
+  const screen = await fetch(`${env.worker.base}/console/sign-in`);
+  assert.equal(screen.status, 200);
+  assert.equal(screen.headers.get("content-security-policy"), CSP);
+  assert.match(await screen.text(), /\/console\/main.js/);
+});
+
+test("the console's sources are never served", async () => {
+  for (const path of ["/console/Cargo.toml", "/console/src/lib.rs", "/console/src/app.rs", "/console/assets/index.html"]) {
+    const response = await fetch(`${env.worker.base}${path}`);
+    assert.equal(response.status, 404, path);
+    await response.arrayBuffer();
+  }
+});
+
+test("the sign-in screen runs under the CSP without errors, in English for an English browser", async () => {
+  const { page, errors, close } = await open("/console/sign-in", "en-US");
+  await page.getByRole("heading", { name: "Sign in to Kizuna" }).waitFor();
+  assert.equal(await page.getAttribute("html", "lang"), "en");
+  assert.equal(await page.title(), "Sign in · Kizuna");
+  await assertAccessible(page, "sign-in (en)");
+  await screenshot(page, "signin-en");
+  assert.deepEqual(errors, []);
+  await close();
+});
+
+test("a Japanese browser gets Japanese, and the switch changes the language and is remembered", async () => {
+  const { page, errors, close } = await open("/console/sign-in", "ja-JP");
+  await page.getByRole("heading", { name: "Kizuna にサインイン" }).waitFor();
+  assert.equal(await page.getAttribute("html", "lang"), "ja");
+  await assertAccessible(page, "sign-in (ja)");
+  await screenshot(page, "signin-ja");
+
+  await page.getByRole("button", { name: "English" }).click();
+  await page.getByRole("heading", { name: "Sign in to Kizuna" }).waitFor();
+  assert.equal(await page.getAttribute("html", "lang"), "en");
+  await page.reload();
+  await page.getByRole("heading", { name: "Sign in to Kizuna" }).waitFor();
+  await page.getByRole("button", { name: "日本語" }).click();
+  await page.getByRole("heading", { name: "Kizuna にサインイン" }).waitFor();
+  assert.deepEqual(errors, []);
+  await close();
+});
+
+test("sign-in works by keyboard alone: Tab reaches email, password, submit and the language switch; Enter submits", async () => {
+  const { page, close } = await open("/console/sign-in", "en-US");
+  await page.getByRole("heading", { name: "Sign in to Kizuna" }).waitFor();
+  const order = [];
+  for (let i = 0; i < 4; i++) {
+    await page.keyboard.press("Tab");
+    order.push(await focused(page));
+  }
+  assert.deepEqual(order, ["email", "password", "primary", "language"]);
+
+  // Enter in an empty form: each field says what it needs, beside it, and focus goes to the first.
+  await page.keyboard.press("Shift+Tab");
+  await page.keyboard.press("Shift+Tab");
+  await page.keyboard.press("Shift+Tab");
+  assert.equal(await focused(page), "email");
+  await page.keyboard.press("Enter");
+  assert.equal(await page.locator("#email-error").textContent(), "Enter your email address.");
+  assert.equal(await page.locator("#password-error").textContent(), "Enter your password.");
+  assert.equal(await page.getAttribute("#email", "aria-invalid"), "true");
+  assert.equal(await page.getAttribute("#email", "aria-describedby"), "email-error");
+  assert.equal(await focused(page), "email");
+  await assertAccessible(page, "sign-in with field errors (en)");
+  await screenshot(page, "signin-field-errors-en");
+
+  // The errors follow the language.
+  await page.getByRole("button", { name: "日本語" }).click();
+  assert.equal(await page.locator("#email-error").textContent(), "メールアドレスを入力してください。");
+  await page.getByRole("button", { name: "English" }).click();
+
+  await page.locator("#email").focus();
+  await page.keyboard.type("owner@example.com");
+  await page.keyboard.press("Tab");
+  await page.keyboard.type("correct horse battery staple");
+  const posted = page.waitForRequest((r) => r.url().endsWith("/admin/v1/sessions") && r.method() === "POST");
+  await page.keyboard.press("Enter");
+  const request = await posted;
+  assert.deepEqual(JSON.parse(request.postData()), { email: "owner@example.com", password: "correct horse battery staple" });
+  assert.match(request.headers()["content-type"], /application\/json/);
+  await close();
+});
+
+test("the worker's real answer to a sign-in is shown in the chosen language, beside the field it names or above the form", async () => {
+  const { page, close } = await open("/console/sign-in", "ja-JP");
+  await page.getByRole("heading", { name: "Kizuna にサインイン" }).waitFor();
+  await page.locator("#email").fill("owner@example.com");
+  await page.locator("#password").fill("not the password");
+  const answered = page.waitForResponse((r) => r.url().endsWith("/admin/v1/sessions"));
+  await page.getByRole("button", { name: "サインイン" }).click();
+  const response = await answered;
+  const { error } = await response.json();
+  const alert = page.getByRole("alert").filter({ hasText: /./ });
+  // What the console must say for each answer the worker can give (see src/problem.rs).
+  const expected = {
+    404: { at: "form", text: "このサーバーはまだサインインに対応していません。" },
+    401: { at: "form", text: "メールアドレスまたはパスワードが正しくありません。" },
+  }[response.status()];
+  assert.ok(expected, `no expectation for ${response.status()} ${JSON.stringify(error)}`);
+  assert.equal((await alert.textContent()).trim(), expected.text);
+  assert.equal(await page.locator("#email-error").textContent(), "");
+  await assertAccessible(page, "sign-in with a form error (ja)");
+  await screenshot(page, "signin-form-error-ja");
+  await close();
+});
+
+test("an unknown console path shows the not-found screen, which links home", async () => {
+  const { page, errors, close } = await open("/console/no-such-screen", "en-US");
+  await page.getByRole("heading", { name: "Page not found" }).waitFor();
+  await assertAccessible(page, "not found (en)");
+  assert.deepEqual(errors, []);
+  await close();
+});
+
+test("the home asks the worker who is signed in, and without a session leads to sign-in", async () => {
+  const { page, close } = await open("/console/", "en-US");
+  const me = await page.waitForResponse((r) => r.url().endsWith("/admin/v1/me"));
+  if (me.status() === 401) {
+    // No session: straight to the sign-in screen, replacing the home in the history.
+    await page.getByRole("heading", { name: "Sign in to Kizuna" }).waitFor();
+  } else {
+    // A worker without the accounts API yet (404): the console says so and links to sign-in.
+    assert.equal(me.status(), 404, `GET /admin/v1/me answered ${me.status()}`);
+    const alert = page.getByRole("alert");
+    await alert.waitFor();
+    assert.equal((await alert.textContent()).trim(), "This server does not offer sign-in yet.");
+    await assertAccessible(page, "home without the accounts API (en)");
+    await page.keyboard.press("Tab");
+    assert.equal(await focused(page), "link");
+    await page.keyboard.press("Enter");
+    await page.getByRole("heading", { name: "Sign in to Kizuna" }).waitFor();
+    assert.equal(new URL(page.url()).pathname, "/console/sign-in");
+    // Following the link is a move the user asked for: Back returns to the home.
+    await page.goBack();
+    await page.getByRole("alert").waitFor();
+  }
+  assert.equal(new URL(page.url()).pathname, me.status() === 401 ? "/console/sign-in" : "/console/");
+  await close();
+});

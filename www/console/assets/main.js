@@ -1,0 +1,6 @@
+// Starts the console: instantiates the wasm module through wasm-bindgen's glue, which
+// then mounts the app (`#[wasm_bindgen(start)]`). A file, not an inline script, because
+// the console's Content-Security-Policy allows scripts from this origin only.
+import init from "./kizuna_console.js";
+
+init();

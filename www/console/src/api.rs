@@ -1,0 +1,99 @@
+//! The console's calls to the admin API (same origin, session cookie). Each call answers
+//! the parsed reply or a [`Failure`]; the caller turns a failure into a [`Problem`].
+//!
+//! [`Problem`]: crate::problem::Problem
+
+use crate::problem::Failure;
+use kizuna_shared::wire::public::ErrorReply;
+use serde::Deserialize;
+use serde::de::DeserializeOwned;
+use wasm_bindgen::{JsCast, JsValue};
+use wasm_bindgen_futures::JsFuture;
+use web_sys::{Headers, Request, RequestCredentials, RequestInit, Response};
+
+/// The account in `POST /admin/v1/sessions` and `GET /admin/v1/me` replies. Only what the
+/// console reads; unknown fields are ignored.
+// TODO(issue 11): use the accounts wire type from `kizuna_shared::wire::admin` once the
+// sign-in backend has declared it there.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+pub struct Account {
+    pub id: String,
+    pub email: String,
+    #[serde(default)]
+    pub name: Option<String>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+struct AccountReply {
+    account: Account,
+}
+
+#[derive(serde::Serialize)]
+struct SignIn<'a> {
+    email: &'a str,
+    password: &'a str,
+}
+
+/// `POST /admin/v1/sessions`: signs in; the worker sets the session cookie.
+pub async fn sign_in(email: &str, password: &str) -> Result<Account, Failure> {
+    let body = serde_json::to_string(&SignIn { email, password }).map_err(|_| Failure::Unreachable)?;
+    let reply: AccountReply = call("POST", "/admin/v1/sessions", Some(&body)).await?;
+    Ok(reply.account)
+}
+
+/// `GET /admin/v1/me`: the signed-in account (401 without a session).
+pub async fn me() -> Result<Account, Failure> {
+    let reply: AccountReply = call("GET", "/admin/v1/me", None).await?;
+    Ok(reply.account)
+}
+
+/// `DELETE /admin/v1/sessions/current`: signs out.
+pub async fn sign_out() -> Result<(), Failure> {
+    let response = send("DELETE", "/admin/v1/sessions/current", None).await?;
+    if response.ok() || response.status() == 401 {
+        return Ok(());
+    }
+    Err(failure(response).await)
+}
+
+async fn call<T: DeserializeOwned>(method: &str, path: &str, body: Option<&str>) -> Result<T, Failure> {
+    let response = send(method, path, body).await?;
+    if !response.ok() {
+        return Err(failure(response).await);
+    }
+    let text = read_text(&response).await.ok_or(Failure::Unreachable)?;
+    // A 2xx the console cannot read is the server's fault, said as such.
+    serde_json::from_str(&text).map_err(|_| Failure::Answered { status: 500, error: None, retry_after: None })
+}
+
+async fn send(method: &str, path: &str, body: Option<&str>) -> Result<Response, Failure> {
+    let request = request(method, path, body).map_err(|_| Failure::Unreachable)?;
+    let window = web_sys::window().ok_or(Failure::Unreachable)?;
+    let answer = JsFuture::from(window.fetch_with_request(&request)).await.map_err(|_| Failure::Unreachable)?;
+    answer.dyn_into::<Response>().map_err(|_| Failure::Unreachable)
+}
+
+fn request(method: &str, path: &str, body: Option<&str>) -> Result<Request, JsValue> {
+    let init = RequestInit::new();
+    init.set_method(method);
+    init.set_credentials(RequestCredentials::SameOrigin);
+    let headers = Headers::new()?;
+    headers.set("accept", "application/json")?;
+    if let Some(body) = body {
+        headers.set("content-type", "application/json")?;
+        init.set_body(&JsValue::from_str(body));
+    }
+    init.set_headers(&headers);
+    Request::new_with_str_and_init(path, &init)
+}
+
+async fn failure(response: Response) -> Failure {
+    let retry_after = response.headers().get("retry-after").ok().flatten().and_then(|s| s.trim().parse().ok());
+    let text = read_text(&response).await.unwrap_or_default();
+    let error = serde_json::from_str::<ErrorReply>(&text).ok().map(|reply| reply.error);
+    Failure::Answered { status: response.status(), error, retry_after }
+}
+
+async fn read_text(response: &Response) -> Option<String> {
+    JsFuture::from(response.text().ok()?).await.ok()?.as_string()
+}
