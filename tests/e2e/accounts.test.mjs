@@ -6,10 +6,10 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
-import { SCREENSHOTS, moveClock, settle, sqlNow, sqlRows, suite } from "./harness.mjs";
+import { DEMO_OWNER, SCREENSHOTS, moveClock, settle, sqlNow, sqlRows, suite } from "./harness.mjs";
 
 const SETUP_TOKEN = "e2e-setup-secret";
-const DEMO = { email: "owner@demo.kizuna.invalid", password: "demo-owner-password" };
+const DEMO = DEMO_OWNER;
 const DAY = 24 * 60 * 60 * 1000;
 
 const env = suite({ vars: { SETUP_TOKEN } });

@@ -39,6 +39,9 @@ async function waitUntil(what, check, timeoutMs = 60_000) {
   }
 }
 
+/** The demo owner `edge/seed/demo.sql` seeds (an account of the console; `scripts/dev` prints it). */
+export const DEMO_OWNER = { email: "owner@demo.kizuna.invalid", password: "demo-owner-password" };
+
 /** A running fullscreen campaign on the demo shop's newsletter page (a fixture for `startWorker({ sql })`). */
 export const NEWSLETTER_FULLSCREEN = `INSERT INTO campaigns (id, channel_id, name, state, priority, definition, created_at, updated_at)
 VALUES ('c_newsletter_full', 'demo', 'Newsletter: fullscreen invitation', 'running', 20,

@@ -4,47 +4,28 @@
 //! [`Problem`]: crate::problem::Problem
 
 use crate::problem::Failure;
+use kizuna_shared::wire::admin::{AccountOut, AccountReply, MeOut, SignInIn};
 use kizuna_shared::wire::public::ErrorReply;
-use serde::Deserialize;
 use serde::de::DeserializeOwned;
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
 use web_sys::{Headers, Request, RequestCredentials, RequestInit, Response};
 
-/// The account in `POST /admin/v1/sessions` and `GET /admin/v1/me` replies. Only what the
-/// console reads; unknown fields are ignored.
-// TODO(issue 11): use the accounts wire type from `kizuna_shared::wire::admin` once the
-// sign-in backend has declared it there.
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
-pub struct Account {
-    pub id: String,
-    pub email: String,
-    #[serde(default)]
-    pub name: Option<String>,
-}
-
-#[derive(Debug, Clone, Deserialize)]
-struct AccountReply {
-    account: Account,
-}
-
-#[derive(serde::Serialize)]
-struct SignIn<'a> {
-    email: &'a str,
-    password: &'a str,
-}
+/// The account as the admin API shows it (the shared wire type: the console and the API
+/// never disagree on it).
+pub type Account = AccountOut;
 
 /// `POST /admin/v1/sessions`: signs in; the worker sets the session cookie.
 pub async fn sign_in(email: &str, password: &str) -> Result<Account, Failure> {
-    let body = serde_json::to_string(&SignIn { email, password }).map_err(|_| Failure::Unreachable)?;
+    let sign_in = SignInIn { email: email.to_owned(), password: password.to_owned() };
+    let body = serde_json::to_string(&sign_in).map_err(|_| Failure::Unreachable)?;
     let reply: AccountReply = call("POST", "/admin/v1/sessions", Some(&body)).await?;
     Ok(reply.account)
 }
 
-/// `GET /admin/v1/me`: the signed-in account (401 without a session).
-pub async fn me() -> Result<Account, Failure> {
-    let reply: AccountReply = call("GET", "/admin/v1/me", None).await?;
-    Ok(reply.account)
+/// `GET /admin/v1/me`: the signed-in account and its channels (401 without a session).
+pub async fn me() -> Result<MeOut, Failure> {
+    call("GET", "/admin/v1/me", None).await
 }
 
 /// `DELETE /admin/v1/sessions/current`: signs out.

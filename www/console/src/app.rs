@@ -3,10 +3,11 @@
 //! browser, switchable, remembered in `localStorage`). Every visible string comes from
 //! [`crate::i18n`].
 
-use crate::api::{self, Account};
+use crate::api;
 use crate::i18n::{Key, Lang, text};
 use crate::problem::{Failure, Field, Problem, check_sign_in};
 use crate::screen::Screen;
+use kizuna_shared::wire::admin::MeOut;
 use leptos::ev::{MouseEvent, SubmitEvent};
 use leptos::html;
 use leptos::prelude::*;
@@ -207,7 +208,7 @@ fn SignIn(ui: Ui) -> impl IntoView {
 
 #[component]
 fn Home(ui: Ui) -> impl IntoView {
-    let account = RwSignal::new(None::<Result<Account, Problem>>);
+    let account = RwSignal::new(None::<Result<MeOut, Problem>>);
     spawn_local(async move {
         match api::me().await {
             Ok(found) => account.set(Some(Ok(found))),
@@ -229,10 +230,28 @@ fn Home(ui: Ui) -> impl IntoView {
         <h1>{ui.t(Key::HomeTitle)}</h1>
         {move || match account.get() {
             None => view! { <p class="lead" aria-live="polite">{ui.t(Key::Loading)}</p> }.into_any(),
-            Some(Ok(found)) => view! {
-                <p class="lead">{ui.t(Key::SignedInAs)} " " <strong class="account">{found.email}</strong></p>
-                <button type="button" class="secondary" on:click=sign_out>{ui.t(Key::SignOut)}</button>
-            }.into_any(),
+            Some(Ok(me)) => {
+                let channels = if me.channels.is_empty() {
+                    view! { <p>{ui.t(Key::NoChannels)}</p> }.into_any()
+                } else {
+                    let items = me
+                        .channels
+                        .into_iter()
+                        .map(|c| {
+                            let role = if c.role == "owner" { Key::RoleOwner } else { Key::RoleMember };
+                            view! { <li><span class="channel">{c.name}</span> " " <span class="role">{ui.t(role)}</span></li> }
+                        })
+                        .collect_view();
+                    view! { <ul class="channels">{items}</ul> }.into_any()
+                };
+                view! {
+                    <p class="lead">{ui.t(Key::SignedInAs)} " " <strong class="account">{me.account.email}</strong></p>
+                    <h2>{ui.t(Key::YourChannels)}</h2>
+                    {channels}
+                    <button type="button" class="secondary" on:click=sign_out>{ui.t(Key::SignOut)}</button>
+                }
+                .into_any()
+            }
             Some(Err(problem)) => view! {
                 <div class="alert" role="alert">{move || problem.message(ui.lang.get())}</div>
                 <a class="link" href=Screen::SignIn.path() on:click=ui.follow(Screen::SignIn)>{ui.t(Key::GoToSignIn)}</a>

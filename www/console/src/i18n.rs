@@ -47,6 +47,10 @@ pub enum Key {
     HomeTitle,
     SignedInAs,
     SignOut,
+    YourChannels,
+    NoChannels,
+    RoleOwner,
+    RoleMember,
     Loading,
     NotFoundTitle,
     NotFoundLead,
@@ -71,7 +75,7 @@ pub enum Key {
 
 impl Key {
     /// Every key, for the tests.
-    pub const ALL: [Key; 30] = [
+    pub const ALL: [Key; 34] = [
         Key::Product,
         Key::SignInTitle,
         Key::SignInLead,
@@ -83,6 +87,10 @@ impl Key {
         Key::HomeTitle,
         Key::SignedInAs,
         Key::SignOut,
+        Key::YourChannels,
+        Key::NoChannels,
+        Key::RoleOwner,
+        Key::RoleMember,
         Key::Loading,
         Key::NotFoundTitle,
         Key::NotFoundLead,
@@ -125,6 +133,10 @@ fn en(key: Key) -> &'static str {
         Key::HomeTitle => "Console",
         Key::SignedInAs => "Signed in as",
         Key::SignOut => "Sign out",
+        Key::YourChannels => "Your channels",
+        Key::NoChannels => "You are not in any channel yet.",
+        Key::RoleOwner => "Owner",
+        Key::RoleMember => "Member",
         Key::Loading => "Loading…",
         Key::NotFoundTitle => "Page not found",
         Key::NotFoundLead => "There is no console page at this address.",
@@ -160,6 +172,10 @@ fn ja(key: Key) -> &'static str {
         Key::HomeTitle => "コンソール",
         Key::SignedInAs => "サインイン中のアカウント",
         Key::SignOut => "サインアウト",
+        Key::YourChannels => "あなたのチャネル",
+        Key::NoChannels => "まだどのチャネルにも参加していません。",
+        Key::RoleOwner => "オーナー",
+        Key::RoleMember => "メンバー",
         Key::Loading => "読み込んでいます…",
         Key::NotFoundTitle => "ページが見つかりません",
         Key::NotFoundLead => "このアドレスにはコンソールのページがありません。",
@@ -208,6 +224,10 @@ mod tests {
                 | Key::HomeTitle
                 | Key::SignedInAs
                 | Key::SignOut
+                | Key::YourChannels
+                | Key::NoChannels
+                | Key::RoleOwner
+                | Key::RoleMember
                 | Key::Loading
                 | Key::NotFoundTitle
                 | Key::NotFoundLead

@@ -71,26 +71,24 @@ impl From<Failure> for Problem {
                 _ => Problem { field: None, key: Key::Unexpected, detail: Some(status.to_string()) },
             };
         };
-        if let Some(field) = error.field.as_deref().and_then(Field::from_api) {
-            let key = match (error.code.as_str(), field) {
-                ("invalid", Field::Email) => Key::EmailInvalid,
-                ("invalid", Field::Password) => Key::PasswordInvalid,
-                ("too_large", _) => Key::TooLong,
-                _ => Key::FieldRejected,
-            };
-            return Problem::at(field, key);
-        }
-        match error.code.as_str() {
-            "unauthorized" => Problem::form(Key::WrongCredentials),
-            "rate_limited" => match retry_after {
-                Some(seconds) => Problem { field: None, key: Key::RateLimited, detail: Some(seconds.to_string()) },
-                None => Problem::form(Key::RateLimitedLater),
+        let field = error.field.as_deref().and_then(Field::from_api);
+        let (key, detail) = match (error.code.as_str(), field) {
+            ("invalid", Some(Field::Email)) => (Key::EmailInvalid, None),
+            ("invalid", Some(Field::Password)) => (Key::PasswordInvalid, None),
+            ("too_large", _) => (Key::TooLong, None),
+            ("unauthorized", _) => (Key::WrongCredentials, None),
+            ("rate_limited", _) => match retry_after {
+                Some(seconds) => (Key::RateLimited, Some(seconds.to_string())),
+                None => (Key::RateLimitedLater, None),
             },
-            "forbidden" => Problem::form(Key::Forbidden),
-            "not_found" | "method_not_allowed" => Problem::form(Key::ServiceMissing),
-            "internal" => Problem::form(Key::ServerError),
-            code => Problem { field: None, key: Key::Unexpected, detail: Some(code.to_owned()) },
-        }
+            (_, Some(_)) => (Key::FieldRejected, None),
+            ("forbidden", None) => (Key::Forbidden, None),
+            ("not_found" | "method_not_allowed", None) => (Key::ServiceMissing, None),
+            ("internal", None) => (Key::ServerError, None),
+            (code, None) => (Key::Unexpected, Some(code.to_owned())),
+        };
+        // Shown beside the field the answer names, else above the form.
+        Problem { field, key, detail }
     }
 }
 
@@ -141,6 +139,9 @@ mod tests {
         check(answered(400, "invalid", Some("password")), Some(Field::Password), Key::PasswordInvalid);
         check(answered(413, "too_large", Some("password")), Some(Field::Password), Key::TooLong);
         check(answered(409, "conflict", Some("email")), Some(Field::Email), Key::FieldRejected);
+        // The worker's answer to a wrong password names `password`, and a rate limit `email`.
+        check(answered(401, "unauthorized", Some("password")), Some(Field::Password), Key::WrongCredentials);
+        check(answered(429, "rate_limited", Some("email")), Some(Field::Email), Key::RateLimitedLater);
     }
 
     #[test]
