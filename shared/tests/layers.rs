@@ -1,4 +1,4 @@
-//! The shape of `shared/src` and `edge/src`, held by a test. In `shared/src` the
+//! The shape of `shared/src`, `edge/src` and `www/console/src`, held by a test. In `shared/src` the
 //! top-level modules (a folder counts as one) import each other in layers, with no
 //! circle, and nothing below the boundary shapes (`store`, `wire`) imports them. In
 //! `edge/src` (read as text) there is no circle either, the store imports nothing of the
@@ -250,4 +250,16 @@ fn super_leaves_an_inline_module_before_the_file() {
     check(&[], "mod inner { use super::b::X; }", &["b"]);
     check(&["a"], "mod inner { use super::super::c::X; }", &["c"]);
     check(&["a"], "mod inner { fn f() { super::g() } } use super::d::Y;", &["a", "d"]);
+}
+
+// The console (`www/console/src`, read as text): its modules form a chain without a
+// circle (i18n and screen, then problem, then api, then app).
+
+#[test]
+fn the_console_has_no_import_circle() {
+    let graph = read_crate(&std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../www/console/src"));
+    assert!(graph.modules.contains("app"), "www/console/src was not read: {:?}", graph.modules);
+    assert!(graph.edge_list().len() >= 3, "the parser found too few imports in the console: {:?}", graph.edge_list());
+    let found = describe_circles(&graph);
+    assert!(found.is_empty(), "import circles in www/console/src:\n{}", found.join("\n"));
 }
