@@ -195,7 +195,7 @@ impl SignedIn {
     /// elsewhere; an account has the role its membership gives.
     async fn role_in(&self, db: &Db, channel: &ChannelId) -> Result<Option<Role>, ApiError> {
         match &self.channel_token {
-            Some((own, role)) => Ok((own == channel).then_some(*role)),
+            Some(token) => Ok(channel_token_role(token, channel)),
             None => Ok(members::member_role(db, &self.member, channel).await?),
         }
     }
@@ -257,6 +257,18 @@ pub fn visitor_decision(secret: &[u8], body: &[u8], now: Millis) -> Result<Calle
     let token_issued_at =
         visitor_token::verify(secret, &channel, &visitor, &token, now).map_err(|_| ApiError::VisitorToken)?;
     Ok(Caller::Visitor { channel, visitor, token_issued_at })
+}
+
+/// A channel's own token has the role it was made with in its channel, and none in any
+/// other (so 403 there, and 404 for another channel's campaign).
+pub fn channel_token_role((own, role): &(ChannelId, Role), channel: &ChannelId) -> Option<Role> {
+    (own == channel).then_some(*role)
+}
+
+/// The decision for an account route: a channel's token acts for its channel, never as an
+/// account (403), so it cannot read an account's profile or make channels.
+pub fn account_decision(channel_token: bool) -> Result<(), ApiError> {
+    if channel_token { Err(ApiError::Forbidden) } else { Ok(()) }
 }
 
 /// The roles that may perform `action`, in words ("owners").
@@ -356,10 +368,7 @@ pub async fn authorize(
             let credentials = request_credentials(req)?;
             let db = Db::open(env)?;
             let who = signed_in(&db, &credentials, req, now).await?;
-            // A channel's token acts for its channel, never as an account.
-            if who.channel_token.is_some() {
-                return Err(ApiError::Forbidden);
-            }
+            account_decision(who.channel_token.is_some())?;
             Ok(Caller::Account { member: who.member, session: who.session })
         }
     }
@@ -428,6 +437,20 @@ mod tests {
         assert_eq!(channel_decision(Some(Role::Member), Action::DeleteCustomers).map_err(|e| e.status()), Err(403));
         assert_eq!(channel_decision(Some(Role::Owner), Action::DeleteCustomers).ok(), Some(Role::Owner));
         assert_eq!(channel_decision(None, Action::ReadCustomers).map_err(|e| e.status()), Err(403));
+    }
+
+    #[test]
+    fn a_channel_token_reaches_only_its_own_channel_and_is_no_account() {
+        let (shop, other) = (ChannelId::parse("shop").unwrap(), ChannelId::parse("other").unwrap());
+        let token = (shop.clone(), Role::Member);
+        assert_eq!(channel_token_role(&token, &shop), Some(Role::Member));
+        assert_eq!(channel_token_role(&token, &other), None);
+        let elsewhere = channel_decision(channel_token_role(&token, &other), Action::ReadCustomers);
+        assert_eq!(elsewhere.map_err(|e| e.status()), Err(403));
+        let campaign = campaign_decision(channel_token_role(&token, &other), Action::ReadCampaigns);
+        assert_eq!(campaign.map_err(|e| e.status()), Err(404));
+        assert_eq!(account_decision(true).map_err(|e| e.status()), Err(403));
+        assert!(account_decision(false).is_ok());
     }
 
     #[test]
