@@ -14,6 +14,10 @@
 //! unrevoked and used within 30 days, and a change it makes (any method but `GET` and
 //! `HEAD`) must carry the request's own `Origin` (403 naming `origin`), as browsers send
 //! the cookie along with other sites' requests too.
+//!
+//! A channel's own API token (issue 11) is no account: it reaches only its channel, with
+//! the role it was made with (403 in any other channel, 404 for another channel's
+//! campaign, 403 on the account routes). Deleting a channel deletes its tokens.
 
 use crate::env;
 use crate::error::ApiError;
@@ -63,11 +67,13 @@ pub enum Caller {
         visitor: VisitorId,
         token_issued_at: Millis,
     },
-    /// An account acting in `channel` (for a campaign route, the campaign's channel).
+    /// An account acting in `channel` (for a campaign route, the campaign's channel);
+    /// `account` is `None` for a channel's own API token, which acts for no account.
     Manager {
         channel: ChannelId,
         role: Role,
         campaign: Option<CampaignId>,
+        account: Option<String>,
     },
     /// An account acting for itself; `session` is the session it came with (none with a
     /// bearer token).
@@ -114,6 +120,15 @@ impl Caller {
         match self {
             Caller::Account { member, session } => Ok((member, session.as_deref())),
             _ => Err(ApiError::Internal("route declared without account access".into())),
+        }
+    }
+
+    /// The account acting in a channel route; `None` for a channel's own token.
+    pub fn acting_account(&self) -> Option<&str> {
+        match self {
+            Caller::Manager { account, .. } => account.as_deref(),
+            Caller::Account { member, .. } => Some(member),
+            _ => None,
         }
     }
 
@@ -167,18 +182,41 @@ pub fn origin_decision(method: &worker::Method, origin: Option<&str>, own: &str)
     }
 }
 
+/// Who the request's credentials prove.
+struct SignedIn {
+    member: String,
+    session: Option<String>,
+    /// A channel's own API token: it reaches this channel only, with this role.
+    channel_token: Option<(ChannelId, Role)>,
+}
+
+impl SignedIn {
+    /// The caller's role in `channel`: a channel's token has its own role there and none
+    /// elsewhere; an account has the role its membership gives.
+    async fn role_in(&self, db: &Db, channel: &ChannelId) -> Result<Option<Role>, ApiError> {
+        match &self.channel_token {
+            Some(token) => Ok(channel_token_role(token, channel)),
+            None => Ok(members::member_role(db, &self.member, channel).await?),
+        }
+    }
+
+    /// The account acting, `None` for a channel's token.
+    fn account(&self) -> Option<String> {
+        self.channel_token.is_none().then(|| self.member.clone())
+    }
+}
+
 /// The account behind the request's credentials, and its session when it came with one:
-/// 401 for an unknown or revoked token or session, or a session idle for 30 days.
-async fn signed_in(
-    db: &Db,
-    credentials: &Credentials,
-    req: &Request,
-    now: Millis,
-) -> Result<(String, Option<String>), ApiError> {
+/// 401 for an unknown or revoked token or session, or a session idle for 30 days. A
+/// token's use is recorded at most once a minute.
+async fn signed_in(db: &Db, credentials: &Credentials, req: &Request, now: Millis) -> Result<SignedIn, ApiError> {
     match credentials {
         Credentials::Bearer(hash) => {
-            let member = members::token_member(db, hash).await?.ok_or(ApiError::Unauthorized)?;
-            Ok((member, None))
+            let holder = members::token_holder(db, hash).await?.ok_or(ApiError::Unauthorized)?;
+            if account::token_touch_due(holder.last_used_at, now) {
+                members::touch_token(db, hash, now).await?;
+            }
+            Ok(SignedIn { member: holder.member_id, session: None, channel_token: holder.channel })
         }
         Credentials::Session(hash) => {
             let session = accounts::session_by_token(db, hash).await?.ok_or(ApiError::Unauthorized)?;
@@ -191,7 +229,7 @@ async fn signed_in(
             if touch {
                 accounts::touch_session(db, &session.id, now).await?;
             }
-            Ok((session.member_id, Some(session.id)))
+            Ok(SignedIn { member: session.member_id, session: Some(session.id), channel_token: None })
         }
     }
 }
@@ -219,6 +257,18 @@ pub fn visitor_decision(secret: &[u8], body: &[u8], now: Millis) -> Result<Calle
     let token_issued_at =
         visitor_token::verify(secret, &channel, &visitor, &token, now).map_err(|_| ApiError::VisitorToken)?;
     Ok(Caller::Visitor { channel, visitor, token_issued_at })
+}
+
+/// A channel's own token has the role it was made with in its channel, and none in any
+/// other (so 403 there, and 404 for another channel's campaign).
+pub fn channel_token_role((own, role): &(ChannelId, Role), channel: &ChannelId) -> Option<Role> {
+    (own == channel).then_some(*role)
+}
+
+/// The decision for an account route: a channel's token acts for its channel, never as an
+/// account (403), so it cannot read an account's profile or make channels.
+pub fn account_decision(channel_token: bool) -> Result<(), ApiError> {
+    if channel_token { Err(ApiError::Forbidden) } else { Ok(()) }
 }
 
 /// The roles that may perform `action`, in words ("owners").
@@ -296,29 +346,30 @@ pub async fn authorize(
             let channel =
                 ChannelId::parse(params.get("channel")).map_err(|e| ApiError::invalid("channel", e.to_string()))?;
             let db = Db::open(env)?;
-            let (member, _) = signed_in(&db, &credentials, req, now).await?;
-            let found = members::member_role(&db, &member, &channel).await?;
+            let who = signed_in(&db, &credentials, req, now).await?;
+            let found = who.role_in(&db, &channel).await?;
             let role = channel_decision(found, action)?;
-            Ok(Caller::Manager { channel, role, campaign: None })
+            Ok(Caller::Manager { channel, role, campaign: None, account: who.account() })
         }
         Access::Campaign(action) => {
             let credentials = request_credentials(req)?;
             let campaign =
                 CampaignId::parse(params.get("id")).map_err(|e| ApiError::invalid("campaignId", e.to_string()))?;
             let db = Db::open(env)?;
-            let (member, _) = signed_in(&db, &credentials, req, now).await?;
+            let who = signed_in(&db, &credentials, req, now).await?;
             let Some(channel) = campaigns::campaign_channel(&db, &campaign).await? else {
                 return Err(ApiError::NotFound("campaign"));
             };
-            let found = members::member_role(&db, &member, &channel).await?;
+            let found = who.role_in(&db, &channel).await?;
             let role = campaign_decision(found, action)?;
-            Ok(Caller::Manager { channel, role, campaign: Some(campaign) })
+            Ok(Caller::Manager { channel, role, campaign: Some(campaign), account: who.account() })
         }
         Access::Account => {
             let credentials = request_credentials(req)?;
             let db = Db::open(env)?;
-            let (member, session) = signed_in(&db, &credentials, req, now).await?;
-            Ok(Caller::Account { member, session })
+            let who = signed_in(&db, &credentials, req, now).await?;
+            account_decision(who.channel_token.is_some())?;
+            Ok(Caller::Account { member: who.member, session: who.session })
         }
     }
 }
@@ -389,6 +440,20 @@ mod tests {
     }
 
     #[test]
+    fn a_channel_token_reaches_only_its_own_channel_and_is_no_account() {
+        let (shop, other) = (ChannelId::parse("shop").unwrap(), ChannelId::parse("other").unwrap());
+        let token = (shop.clone(), Role::Member);
+        assert_eq!(channel_token_role(&token, &shop), Some(Role::Member));
+        assert_eq!(channel_token_role(&token, &other), None);
+        let elsewhere = channel_decision(channel_token_role(&token, &other), Action::ReadCustomers);
+        assert_eq!(elsewhere.map_err(|e| e.status()), Err(403));
+        let campaign = campaign_decision(channel_token_role(&token, &other), Action::ReadCampaigns);
+        assert_eq!(campaign.map_err(|e| e.status()), Err(404));
+        assert_eq!(account_decision(true).map_err(|e| e.status()), Err(403));
+        assert!(account_decision(false).is_ok());
+    }
+
+    #[test]
     fn an_outsider_learns_nothing_of_a_campaign() {
         assert_eq!(campaign_decision(None, Action::ReadCampaigns).map_err(|e| e.status()), Err(404));
         assert_eq!(campaign_decision(Some(Role::Member), Action::EditCampaigns).ok(), Some(Role::Member));
@@ -396,7 +461,8 @@ mod tests {
 
     #[test]
     fn a_change_beyond_the_route_is_refused_naming_its_field() {
-        let manager = |role| Caller::Manager { channel: ChannelId::parse("demo").unwrap(), role, campaign: None };
+        let manager =
+            |role| Caller::Manager { channel: ChannelId::parse("demo").unwrap(), role, campaign: None, account: None };
         let member = manager(Role::Member);
         let refused =
             member.may(Action::OverrideOptOut, "offline.respectOptOut").err().map(|e| (e.status(), e.reply().error));

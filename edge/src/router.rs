@@ -10,7 +10,9 @@
 //! fixed segment (`customers/search`) is listed before a parameter at its place.
 
 use crate::api::Call;
-use crate::api::admin::{accounts, bulk, campaigns, channel as channel_api, customers, fields, segments, stats};
+use crate::api::admin::{
+    accounts, bulk, campaigns, channel as channel_api, channels, customers, fields, segments, stats,
+};
 use crate::api::{dev, public, tracking};
 use crate::auth::{Access, Caller};
 use crate::error::ApiError;
@@ -209,6 +211,31 @@ pub const ROUTES: &[Route] = &[
     }),
     channel(Patch, "/admin/v1/channels/{channel}", Action::ChangeChannel, |c, who| {
         Box::pin(async move { channel_api::channel_settings(c.req, &c.env, c.now, who.channel()?).await })
+    }),
+    // Channels made and deleted by accounts, their members and API tokens (issue 11).
+    account(Post, "/admin/v1/channels", |c, who| {
+        Box::pin(async move { channels::create(c.req, &c.env, c.now, &who).await })
+    }),
+    channel(Delete, "/admin/v1/channels/{channel}", Action::DeleteChannel, |c, who| {
+        Box::pin(async move { channels::delete(c.req, &c.env, who.channel()?).await })
+    }),
+    channel(Get, "/admin/v1/channels/{channel}/members", Action::ReadMembers, |c, who| {
+        Box::pin(async move { channels::list_members(&c.env, who.channel()?).await })
+    }),
+    channel(Patch, "/admin/v1/channels/{channel}/members/{accountId}", Action::ChangeMembers, |c, who| {
+        Box::pin(async move { channels::change_role(c.req, &c.env, who.channel()?, c.params.get("accountId")).await })
+    }),
+    channel(Delete, "/admin/v1/channels/{channel}/members/{accountId}", Action::LeaveChannel, |c, who| {
+        Box::pin(async move { channels::remove_member(&c.env, &who, who.channel()?, c.params.get("accountId")).await })
+    }),
+    channel(Get, "/admin/v1/channels/{channel}/tokens", Action::ManageTokens, |c, who| {
+        Box::pin(async move { channels::list_tokens(&c.env, who.channel()?).await })
+    }),
+    channel(Post, "/admin/v1/channels/{channel}/tokens", Action::ManageTokens, |c, who| {
+        Box::pin(async move { channels::create_token(c.req, &c.env, c.now, &who, who.channel()?).await })
+    }),
+    channel(Delete, "/admin/v1/channels/{channel}/tokens/{id}", Action::ManageTokens, |c, who| {
+        Box::pin(async move { channels::revoke_token(&c.env, c.now, who.channel()?, c.params.get("id")).await })
     }),
     // Campaigns.
     campaign(Get, "/admin/v1/campaigns/{id}/broadcast", Action::ReadCampaigns, |c, who| {
@@ -441,6 +468,7 @@ mod tests {
         "GET /admin/v1/sessions",
         "DELETE /admin/v1/sessions/current",
         "DELETE /admin/v1/sessions/{id}",
+        "POST /admin/v1/channels",
     ];
 
     #[test]
@@ -475,11 +503,16 @@ mod tests {
         assert_eq!(
             owners_only,
             [
+                "DELETE /admin/v1/channels/{channel}",
                 "DELETE /admin/v1/channels/{channel}/customers/{id}",
+                "DELETE /admin/v1/channels/{channel}/tokens/{id}",
                 "GET /admin/v1/channels/{channel}/identity-verification",
+                "GET /admin/v1/channels/{channel}/tokens",
                 "PATCH /admin/v1/channels/{channel}",
                 "PATCH /admin/v1/channels/{channel}/fields/{key}",
+                "PATCH /admin/v1/channels/{channel}/members/{accountId}",
                 "POST /admin/v1/channels/{channel}/fields",
+                "POST /admin/v1/channels/{channel}/tokens",
                 "PUT /admin/v1/channels/{channel}/fields/order",
                 "PUT /admin/v1/channels/{channel}/identity-verification",
             ]

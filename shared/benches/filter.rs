@@ -56,6 +56,9 @@ fn populate(count: usize) -> Connection {
     let tags = ["[]", "[\"vip\"]", "[\"tea\"]", "[\"vip\",\"tea\"]", "[\"new\"]"];
     let plans = ["{}", "{\"plan\":\"gold\"}", "{\"plan\":\"free\"}", "{\"plan\":\"pro\"}"];
     let mut rng = Lcg(42);
+    // Customers belong to an existing channel (migration 0013 drops rows of any other).
+    conn.execute_batch("INSERT INTO channels (id, name, utc_offset_minutes, created_at) VALUES ('demo', 'Demo', 0, 0)")
+        .unwrap();
     let tx = conn.unchecked_transaction().unwrap();
     {
         let mut insert = tx

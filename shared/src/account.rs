@@ -126,6 +126,12 @@ pub enum SessionUse {
     Alive { touch: bool },
 }
 
+/// Whether an API token's use should be recorded now: its `last_used_at` is written at
+/// most once per [`SESSION_TOUCH`], so a busy token costs one D1 write a minute at most.
+pub fn token_touch_due(last_used_at: Option<Millis>, now: Millis) -> bool {
+    last_used_at.is_none_or(|at| now - at >= SESSION_TOUCH)
+}
+
 pub fn session_use(last_used_at: Millis, now: Millis) -> SessionUse {
     if now - last_used_at > SESSION_IDLE {
         SessionUse::Expired
@@ -234,5 +240,17 @@ mod tests {
         assert!(!same_origin(Some("http://127.0.0.1:8788"), own));
         assert!(!same_origin(None, own));
         assert!(!same_origin(Some("null"), own));
+    }
+}
+
+#[cfg(test)]
+mod token_use_tests {
+    use super::*;
+
+    #[test]
+    fn a_tokens_use_is_recorded_first_time_then_at_most_once_a_minute() {
+        assert!(token_touch_due(None, 0));
+        assert!(!token_touch_due(Some(1_000), 1_000 + MINUTE - 1));
+        assert!(token_touch_due(Some(1_000), 1_000 + MINUTE));
     }
 }

@@ -6,6 +6,8 @@
 //! Owners alone delete customers, change the channel's settings, identity verification,
 //! profile fields and opt-out overrides (PRODUCT.md "Who uses it"); members run the
 //! marketing: campaigns, customers' profiles and tags, segments, bulk tag actions.
+//! Owners alone delete the channel, change members' roles, remove others and manage API
+//! tokens; anyone may list the members and leave.
 
 use crate::channel::Role;
 
@@ -48,6 +50,16 @@ pub enum Action {
     ReadFields,
     /// Add, rename, reorder, hide or archive profile fields.
     ChangeFields,
+    /// Delete the channel and all its data.
+    DeleteChannel,
+    /// List the channel's members and their roles.
+    ReadMembers,
+    /// Change a member's role, remove a member.
+    ChangeMembers,
+    /// Leave the channel (remove oneself).
+    LeaveChannel,
+    /// Create, list and revoke the channel's API tokens.
+    ManageTokens,
 }
 
 const OWNERS: &[Role] = &[Role::Owner];
@@ -55,7 +67,7 @@ const EVERYONE: &[Role] = &[Role::Owner, Role::Member];
 
 impl Action {
     /// Every action, for tests and documents that walk them all.
-    pub const ALL: [Action; 17] = [
+    pub const ALL: [Action; 22] = [
         Action::ReadChannel,
         Action::ChangeChannel,
         Action::ReadIdentity,
@@ -73,6 +85,11 @@ impl Action {
         Action::EditSegments,
         Action::ReadFields,
         Action::ChangeFields,
+        Action::DeleteChannel,
+        Action::ReadMembers,
+        Action::ChangeMembers,
+        Action::LeaveChannel,
+        Action::ManageTokens,
     ];
 
     /// The permission table: the roles that may perform this action.
@@ -87,14 +104,19 @@ impl Action {
             | Action::BulkEditCustomers
             | Action::ReadSegments
             | Action::EditSegments
-            | Action::ReadFields => EVERYONE,
+            | Action::ReadFields
+            | Action::ReadMembers
+            | Action::LeaveChannel => EVERYONE,
             Action::ChangeChannel
             | Action::ReadIdentity
             | Action::ChangeIdentity
             | Action::OverrideOptOut
             | Action::DeleteCustomers
             | Action::ClearUnsubscribe
-            | Action::ChangeFields => OWNERS,
+            | Action::ChangeFields
+            | Action::DeleteChannel
+            | Action::ChangeMembers
+            | Action::ManageTokens => OWNERS,
         }
     }
 
@@ -110,7 +132,7 @@ mod tests {
 
     /// The table written out by hand, action by action: a change to [`Action::roles`]
     /// must be made here too, on purpose.
-    const EXPECTED: [(Action, bool, bool); 17] = [
+    const EXPECTED: [(Action, bool, bool); 22] = [
         // action, owner, member
         (Action::ReadChannel, true, true),
         (Action::ChangeChannel, true, false),
@@ -129,6 +151,11 @@ mod tests {
         (Action::EditSegments, true, true),
         (Action::ReadFields, true, true),
         (Action::ChangeFields, true, false),
+        (Action::DeleteChannel, true, false),
+        (Action::ReadMembers, true, true),
+        (Action::ChangeMembers, true, false),
+        (Action::LeaveChannel, true, true),
+        (Action::ManageTokens, true, false),
     ];
 
     #[test]

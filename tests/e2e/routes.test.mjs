@@ -63,6 +63,10 @@ const FIXTURES = [
    INSERT INTO members (id, email, name, created_at) VALUES ('m_other_owner', 'owner@other.invalid', 'Other owner', 0);
    INSERT INTO channel_members (channel_id, member_id, role) VALUES ('other', 'm_other_owner', 'owner');
    INSERT INTO api_tokens (token_hash, member_id, label, created_at) VALUES ('${sha256(OTHER_OWNER_TOKEN)}', 'm_other_owner', 'other owner', 0);
+   INSERT INTO members (id, email, name, created_at) VALUES ('m_matrix_removable', 'removable@matrix.invalid', 'Removable', 0);
+   INSERT INTO channel_members (channel_id, member_id, role) VALUES ('demo', 'm_matrix_removable', 'member');
+   INSERT INTO members (id, email, name, created_at) VALUES ('m_matrix_kept', 'kept@matrix.invalid', 'Kept', 0);
+   INSERT INTO channel_members (channel_id, member_id, role) VALUES ('demo', 'm_matrix_kept', 'member');
    ${campaignRow("c_fixture", "draft")}
    ${campaignRow("c_del_member", "draft")}
    ${campaignRow("c_del_owner", "draft")}
@@ -209,13 +213,50 @@ const ROUTES = [
   {
     path: "/admin/v1/channels/demo",
     body: { timeZone: "Asia/Tokyo" },
-    expect: { GET: channelRead(200), POST: all(405), PUT: all(405), PATCH: ownerOnly(200), DELETE: all(405), OPTIONS: all(405) },
+    expect: { GET: channelRead(200), POST: all(405), PUT: all(405), PATCH: ownerOnly(200), DELETE: ownerOnly(400), OPTIONS: all(405) },
+  },
+  // Channels, members and tokens (issue 11). Any account makes a channel; DELETE sends no
+  // body in the matrix, so the owner's is 400 (no `confirmName`) and demo stays. Only the
+  // owner's DELETE of a member removes one (a fixture member); a member removing someone
+  // else is 403 (leaving is in channels.test.mjs).
+  {
+    path: "/admin/v1/channels",
+    body: (caller) => ({ name: `Matrix ${caller}`, siteUrl: "https://matrix.example", timeZone: "Asia/Tokyo" }),
+    expect: { GET: all(405), POST: [401, 401, 201, 201, 201], PUT: all(405), PATCH: all(405), DELETE: all(405), OPTIONS: all(405) },
+  },
+  {
+    path: "/admin/v1/channels/demo/members",
+    expect: { GET: channelRead(200), POST: all(405), PUT: all(405), PATCH: all(405), DELETE: all(405), OPTIONS: all(405) },
+  },
+  {
+    path: "/admin/v1/channels/demo/members/m_matrix_kept",
+    body: { role: "member" },
+    expect: { GET: all(405), POST: all(405), PUT: all(405), PATCH: ownerOnly(200), OPTIONS: all(405) },
+  },
+  {
+    path: (caller) => `/admin/v1/channels/demo/members/${caller === "owner" ? "m_matrix_removable" : "m_matrix_kept"}`,
+    expect: { DELETE: ownerOnly(200) },
+    methods: ["DELETE"],
+  },
+  {
+    path: "/admin/v1/channels/demo/members/m_no_such_member",
+    body: { role: "member" },
+    expect: { GET: all(405), POST: all(405), PUT: all(405), PATCH: ownerOnly(404), DELETE: ownerOnly(404), OPTIONS: all(405) },
+  },
+  {
+    path: "/admin/v1/channels/demo/tokens",
+    body: (caller) => ({ label: `Matrix ${caller}`, role: "member" }),
+    expect: { GET: ownerOnly(200), POST: ownerOnly(201), PUT: all(405), PATCH: all(405), DELETE: all(405), OPTIONS: all(405) },
+  },
+  {
+    path: "/admin/v1/channels/demo/tokens/tok_no_such_token",
+    expect: { GET: all(405), POST: all(405), PUT: all(405), PATCH: all(405), DELETE: ownerOnly(404), OPTIONS: all(405) },
   },
   // A channel that does not exist is refused like another's (403), not 404.
   {
     path: "/admin/v1/channels/no_such_channel",
     body: { timeZone: "Asia/Tokyo" },
-    expect: { GET: [401, 401, 403, 403, 403], POST: all(405), PUT: all(405), PATCH: [401, 401, 403, 403, 403], DELETE: all(405), OPTIONS: all(405) },
+    expect: { GET: [401, 401, 403, 403, 403], POST: all(405), PUT: all(405), PATCH: [401, 401, 403, 403, 403], DELETE: [401, 401, 403, 403, 403], OPTIONS: all(405) },
   },
   { path: "/admin/v1/channels/demo/no-such-route", body: {}, expect: { GET: all(404), POST: all(404), PUT: all(404), PATCH: all(404), DELETE: all(404), OPTIONS: all(404) } },
   {
@@ -494,6 +535,10 @@ const MALFORMED = [
   { caller: "anonymous", method: "POST", path: "/admin/v1/sessions", body: { email: "nobody@matrix.invalid", password: "x", extra: 1 }, status: 400, code: "invalid", field: "extra" },
   { method: "PATCH", path: "/admin/v1/channels/demo", body: { frequencyCap: { perDay: 0 } }, status: 400, code: "invalid", field: "frequencyCap" },
   { method: "PUT", path: "/admin/v1/channels/demo/identity-verification", body: { enabled: "yes" }, status: 400, code: "invalid", field: "enabled" },
+  { method: "POST", path: "/admin/v1/channels", body: { name: "Matrix", siteUrl: "https://matrix.example", timeZone: "Mars/Olympus" }, status: 400, code: "invalid", field: "timeZone" },
+  { method: "DELETE", path: "/admin/v1/channels/demo", body: { confirmName: "not demo's name" }, status: 400, code: "invalid", field: "confirmName" },
+  { method: "PATCH", path: "/admin/v1/channels/demo/members/m_matrix_member", body: { role: "admin" }, status: 400, code: "invalid", field: "role" },
+  { method: "POST", path: "/admin/v1/channels/demo/tokens", body: { label: "", role: "member" }, status: 400, code: "invalid", field: "label" },
   {
     method: "POST",
     path: "/admin/v1/channels/demo/campaigns",

@@ -20,7 +20,7 @@ use crate::visitor::VisitorCall;
 use kizuna_shared::channel::Channel;
 use kizuna_shared::counting::Action;
 use kizuna_shared::event::check_event_name;
-use kizuna_shared::event::check_url;
+use kizuna_shared::event::{PAGE_VIEW, PropertyValue, check_url};
 use kizuna_shared::identity;
 use kizuna_shared::ids::ChannelId;
 use kizuna_shared::ids::DeliveryId;
@@ -256,6 +256,10 @@ pub async fn events(c: Call, who: Caller) -> Result<Response, ApiError> {
         }
     }
     require_channel(req, env, &body.channel, now).await?;
+    let page = body.events.iter().rev().filter(|e| e.name == PAGE_VIEW).find_map(|e| match e.properties.get("url") {
+        Some(PropertyValue::Text(url)) => Some(url.clone()),
+        _ => None,
+    });
     let call = VisitorCall::Events {
         channel: body.channel.clone(),
         visitor_id: body.visitor_id.clone(),
@@ -265,7 +269,11 @@ pub async fn events(c: Call, who: Caller) -> Result<Response, ApiError> {
         events: body.events,
         leaving: body.leaving,
     };
-    visitor::call(env, &body.channel, &body.visitor_id, &call).await
+    let answer = visitor::call(env, &body.channel, &body.visitor_id, &call).await?;
+    if let Some(url) = page.filter(|_| answer.status_code() < 300) {
+        crate::services::tag::page_viewed(env, &body.channel, &url, now).await;
+    }
+    Ok(answer)
 }
 
 /// `POST /v1/messages`: messages delivered to the visitor since the page last asked.

@@ -10,3 +10,4 @@ pub mod counting;
 pub mod cron;
 pub mod jobs;
 pub mod send;
+pub mod tag;

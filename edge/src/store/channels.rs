@@ -1,8 +1,12 @@
 //! Channels: their settings, profile fields and identity verification (`channels`,
-//! `profile_fields`).
+//! `profile_fields`); making a channel with its first owner, and deleting one with every
+//! row keyed by it.
 //!
 //! Invariant: a profile field's name, type and write-once flag are kept as first saved;
-//! later saves change only its display name, visibility and position.
+//! later saves change only its display name, visibility and position. Deleting a channel
+//! removes the rows of every table with a `channel_id` column in one batch
+//! ([`CHANNEL_TABLES`], checked against the schema by a test), and migration 0013's
+//! triggers drop any later insert of a visitor's row for a channel that does not exist.
 
 use super::{Executor, Param, Statement, StoreError, corrupt, flag, json, num, opt_text, text};
 use kizuna_shared::field::FieldType;
@@ -10,7 +14,76 @@ use kizuna_shared::field::{self, FieldSetting, Visibility};
 use kizuna_shared::identity::Secrets;
 use kizuna_shared::ids::ChannelId;
 use kizuna_shared::store::ChannelDocV1;
+use kizuna_shared::time::Millis;
 use serde::Deserialize;
+
+/// Every table with a `channel_id` column: deleting a channel deletes its rows in each.
+/// A new table keyed by channel belongs here (a test reads the schema and fails otherwise).
+pub const CHANNEL_TABLES: [&str; 13] = [
+    "broadcast_runs",
+    "outbound_messages",
+    "deliveries",
+    "visitor_wakeups",
+    "customer_months",
+    "erased_customers",
+    "customers",
+    "bulk_jobs",
+    "segments",
+    "profile_fields",
+    "campaigns",
+    "api_tokens",
+    "channel_members",
+];
+
+/// A channel as it is made.
+pub struct NewChannel<'a> {
+    pub id: &'a ChannelId,
+    pub name: &'a str,
+    pub site_url: &'a str,
+    pub time_zone: &'a str,
+    pub identity_secret: &'a str,
+}
+
+/// A channel's name, site and where its tag was last seen.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+pub struct ChannelSummary {
+    pub id: String,
+    pub name: String,
+    pub site_url: Option<String>,
+    pub tag_last_seen_at: Option<i64>,
+    pub tag_last_seen_url: Option<String>,
+}
+
+/// Makes a channel with identity verification on and its secret, and its first owner.
+pub async fn create_channel(
+    db: &impl Executor,
+    channel: &NewChannel<'_>,
+    owner: &str,
+    now: Millis,
+) -> Result<(), StoreError> {
+    db.batch(vec![
+        sql::create_channel(channel, now),
+        super::members::sql::add_member(channel.id, owner, kizuna_shared::channel::Role::Owner),
+    ])
+    .await?;
+    Ok(())
+}
+
+/// Deletes the channel and every row keyed by it, in one batch.
+pub async fn delete_channel(db: &impl Executor, channel: &ChannelId) -> Result<(), StoreError> {
+    db.batch(sql::delete_channel(channel)).await?;
+    Ok(())
+}
+
+pub async fn channel_summary(db: &impl Executor, channel: &ChannelId) -> Result<Option<ChannelSummary>, StoreError> {
+    db.first(sql::channel_summary(channel)).await
+}
+
+/// Records where and when the channel's tag was seen (at most once a minute).
+pub async fn tag_seen(db: &impl Executor, channel: &ChannelId, url: &str, now: Millis) -> Result<(), StoreError> {
+    db.run(sql::tag_seen(channel, url, now)).await?;
+    Ok(())
+}
 
 /// The statements, as values (see the module doc of `store`).
 pub(crate) mod sql {
@@ -71,6 +144,53 @@ pub(crate) mod sql {
                 opt_text(secrets.previous.as_deref()),
                 secrets.rotated_at.map_or(Param::Null, num),
             ],
+        )
+    }
+
+    pub fn create_channel(channel: &NewChannel<'_>, now: Millis) -> Statement {
+        Statement::new(
+            "INSERT INTO channels (id, name, utc_offset_minutes, created_at, time_zone, site_url, identity_verification,
+               member_hash_secret)
+             VALUES (?1, ?2, 0, ?3, ?4, ?5, 1, ?6)",
+            vec![
+                text(channel.id.as_str()),
+                text(channel.name),
+                num(now),
+                text(channel.time_zone),
+                text(channel.site_url),
+                text(channel.identity_secret),
+            ],
+        )
+    }
+
+    /// Every row keyed by the channel, then the channel: the daily counters (keyed by
+    /// campaign) before the campaigns they hang from.
+    pub fn delete_channel(channel: &ChannelId) -> Vec<Statement> {
+        let id = || vec![text(channel.as_str())];
+        let mut statements = vec![Statement::new(
+            "DELETE FROM campaign_daily_stats WHERE campaign_id IN (SELECT id FROM campaigns WHERE channel_id = ?1)",
+            id(),
+        )];
+        for table in CHANNEL_TABLES {
+            statements.push(Statement::new(format!("DELETE FROM {table} WHERE channel_id = ?1"), id()));
+        }
+        statements.push(Statement::new("DELETE FROM channels WHERE id = ?1", id()));
+        statements
+    }
+
+    pub fn channel_summary(channel: &ChannelId) -> Statement {
+        Statement::new(
+            "SELECT id, name, site_url, tag_last_seen_at, tag_last_seen_url FROM channels WHERE id = ?1",
+            vec![text(channel.as_str())],
+        )
+    }
+
+    /// Records a page view of the channel's site, unless one was recorded in the last minute.
+    pub fn tag_seen(channel: &ChannelId, url: &str, now: Millis) -> Statement {
+        Statement::new(
+            "UPDATE channels SET tag_last_seen_at = ?2, tag_last_seen_url = ?3
+             WHERE id = ?1 AND (tag_last_seen_at IS NULL OR tag_last_seen_at <= ?2 - 60000)",
+            vec![text(channel.as_str()), num(now), text(url)],
         )
     }
 
@@ -252,5 +372,136 @@ mod tests {
         wait(set_identity(&db, &shop, true, &revoked)).unwrap();
         let doc = wait(load_channel(&db, &shop)).unwrap().unwrap();
         assert_eq!((doc.identity_secrets, doc.identity_rotated_at), (Some(vec!["kzs_new".to_owned()]), None));
+    }
+}
+
+#[cfg(test)]
+mod deletion_tests {
+    #![allow(clippy::unwrap_used)]
+
+    use super::*;
+    use crate::store::sqlite::{Sqlite, wait};
+
+    /// Every table of the migrated schema with a `channel_id` column.
+    fn keyed_tables(db: &Sqlite) -> Vec<String> {
+        let mut statement =
+            db.0.prepare(
+                "SELECT m.name FROM sqlite_master m JOIN pragma_table_info(m.name) c
+                 WHERE m.type = 'table' AND c.name = 'channel_id' ORDER BY m.name",
+            )
+            .unwrap();
+        statement.query_map([], |row| row.get(0)).unwrap().map(Result::unwrap).collect()
+    }
+
+    /// A row in `table` for `channel`: every other column gets a value of its type
+    /// (checks are off for the fixture, so a future table needs no code here).
+    fn insert_row(db: &Sqlite, table: &str, channel: &str, n: usize) {
+        let mut statement = db.0.prepare(&format!("SELECT name, type FROM pragma_table_info('{table}')")).unwrap();
+        let columns: Vec<(String, String)> =
+            statement.query_map([], |row| Ok((row.get(0)?, row.get(1)?))).unwrap().map(Result::unwrap).collect();
+        let (names, values): (Vec<String>, Vec<String>) = columns
+            .into_iter()
+            .map(|(name, ty)| {
+                let value = match (name.as_str(), ty.as_str()) {
+                    ("channel_id", _) => format!("'{channel}'"),
+                    (_, "INTEGER") => n.to_string(),
+                    _ => format!("'{channel}_{table}_{n}'"),
+                };
+                (name, value)
+            })
+            .unzip();
+        db.exec(&format!("INSERT INTO {table} ({}) VALUES ({})", names.join(", "), values.join(", ")));
+    }
+
+    fn count(db: &Sqlite, table: &str, channel: &str) -> i64 {
+        db.number(&format!("SELECT COUNT(*) FROM {table} WHERE channel_id = '{channel}'"))
+    }
+
+    #[test]
+    fn every_table_keyed_by_channel_is_in_the_deletion_list() {
+        let db = Sqlite::migrated();
+        let mut listed: Vec<String> = CHANNEL_TABLES.iter().map(|t| (*t).to_owned()).collect();
+        listed.sort();
+        assert_eq!(keyed_tables(&db), listed);
+    }
+
+    #[test]
+    fn deleting_a_channel_removes_every_row_keyed_by_it_and_no_other_channels() {
+        let db = Sqlite::with_channel();
+        db.exec("INSERT INTO channels (id, name, utc_offset_minutes, created_at) VALUES ('kept', 'Kept', 0, 0)");
+        db.exec("INSERT INTO members (id, email, name, created_at) VALUES ('m_1', 'a@x.jp', 'A', 0)");
+        db.exec("PRAGMA ignore_check_constraints = ON; PRAGMA foreign_keys = OFF");
+        let tables = keyed_tables(&db);
+        for table in &tables {
+            for channel in ["shop", "kept"] {
+                insert_row(&db, table, channel, 1);
+            }
+        }
+        db.exec("PRAGMA ignore_check_constraints = OFF; PRAGMA foreign_keys = ON");
+        for campaign in ["shop_campaigns_1", "kept_campaigns_1"] {
+            db.exec(&format!(
+                "INSERT INTO campaign_daily_stats (campaign_id, day) VALUES ('{campaign}', '2026-01-01')"
+            ));
+        }
+        let shop = ChannelId::parse("shop").unwrap();
+        wait(delete_channel(&db, &shop)).unwrap();
+        for table in &tables {
+            assert_eq!(count(&db, table, "shop"), 0, "{table} kept a row of the deleted channel");
+            assert_eq!(count(&db, table, "kept"), 1, "{table} lost another channel's row");
+        }
+        assert_eq!(db.number("SELECT COUNT(*) FROM channels WHERE id = 'shop'"), 0);
+        assert_eq!(db.number("SELECT COUNT(*) FROM campaign_daily_stats WHERE campaign_id = 'shop_campaigns_1'"), 0);
+        assert_eq!(db.number("SELECT COUNT(*) FROM campaign_daily_stats WHERE campaign_id = 'kept_campaigns_1'"), 1);
+    }
+
+    #[test]
+    fn a_visitors_row_for_a_deleted_channel_is_not_written_back() {
+        let db = Sqlite::with_channel();
+        wait(delete_channel(&db, &ChannelId::parse("shop").unwrap())).unwrap();
+        db.customer("v_late", 0);
+        db.exec("INSERT INTO visitor_wakeups (channel_id, visitor_id, due_at) VALUES ('shop', 'v_late', 0)");
+        db.exec("INSERT INTO customer_months (channel_id, month, customer_id) VALUES ('shop', '2026-01', 'v_late')");
+        for table in ["customers", "visitor_wakeups", "customer_months"] {
+            assert_eq!(count(&db, table, "shop"), 0, "{table}");
+        }
+    }
+
+    #[test]
+    fn a_new_channel_has_identity_verification_its_secret_and_its_owner() {
+        let db = Sqlite::migrated();
+        db.exec("INSERT INTO members (id, email, name, created_at) VALUES ('m_1', 'a@x.jp', 'A', 0)");
+        let id = ChannelId::parse("ch_new").unwrap();
+        let new = NewChannel {
+            id: &id,
+            name: "New shop",
+            site_url: "https://shop.example",
+            time_zone: "Asia/Tokyo",
+            identity_secret: "kzs_1",
+        };
+        wait(create_channel(&db, &new, "m_1", 5)).unwrap();
+        let doc = wait(load_channel(&db, &id)).unwrap().unwrap();
+        assert_eq!(doc.identity_secrets, Some(vec!["kzs_1".to_owned()]));
+        assert_eq!(doc.time_zone.as_deref(), Some("Asia/Tokyo"));
+        let role = wait(crate::store::members::member_role(&db, "m_1", &id)).unwrap();
+        assert_eq!(role, Some(kizuna_shared::channel::Role::Owner));
+        let summary = wait(channel_summary(&db, &id)).unwrap().unwrap();
+        assert_eq!((summary.site_url.as_deref(), summary.tag_last_seen_at), (Some("https://shop.example"), None));
+    }
+
+    #[test]
+    fn the_tag_is_recorded_at_most_once_a_minute() {
+        let db = Sqlite::with_channel();
+        let shop = ChannelId::parse("shop").unwrap();
+        let seen = |at| {
+            let s = wait(channel_summary(&db, &shop)).unwrap().unwrap();
+            assert_eq!(s.tag_last_seen_at, Some(at));
+            s.tag_last_seen_url
+        };
+        wait(tag_seen(&db, &shop, "https://a.example/1", 1_000)).unwrap();
+        assert_eq!(seen(1_000).as_deref(), Some("https://a.example/1"));
+        wait(tag_seen(&db, &shop, "https://a.example/2", 30_000)).unwrap();
+        assert_eq!(seen(1_000).as_deref(), Some("https://a.example/1"));
+        wait(tag_seen(&db, &shop, "https://a.example/3", 61_000)).unwrap();
+        assert_eq!(seen(61_000).as_deref(), Some("https://a.example/3"));
     }
 }

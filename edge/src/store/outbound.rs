@@ -147,7 +147,7 @@ mod tests {
 
     #[test]
     fn a_sent_message_is_not_claimed_again_and_finishing_moves_it_once() {
-        let db = Sqlite::migrated();
+        let db = Sqlite::with_channel();
         let ids = ids();
         assert!(matches!(wait(claim_outbound(&db, &message(&ids), 10)).unwrap(), OutboundClaim::Claimed));
         wait(finish_outbound(&db, &ids.0, Medium::Email, &finish("sent"), 20)).unwrap();
@@ -164,7 +164,7 @@ mod tests {
 
     #[test]
     fn a_failed_message_is_claimed_again_and_a_skipped_one_is_not() {
-        let db = Sqlite::migrated();
+        let db = Sqlite::with_channel();
         let ids = ids();
         wait(claim_outbound(&db, &message(&ids), 10)).unwrap();
         wait(finish_outbound(&db, &ids.0, Medium::Email, &finish("failed"), 20)).unwrap();

@@ -76,7 +76,7 @@ mod tests {
 
     #[test]
     fn a_wakeup_is_replaced_and_removed_and_due_ones_come_earliest_first() {
-        let db = Sqlite::migrated();
+        let db = Sqlite::with_channel();
         let shop = ChannelId::parse("shop").unwrap();
         let (v1, v2, v3) =
             (VisitorId::parse("v1").unwrap(), VisitorId::parse("v2").unwrap(), VisitorId::parse("v3").unwrap());

@@ -549,3 +549,158 @@ mod tests {
         assert_eq!(body(r#"{"addTags":["a"],"removeTags":["a"]}"#).change().unwrap_err().field, "removeTags");
     }
 }
+
+/// `POST /admin/v1/channels`.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct ChannelIn {
+    pub name: String,
+    pub site_url: String,
+    pub time_zone: String,
+}
+
+/// A new channel's values, validated.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ValidChannel {
+    pub name: String,
+    pub site_url: String,
+    /// The zone's canonical name.
+    pub time_zone: String,
+}
+
+impl ChannelIn {
+    /// Name 1–80 characters; the site an `http(s)://` address with a host; an IANA time
+    /// zone (or `UTC±HH:MM`, as the channel's settings accept). 400 names the field.
+    pub fn validate(&self) -> Result<ValidChannel, FieldError> {
+        let name = crate::text::bounded("name", &self.name, 80)?;
+        let site_url = self.site_url.trim();
+        let host = site_url.strip_prefix("https://").or_else(|| site_url.strip_prefix("http://"));
+        let host_ok = host.is_some_and(|rest| {
+            let host = rest.split(['/', '?', '#']).next().unwrap_or_default();
+            !host.is_empty() && host.chars().all(|c| c.is_ascii_alphanumeric() || "-.:[]".contains(c))
+        });
+        if !host_ok || site_url.len() > 2048 || site_url.chars().any(char::is_whitespace) {
+            return Err(FieldError::new(
+                "siteUrl",
+                "must be the site's http:// or https:// address, such as https://shop.example",
+            ));
+        }
+        let zone = crate::schedule::Zone::parse(self.time_zone.trim()).map_err(|p| FieldError::new("timeZone", p))?;
+        Ok(ValidChannel { name, site_url: site_url.to_owned(), time_zone: zone.name() })
+    }
+}
+
+/// `DELETE /admin/v1/channels/{channel}`: the channel's name, typed to confirm.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct DeleteChannelIn {
+    pub confirm_name: String,
+}
+
+/// Where and when the channel's tag last sent a page view.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TagSeenOut {
+    pub at: i64,
+    pub url: String,
+}
+
+/// `POST /admin/v1/channels` (201): the channel, and its identity secret, shown once.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CreatedChannelOut {
+    pub id: String,
+    pub name: String,
+    pub site_url: String,
+    pub time_zone: String,
+    pub role: String,
+    pub identity_verification: bool,
+    pub identity_secret: String,
+    pub tag_last_seen: Option<TagSeenOut>,
+}
+
+/// One member of `GET …/members`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MemberOut {
+    pub id: String,
+    pub email: String,
+    pub name: String,
+    pub role: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MemberList {
+    pub members: Vec<MemberOut>,
+}
+
+/// `PATCH …/members/{accountId}`.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RoleIn {
+    pub role: String,
+}
+
+/// `POST …/tokens`.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TokenIn {
+    pub label: String,
+    pub role: String,
+}
+
+/// A token as listed (never the token itself).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct TokenOut {
+    pub id: String,
+    pub label: String,
+    pub role: String,
+    pub created_at: i64,
+    pub last_used_at: Option<i64>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TokenList {
+    pub tokens: Vec<TokenOut>,
+}
+
+/// `POST …/tokens` (201): the token, shown once.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CreatedTokenOut {
+    #[serde(flatten)]
+    pub listed: TokenOut,
+    pub token: String,
+}
+
+/// A role as the admin API writes it, 400 naming `field` otherwise.
+pub fn role(field: &str, text: &str) -> Result<crate::channel::Role, FieldError> {
+    crate::channel::Role::parse(text).ok_or_else(|| FieldError::new(field, "must be owner or member"))
+}
+
+#[cfg(test)]
+mod channel_tests {
+    use super::*;
+
+    #[track_caller]
+    fn refused(name: &str, site: &str, zone: &str, field: &str) {
+        let input = ChannelIn { name: name.into(), site_url: site.into(), time_zone: zone.into() };
+        assert_eq!(input.validate().err().map(|e| e.field), Some(field.to_owned()), "{site} {zone}");
+    }
+
+    #[test]
+    fn a_new_channel_needs_a_name_a_site_address_and_a_time_zone() {
+        let input = ChannelIn {
+            name: " Shop ".into(),
+            site_url: "https://shop.example/".into(),
+            time_zone: "Asia/Tokyo".into(),
+        };
+        let valid = input.validate().ok();
+        assert_eq!(valid.map(|v| (v.name, v.time_zone)), Some(("Shop".to_owned(), "Asia/Tokyo".to_owned())));
+        refused("", "https://shop.example", "Asia/Tokyo", "name");
+        refused("Shop", "shop.example", "Asia/Tokyo", "siteUrl");
+        refused("Shop", "javascript:alert(1)", "Asia/Tokyo", "siteUrl");
+        refused("Shop", "https://", "Asia/Tokyo", "siteUrl");
+        refused("Shop", "https://shop.example", "Tokyo", "timeZone");
+        refused("Shop", "https://shop.example", "asia/tokyo", "timeZone");
+    }
+}

@@ -68,6 +68,9 @@ pub fn insert(conn: &Connection, schema: &Schema, channel: &str, id: &str, custo
     columns.push("profile".to_owned());
     values.push(Sql::Text(serde_json::Value::Object(profile).to_string()));
     let marks = vec!["?"; columns.len()].join(", ");
+    // A customer belongs to an existing channel (migration 0013 drops rows of any other).
+    let channel_row = "INSERT OR IGNORE INTO channels (id, name, utc_offset_minutes, created_at) VALUES (?1, ?1, 0, 0)";
+    conn.execute(channel_row, [channel]).unwrap_or_else(|e| panic!("{channel_row}: {e}"));
     let statement = format!("INSERT INTO customers ({}) VALUES ({marks})", columns.join(", "));
     conn.execute(&statement, params_from_iter(values)).unwrap_or_else(|e| panic!("{statement}: {e}"));
 }

@@ -21,6 +21,7 @@ use kizuna_shared::store::business_hours;
 use kizuna_shared::time::Millis;
 use kizuna_shared::wire::admin::IdentityIn;
 use kizuna_shared::wire::admin::IdentityOut;
+use kizuna_shared::wire::admin::TagSeenOut;
 use worker::Env;
 use worker::Method;
 use worker::Request;
@@ -111,12 +112,21 @@ pub async fn channel_settings(
         store::channels::save_channel_settings(&db, channel, &zone, &settings).await?;
         kv::forget_channel(env, channel).await?;
     }
-    Ok(reply::json(
-        200,
-        &ChannelSettingsIo {
-            time_zone: Some(zone),
-            business_hours: Some(settings.business_hours),
-            frequency_cap: Some(settings.frequency_cap),
-        },
-    ))
+    let io = ChannelSettingsIo {
+        time_zone: Some(zone),
+        business_hours: Some(settings.business_hours),
+        frequency_cap: Some(settings.frequency_cap),
+    };
+    let mut out = serde_json::to_value(&io).map_err(|e| ApiError::Internal(e.to_string()))?;
+    // The channel's name, site and where its tag was last seen (issue 11) travel with
+    // its settings; only the settings are written by `PATCH`.
+    if let (Some(summary), Some(fields)) = (store::channels::channel_summary(&db, channel).await?, out.as_object_mut())
+    {
+        let seen = summary.tag_last_seen_at.zip(summary.tag_last_seen_url).map(|(at, url)| TagSeenOut { at, url });
+        fields.insert("id".into(), summary.id.into());
+        fields.insert("name".into(), summary.name.into());
+        fields.insert("siteUrl".into(), summary.site_url.into());
+        fields.insert("tagLastSeen".into(), serde_json::to_value(seen).unwrap_or_default());
+    }
+    Ok(reply::json(200, &out))
 }

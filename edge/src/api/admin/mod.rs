@@ -4,6 +4,7 @@ pub mod accounts;
 pub mod bulk;
 pub mod campaigns;
 pub mod channel;
+pub mod channels;
 pub mod customers;
 pub mod fields;
 pub mod segments;
