@@ -63,8 +63,10 @@ pub enum Caller {
         visitor: VisitorId,
         token_issued_at: Millis,
     },
-    /// An account acting in `channel` (for a campaign route, the campaign's channel).
+    /// An account (`member`) acting in `channel` (for a campaign route, the campaign's
+    /// channel).
     Manager {
+        member: String,
         channel: ChannelId,
         role: Role,
         campaign: Option<CampaignId>,
@@ -114,6 +116,14 @@ impl Caller {
         match self {
             Caller::Account { member, session } => Ok((member, session.as_deref())),
             _ => Err(ApiError::Internal("route declared without account access".into())),
+        }
+    }
+
+    /// The account of a route with [`Access::Channel`] or [`Access::Campaign`].
+    pub fn member(&self) -> Result<&str, ApiError> {
+        match self {
+            Caller::Manager { member, .. } => Ok(member),
+            _ => Err(ApiError::Internal("route declared without channel access".into())),
         }
     }
 
@@ -299,7 +309,7 @@ pub async fn authorize(
             let (member, _) = signed_in(&db, &credentials, req, now).await?;
             let found = members::member_role(&db, &member, &channel).await?;
             let role = channel_decision(found, action)?;
-            Ok(Caller::Manager { channel, role, campaign: None })
+            Ok(Caller::Manager { member, channel, role, campaign: None })
         }
         Access::Campaign(action) => {
             let credentials = request_credentials(req)?;
@@ -312,7 +322,7 @@ pub async fn authorize(
             };
             let found = members::member_role(&db, &member, &channel).await?;
             let role = campaign_decision(found, action)?;
-            Ok(Caller::Manager { channel, role, campaign: Some(campaign) })
+            Ok(Caller::Manager { member, channel, role, campaign: Some(campaign) })
         }
         Access::Account => {
             let credentials = request_credentials(req)?;
@@ -321,6 +331,19 @@ pub async fn authorize(
             Ok(Caller::Account { member, session })
         }
     }
+}
+
+/// The account behind the request's credentials when it brings any (for a public route
+/// that also serves a signed-in account, like accepting an invitation): `None` without a
+/// bearer header or session cookie; 401 (or 403 naming `origin`) for bad ones, exactly as
+/// for [`Access::Account`].
+pub async fn optional_account(req: &Request, env: &Env, now: Millis) -> Result<Option<Caller>, ApiError> {
+    let credentials = match request_credentials(req) {
+        Ok(credentials) => credentials,
+        Err(_) => return Ok(None),
+    };
+    let (member, session) = signed_in(&Db::open(env)?, &credentials, req, now).await?;
+    Ok(Some(Caller::Account { member, session }))
 }
 
 /// The request's bearer token or session cookie, hashed: 401 without either.
@@ -396,7 +419,12 @@ mod tests {
 
     #[test]
     fn a_change_beyond_the_route_is_refused_naming_its_field() {
-        let manager = |role| Caller::Manager { channel: ChannelId::parse("demo").unwrap(), role, campaign: None };
+        let manager = |role| Caller::Manager {
+            member: "m_1".into(),
+            channel: ChannelId::parse("demo").unwrap(),
+            role,
+            campaign: None,
+        };
         let member = manager(Role::Member);
         let refused =
             member.may(Action::OverrideOptOut, "offline.respectOptOut").err().map(|e| (e.status(), e.reply().error));

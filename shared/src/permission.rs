@@ -4,7 +4,7 @@
 //! allowed come from [`Action::roles`] alone, so a rule is changed in one place.
 //!
 //! Owners alone delete customers, change the channel's settings, identity verification,
-//! profile fields and opt-out overrides (PRODUCT.md "Who uses it"); members run the
+//! profile fields, opt-out overrides and invitations (PRODUCT.md "Who uses it"); members run the
 //! marketing: campaigns, customers' profiles and tags, segments, bulk tag actions.
 
 use crate::channel::Role;
@@ -48,6 +48,8 @@ pub enum Action {
     ReadFields,
     /// Add, rename, reorder, hide or archive profile fields.
     ChangeFields,
+    /// Invite people to the channel, list and revoke pending invitations.
+    InviteMembers,
 }
 
 const OWNERS: &[Role] = &[Role::Owner];
@@ -55,7 +57,7 @@ const EVERYONE: &[Role] = &[Role::Owner, Role::Member];
 
 impl Action {
     /// Every action, for tests and documents that walk them all.
-    pub const ALL: [Action; 17] = [
+    pub const ALL: [Action; 18] = [
         Action::ReadChannel,
         Action::ChangeChannel,
         Action::ReadIdentity,
@@ -73,6 +75,7 @@ impl Action {
         Action::EditSegments,
         Action::ReadFields,
         Action::ChangeFields,
+        Action::InviteMembers,
     ];
 
     /// The permission table: the roles that may perform this action.
@@ -94,7 +97,8 @@ impl Action {
             | Action::OverrideOptOut
             | Action::DeleteCustomers
             | Action::ClearUnsubscribe
-            | Action::ChangeFields => OWNERS,
+            | Action::ChangeFields
+            | Action::InviteMembers => OWNERS,
         }
     }
 
@@ -110,7 +114,7 @@ mod tests {
 
     /// The table written out by hand, action by action: a change to [`Action::roles`]
     /// must be made here too, on purpose.
-    const EXPECTED: [(Action, bool, bool); 17] = [
+    const EXPECTED: [(Action, bool, bool); 18] = [
         // action, owner, member
         (Action::ReadChannel, true, true),
         (Action::ChangeChannel, true, false),
@@ -129,6 +133,7 @@ mod tests {
         (Action::EditSegments, true, true),
         (Action::ReadFields, true, true),
         (Action::ChangeFields, true, false),
+        (Action::InviteMembers, true, false),
     ];
 
     #[test]

@@ -6,5 +6,6 @@ pub mod campaigns;
 pub mod channel;
 pub mod customers;
 pub mod fields;
+pub mod invitations;
 pub mod segments;
 pub mod stats;
