@@ -132,6 +132,19 @@ impl Caller {
         }
     }
 
+    /// The account of a route with [`Access::Channel`] or [`Access::Campaign`]; a channel's
+    /// own API token acts for no account and may not do what only an account does.
+    pub fn member(&self) -> Result<&str, ApiError> {
+        match self {
+            Caller::Manager { account: Some(account), .. } => Ok(account),
+            Caller::Manager { account: None, .. } => Err(ApiError::Refused {
+                field: "token".into(),
+                problem: "a channel's API token acts for no account: sign in".into(),
+            }),
+            _ => Err(ApiError::Internal("route declared without channel access".into())),
+        }
+    }
+
     /// The campaign of a route with [`Access::Campaign`].
     pub fn campaign(&self) -> Result<&CampaignId, ApiError> {
         match self {
@@ -372,6 +385,20 @@ pub async fn authorize(
             Ok(Caller::Account { member: who.member, session: who.session })
         }
     }
+}
+
+/// The account behind the request's credentials when it brings any (for a public route
+/// that also serves a signed-in account, like accepting an invitation): `None` without a
+/// bearer header or session cookie; 401 (or 403 naming `origin`) for bad ones, exactly as
+/// for [`Access::Account`].
+pub async fn optional_account(req: &Request, env: &Env, now: Millis) -> Result<Option<Caller>, ApiError> {
+    let credentials = match request_credentials(req) {
+        Ok(credentials) => credentials,
+        Err(_) => return Ok(None),
+    };
+    let who = signed_in(&Db::open(env)?, &credentials, req, now).await?;
+    account_decision(who.channel_token.is_some())?;
+    Ok(Some(Caller::Account { member: who.member, session: who.session }))
 }
 
 /// The request's bearer token or session cookie, hashed: 401 without either.

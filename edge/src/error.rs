@@ -36,6 +36,12 @@ pub enum ApiError {
     Refused { field: String, problem: String },
     #[error("{0} not found")]
     NotFound(&'static str),
+    /// A link's token this deployment never made (404 naming the field).
+    #[error("{field}: {problem}")]
+    UnknownToken { field: String, problem: String },
+    /// A single-use link already used, revoked or expired (410 naming the field).
+    #[error("{field}: {problem}")]
+    Gone { field: String, problem: String },
     #[error("method not allowed")]
     MethodNotAllowed,
     #[error("too many requests from this client for this channel; retry in a minute")]
@@ -67,7 +73,8 @@ impl ApiError {
             ApiError::TooLarge { .. } | ApiError::TooMany { .. } => 413,
             ApiError::Unauthorized | ApiError::VisitorToken | ApiError::WrongSecret { .. } => 401,
             ApiError::Forbidden | ApiError::ForbiddenField { .. } | ApiError::Refused { .. } => 403,
-            ApiError::NotFound(_) => 404,
+            ApiError::NotFound(_) | ApiError::UnknownToken { .. } => 404,
+            ApiError::Gone { .. } => 410,
             ApiError::MethodNotAllowed => 405,
             ApiError::RateLimited | ApiError::OverLimit { .. } | ApiError::RetryLater { .. } => 429,
             ApiError::Relayed { status, .. } => *status,
@@ -88,6 +95,8 @@ impl ApiError {
             ApiError::ForbiddenField { field, .. } => ("forbidden", Some(field.clone())),
             ApiError::Refused { field, .. } => ("refused", Some(field.clone())),
             ApiError::NotFound(_) => ("not_found", None),
+            ApiError::UnknownToken { field, .. } => ("not_found", Some(field.clone())),
+            ApiError::Gone { field, .. } => ("gone", Some(field.clone())),
             ApiError::MethodNotAllowed => ("method_not_allowed", None),
             ApiError::RateLimited => ("rate_limited", None),
             ApiError::OverLimit { field, .. } => ("rate_limited", Some(field.clone())),

@@ -11,7 +11,7 @@
 
 use crate::api::Call;
 use crate::api::admin::{
-    accounts, bulk, campaigns, channel as channel_api, channels, customers, fields, segments, stats,
+    accounts, bulk, campaigns, channel as channel_api, channels, customers, fields, invitations, segments, stats,
 };
 use crate::api::{dev, public, tracking};
 use crate::auth::{Access, Caller};
@@ -190,6 +190,18 @@ pub const ROUTES: &[Route] = &[
         access: Access::Development,
         handler: |c, _| Box::pin(async move { dev::clock(c.req, &c.env).await }),
     },
+    Route {
+        method: Get,
+        path: "/dev/outbox",
+        access: Access::Development,
+        handler: |c, _| Box::pin(async move { dev::outbox(&c.env).await }),
+    },
+    Route {
+        method: Get,
+        path: "/dev/outbox.json",
+        access: Access::Development,
+        handler: |c, _| Box::pin(async move { dev::outbox_json(&c.env).await }),
+    },
     // The admin API: accounts. The first account (with the setup secret) and signing in
     // are public; the rest are the signed-in account's own.
     public(Post, "/admin/v1/setup", |c, _| Box::pin(async move { accounts::setup(c.req, &c.env, c.now).await })),
@@ -204,6 +216,44 @@ pub const ROUTES: &[Route] = &[
             let id = c.params.get("id").to_owned();
             accounts::revoke(&c.env, c.now, &who, Some(&id)).await
         })
+    }),
+    // Invitations, password change and reset, email change (issue 11). The links' routes
+    // are public: the emailed token is the credential.
+    channel(Get, "/admin/v1/channels/{channel}/invitations", Action::InviteMembers, |c, who| {
+        Box::pin(async move { invitations::list(&c.env, c.now, who.channel()?).await })
+    }),
+    channel(Post, "/admin/v1/channels/{channel}/invitations", Action::InviteMembers, |c, who| {
+        Box::pin(async move { invitations::create(c.req, &c.env, c.now, &who).await })
+    }),
+    channel(Delete, "/admin/v1/channels/{channel}/invitations/{id}", Action::InviteMembers, |c, who| {
+        Box::pin(async move { invitations::revoke(&c.env, c.now, who.channel()?, c.params.get("id")).await })
+    }),
+    public(Get, "/admin/v1/invitations/{token}", |c, _| {
+        Box::pin(async move { invitations::view(&c.env, c.now, c.params.get("token")).await })
+    }),
+    public(Post, "/admin/v1/invitations/{token}/accept", |c, _| {
+        Box::pin(async move {
+            let token = c.params.get("token").to_owned();
+            invitations::accept(c.req, &c.env, c.now, &token).await
+        })
+    }),
+    account(Put, "/admin/v1/me/password", |c, who| {
+        Box::pin(async move { accounts::change_password(c.req, &c.env, c.now, &who).await })
+    }),
+    account(Put, "/admin/v1/me/email", |c, who| {
+        Box::pin(async move { accounts::change_email(c.req, &c.env, c.now, &who).await })
+    }),
+    public(Post, "/admin/v1/password-resets", |c, _| {
+        Box::pin(async move { accounts::request_reset(c.req, &c.env, c.now).await })
+    }),
+    public(Post, "/admin/v1/password-resets/{token}", |c, _| {
+        Box::pin(async move {
+            let token = c.params.get("token").to_owned();
+            accounts::reset(c.req, &c.env, c.now, &token).await
+        })
+    }),
+    public(Post, "/admin/v1/email-changes/{token}", |c, _| {
+        Box::pin(async move { accounts::confirm_email(&c.env, c.now, c.params.get("token")).await })
     }),
     // A channel's settings.
     channel(Get, "/admin/v1/channels/{channel}", Action::ReadChannel, |c, who| {
@@ -459,11 +509,29 @@ mod tests {
         }
     }
 
-    /// The admin routes that act in no channel: the first account and signing in (public:
-    /// they make the credentials), and the account's own profile and sessions.
+    /// The admin routes that act in no channel: the first account, signing in and the
+    /// emailed links (public: they make or restore the credentials, the link's token being
+    /// the credential), and the account's own profile, sessions, password and email.
+    const PUBLIC_ACCOUNT_ROUTES: &[&str] = &[
+        "POST /admin/v1/setup",
+        "POST /admin/v1/sessions",
+        "GET /admin/v1/invitations/{token}",
+        "POST /admin/v1/invitations/{token}/accept",
+        "POST /admin/v1/password-resets",
+        "POST /admin/v1/password-resets/{token}",
+        "POST /admin/v1/email-changes/{token}",
+    ];
+
     const ACCOUNT_ROUTES: &[&str] = &[
         "POST /admin/v1/setup",
         "POST /admin/v1/sessions",
+        "GET /admin/v1/invitations/{token}",
+        "POST /admin/v1/invitations/{token}/accept",
+        "POST /admin/v1/password-resets",
+        "POST /admin/v1/password-resets/{token}",
+        "POST /admin/v1/email-changes/{token}",
+        "PUT /admin/v1/me/password",
+        "PUT /admin/v1/me/email",
         "GET /admin/v1/me",
         "GET /admin/v1/sessions",
         "DELETE /admin/v1/sessions/current",
@@ -485,7 +553,7 @@ mod tests {
         for route in ROUTES {
             let name = format!("{} {}", route.method.as_ref().to_uppercase(), route.path);
             if ACCOUNT_ROUTES.contains(&name.as_str()) {
-                let public = matches!(name.as_str(), "POST /admin/v1/setup" | "POST /admin/v1/sessions");
+                let public = PUBLIC_ACCOUNT_ROUTES.contains(&name.as_str());
                 let expected = if public { Access::Public } else { Access::Account };
                 assert_eq!(route.access, expected, "{name}");
             }
@@ -505,13 +573,16 @@ mod tests {
             [
                 "DELETE /admin/v1/channels/{channel}",
                 "DELETE /admin/v1/channels/{channel}/customers/{id}",
+                "DELETE /admin/v1/channels/{channel}/invitations/{id}",
                 "DELETE /admin/v1/channels/{channel}/tokens/{id}",
                 "GET /admin/v1/channels/{channel}/identity-verification",
+                "GET /admin/v1/channels/{channel}/invitations",
                 "GET /admin/v1/channels/{channel}/tokens",
                 "PATCH /admin/v1/channels/{channel}",
                 "PATCH /admin/v1/channels/{channel}/fields/{key}",
                 "PATCH /admin/v1/channels/{channel}/members/{accountId}",
                 "POST /admin/v1/channels/{channel}/fields",
+                "POST /admin/v1/channels/{channel}/invitations",
                 "POST /admin/v1/channels/{channel}/tokens",
                 "PUT /admin/v1/channels/{channel}/fields/order",
                 "PUT /admin/v1/channels/{channel}/identity-verification",

@@ -7,6 +7,7 @@
 
 // L0 primitives: import nothing from the crate but each other.
 pub mod account;
+pub mod account_mail;
 pub mod event;
 pub mod format;
 pub mod identity;

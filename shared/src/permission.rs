@@ -4,7 +4,7 @@
 //! allowed come from [`Action::roles`] alone, so a rule is changed in one place.
 //!
 //! Owners alone delete customers, change the channel's settings, identity verification,
-//! profile fields and opt-out overrides (PRODUCT.md "Who uses it"); members run the
+//! profile fields, opt-out overrides and invitations (PRODUCT.md "Who uses it"); members run the
 //! marketing: campaigns, customers' profiles and tags, segments, bulk tag actions.
 //! Owners alone delete the channel, change members' roles, remove others and manage API
 //! tokens; anyone may list the members and leave.
@@ -60,6 +60,8 @@ pub enum Action {
     LeaveChannel,
     /// Create, list and revoke the channel's API tokens.
     ManageTokens,
+    /// Invite people to the channel, list and revoke pending invitations.
+    InviteMembers,
 }
 
 const OWNERS: &[Role] = &[Role::Owner];
@@ -67,7 +69,7 @@ const EVERYONE: &[Role] = &[Role::Owner, Role::Member];
 
 impl Action {
     /// Every action, for tests and documents that walk them all.
-    pub const ALL: [Action; 22] = [
+    pub const ALL: [Action; 23] = [
         Action::ReadChannel,
         Action::ChangeChannel,
         Action::ReadIdentity,
@@ -90,6 +92,7 @@ impl Action {
         Action::ChangeMembers,
         Action::LeaveChannel,
         Action::ManageTokens,
+        Action::InviteMembers,
     ];
 
     /// The permission table: the roles that may perform this action.
@@ -116,7 +119,8 @@ impl Action {
             | Action::ChangeFields
             | Action::DeleteChannel
             | Action::ChangeMembers
-            | Action::ManageTokens => OWNERS,
+            | Action::ManageTokens
+            | Action::InviteMembers => OWNERS,
         }
     }
 
@@ -132,7 +136,7 @@ mod tests {
 
     /// The table written out by hand, action by action: a change to [`Action::roles`]
     /// must be made here too, on purpose.
-    const EXPECTED: [(Action, bool, bool); 22] = [
+    const EXPECTED: [(Action, bool, bool); 23] = [
         // action, owner, member
         (Action::ReadChannel, true, true),
         (Action::ChangeChannel, true, false),
@@ -156,6 +160,7 @@ mod tests {
         (Action::ChangeMembers, true, false),
         (Action::LeaveChannel, true, true),
         (Action::ManageTokens, true, false),
+        (Action::InviteMembers, true, false),
     ];
 
     #[test]

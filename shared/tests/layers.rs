@@ -18,6 +18,7 @@ const LAYERS: &[(&str, &[&str])] = &[
         "L0 primitives",
         &[
             "account",
+            "account_mail",
             "event",
             "format",
             "identity",

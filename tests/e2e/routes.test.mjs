@@ -178,6 +178,9 @@ const ROUTES = [
 
   // The development clock (on here; loopback): GET and PUT only, and no other method is known.
   { path: "/dev/clock", body: { offsetMs: 0 }, expect: { GET: all(200), POST: all(404), PUT: all(200), PATCH: all(404), DELETE: all(404), OPTIONS: all(404) } },
+  // The development outbox of account emails (on here; loopback): GET only.
+  { path: "/dev/outbox", expect: { GET: all(200), POST: all(404), PUT: all(404), PATCH: all(404), DELETE: all(404), OPTIONS: all(404) } },
+  { path: "/dev/outbox.json", expect: { GET: all(200), POST: all(404), PUT: all(404), PATCH: all(404), DELETE: all(404), OPTIONS: all(404) } },
   { path: "/dev/no-such-route", body: {}, expect: { GET: all(404), POST: all(404), PUT: all(404), PATCH: all(404), DELETE: all(404), OPTIONS: all(404) } },
 
   // Email and SMS links: a token this worker did not sign is not found.
@@ -208,6 +211,46 @@ const ROUTES = [
     path: "/admin/v1/sessions/ses_no_such_session",
     expect: { GET: all(405), POST: all(405), PUT: all(405), PATCH: all(405), DELETE: [401, 401, 404, 404, 404], OPTIONS: all(405) },
   },
+  // Invitations, password change and reset, email change (issue 11): the links' routes are
+  // public (the emailed token is the credential; an unknown one is 404 for everyone), a
+  // password or email change needs the account's current password (none of these
+  // token-only accounts has one: 401), and a reset request is always 202.
+  {
+    path: "/admin/v1/channels/demo/invitations",
+    body: { email: "invitee@matrix.invalid", role: "member" },
+    expect: { GET: ownerOnly(200), POST: ownerOnly(201), PUT: all(405), PATCH: all(405), DELETE: all(405), OPTIONS: all(405) },
+  },
+  {
+    path: "/admin/v1/channels/demo/invitations/inv_no_such_invitation",
+    expect: { GET: all(405), POST: all(405), PUT: all(405), PATCH: all(405), DELETE: ownerOnly(404), OPTIONS: all(405) },
+  },
+  { path: "/admin/v1/invitations/no_such_token", body: {}, expect: { GET: all(404), POST: all(405), PUT: all(405), PATCH: all(405), DELETE: all(405), OPTIONS: all(405) } },
+  {
+    path: "/admin/v1/invitations/no_such_token/accept",
+    body: { name: "Matrix", password: "matrix-password" },
+    expect: { GET: all(405), POST: all(404), PUT: all(405), PATCH: all(405), DELETE: all(405), OPTIONS: all(405) },
+  },
+  {
+    path: "/admin/v1/me/password",
+    body: { currentPassword: "matrix-password", newPassword: "matrix-new-password" },
+    expect: { GET: all(405), POST: all(405), PUT: all(401), PATCH: all(405), DELETE: all(405), OPTIONS: all(405) },
+  },
+  {
+    path: "/admin/v1/me/email",
+    body: { email: "moved@matrix.invalid", currentPassword: "matrix-password" },
+    expect: { GET: all(405), POST: all(405), PUT: all(401), PATCH: all(405), DELETE: all(405), OPTIONS: all(405) },
+  },
+  {
+    path: "/admin/v1/password-resets",
+    body: { email: "reset@matrix.invalid" },
+    expect: { GET: all(405), POST: all(202), PUT: all(405), PATCH: all(405), DELETE: all(405), OPTIONS: all(405) },
+  },
+  {
+    path: "/admin/v1/password-resets/no_such_token",
+    body: { newPassword: "matrix-new-password" },
+    expect: { GET: all(405), POST: all(404), PUT: all(405), PATCH: all(405), DELETE: all(405), OPTIONS: all(405) },
+  },
+  { path: "/admin/v1/email-changes/no_such_token", body: {}, expect: { GET: all(405), POST: all(404), PUT: all(405), PATCH: all(405), DELETE: all(405), OPTIONS: all(405) } },
   { path: "/admin/no-such-route", body: {}, expect: { GET: all(404), POST: all(404), PUT: all(404), PATCH: all(404), DELETE: all(404), OPTIONS: all(404) } },
   { path: "/admin/v1/no-such-route", body: {}, expect: { GET: all(404), POST: all(404), PUT: all(404), PATCH: all(404), DELETE: all(404), OPTIONS: all(404) } },
   {
@@ -531,6 +574,9 @@ const MALFORMED = [
   { method: "PUT", path: "/dev/clock", body: { offsetMs: 99_999_999_999_999 }, status: 400, code: "invalid", field: "offsetMs" },
   // Admin API.
   { caller: "anonymous", method: "POST", path: "/admin/v1/setup", body: { setupToken: "x" }, status: 403, code: "forbidden", field: "setupToken" },
+  { method: "POST", path: "/admin/v1/channels/demo/invitations", body: { email: "a@matrix.invalid", role: "admin" }, status: 400, code: "invalid", field: "role" },
+  { method: "POST", path: "/admin/v1/channels/demo/invitations", body: { email: "not an email", role: "member" }, status: 400, code: "invalid", field: "email" },
+  { caller: "anonymous", method: "POST", path: "/admin/v1/password-resets", body: { email: "nope" }, status: 400, code: "invalid", field: "email" },
   { caller: "anonymous", method: "POST", path: "/admin/v1/sessions", rawBody: "{", status: 400, code: "invalid", field: "body" },
   { caller: "anonymous", method: "POST", path: "/admin/v1/sessions", body: { email: "nobody@matrix.invalid", password: "x", extra: 1 }, status: 400, code: "invalid", field: "extra" },
   { method: "PATCH", path: "/admin/v1/channels/demo", body: { frequencyCap: { perDay: 0 } }, status: 400, code: "invalid", field: "frequencyCap" },

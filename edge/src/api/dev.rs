@@ -1,5 +1,6 @@
-//! Development tools: the development clock (`GET`/`PUT /dev/clock`). The route's access
-//! (`auth::Access::Development`) hides it anywhere but a loopback host with the clock on.
+//! Development tools: the development clock (`GET`/`PUT /dev/clock`) and the outbox of
+//! account emails (`GET /dev/outbox`, `/dev/outbox.json`). The routes' access
+//! (`auth::Access::Development`) hides them anywhere but a loopback host with the clock on.
 
 use crate::clock;
 use crate::error::ApiError;
@@ -30,4 +31,25 @@ pub async fn clock(mut req: Request, env: &Env) -> Result<Response, ApiError> {
     }
     let offset = kv::dev_clock_offset(env).await?;
     Ok(reply::json(200, &serde_json::json!({ "offsetMs": offset, "now": clock::real_now() + offset })))
+}
+
+/// `GET /dev/outbox`: the account emails this development worker sent, newest first, as
+/// an escaped HTML page with the links clickable.
+pub async fn outbox(env: &Env) -> Result<Response, ApiError> {
+    let entries = crate::store::invitations::outbox(&crate::store::Db::open(env)?).await?;
+    let page = kizuna_shared::account_mail::outbox_page(&entries);
+    let response = Response::ok(page)?;
+    response.headers().set("content-type", "text/html; charset=utf-8")?;
+    response.headers().set("cache-control", "no-store")?;
+    Ok(response)
+}
+
+/// `GET /dev/outbox.json`: the same emails as JSON, for tests.
+pub async fn outbox_json(env: &Env) -> Result<Response, ApiError> {
+    let entries = crate::store::invitations::outbox(&crate::store::Db::open(env)?).await?;
+    let mails: Vec<serde_json::Value> = entries
+        .into_iter()
+        .map(|e| serde_json::json!({ "to": e.to, "subject": e.subject, "text": e.text, "link": e.link, "at": e.at }))
+        .collect();
+    Ok(reply::json(200, &serde_json::json!({ "mails": mails })))
 }

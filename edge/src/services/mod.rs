@@ -2,6 +2,7 @@
 //! audiences, broadcasts, bulk jobs, sending email and SMS. Services import storage and
 //! the visitor protocol, never `api` or `object`.
 
+pub mod account_mail;
 pub mod audience;
 pub mod broadcast;
 pub mod bulk_jobs;

@@ -211,6 +211,31 @@ fn request_body(
     }
 }
 
+/// Sends one account email (an invitation, a password reset, an email change) through
+/// the email provider, with the same request contract as a campaign's email; `None`
+/// when the deployment has no provider (`EMAIL_API_URL` unset). A failure is an `Err`.
+pub async fn send_account_email(
+    env: &Env,
+    idempotency_key: &str,
+    mail: &kizuna_shared::account_mail::AccountMail,
+) -> Result<Option<Option<String>>, ApiError> {
+    if crate::env::setting(env, "EMAIL_API_URL").is_none() {
+        return Ok(None);
+    }
+    let provider = Provider::of(env, Medium::Email)?;
+    let body = serde_json::json!({
+        "from": core::from_header("Kizuna", provider.from.as_deref().unwrap_or_default()),
+        "to": mail.to,
+        "subject": mail.subject,
+        "html": mail.html(),
+        "text": format!("{}\n\n{}", mail.text, mail.link),
+    });
+    call_provider(&provider, idempotency_key, &body)
+        .await
+        .map(Some)
+        .map_err(|failure| ApiError::Internal(format!("account email: {failure}")))
+}
+
 #[derive(Debug, thiserror::Error)]
 enum ProviderFailure {
     #[error("provider refused the message: {status} {body}")]

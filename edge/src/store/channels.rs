@@ -19,7 +19,7 @@ use serde::Deserialize;
 
 /// Every table with a `channel_id` column: deleting a channel deletes its rows in each.
 /// A new table keyed by channel belongs here (a test reads the schema and fails otherwise).
-pub const CHANNEL_TABLES: [&str; 13] = [
+pub const CHANNEL_TABLES: [&str; 14] = [
     "broadcast_runs",
     "outbound_messages",
     "deliveries",
@@ -31,6 +31,7 @@ pub const CHANNEL_TABLES: [&str; 13] = [
     "segments",
     "profile_fields",
     "campaigns",
+    "invitations",
     "api_tokens",
     "channel_members",
 ];

@@ -17,6 +17,7 @@ pub mod channels;
 pub mod customers;
 pub mod deliveries;
 pub mod event_memory;
+pub mod invitations;
 pub mod members;
 pub mod outbound;
 pub mod segments;

@@ -485,6 +485,116 @@ pub struct SessionList {
     pub sessions: Vec<SessionOut>,
 }
 
+/// `POST /admin/v1/channels/{channel}/invitations`: whom to invite, with which role.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct InvitationIn {
+    #[serde(default)]
+    pub email: String,
+    #[serde(default)]
+    pub role: String,
+}
+
+/// An invitation as its channel's owners see it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct InvitationOut {
+    pub id: String,
+    pub email: String,
+    pub role: String,
+    /// The account that made it.
+    pub invited_by: String,
+    pub created_at: i64,
+    pub expires_at: i64,
+}
+
+/// The reply that makes an invitation: the link is shown here once, for the console to
+/// offer to copy (it is also emailed).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct InvitationCreated {
+    pub invitation: InvitationOut,
+    pub link: String,
+}
+
+/// `GET /admin/v1/channels/{channel}/invitations`: the pending ones.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct InvitationList {
+    pub invitations: Vec<InvitationOut>,
+}
+
+/// `GET /admin/v1/invitations/{token}`: what the invitation's link offers.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct InvitationView {
+    pub channel: InvitationChannel,
+    /// The inviter's name.
+    pub inviter: String,
+    pub email: String,
+    pub role: String,
+    pub expires_at: i64,
+}
+
+/// The channel an invitation is to.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct InvitationChannel {
+    pub id: String,
+    pub name: String,
+}
+
+/// `POST /admin/v1/invitations/{token}/accept`: empty when signed in, else the new
+/// account's name and password (its email is the invited one).
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct AcceptIn {
+    #[serde(default)]
+    pub name: Option<String>,
+    #[serde(default)]
+    pub password: Option<String>,
+}
+
+/// The reply of accepting: the account, and the channel it joined with its role.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct AcceptedOut {
+    pub account: AccountOut,
+    pub channel: AccountChannel,
+}
+
+/// `PUT /admin/v1/me/password`.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct PasswordChangeIn {
+    #[serde(default)]
+    pub current_password: String,
+    #[serde(default)]
+    pub new_password: String,
+}
+
+/// `POST /admin/v1/password-resets`: the account's email.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct PasswordResetIn {
+    #[serde(default)]
+    pub email: String,
+}
+
+/// `POST /admin/v1/password-resets/{token}`: the new password.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct NewPasswordIn {
+    #[serde(default)]
+    pub new_password: String,
+}
+
+/// `PUT /admin/v1/me/email`: the new address, confirmed with the current password.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct EmailChangeIn {
+    #[serde(default)]
+    pub email: String,
+    #[serde(default)]
+    pub current_password: String,
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

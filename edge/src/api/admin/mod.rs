@@ -7,5 +7,6 @@ pub mod channel;
 pub mod channels;
 pub mod customers;
 pub mod fields;
+pub mod invitations;
 pub mod segments;
 pub mod stats;
