@@ -207,7 +207,7 @@ test("the demo owner signs in by keyboard, sees their channels in both languages
   await page.keyboard.press("Tab");
   await page.keyboard.type(DEMO_OWNER.password);
   await page.keyboard.press("Enter");
-  await page.getByRole("heading", { name: "Console" }).waitFor();
+  await page.getByRole("heading", { name: "Your channels" }).waitFor();
   assert.equal(new URL(page.url()).pathname, "/console/");
   assert.equal((await page.locator(".account").textContent()).trim(), DEMO_OWNER.email);
   const demo = page.locator(".channels li").filter({ hasText: "Owner" });
@@ -215,7 +215,7 @@ test("the demo owner signs in by keyboard, sees their channels in both languages
   await assertAccessible(page, "home (en)");
   await screenshot(page, "home-en");
   await page.getByRole("button", { name: "日本語" }).click();
-  await page.getByRole("heading", { name: "コンソール" }).waitFor();
+  await page.getByRole("heading", { name: "あなたのチャネル" }).waitFor();
   assert.equal(await page.locator(".channels li").filter({ hasText: "オーナー" }).count(), 1);
   await assertAccessible(page, "home (ja)");
   await screenshot(page, "home-ja");

@@ -6,6 +6,7 @@
 use crate::problem::Failure;
 use kizuna_shared::wire::admin::{AccountOut, AccountReply, MeOut, SignInIn};
 use kizuna_shared::wire::public::ErrorReply;
+use serde::Serialize;
 use serde::de::DeserializeOwned;
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
@@ -35,6 +36,33 @@ pub async fn sign_out() -> Result<(), Failure> {
         return Ok(());
     }
     Err(failure(response).await)
+}
+
+/// `GET path`, its JSON reply read as `T`.
+pub async fn get<T: DeserializeOwned>(path: &str) -> Result<T, Failure> {
+    call("GET", path, None).await
+}
+
+/// `method path` with `body` as JSON, the reply read as `T`.
+pub async fn send_json<T: DeserializeOwned>(method: &str, path: &str, body: &impl Serialize) -> Result<T, Failure> {
+    let body = serde_json::to_string(body).map_err(|_| Failure::Unreachable)?;
+    call(method, path, Some(&body)).await
+}
+
+/// `method path` with an optional JSON body, for replies without one the console needs
+/// (204s, deletions).
+pub async fn send_done(method: &str, path: &str, body: Option<&serde_json::Value>) -> Result<(), Failure> {
+    let body = body.map(serde_json::Value::to_string);
+    let response = send(method, path, body.as_deref()).await?;
+    if response.ok() {
+        return Ok(());
+    }
+    Err(failure(response).await)
+}
+
+/// A path segment or query value, percent-encoded.
+pub fn encode(value: &str) -> String {
+    String::from(js_sys::encode_uri_component(value))
 }
 
 async fn call<T: DeserializeOwned>(method: &str, path: &str, body: Option<&str>) -> Result<T, Failure> {

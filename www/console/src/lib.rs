@@ -1,16 +1,38 @@
 //! Kizuna's admin console: a Leptos client-side app the worker serves at `/console/`.
 //! The decisions (which screen a path is, what an API error says and where, every string
-//! in both languages) are pure modules tested with `cargo test`; only `app` and `api`
-//! touch the browser.
+//! in both languages) are pure modules tested with `cargo test`; the rest touch the
+//! browser and exist on wasm32 only.
+//!
+//! Layers (no module imports one above it): `app` (frame and router) → the screens
+//! (`channel`, `members`, `account`, `customers`, `customer`, `segments`, `fields`,
+//! `filter`) → `form` → `ui`, `api` → the pure `screen`, `problem`, `i18n`.
 
 pub mod i18n;
 pub mod problem;
 pub mod screen;
 
 #[cfg(target_arch = "wasm32")]
+mod account;
+#[cfg(target_arch = "wasm32")]
 mod api;
 #[cfg(target_arch = "wasm32")]
 mod app;
+#[cfg(target_arch = "wasm32")]
+mod channel;
+#[cfg(target_arch = "wasm32")]
+mod customer;
+#[cfg(target_arch = "wasm32")]
+mod customers;
+#[cfg(target_arch = "wasm32")]
+mod fields;
+#[cfg(target_arch = "wasm32")]
+mod form;
+#[cfg(target_arch = "wasm32")]
+mod members;
+#[cfg(target_arch = "wasm32")]
+mod segments;
+#[cfg(target_arch = "wasm32")]
+mod ui;
 
 /// Mounts the console into `<body>` when the module is instantiated.
 #[cfg(target_arch = "wasm32")]

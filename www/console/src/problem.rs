@@ -6,24 +6,6 @@
 use crate::i18n::{Key, Lang, text};
 use kizuna_shared::wire::public::ErrorDetail;
 
-/// The sign-in form's fields, the places an error can be shown beside.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Field {
-    Email,
-    Password,
-}
-
-impl Field {
-    /// The field the API names (`error.field`), when it is one of the form's.
-    pub fn from_api(name: &str) -> Option<Field> {
-        match name {
-            "email" => Some(Field::Email),
-            "password" => Some(Field::Password),
-            _ => None,
-        }
-    }
-}
-
 /// A failed request, as the shell saw it.
 #[derive(Debug, Clone)]
 pub enum Failure {
@@ -35,26 +17,27 @@ pub enum Failure {
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Problem {
-    /// Beside this field; above the form when `None`.
-    pub field: Option<Field>,
+    /// Beside the input for this API field name (`email`, `timeZone`, `profile.plan`...);
+    /// above the form when `None`.
+    pub field: Option<String>,
     pub key: Key,
     /// Fills `{seconds}` or `{code}` in the message.
     pub detail: Option<String>,
 }
 
 impl Problem {
-    pub fn at(field: Field, key: Key) -> Problem {
-        Problem { field: Some(field), key, detail: None }
+    pub fn at(field: &str, key: Key) -> Problem {
+        Problem { field: Some(field.to_owned()), key, detail: None }
     }
 
-    fn form(key: Key) -> Problem {
+    pub fn form(key: Key) -> Problem {
         Problem { field: None, key, detail: None }
     }
 
     /// The message in `lang`, its placeholder filled.
     pub fn message(&self, lang: Lang) -> String {
         let detail = self.detail.as_deref().unwrap_or_default();
-        text(lang, self.key).replace("{seconds}", detail).replace("{code}", detail)
+        text(lang, self.key).replace("{seconds}", detail).replace("{code}", detail).replace("{limit}", detail)
     }
 }
 
@@ -71,17 +54,15 @@ impl From<Failure> for Problem {
                 _ => Problem { field: None, key: Key::Unexpected, detail: Some(status.to_string()) },
             };
         };
-        let field = error.field.as_deref().and_then(Field::from_api);
-        let (key, detail) = match (error.code.as_str(), field) {
-            ("invalid", Some(Field::Email)) => (Key::EmailInvalid, None),
-            ("invalid", Some(Field::Password)) => (Key::PasswordInvalid, None),
-            ("too_large", _) => (Key::TooLong, None),
-            ("unauthorized", _) => (Key::WrongCredentials, None),
+        let field = error.field.clone();
+        let (key, detail) = match (error.code.as_str(), field.as_deref()) {
             ("rate_limited", _) => match retry_after {
                 Some(seconds) => (Key::RateLimited, Some(seconds.to_string())),
                 None => (Key::RateLimitedLater, None),
             },
-            (_, Some(_)) => (Key::FieldRejected, None),
+            ("too_large", _) => (Key::TooLong, None),
+            ("unauthorized", _) => (Key::WrongCredentials, None),
+            (code, Some(name)) => (field_message(code, name).unwrap_or(Key::FieldRejected), None),
             ("forbidden", None) => (Key::Forbidden, None),
             ("not_found" | "method_not_allowed", None) => (Key::ServiceMissing, None),
             ("internal", None) => (Key::ServerError, None),
@@ -92,23 +73,37 @@ impl From<Failure> for Problem {
     }
 }
 
+/// What the console says when the API refuses field `name` with `code`; `None` says the
+/// general "not accepted". Each screen's fields sit in a block of their own.
+fn field_message(code: &str, name: &str) -> Option<Key> {
+    Some(match (code, name) {
+        // Sign-in and accounts.
+        ("invalid", "email") => Key::EmailInvalid,
+        ("invalid", "password") => Key::PasswordInvalid,
+        // Channels.
+        // Members, invitations, tokens.
+        // Customers, filters, segments, fields.
+        _ => return None,
+    })
+}
+
 /// Checks the form before it is sent: what the server would refuse anyway, said sooner.
 pub fn check_sign_in(email: &str, password: &str) -> Vec<Problem> {
     let mut problems = Vec::new();
     let email = email.trim();
     if email.is_empty() {
-        problems.push(Problem::at(Field::Email, Key::EmailMissing));
+        problems.push(Problem::at("email", Key::EmailMissing));
     } else if !looks_like_email(email) {
-        problems.push(Problem::at(Field::Email, Key::EmailInvalid));
+        problems.push(Problem::at("email", Key::EmailInvalid));
     }
     if password.is_empty() {
-        problems.push(Problem::at(Field::Password, Key::PasswordMissing));
+        problems.push(Problem::at("password", Key::PasswordMissing));
     }
     problems
 }
 
 /// One `@` with something on both sides and a dot in the domain; the server decides the rest.
-fn looks_like_email(email: &str) -> bool {
+pub fn looks_like_email(email: &str) -> bool {
     match email.split_once('@') {
         Some((local, domain)) => {
             !local.is_empty() && !domain.contains('@') && domain.contains('.') && !email.contains(char::is_whitespace)
@@ -128,26 +123,32 @@ mod tests {
     }
 
     #[track_caller]
-    fn check(failure: Failure, field: Option<Field>, key: Key) {
+    fn check(failure: Failure, field: Option<&str>, key: Key) {
         let problem = Problem::from(failure);
-        assert_eq!((problem.field, problem.key), (field, key));
+        assert_eq!((problem.field.as_deref(), problem.key), (field, key));
     }
 
     #[test]
     fn an_error_naming_a_form_field_is_shown_beside_it() {
-        check(answered(400, "invalid", Some("email")), Some(Field::Email), Key::EmailInvalid);
-        check(answered(400, "invalid", Some("password")), Some(Field::Password), Key::PasswordInvalid);
-        check(answered(413, "too_large", Some("password")), Some(Field::Password), Key::TooLong);
-        check(answered(409, "conflict", Some("email")), Some(Field::Email), Key::FieldRejected);
+        check(answered(400, "invalid", Some("email")), Some("email"), Key::EmailInvalid);
+        check(answered(400, "invalid", Some("password")), Some("password"), Key::PasswordInvalid);
+        check(answered(413, "too_large", Some("password")), Some("password"), Key::TooLong);
+        check(answered(409, "conflict", Some("email")), Some("email"), Key::FieldRejected);
         // The worker's answer to a wrong password names `password`, and a rate limit `email`.
-        check(answered(401, "unauthorized", Some("password")), Some(Field::Password), Key::WrongCredentials);
-        check(answered(429, "rate_limited", Some("email")), Some(Field::Email), Key::RateLimitedLater);
+        check(answered(401, "unauthorized", Some("password")), Some("password"), Key::WrongCredentials);
+        check(answered(429, "rate_limited", Some("email")), Some("email"), Key::RateLimitedLater);
+    }
+
+    #[test]
+    fn an_error_naming_any_field_is_shown_beside_it_in_the_language() {
+        check(answered(400, "invalid", Some("timeZone")), Some("timeZone"), Key::FieldRejected);
+        check(answered(400, "invalid", Some("profile.plan")), Some("profile.plan"), Key::FieldRejected);
     }
 
     #[test]
     fn an_error_naming_no_form_field_is_shown_above_the_form() {
         check(answered(401, "unauthorized", None), None, Key::WrongCredentials);
-        check(answered(400, "invalid", Some("body")), None, Key::Unexpected);
+        check(answered(400, "invalid", None), None, Key::Unexpected);
         check(answered(403, "forbidden", None), None, Key::Forbidden);
         check(answered(404, "not_found", None), None, Key::ServiceMissing);
         check(answered(500, "internal", None), None, Key::ServerError);
