@@ -5,49 +5,15 @@
 // real worker (no mocks).
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { readFileSync, mkdirSync } from "node:fs";
-import { join } from "node:path";
-import { DEMO_OWNER, ROOT, SCREENSHOTS, suite } from "./harness.mjs";
+import { DEMO_OWNER, suite } from "./harness.mjs";
+import { consoleKit } from "./console-kit.mjs";
 
 const env = suite();
-const AXE = readFileSync(join(ROOT, "node_modules", "axe-core", "axe.min.js"), "utf8");
+const { open, assertAccessible, screenshot } = consoleKit(env);
 
 const CSP =
   "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; img-src 'self' data:; " +
   "connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'";
-
-/** A page in a fresh context with `locale`, recording every console error and page error. */
-async function open(path, locale = "en-US") {
-  const context = await env.browser.newContext({ locale, viewport: { width: 1024, height: 720 } });
-  const page = await context.newPage();
-  const errors = [];
-  page.on("console", (message) => message.type() === "error" && errors.push(message.text()));
-  page.on("pageerror", (error) => errors.push(error.message));
-  await page.goto(`${env.worker.base}${path}`);
-  return { page, errors, close: () => context.close() };
-}
-
-/**
- * Runs axe-core with every rule it has. It is evaluated through the DevTools protocol
- * (`page.evaluate` of its source), which the page's CSP does not govern, so the page keeps
- * its real policy: `addScriptTag` would add an inline script the CSP refuses, and a
- * `bypassCSP` context would no longer test the page as served.
- */
-async function assertAccessible(page, what) {
-  await page.evaluate(AXE);
-  const violations = await page.evaluate(async () => (await window.axe.run(document)).violations);
-  const serious = violations.filter((v) => v.impact === "serious" || v.impact === "critical");
-  assert.deepEqual(
-    serious.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`),
-    [],
-    `axe on ${what}`,
-  );
-}
-
-async function screenshot(page, name) {
-  mkdirSync(SCREENSHOTS, { recursive: true });
-  await page.screenshot({ path: join(SCREENSHOTS, `console-${name}.png`), animations: "disabled" });
-}
 
 const focused = (page) => page.evaluate(() => document.activeElement?.id || document.activeElement?.className || "");
 
@@ -115,20 +81,18 @@ test("a Japanese browser gets Japanese, and the switch changes the language and 
   await close();
 });
 
-test("sign-in works by keyboard alone: Tab reaches email, password, submit and the language switch; Enter submits", async () => {
+test("sign-in works by keyboard alone: Tab reaches email, password, submit, the reset link and the language switch; Enter submits", async () => {
   const { page, close } = await open("/console/sign-in", "en-US");
   await page.getByRole("heading", { name: "Sign in to Kizuna" }).waitFor();
   const order = [];
-  for (let i = 0; i < 4; i++) {
+  for (let i = 0; i < 5; i++) {
     await page.keyboard.press("Tab");
     order.push(await focused(page));
   }
-  assert.deepEqual(order, ["email", "password", "primary", "language"]);
+  assert.deepEqual(order, ["email", "password", "primary", "link", "language"]);
 
   // Enter in an empty form: each field says what it needs, beside it, and focus goes to the first.
-  await page.keyboard.press("Shift+Tab");
-  await page.keyboard.press("Shift+Tab");
-  await page.keyboard.press("Shift+Tab");
+  for (let i = 0; i < 4; i++) await page.keyboard.press("Shift+Tab");
   assert.equal(await focused(page), "email");
   await page.keyboard.press("Enter");
   assert.equal(await page.locator("#email-error").textContent(), "Enter your email address.");

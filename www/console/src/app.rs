@@ -38,7 +38,6 @@ pub fn Console() -> impl IntoView {
     });
 
     view! {
-        <a class="skip" href="#main">{ui.t(Key::SkipToContent)}</a>
         {move || {
             if ui.screen.with(Screen::public) {
                 view! {
@@ -161,6 +160,7 @@ fn SignedIn(ui: Ui) -> impl IntoView {
 
     view! {
         <div class="shell">
+            <a class="skip" href="#main">{ui.t(Key::SkipToContent)}</a>
             <header class="topbar">
                 <a class="brand" href=Screen::Home.path() on:click=ui.follow(Screen::Home)>{ui.t(Key::Product)}</a>
                 <label class="switch">

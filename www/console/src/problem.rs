@@ -81,8 +81,15 @@ fn field_message(code: &str, name: &str) -> Option<Key> {
         ("invalid", "email") => Key::EmailInvalid,
         ("invalid", "password") => Key::PasswordInvalid,
         // Channels.
-        // Members, invitations, tokens.
-        // Customers, filters, segments, fields.
+
+        // Members, invitations, tokens, account pages.
+
+        // Customer list, bulk actions.
+
+        // Customer page.
+
+        // Filters, segments, profile settings.
+
         _ => return None,
     })
 }
