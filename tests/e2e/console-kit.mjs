@@ -17,7 +17,7 @@ export function consoleKit(env) {
     page.on("console", (message) => message.type() === "error" && errors.push(message.text()));
     page.on("pageerror", (error) => errors.push(error.message));
     await page.goto(`${env.worker.base}${path}`);
-    return { page, errors, close: () => context.close() };
+    return { page, errors, context, close: () => context.close() };
   }
 
   /**

@@ -130,6 +130,16 @@ fn SignedIn(ui: Ui) -> impl IntoView {
         }
     };
     let channel = move || ui.screen.with(|s| s.channel().map(str::to_owned));
+    // What the main area shows changes only with the screen and the account's role there,
+    // so reloading the account (after creating a channel, say) keeps a screen's state.
+    let shown = Memo::new(move |_| {
+        let screen = ui.screen.get();
+        let loaded = ui.me.with(Option::is_some);
+        loaded.then(|| {
+            let role = screen.channel().and_then(|id| ui.role(id));
+            (screen, role)
+        })
+    });
     let channels = move || ui.me.with(|me| me.as_ref().map(|me| me.channels.clone()).unwrap_or_default());
 
     let nav = move || {
@@ -183,29 +193,26 @@ fn SignedIn(ui: Ui) -> impl IntoView {
             </header>
             {nav}
             <main id="main" class="content" tabindex="-1">
-                {move || {
-                    if ui.me.with(Option::is_none) {
-                        return view! { <p class="lead" aria-live="polite">{ui.t(Key::Loading)}</p> }.into_any();
-                    }
-                    signed_in_screen(ui, ui.screen.get())
+                {move || match shown.get() {
+                    None => view! { <p class="lead" aria-live="polite">{ui.t(Key::Loading)}</p> }.into_any(),
+                    Some((screen, role)) => signed_in_screen(ui, screen, role),
                 }}
             </main>
         </div>
     }
 }
 
-fn signed_in_screen(ui: Ui, screen: Screen) -> AnyView {
-    if let Some(id) = screen.channel() {
-        if ui.role(id).is_none() {
-            return view! { <NotFound ui /> }.into_any();
-        }
+fn signed_in_screen(ui: Ui, screen: Screen, role: Option<String>) -> AnyView {
+    if screen.channel().is_some() && role.is_none() {
+        return view! { <NotFound ui /> }.into_any();
     }
+    let owner = role.as_deref() == Some("owner");
     match screen {
         Screen::Home => view! { <channel::Home ui /> }.into_any(),
         Screen::NewChannel => view! { <channel::NewChannel ui /> }.into_any(),
         Screen::Account => view! { <account::Account ui /> }.into_any(),
         Screen::Channel { channel, page } => {
-            if page.owners_only() && !ui.is_owner(&channel) {
+            if page.owners_only() && !owner {
                 return view! { <OwnersOnly ui /> }.into_any();
             }
             match page {

@@ -28,10 +28,10 @@ impl Problems {
         if let Some(field) = first {
             // After the view updates, so the input is `aria-invalid` when focused.
             request_animation_frame(move || {
-                if let Some(input) = document().get_element_by_id(&field) {
-                    if let Ok(input) = wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlElement>(input) {
-                        let _ = input.focus();
-                    }
+                let input = document().get_element_by_id(&field);
+                if let Some(input) = input.and_then(|i| wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlElement>(i).ok())
+                {
+                    let _ = input.focus();
                 }
             });
         }
@@ -56,7 +56,8 @@ impl Problems {
     /// The message beside `field`, reactive.
     pub fn beside(self, ui: Ui, field: &'static str) -> impl Fn() -> Option<String> + Copy + 'static {
         move || {
-            self.all.with(|all| all.iter().find(|p| p.field.as_deref() == Some(field)).map(|p| p.message(ui.lang.get())))
+            self.all
+                .with(|all| all.iter().find(|p| p.field.as_deref() == Some(field)).map(|p| p.message(ui.lang.get())))
         }
     }
 
