@@ -24,6 +24,13 @@ use leptos::task::spawn_local;
 use std::time::Duration;
 use wasm_bindgen::JsCast;
 
+thread_local! {
+    /// The channel just made, until the screen that shows its secret is mounted again:
+    /// reading the account again (for the switcher) re-mounts the screen, and the secret
+    /// must survive that one re-mount. Only ever in this tab's memory.
+    static JUST_CREATED: std::cell::RefCell<Option<CreatedChannelOut>> = const { std::cell::RefCell::new(None) };
+}
+
 /// How often the settings page asks whether the tag was seen (while visible).
 const TAG_POLL: Duration = Duration::from_secs(5);
 
@@ -142,12 +149,25 @@ fn Snippet(ui: Ui, id: &'static str, caption: Key, text: String, copy: Key) -> i
 
 /// A secret shown once: the warning, the value and its copy button.
 #[component]
-fn SecretOnce(ui: Ui, id: &'static str, title: Key, secret: String) -> impl IntoView {
+fn SecretOnce(
+    ui: Ui,
+    id: &'static str,
+    title: Key,
+    secret: String,
+    /// Inside a section with its own `<h2>`: the title is an `<h3>`.
+    #[prop(optional)]
+    nested: bool,
+) -> impl IntoView {
     let title_id = format!("{id}-title");
     let labelled_by = title_id.clone();
+    let heading = if nested {
+        view! { <h3 id=title_id class="secret-title">{ui.t(title)}</h3> }.into_any()
+    } else {
+        view! { <h2 id=title_id class="secret-title">{ui.t(title)}</h2> }.into_any()
+    };
     view! {
         <section class="secret-once" aria-labelledby=labelled_by>
-            <h2 id=title_id class="secret-title">{ui.t(title)}</h2>
+            {heading}
             <p class="warning">{ui.t(Key::SecretOnce)}</p>
             <div class="secret-row">
                 <code id=id class="secret">{secret.clone()}</code>
@@ -195,7 +215,10 @@ pub fn NewChannel(ui: Ui) -> impl IntoView {
     let zone = RwSignal::new(browser_zone());
     let problems = Problems::new(&["name", "siteUrl", "timeZone"]);
     let busy = RwSignal::new(false);
-    let created = RwSignal::new(None::<CreatedChannelOut>);
+    let created = RwSignal::new(JUST_CREATED.with(|c| c.borrow_mut().take()));
+    if created.with_untracked(Option::is_some) {
+        focus("created-title");
+    }
 
     let submit = move |ev: SubmitEvent| {
         ev.prevent_default();
@@ -219,9 +242,10 @@ pub fn NewChannel(ui: Ui) -> impl IntoView {
             let _ = busy.try_set(false);
             match answer {
                 Ok(made) => {
-                    ui.reload_me();
+                    JUST_CREATED.with(|c| *c.borrow_mut() = Some(made.clone()));
                     created.set(Some(made));
                     focus("created-title");
+                    ui.reload_me();
                 }
                 Err(failure) => {
                     if let Some(problem) = load_failed(ui, failure) {
@@ -242,7 +266,19 @@ pub fn NewChannel(ui: Ui) -> impl IntoView {
                     <div class="panel">
                         <SecretOnce ui id="identity-secret" title=Key::SecretTitle secret=made.identity_secret.clone() />
                     </div>
-                    <a class="button" href=to.path() on:click=ui.follow(to.clone())>{ui.t(Key::ContinueToSettings)}</a>
+                    <a
+                        class="button"
+                        href=to.path()
+                        on:click={
+                            let follow = ui.follow(to.clone());
+                            move |ev| {
+                                JUST_CREATED.with(|c| c.borrow_mut().take());
+                                follow(ev)
+                            }
+                        }
+                    >
+                        {ui.t(Key::ContinueToSettings)}
+                    </a>
                 }
                 .into_any()
             }
@@ -803,7 +839,7 @@ fn Identity(ui: Ui, channel: String, zone: RwSignal<String>) -> impl IntoView {
             })}
             {move || secret.get().map(|value| view! {
                 <div class="secret-box">
-                    <SecretOnce ui id="new-secret" title=Key::NewSecret secret=value />
+                    <SecretOnce ui id="new-secret" title=Key::NewSecret secret=value nested=true />
                 </div>
             })}
             {move || until().map(|at| {
