@@ -77,7 +77,7 @@ pub fn Home(ui: Ui) -> impl IntoView {
                     <section class="panel empty-state" aria-labelledby="empty-title">
                         <div class="empty-mark" aria-hidden="true"></div>
                         <h2 id="empty-title">{ui.t(Key::EmptyTitle)}</h2>
-                        <p class="lead">{ui.t(Key::NoChannels)}" "{ui.t(Key::EmptyLead)}</p>
+                        <p class="lead">{ui.t(Key::EmptyLead)}</p>
                         <a class="button" href=Screen::NewChannel.path() on:click=ui.follow(Screen::NewChannel)>
                             {ui.t(Key::CreateFirstChannel)}
                         </a>
@@ -900,6 +900,15 @@ fn DangerZone(ui: Ui, channel: String, name: String) -> impl IntoView {
             });
         }
     };
+    // The name typed right answers the complaint about it.
+    {
+        let matches = matches.clone();
+        Effect::new(move |_| {
+            if matches() {
+                problems.clear();
+            }
+        });
+    }
     let error = problems.beside(ui, "confirmName");
     let label = move || fill(ui.s(Key::ConfirmNameLabel), "name", &name);
     view! {
