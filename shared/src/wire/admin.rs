@@ -707,6 +707,41 @@ pub struct DeleteChannelIn {
     pub confirm_name: String,
 }
 
+/// `PATCH /admin/v1/channels/{channel}` (each field optional, an absent one unchanged)
+/// and the settings part of its and `GET`'s reply: the channel's time zone, its named
+/// business-hours sets and its frequency cap.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct ChannelSettingsIo {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub time_zone: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub business_hours: Option<Vec<crate::store::BusinessHoursDoc>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub frequency_cap: Option<crate::channel::FrequencyCap>,
+}
+
+/// The reply of `GET` and `PATCH /admin/v1/channels/{channel}`: the channel's settings,
+/// with its name, site and where its tag was last seen (`null` until the first page view).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ChannelOut {
+    #[serde(default)]
+    pub id: String,
+    #[serde(default)]
+    pub name: String,
+    #[serde(default)]
+    pub site_url: Option<String>,
+    #[serde(default)]
+    pub time_zone: String,
+    #[serde(default)]
+    pub business_hours: Vec<crate::store::BusinessHoursDoc>,
+    #[serde(default)]
+    pub frequency_cap: crate::channel::FrequencyCap,
+    #[serde(default)]
+    pub tag_last_seen: Option<TagSeenOut>,
+}
+
 /// Where and when the channel's tag last sent a page view.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct TagSeenOut {

@@ -140,6 +140,105 @@ strings! {
     ConfirmEmailTitle => "Confirm your new email address", "新しいメールアドレスの確認";
 
     // ── Channels: create, settings, delete (channel.rs) ──
+    ChannelsLead => "Each channel is one site: its visitors, customers and campaigns.", "チャネルはひとつのサイトです。訪問者、顧客、キャンペーンをまとめて管理します。";
+    OpenCustomers => "Open customers", "顧客を開く";
+    EmptyTitle => "Start with your first channel", "最初のチャネルを作りましょう";
+    EmptyLead => "A channel connects one website to Kizuna. Create one, paste its tag into your site, and visitors start to appear.", "チャネルはひとつのウェブサイトを Kizuna につなぎます。作成してタグをサイトに貼り付けると、訪問者が表示されはじめます。";
+    CreateFirstChannel => "Create your first channel", "最初のチャネルを作成";
+    NewChannelLead => "Name the site you are adding; you can change its time zone later.", "追加するサイトの情報を入力してください。タイムゾーンは後から変更できます。";
+    ChannelName => "Channel name", "チャネル名";
+    ChannelNameHint => "What your team calls this site, e.g. Matcha Corner.", "チームで呼んでいるサイト名（例：抹茶コーナー）。";
+    SiteUrl => "Site address", "サイトのアドレス";
+    SiteUrlHint => "The address of your site, starting with https://", "https:// から始まるサイトのアドレス";
+    TimeZone => "Time zone", "タイムゾーン";
+    TimeZoneHint => "Campaign schedules, business hours and daily counts follow this zone.", "キャンペーンのスケジュール、営業時間、日ごとの集計はこのタイムゾーンに従います。";
+    CreateChannel => "Create channel", "チャネルを作成";
+    Creating => "Creating…", "作成しています…";
+    ChannelNameMissing => "Enter a name for the channel.", "チャネル名を入力してください。";
+    ChannelNameInvalid => "Use 1 to 80 characters for the name.", "チャネル名は 1〜80 文字で入力してください。";
+    SiteUrlMissing => "Enter your site's address.", "サイトのアドレスを入力してください。";
+    SiteUrlInvalid => "Enter the site's address starting with https://, such as https://shop.example", "https://shop.example のように、https:// から始まるアドレスを入力してください。";
+    TimeZoneMissing => "Choose a time zone.", "タイムゾーンを選んでください。";
+    TimeZoneInvalid => "Use a time zone name such as Asia/Tokyo, or UTC+05:30.", "Asia/Tokyo のようなタイムゾーン名、または UTC+05:30 の形式で入力してください。";
+    ChannelCreated => "Channel created", "チャネルを作成しました";
+    SecretTitle => "Identity secret", "本人確認シークレット";
+    SecretOnce => "Copy this secret now and store it on your server. It is shown only this once; Kizuna cannot show it again.", "このシークレットを今すぐコピーして、サーバーに保存してください。表示されるのは今回だけで、後から再表示することはできません。";
+    SecretUse => "Your server signs each signed-in member's id with it, so nobody can pretend to be one of your members.", "サーバーはこのシークレットでサインイン中の会員 ID に署名します。これにより、他人が会員になりすますことを防げます。";
+    CopySecret => "Copy secret", "シークレットをコピー";
+    CopyFailed => "Could not copy. Select the text and copy it yourself.", "コピーできませんでした。テキストを選択して手動でコピーしてください。";
+    ContinueToSettings => "Continue to the channel's settings", "チャネル設定へ進む";
+    InstallTitle => "Install the tag", "タグを設置する";
+    InstallLead => "Paste this tag into every page of your site, best inside <head>.", "このタグをサイトのすべてのページ（できれば <head> の中）に貼り付けてください。";
+    ScriptTag => "Script tag", "スクリプトタグ";
+    CopyTag => "Copy tag", "タグをコピー";
+    TagWaiting => "Waiting for your site", "サイトからの接続を待っています";
+    TagWaitingHint => "Open a page of your site that has the tag. This updates by itself within a few seconds.", "タグを貼ったサイトのページを開いてください。数秒以内にここが自動で更新されます。";
+    /// `{time}` a date and time, `{url}` the page's address.
+    TagSeen => "Last seen {time} on {url}", "最終確認：{time}（{url}）";
+    TagSeenHint => "The tag is working: Kizuna receives your site's page views.", "タグは正常に動いています。サイトのページビューを受信しています。";
+    MembersTitle => "Signed-in members", "サインイン中の会員";
+    MembersLead => "When a visitor is signed in on your site, add this above the tag. Your server fills in the member's id and its hash.", "訪問者がサイトにサインインしているときは、タグの上にこれを追加してください。会員 ID とハッシュはサーバー側で埋め込みます。";
+    ServerLead => "Your server computes memberHash as the hex HMAC-SHA256 of the member id under the channel's identity secret:", "memberHash は、会員 ID をチャネルの本人確認シークレットで HMAC-SHA256 した値（16 進数）です。サーバーで次のように計算します。";
+    PageSnippet => "Page snippet", "ページ用スニペット";
+    ServerSnippet => "Server example", "サーバー側の例";
+    CopySnippet => "Copy snippet", "スニペットをコピー";
+    CopyExample => "Copy example", "例をコピー";
+    SettingsTitle => "Campaign settings", "キャンペーン設定";
+    SettingsReadOnly => "Only the channel's owners can change these settings.", "これらの設定を変更できるのはチャネルのオーナーだけです。";
+    BusinessHours => "Business hours", "営業時間";
+    BusinessHoursLead => "Named sets of weekly hours that campaigns can follow, in the channel's time zone.", "キャンペーンが従うことのできる、名前付きの週ごとの時間帯です（チャネルのタイムゾーン）。";
+    NoBusinessHours => "No business-hours sets yet.", "営業時間のセットはまだありません。";
+    /// `{n}` the set's number.
+    SetLegend => "Set {n}", "セット {n}";
+    SetName => "Set name", "セット名";
+    Days => "Days", "曜日";
+    From => "From", "開始";
+    To => "To", "終了";
+    TimeHint => "HH:MM, 24-hour; 24:00 is midnight at the end of the day.", "24 時間表記の HH:MM。24:00 はその日の終わりの深夜 0 時です。";
+    AddWindow => "Add hours", "時間帯を追加";
+    RemoveWindow => "Remove these hours", "この時間帯を削除";
+    AddSet => "Add a business-hours set", "営業時間のセットを追加";
+    RemoveSet => "Remove this set", "このセットを削除";
+    /// `{n}` the window's number.
+    WindowLegend => "Hours {n}", "時間帯 {n}";
+    DayMon => "Mon", "月";
+    DayTue => "Tue", "火";
+    DayWed => "Wed", "水";
+    DayThu => "Thu", "木";
+    DayFri => "Fri", "金";
+    DaySat => "Sat", "土";
+    DaySun => "Sun", "日";
+    FrequencyCap => "Frequency cap", "表示回数の上限";
+    FrequencyCapLead => "The most messages automated campaigns show one visitor. Leave empty for no limit.", "自動キャンペーンがひとりの訪問者に表示するメッセージの上限です。空欄なら上限なしです。";
+    PerSession => "At most per visit", "1 回の訪問あたりの上限";
+    PerDay => "At most per day", "1 日あたりの上限";
+    CapInvalid => "Enter a whole number of at least 1, or leave it empty.", "1 以上の整数を入力するか、空欄にしてください。";
+    SetNameMissing => "Name this set.", "セット名を入力してください。";
+    SetNameTaken => "Another set has this name.", "同じ名前のセットがすでにあります。";
+    DaysMissing => "Choose at least one day.", "曜日を 1 つ以上選んでください。";
+    TimeInvalid => "Enter a time as HH:MM, such as 09:00.", "09:00 のように HH:MM の形式で入力してください。";
+    WindowEmpty => "The end must differ from the start.", "終了時刻は開始時刻と異なる必要があります。";
+    HoursInUse => "A campaign still follows a set you removed. Change that campaign first.", "削除したセットを使っているキャンペーンがあります。先にそのキャンペーンを変更してください。";
+    SaveSettings => "Save settings", "設定を保存";
+    IdentityTitle => "Identity verification", "本人確認";
+    IdentityLead => "With verification on, Kizuna accepts a memberId only with a valid memberHash from your server.", "本人確認をオンにすると、サーバーが作成した正しい memberHash がある場合だけ memberId を受け付けます。";
+    IdentityOn => "Verification is on.", "本人確認はオンです。";
+    IdentityOff => "Verification is off: anyone can claim a member id, with limited effect.", "本人確認はオフです。誰でも会員 ID を名乗れますが、その影響は限定されます。";
+    IdentityToggle => "Verify signed-in members", "サインイン中の会員を確認する";
+    RotateSecret => "Rotate secret", "シークレットを再発行";
+    RotateHint => "Makes a new secret. The previous one keeps working for 24 hours, so you can update your server without an outage.", "新しいシークレットを作成します。以前のシークレットも 24 時間は有効なので、停止せずにサーバーを更新できます。";
+    NewSecret => "New identity secret", "新しい本人確認シークレット";
+    /// `{time}` a date and time.
+    PreviousValid => "The previous secret still works until {time}.", "以前のシークレットは {time} まで有効です。";
+    RevokePrevious => "Revoke the previous secret now", "以前のシークレットを今すぐ無効にする";
+    PreviousRevoked => "The previous secret no longer works.", "以前のシークレットは無効になりました。";
+    DangerTitle => "Delete this channel", "このチャネルを削除";
+    DangerLead => "Deleting removes the channel, its customers, campaigns, segments, statistics and members' access, at once and for good.", "削除すると、チャネルとその顧客、キャンペーン、セグメント、統計、メンバーのアクセス権がすぐに完全に削除されます。";
+    /// `{name}` the channel's name.
+    ConfirmNameLabel => "Type the channel's name, {name}, to confirm", "確認のため、チャネル名「{name}」を入力してください";
+    ConfirmNameWrong => "Type the channel's name exactly as shown.", "表示されているとおりにチャネル名を入力してください。";
+    DeleteChannel => "Delete channel", "チャネルを削除";
+    Deleting => "Deleting…", "削除しています…";
 
     // ── Members, invitations, tokens (members.rs) ──
 

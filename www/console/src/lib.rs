@@ -7,6 +7,7 @@
 //! (`channel`, `members`, `account`, `customers`, `customer`, `segments`, `fields`,
 //! `filter`) → `form` → `ui`, `api` → the pure `screen`, `problem`, `i18n`.
 
+pub mod channel_form;
 pub mod i18n;
 pub mod problem;
 pub mod screen;

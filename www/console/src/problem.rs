@@ -81,6 +81,15 @@ fn field_message(code: &str, name: &str) -> Option<Key> {
         ("invalid", "email") => Key::EmailInvalid,
         ("invalid", "password") => Key::PasswordInvalid,
         // Channels.
+        ("invalid", "siteUrl") => Key::SiteUrlInvalid,
+        ("invalid", "timeZone") => Key::TimeZoneInvalid,
+        ("invalid", "confirmName") => Key::ConfirmNameWrong,
+        ("invalid", "frequencyCap") => Key::CapInvalid,
+        ("conflict", "businessHours") => Key::HoursInUse,
+        ("invalid", n) if n.starts_with("businessHours[") && n.ends_with(".days") => Key::DaysMissing,
+        ("invalid", n) if n.starts_with("businessHours[") && (n.ends_with(".from") || n.ends_with(".to")) => {
+            Key::TimeInvalid
+        }
 
         // Members, invitations, tokens, account pages.
 
@@ -147,7 +156,7 @@ mod tests {
 
     #[test]
     fn an_error_naming_any_field_is_shown_beside_it_in_the_language() {
-        check(answered(400, "invalid", Some("timeZone")), Some("timeZone"), Key::FieldRejected);
+        check(answered(400, "invalid", Some("timeZone")), Some("timeZone"), Key::TimeZoneInvalid);
         check(answered(400, "invalid", Some("profile.plan")), Some("profile.plan"), Key::FieldRejected);
     }
 

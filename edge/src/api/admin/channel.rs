@@ -11,14 +11,13 @@ use crate::store::Db;
 use kizuna_shared::campaign::Campaign;
 use kizuna_shared::campaign::edit::guard_business_hours_removal;
 use kizuna_shared::channel::Channel;
-use kizuna_shared::channel::FrequencyCap;
 use kizuna_shared::identity;
 use kizuna_shared::identity::Secrets;
 use kizuna_shared::ids::ChannelId;
 use kizuna_shared::schedule::Zone;
-use kizuna_shared::store::BusinessHoursDoc;
 use kizuna_shared::store::business_hours;
 use kizuna_shared::time::Millis;
+use kizuna_shared::wire::admin::ChannelSettingsIo;
 use kizuna_shared::wire::admin::IdentityIn;
 use kizuna_shared::wire::admin::IdentityOut;
 use kizuna_shared::wire::admin::TagSeenOut;
@@ -63,18 +62,6 @@ fn identity_out(enabled: bool, secrets: &Secrets, secret: Option<String>, now: M
         secret,
         previous_secret_valid_until: until.filter(|u| secrets.previous.is_some() && now < *u),
     }
-}
-
-/// A channel's campaign settings as the admin API reads and writes them.
-#[derive(Debug, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
-struct ChannelSettingsIo {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    time_zone: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    business_hours: Option<Vec<BusinessHoursDoc>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    frequency_cap: Option<FrequencyCap>,
 }
 
 /// `GET` and `PATCH /admin/v1/channels/{channel}`: the channel's time zone, its named
