@@ -465,7 +465,7 @@ fn ProfileRow(page: Page, field: FieldOut) -> impl IntoView {
         let invalid = move || error().is_some().then_some("true");
         let input = match ty {
             FieldType::Boolean => view! {
-                <select id=id.clone() prop:value=move || page.draft.get() on:change=move |ev| page.draft.set(event_target_value(&ev))
+                <select id=id.clone() prop:value=page.draft.get_untracked() on:change=move |ev| page.draft.set(event_target_value(&ev))
                     aria-invalid=invalid aria-describedby=described.clone()>
                     <option value="">{ui.t(Key::CustomerUnset)}</option>
                     <option value="true">{ui.t(Key::CustomerYes)}</option>
@@ -481,7 +481,7 @@ fn ProfileRow(page: Page, field: FieldOut) -> impl IntoView {
                 };
                 view! {
                     <input id=id.clone() type=kind step=(ty == FieldType::Number).then_some("any")
-                        prop:value=move || page.draft.get() on:input=move |ev| page.draft.set(event_target_value(&ev))
+                        prop:value=page.draft.get_untracked() on:input=move |ev| page.draft.set(event_target_value(&ev))
                         aria-invalid=invalid aria-describedby=described.clone() autocomplete="off" />
                 }
                 .into_any()
