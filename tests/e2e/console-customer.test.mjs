@@ -149,6 +149,8 @@ test("the page shows the profile in the field order, device, first touch, tags a
   await bothLanguages(page, "customer", async (code) => {
     if (code === "ja") await page.getByRole("heading", { name: "受信したメッセージ" }).waitFor();
   });
+  await message.scrollIntoViewIfNeeded();
+  await screenshot(page, "customer-messages-en");
   assert.deepEqual(errors, []);
   await close();
 });
@@ -229,6 +231,21 @@ test("values are edited inline by keyboard; Escape cancels; the API's refusal is
   const again = await call("PATCH", `/customers/${customer}`, { profile: { code: "OTHER" } });
   assert.deepEqual([again.status, again.body.error.field], [409, "profile.code"]);
 
+  // A date is typed as a wall time in the channel's zone (Asia/Tokyo, 9 hours east of UTC).
+  await page.getByRole("button", { name: "Edit Last checkout" }).click();
+  assert.equal(await byId(page, "profile.lastCheckoutCompletedAt").getAttribute("type"), "datetime-local");
+  await byId(page, "profile.lastCheckoutCompletedAt").fill("2026-11-20T10:30");
+  await byId(page, "profile.lastCheckoutCompletedAt").press("Enter");
+  await page.getByRole("button", { name: "Edit Last checkout" }).waitFor();
+  const checkout = Date.UTC(2026, 10, 20, 1, 30);
+  assert.equal((await call("GET", `/customers/${customer}`)).body.profile.lastCheckoutCompletedAt, checkout);
+  const checkoutRow = page.locator(".profile-row", { has: page.locator("dt", { hasText: /^Last checkout$/ }) });
+  assert.equal((await checkoutRow.locator(".value").textContent()).trim(), await tokyo(page, checkout));
+  // Opening it again starts from the same wall time.
+  await page.getByRole("button", { name: "Edit Last checkout" }).click();
+  assert.equal(await byId(page, "profile.lastCheckoutCompletedAt").inputValue(), "2026-11-20T10:30");
+  await byId(page, "profile.lastCheckoutCompletedAt").press("Escape");
+
   // First-touch values are not editable.
   assert.equal(await page.getByRole("button", { name: "Edit UTM Source" }).count(), 0);
   assert.deepEqual(errors.filter((e) => !/status of 400/.test(e)), []);
@@ -246,6 +263,14 @@ test("tags are added and removed from the page", async () => {
   await page.getByRole("button", { name: "Remove tag vip" }).click();
   await page.getByRole("button", { name: "Remove tag vip" }).waitFor({ state: "detached" });
   assert.deepEqual((await call("GET", `/customers/${customer}`)).body.tags, ["autumn"]);
+
+  // The unsubscribe flags: anyone sets them, only owners clear them.
+  await page.getByRole("button", { name: "Unsubscribe (Email)" }).click();
+  await page.getByRole("button", { name: "Resubscribe (Email)" }).waitFor();
+  assert.equal((await call("GET", `/customers/${customer}`)).body.unsubscribeEmail, true);
+  await page.getByRole("button", { name: "Resubscribe (Email)" }).click();
+  await page.getByRole("button", { name: "Unsubscribe (Email)" }).waitFor();
+  assert.equal((await call("GET", `/customers/${customer}`)).body.unsubscribeEmail, false);
   await close();
 });
 
