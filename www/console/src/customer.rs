@@ -239,14 +239,19 @@ fn Customer(page: Page, fields: RwSignal<Vec<FieldOut>>) -> impl IntoView {
     };
     let first_touch = move || {
         fields.with(|all| {
-            all.iter().filter(|f| f.access == Access::FirstTouch && f.visibility != Visibility::Hidden).cloned().collect::<Vec<_>>()
+            all.iter()
+                .filter(|f| f.access == Access::FirstTouch && f.visibility != Visibility::Hidden)
+                .cloned()
+                .collect::<Vec<_>>()
         })
     };
     let profile = move || {
         fields.with(|all| {
             all.iter()
                 .filter(|f| {
-                    f.key.starts_with("profile.") && f.access != Access::FirstTouch && f.visibility != Visibility::Hidden
+                    f.key.starts_with("profile.")
+                        && f.access != Access::FirstTouch
+                        && f.visibility != Visibility::Hidden
                 })
                 .cloned()
                 .collect::<Vec<_>>()
@@ -382,7 +387,9 @@ fn ProfileRow(page: Page, field: FieldOut) -> impl IntoView {
     let hint_id = format!("{}-hint", field.key);
     let error = move || {
         page.problem.with(|p| {
-            p.as_ref().filter(|p| p.field.as_deref() == Some(key.get_value().as_str())).map(|p| p.message(ui.lang.get()))
+            p.as_ref()
+                .filter(|p| p.field.as_deref() == Some(key.get_value().as_str()))
+                .map(|p| p.message(ui.lang.get()))
         })
     };
 
@@ -492,11 +499,9 @@ fn ProfileRow(page: Page, field: FieldOut) -> impl IntoView {
             let mut said = String::from(text(lang, Key::CustomerEditHint));
             let extra = match ty {
                 FieldType::List => Some(text(lang, Key::CustomerListHint).to_owned()),
-                FieldType::Date => Some(fill(
-                    text(lang, Key::CustomerDateHint),
-                    "zone",
-                    &page.zone.get().unwrap_or_default(),
-                )),
+                FieldType::Date => {
+                    Some(fill(text(lang, Key::CustomerDateHint), "zone", &page.zone.get().unwrap_or_default()))
+                }
                 _ => None,
             };
             if write_once {
@@ -703,7 +708,8 @@ fn Subscriptions(page: Page, role: Option<Role>) -> impl IntoView {
     let row = move |email: bool| {
         let label = if email { Key::CustomerEmailChannel } else { Key::CustomerTextChannel };
         let off = move || {
-            page.customer.with(|c| c.as_ref().is_some_and(|c| if email { c.unsubscribe_email } else { c.unsubscribe_texting }))
+            page.customer
+                .with(|c| c.as_ref().is_some_and(|c| if email { c.unsubscribe_email } else { c.unsubscribe_texting }))
         };
         view! {
             <dt>{ui.t(label)}</dt>
@@ -858,10 +864,9 @@ fn DeleteCustomer(page: Page) -> impl IntoView {
             let answer = api::send_done("DELETE", &page.customer_path(), None).await;
             deleting.set(false);
             match answer {
-                Ok(()) => page.ui.go(
-                    Screen::Channel { channel: page.channel.get_value(), page: ChannelPage::Customers },
-                    false,
-                ),
+                Ok(()) => page
+                    .ui
+                    .go(Screen::Channel { channel: page.channel.get_value(), page: ChannelPage::Customers }, false),
                 Err(failure) => {
                     error.set(page.failed(failure));
                     focus_later("delete-cancel".into());

@@ -156,7 +156,11 @@ mod tests {
         reads(FieldType::Number, "12.5", Ok(Some(FieldValue::Number(12.5))));
         reads(FieldType::Number, "-3", Ok(Some(FieldValue::Number(-3.0))));
         reads(FieldType::Boolean, "false", Ok(Some(FieldValue::Bool(false))));
-        reads(FieldType::List, "tea, cups,,tea、 pots ", Ok(Some(FieldValue::Texts(vec!["tea".into(), "cups".into(), "pots".into()]))));
+        reads(
+            FieldType::List,
+            "tea, cups,,tea、 pots ",
+            Ok(Some(FieldValue::Texts(vec!["tea".into(), "cups".into(), "pots".into()]))),
+        );
     }
 
     #[test]
