@@ -96,6 +96,7 @@ fn field_message(code: &str, name: &str) -> Option<Key> {
         }
 
         // Filters, segments, profile settings.
+
         _ => return None,
     })
 }
