@@ -384,6 +384,14 @@ const ROUTES = [
     body: { profile: { name: "Patched" } },
     expect: { GET: channelRead(404), POST: all(405), PUT: all(405), PATCH: channelRead(404), DELETE: ownerAction(404), OPTIONS: all(405) },
   },
+  {
+    path: "/admin/v1/channels/demo/customers/v_fixture/messages",
+    expect: { GET: channelRead(200), POST: all(405), PUT: all(405), PATCH: all(405), DELETE: all(405), OPTIONS: all(405) },
+  },
+  {
+    path: "/admin/v1/channels/demo/customers/v_no_such_customer/messages",
+    expect: { GET: channelRead(404), POST: all(405), PUT: all(405), PATCH: all(405), DELETE: all(405), OPTIONS: all(405) },
+  },
   { path: "/admin/v1/channels/demo/customers/v_fixture/extra", body: {}, expect: { GET: all(404), POST: all(404), PUT: all(404), PATCH: all(404), DELETE: all(404), OPTIONS: all(404) } },
   {
     path: "/admin/v1/channels/demo/jobs/job_fixture",
@@ -612,6 +620,7 @@ const MALFORMED = [
   { method: "PUT", path: "/admin/v1/channels/demo/fields/order", body: { keys: ["profile.name"] }, status: 400, code: "invalid", field: "keys" },
   // Queries.
   { method: "GET", path: "/admin/v1/channels/demo/customers", query: "?limit=lots", status: 400, code: "invalid", field: "limit" },
+  { method: "GET", path: "/admin/v1/channels/demo/customers/v_fixture/messages", query: "?limit=101", status: 400, code: "invalid", field: "limit" },
   { method: "GET", path: "/admin/v1/campaigns/c_tea_bubble/stats", query: "?from=yesterday", status: 400, code: "invalid", field: "from" },
   { method: "GET", path: "/admin/v1/channels/demo/mau", query: "?month=May", status: 400, code: "invalid", field: "month" },
   // Every admin route checks the token before the body or query (issue 10; these four

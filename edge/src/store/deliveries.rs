@@ -4,7 +4,7 @@
 //! row change that justifies it, and only when that change happened (`changes() = 1`):
 //! a retried insert or a lost compare-and-set counts nothing.
 
-use super::{Executor, Statement, StoreError, corrupt, num, opt, text};
+use super::{Executor, Param, Statement, StoreError, corrupt, num, opt, text};
 use kizuna_shared::campaign::{Campaign, Display, Goal};
 use kizuna_shared::channel::Channel;
 use kizuna_shared::counting::{Counts, Delivery};
@@ -105,6 +105,20 @@ pub(crate) mod sql {
         Statement::new(
             "SELECT day, sent, view, click, goal FROM campaign_daily_stats WHERE campaign_id = ?1 AND day BETWEEN ?2 AND ?3",
             vec![text(campaign.as_str()), text(&from.iso()), text(&to.iso())],
+        )
+    }
+
+    /// A customer's deliveries, newest first, with their campaign's name (none once the
+    /// campaign is deleted), after `after` (`sent_at`, `id`) when given.
+    pub fn received(channel: &ChannelId, visitor: &str, after: Option<&ReceivedAfter>, limit: u32) -> Statement {
+        let (sent_at, id) = after.map_or((Param::Null, Param::Null), |a| (num(a.sent_at), text(&a.id)));
+        Statement::new(
+            "SELECT d.id, d.campaign_id, c.name AS campaign_name, d.display, d.sent_at, d.view_at, d.click_at, d.goal_at
+         FROM deliveries d LEFT JOIN campaigns c ON c.id = d.campaign_id AND c.channel_id = d.channel_id
+         WHERE d.channel_id = ?1 AND d.visitor_id = ?2
+           AND (?3 IS NULL OR d.sent_at < ?3 OR (d.sent_at = ?3 AND d.id < ?4))
+         ORDER BY d.sent_at DESC, d.id DESC LIMIT ?5",
+            vec![text(channel.as_str()), text(visitor), sent_at, id, num(i64::from(limit))],
         )
     }
 
@@ -267,6 +281,64 @@ pub async fn delivery_owner(
     .transpose()
 }
 
+/// Where a page of received messages continues: after this delivery.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ReceivedAfter {
+    pub sent_at: Millis,
+    pub id: String,
+}
+
+/// One message a customer received.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Received {
+    pub id: String,
+    pub campaign_id: String,
+    /// `None` once the campaign was deleted.
+    pub campaign_name: Option<String>,
+    pub display: Display,
+    pub sent_at: Millis,
+    pub view_at: Option<Millis>,
+    pub click_at: Option<Millis>,
+    pub goal_at: Option<Millis>,
+}
+
+#[derive(Deserialize)]
+struct ReceivedRow {
+    id: String,
+    campaign_id: String,
+    campaign_name: Option<String>,
+    display: String,
+    sent_at: i64,
+    view_at: Option<i64>,
+    click_at: Option<i64>,
+    goal_at: Option<i64>,
+}
+
+/// Up to `limit` of the messages customer `visitor` of `channel` received, newest first
+/// (ties by id), after `after`.
+pub async fn received(
+    db: &impl Executor,
+    channel: &ChannelId,
+    visitor: &str,
+    after: Option<&ReceivedAfter>,
+    limit: u32,
+) -> Result<Vec<Received>, StoreError> {
+    let rows = db.all::<ReceivedRow>(sql::received(channel, visitor, after, limit)).await?;
+    Ok(rows
+        .into_iter()
+        .map(|r| Received {
+            id: r.id,
+            campaign_id: r.campaign_id,
+            campaign_name: r.campaign_name,
+            display: display_of(&r.display),
+            sent_at: r.sent_at,
+            view_at: r.view_at,
+            click_at: r.click_at,
+            goal_at: r.goal_at,
+        })
+        .collect())
+}
+
 #[cfg(test)]
 mod tests {
     #![allow(clippy::unwrap_used, clippy::expect_used)]
@@ -346,5 +418,44 @@ mod tests {
         let owner = wait(delivery_owner(&db, &DeliveryId::parse("d1").unwrap())).unwrap().unwrap();
         assert_eq!((owner.0.as_str(), owner.1.as_str(), owner.2.as_str()), ("shop", "v1", "welcome"));
         assert!(wait(delivery_owner(&db, &DeliveryId::parse("d9").unwrap())).unwrap().is_none());
+    }
+
+    #[test]
+    fn a_customer_s_messages_come_newest_first_in_pages_with_deleted_campaigns_kept_by_id() {
+        let db = Sqlite::with_channel();
+        let channel = shop(&db);
+        let at = |id: &str, campaign: &str, visitor: &str, sent_at: Millis| Delivery {
+            campaign_id: CampaignId::parse(campaign).unwrap(),
+            visitor_id: VisitorId::parse(visitor).unwrap(),
+            sent_at,
+            ..delivery(id)
+        };
+        let deliveries = [
+            at("d1", "welcome", "v1", SENT_AT),
+            at("d2", "gone", "v1", SENT_AT + 10),
+            at("d3", "welcome", "v1", SENT_AT + 10),
+            at("d4", "welcome", "v2", SENT_AT + 20),
+        ];
+        db.exec(
+            "INSERT INTO campaigns (id, channel_id, name, state, definition, created_at, updated_at)
+             VALUES ('welcome', 'shop', 'Welcome', 'running', '{}', 0, 0)",
+        );
+        db.exec("INSERT INTO channels (id, name, utc_offset_minutes, created_at) VALUES ('elsewhere', 'Else', 0, 0)");
+        wait(insert_deliveries(&db, &channel, &deliveries)).unwrap();
+        db.exec(
+            "INSERT INTO deliveries (id, channel_id, campaign_id, visitor_id, display, sent_at)
+             VALUES ('d9', 'elsewhere', 'welcome', 'v1', 'fullscreen', 99)",
+        );
+        let shop_id = ChannelId::parse("shop").unwrap();
+        let page = |after: Option<&ReceivedAfter>, limit| wait(received(&db, &shop_id, "v1", after, limit)).unwrap();
+        let ids = |rows: &[Received]| rows.iter().map(|r| r.id.clone()).collect::<Vec<_>>();
+        let first = page(None, 2);
+        assert_eq!(ids(&first), ["d3", "d2"], "newest first, ties by id, only this channel's and customer's");
+        let last = first.last().map(|r| ReceivedAfter { sent_at: r.sent_at, id: r.id.clone() });
+        assert_eq!(ids(&page(last.as_ref(), 2)), ["d1"]);
+        let names: Vec<Option<&str>> = first.iter().map(|r| r.campaign_name.as_deref()).collect();
+        assert_eq!(names[1], None, "a campaign that no longer exists lists by its id");
+        assert_eq!(first[1].campaign_id, "gone");
+        assert_eq!(names[0], Some("Welcome"));
     }
 }

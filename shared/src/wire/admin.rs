@@ -157,6 +157,32 @@ pub struct CustomerPage {
     pub next_cursor: Option<String>,
 }
 
+/// One message a customer received (`GET …/customers/{id}/messages`): a delivery with
+/// its campaign's name and the times it was sent, viewed, clicked and reached its goal.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ReceivedMessageOut {
+    /// The delivery's id.
+    pub id: String,
+    pub campaign_id: String,
+    /// `None` once the campaign was deleted (its deliveries are kept).
+    pub campaign_name: Option<String>,
+    pub display: crate::campaign::Display,
+    pub sent_at: i64,
+    pub view_at: Option<i64>,
+    pub click_at: Option<i64>,
+    pub goal_at: Option<i64>,
+}
+
+/// A page of a customer's received messages, newest first.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ReceivedMessagePage {
+    pub messages: Vec<ReceivedMessageOut>,
+    /// Pass as `cursor` for the next (older) page; absent on the last page.
+    pub next_cursor: Option<String>,
+}
+
 /// `POST /admin/v1/channels/{channel}/campaigns` and `PUT /admin/v1/campaigns/{id}`:
 /// every setting of a campaign, in the stored document's shape (its `id` and `state`
 /// are the server's; state changes through start, pause and stop).

@@ -247,6 +247,94 @@ strings! {
     // ── Customer list and bulk actions (customers.rs) ──
 
     // ── Customer page (customer.rs) ──
+    CustomerAnonymous => "Anonymous visitor", "匿名の訪問者";
+    /// `{id}`: the first characters of an anonymous visitor's id.
+    CustomerAnonymousId => "Anonymous visitor {id}", "匿名の訪問者 {id}";
+    CustomerBack => "All customers", "顧客一覧";
+    CustomerNotFoundTitle => "Customer not found", "顧客が見つかりません";
+    CustomerNotFoundLead => "This channel has no customer with this id. They may have been deleted.", "このチャネルにはこの ID の顧客がいません。削除された可能性があります。";
+    CustomerIsMember => "Site member", "サイト会員";
+    CustomerIdLabel => "Customer ID", "顧客 ID";
+    CustomerMemberId => "Member ID", "会員 ID";
+    CustomerFirstSeen => "First seen", "初回訪問";
+    CustomerLastSeen => "Last seen", "最終訪問";
+    CustomerProfile => "Profile", "プロフィール";
+    CustomerEdit => "Edit", "編集";
+    /// `{field}`: a profile field's display name.
+    CustomerEditField => "Edit {field}", "{field}を編集";
+    CustomerLocked => "Locked: this field keeps its first value.", "ロック中：この項目は最初の値を保持します。";
+    CustomerWriteOnceHint => "Can be set once; it cannot be changed after.", "一度だけ設定でき、その後は変更できません。";
+    CustomerFromFirstVisit => "Set from the first visit", "初回訪問時に記録";
+    CustomerKeptByKizuna => "Kept by Kizuna", "Kizuna が記録";
+    CustomerYes => "Yes", "はい";
+    CustomerNo => "No", "いいえ";
+    CustomerUnset => "Not set", "未設定";
+    CustomerListHint => "Separate items with commas.", "項目はカンマで区切ってください。";
+    /// `{zone}`: the channel's IANA time zone.
+    CustomerDateHint => "In the channel's time zone ({zone}).", "チャネルのタイムゾーン（{zone}）で入力します。";
+    CustomerEditHint => "Enter saves, Escape cancels. Leave empty to clear.", "Enter で保存、Escape でキャンセル。空にすると値を消去します。";
+    CustomerNumberExpected => "Enter a number.", "数値を入力してください。";
+    CustomerBooleanExpected => "Choose yes or no.", "「はい」か「いいえ」を選んでください。";
+    CustomerDateExpected => "Enter a date and time.", "日付と時刻を入力してください。";
+    CustomerListRejected => "Enter at most 100 items of at most 256 characters each.", "各 256 文字以内の項目を 100 個まで入力してください。";
+    CustomerEmailInvalid => "Enter an email address like name@example.com.", "name@example.com の形式でメールアドレスを入力してください。";
+    CustomerPhoneInvalid => "Enter a phone number: 6 to 20 digits, with + - ( ) . allowed.", "電話番号を入力してください（6〜20 桁、+ - ( ) . を使用できます）。";
+    CustomerNameInvalid => "Enter a name of 1 to 80 characters.", "1〜80 文字で名前を入力してください。";
+    CustomerWriteOnceTaken => "This field can be set once and already has a value.", "この項目は一度だけ設定でき、すでに値があります。";
+    CustomerTagInvalid => "A tag is 1 to 50 characters.", "タグは 1〜50 文字で入力してください。";
+    CustomerTags => "Tags", "タグ";
+    CustomerNoTags => "No tags yet.", "タグはまだありません。";
+    CustomerAddTag => "Add tag", "タグを追加";
+    CustomerNewTag => "New tag", "新しいタグ";
+    /// `{tag}`: the tag's text.
+    CustomerRemoveTag => "Remove tag {tag}", "タグ「{tag}」を削除";
+    CustomerActivity => "Activity", "アクティビティ";
+    CustomerSessions => "Sessions", "セッション数";
+    CustomerLastSession => "Last session", "最新のセッション";
+    CustomerDevice => "Device", "デバイス";
+    CustomerBrowser => "Browser", "ブラウザ";
+    CustomerOs => "Operating system", "オペレーティングシステム";
+    CustomerDeviceKind => "Device type", "デバイスの種類";
+    CustomerLocation => "Location", "所在地";
+    CustomerCity => "City", "市区町村";
+    CustomerCountry => "Country", "国";
+    CustomerLanguage => "Language", "言語";
+    CustomerFirstTouch => "First touch", "初回接点";
+    CustomerSubscriptions => "Subscriptions", "配信設定";
+    CustomerEmailChannel => "Email", "メール";
+    CustomerTextChannel => "Text messages (SMS)", "ショートメッセージ（SMS）";
+    CustomerSubscribed => "Subscribed", "配信中";
+    CustomerUnsubscribed => "Unsubscribed", "配信停止中";
+    CustomerUnsubscribe => "Unsubscribe", "配信を停止";
+    CustomerResubscribe => "Resubscribe", "配信を再開";
+    CustomerEmailStatus => "Email delivery status", "メール配信ステータス";
+    CustomerStatusUnconfirmed => "Unconfirmed", "未確認";
+    CustomerStatusOk => "Delivered", "配信成功";
+    CustomerStatusInvalid => "Invalid address", "無効なアドレス";
+    CustomerStatusError => "Error", "エラー";
+    CustomerStatusTemporary => "Temporary error", "一時的なエラー";
+    CustomerStatusSpam => "Marked as spam", "迷惑メール報告";
+    CustomerMessages => "Messages received", "受信したメッセージ";
+    CustomerNoMessages => "No messages yet.", "まだメッセージを受信していません。";
+    CustomerCampaign => "Campaign", "キャンペーン";
+    CustomerDisplay => "Display", "表示形式";
+    CustomerBubble => "Bubble", "バブル";
+    CustomerFullscreen => "Fullscreen", "全画面";
+    CustomerSent => "Sent", "送信";
+    CustomerViewed => "Viewed", "閲覧";
+    CustomerClicked => "Clicked", "クリック";
+    CustomerGoal => "Goal", "ゴール";
+    /// `{id}`: the id of a campaign that no longer exists.
+    CustomerDeletedCampaign => "Deleted campaign ({id})", "削除されたキャンペーン（{id}）";
+    CustomerLoadMore => "Show older messages", "古いメッセージを表示";
+    CustomerNotYet => "Not yet", "まだありません";
+    CustomerDelete => "Delete customer", "顧客を削除";
+    CustomerDeleteHint => "Removes the customer everywhere: profile, visits and messages received.", "プロフィール、訪問、受信したメッセージを含め、顧客をすべての場所から削除します。";
+    CustomerDeleteTitle => "Delete this customer?", "この顧客を削除しますか？";
+    /// `{name}`: the customer's name or "Anonymous visitor …".
+    CustomerDeleteLead => "{name} and everything Kizuna knows about them are removed everywhere. This cannot be undone.", "{name} と、Kizuna が保持するすべての情報が完全に削除されます。元に戻すことはできません。";
+    CustomerDeleting => "Deleting…", "削除しています…";
+    CustomerUpdating => "Updating…", "更新しています…";
 
     // ── Filter builder, segments (filter.rs, segments.rs) ──
 

@@ -5,11 +5,12 @@
 //!
 //! Layers (no module imports one above it): `app` (frame and router) → the screens
 //! (`channel`, `members`, `account`, `customers`, `customer`, `segments`, `fields`,
-//! `filter`) → `form` → `ui`, `api` → the pure `screen`, `problem`, `i18n`.
+//! `filter`) → `form` → `ui`, `api` → the pure `screen`, `problem`, `profile_input`, `i18n`.
 
 pub mod channel_form;
 pub mod i18n;
 pub mod problem;
+pub mod profile_input;
 pub mod screen;
 
 #[cfg(target_arch = "wasm32")]

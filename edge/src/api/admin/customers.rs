@@ -26,6 +26,8 @@ use kizuna_shared::wire::admin::CustomerIn;
 use kizuna_shared::wire::admin::CustomerOut;
 use kizuna_shared::wire::admin::CustomerPage;
 use kizuna_shared::wire::admin::CustomerQuery;
+use kizuna_shared::wire::admin::ReceivedMessageOut;
+use kizuna_shared::wire::admin::ReceivedMessagePage;
 use kizuna_shared::wire::admin::WebOut;
 use worker::Env;
 use worker::Request;
@@ -216,6 +218,65 @@ pub async fn customer(mut req: Request, env: &Env, channel: &ChannelId, id: &str
     }
 }
 
+const DEFAULT_MESSAGES: u32 = 50;
+
+const MAX_MESSAGES: u32 = 100;
+
+/// `GET /admin/v1/channels/{channel}/customers/{id}/messages?limit=&cursor=`: the messages
+/// the customer received, newest first. A customer of another channel is not found.
+pub async fn received_messages(req: Request, env: &Env, channel: &ChannelId, id: &str) -> Result<Response, ApiError> {
+    let url = req.url()?;
+    let (limit, after) = messages_query(url.query_pairs().map(|(k, v)| (k.into_owned(), v.into_owned())))?;
+    let db = Db::open(env)?;
+    store::customers::customer(&db, channel, id).await?.ok_or(ApiError::NotFound("customer"))?;
+    let received = store::deliveries::received(&db, channel, id, after.as_ref(), limit).await?;
+    let next_cursor = (received.len() == limit as usize)
+        .then(|| received.last().map(|r| format!("{}:{}", r.sent_at, r.id)))
+        .flatten();
+    let messages = received
+        .into_iter()
+        .map(|r| ReceivedMessageOut {
+            id: r.id,
+            campaign_id: r.campaign_id,
+            campaign_name: r.campaign_name,
+            display: r.display,
+            sent_at: r.sent_at,
+            view_at: r.view_at,
+            click_at: r.click_at,
+            goal_at: r.goal_at,
+        })
+        .collect();
+    Ok(reply::json(200, &ReceivedMessagePage { messages, next_cursor }))
+}
+
+/// A received-messages query: `limit` (1 to 100, default 50) and `cursor` (`sentAt:id`
+/// of the last message of the previous page); anything else is refused naming it.
+fn messages_query(
+    pairs: impl Iterator<Item = (String, String)>,
+) -> Result<(u32, Option<store::deliveries::ReceivedAfter>), ApiError> {
+    let (mut limit, mut after) = (DEFAULT_MESSAGES, None);
+    for (key, value) in pairs {
+        match key.as_str() {
+            "limit" => {
+                limit = value.parse().ok().filter(|n| (1..=MAX_MESSAGES).contains(n)).ok_or_else(|| {
+                    ApiError::invalid("limit", format!("must be a whole number from 1 to {MAX_MESSAGES}"))
+                })?;
+            }
+            "cursor" => {
+                let bad = || ApiError::invalid("cursor", "not a cursor of this list (start again without one)");
+                let (sent_at, id) = value.split_once(':').ok_or_else(bad)?;
+                let sent_at = sent_at.parse().map_err(|_| bad())?;
+                if id.is_empty() {
+                    return Err(bad());
+                }
+                after = Some(store::deliveries::ReceivedAfter { sent_at, id: id.to_owned() });
+            }
+            other => return Err(ApiError::invalid(other, "unknown query parameter (use limit, cursor)")),
+        }
+    }
+    Ok((limit, after))
+}
+
 /// `POST /admin/v1/channels/{channel}/customers`: a customer created by hand (a lead met
 /// offline, say), optionally a member.
 pub async fn create_customer(mut req: Request, env: &Env, channel: &ChannelId) -> Result<Response, ApiError> {
@@ -350,5 +411,34 @@ mod tests {
         let out = shown(row, &[field("plan", Visibility::Hidden), field("score", Visibility::Visible)]);
         assert!(!out.profile.contains_key("plan"));
         assert!(out.profile.contains_key("score"));
+    }
+
+    fn messages(pairs: &[(&str, &str)]) -> Result<(u32, Option<store::deliveries::ReceivedAfter>), ApiError> {
+        messages_query(pairs.iter().map(|(k, v)| ((*k).to_owned(), (*v).to_owned())))
+    }
+
+    #[track_caller]
+    fn messages_refused(pairs: &[(&str, &str)], field: &str) {
+        let reply = messages(pairs).err().map(|e| e.reply().error);
+        assert_eq!(reply.map(|e| (e.code, e.field)), Some(("invalid".to_owned(), Some(field.to_owned()))));
+    }
+
+    #[test]
+    fn received_messages_come_fifty_at_a_time_unless_asked_for_up_to_a_hundred() {
+        assert_eq!(messages(&[]).unwrap(), (50, None));
+        assert_eq!(messages(&[("limit", "100")]).unwrap().0, 100);
+        for limit in ["0", "101", "ten", "-1", "1.5"] {
+            messages_refused(&[("limit", limit)], "limit");
+        }
+        messages_refused(&[("sort", "sentAt")], "sort");
+    }
+
+    #[test]
+    fn a_received_messages_cursor_is_sent_at_and_the_delivery_id() {
+        let after = messages(&[("cursor", "1700:d_1:x")]).unwrap().1.unwrap();
+        assert_eq!((after.sent_at, after.id.as_str()), (1700, "d_1:x"));
+        for cursor in ["", "1700", "1700:", "x:d_1", "garbage"] {
+            messages_refused(&[("cursor", cursor)], "cursor");
+        }
     }
 }
