@@ -9,6 +9,7 @@
 
 pub mod i18n;
 pub mod problem;
+pub mod filter_edit;
 pub mod screen;
 
 #[cfg(target_arch = "wasm32")]
