@@ -399,20 +399,19 @@ fn row(args: RowArgs) -> impl IntoView {
                 }
             }
             on:dragover=move |ev: leptos::ev::DragEvent| {
-                if owner && dragging.with_value(Option::is_some) {
+                if owner {
                     ev.prevent_default();
                 }
             }
             on:drop=move |ev: leptos::ev::DragEvent| {
                 ev.prevent_default();
-                if let Some(from_key) = dragging.get_value() {
-                    dragging.set_value(None);
-                    if let Some(from) = order.iter().position(|k| *k == from_key) {
-                        reorder.run((from, index));
-                    }
+                let carried = ev.data_transfer().and_then(|d| d.get_data("text/plain").ok()).filter(|k| !k.is_empty());
+                let Some(from_key) = carried.or_else(|| dragging.get_value()) else { return };
+                dragging.set_value(None);
+                if let Some(from) = order.iter().position(|k| *k == from_key) {
+                    reorder.run((from, index));
                 }
             }
-            on:dragend=move |_| dragging.set_value(None)
         >
             <td class="order">
                 {owner.then(|| view! {
@@ -420,19 +419,21 @@ fn row(args: RowArgs) -> impl IntoView {
                         type="button"
                         id=format!("handle-{key}")
                         class="handle"
-                        aria-label=handle_label
                         aria-describedby="order-hint"
                         on:keydown=keydown
                     >
                         <span aria-hidden="true">"⠿"</span>
+                        <span class="visually-hidden">{handle_label}</span>
                     </button>
-                    <button type="button" class="icon-button" aria-label=up_label disabled=index == 0
+                    <button type="button" class="icon-button" disabled=index == 0
                         on:click=move |_| reorder.run((index, index.saturating_sub(1)))>
                         <span aria-hidden="true">"↑"</span>
+                        <span class="visually-hidden">{up_label}</span>
                     </button>
-                    <button type="button" class="icon-button" aria-label=down_label disabled=index + 1 >= count
+                    <button type="button" class="icon-button" disabled=index + 1 >= count
                         on:click=move |_| reorder.run((index, index + 1))>
                         <span aria-hidden="true">"↓"</span>
+                        <span class="visually-hidden">{down_label}</span>
                     </button>
                 })}
                 {(!owner).then(|| view! { <span class="position">{index + 1}</span> })}
