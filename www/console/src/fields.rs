@@ -425,12 +425,12 @@ fn row(args: RowArgs) -> impl IntoView {
                         <span aria-hidden="true">"⠿"</span>
                         <span class="visually-hidden">{handle_label}</span>
                     </button>
-                    <button type="button" class="icon-button" disabled=index == 0
+                    <button type="button" class="icon-button" disabled={index == 0}
                         on:click=move |_| reorder.run((index, index.saturating_sub(1)))>
                         <span aria-hidden="true">"↑"</span>
                         <span class="visually-hidden">{up_label}</span>
                     </button>
-                    <button type="button" class="icon-button" disabled=index + 1 >= count
+                    <button type="button" class="icon-button" disabled={index + 1 >= count}
                         on:click=move |_| reorder.run((index, index + 1))>
                         <span aria-hidden="true">"↓"</span>
                         <span class="visually-hidden">{down_label}</span>

@@ -188,17 +188,20 @@ pub fn FilterBuilder(
         let this = generation.get_value();
         set_timeout(
             move || {
-                if generation.get_value() != this || known.is_empty() {
+                // The builder may be gone by now (its screen closed): every access is a `try_`.
+                if generation.try_get_value() != Some(this) || known.is_empty() {
                     return;
                 }
                 match filter_edit::check(&edit, &known) {
                     Ok(doc) => {
-                        mistake.set(None);
-                        if filter.get_untracked() != doc {
-                            filter.set(doc);
+                        mistake.try_set(None);
+                        if filter.try_get_untracked().is_some_and(|now| now != doc) {
+                            filter.try_set(doc);
                         }
                     }
-                    Err(found) => mistake.set(Some(found)),
+                    Err(found) => {
+                        mistake.try_set(Some(found));
+                    }
                 }
             },
             Duration::from_millis(400),

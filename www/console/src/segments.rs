@@ -81,8 +81,9 @@ fn MatchCount(ui: Ui, channel: String, filter: RwSignal<Option<FilterDoc>>) -> i
         let channel = channel.clone();
         spawn_local(async move {
             let answer = count(&channel, doc).await.map_err(Problem::from);
-            if generation.get_value() == this {
-                shown.set(Some(answer));
+            // The editor may have closed meanwhile.
+            if generation.try_get_value() == Some(this) {
+                shown.try_set(Some(answer));
             }
         });
     });
@@ -119,7 +120,7 @@ pub fn Segments(ui: Ui, channel: String) -> impl IntoView {
     let zone = RwSignal::new(None::<String>);
     let load_problem = RwSignal::new(None::<Problem>);
     let editing = RwSignal::new(None::<Editing>);
-    let notice = RwSignal::new(None::<String>);
+    let notice = RwSignal::new(None::<(Key, String)>);
     let asking = RwSignal::new(None::<String>);
 
     let reload = {
@@ -171,7 +172,7 @@ pub fn Segments(ui: Ui, channel: String) -> impl IntoView {
                         if matches!(editing.get_untracked(), Some(Editing::Existing(s)) if s.id == id) {
                             editing.set(None);
                         }
-                        notice.set(Some(ui.s(Key::SegmentDeleted).to_owned()));
+                        notice.set(Some((Key::SegmentDeleted, String::new())));
                         reload();
                     }
                     Err(failure) => load_problem.set(load_failed(ui, failure)),
@@ -285,9 +286,9 @@ pub fn Segments(ui: Ui, channel: String) -> impl IntoView {
         move || {
             let what = editing.get()?;
             let reload = reload.clone();
-            let done = move |message: String| {
+            let done = move |name: String| {
                 editing.set(None);
-                notice.set(Some(message));
+                notice.set(Some((Key::SegmentSaved, name)));
                 reload();
             };
             Some(view! { <SegmentEditor ui channel=channel.clone() fields=fields.into() what done editing /> })
@@ -306,7 +307,9 @@ pub fn Segments(ui: Ui, channel: String) -> impl IntoView {
                 </button>
             </div>
             <div class="alert" role="alert">{move || load_problem.get().map(|p| p.message(ui.lang.get()))}</div>
-            <p class="notice" role="status">{move || notice.get()}</p>
+            <p class="notice" role="status">
+                {move || notice.get().map(|(key, name)| fill(ui.s(key), "name", &name))}
+            </p>
             {editor}
             <section class="panel" aria-label=ui.t(Key::NavSegments)>{list}</section>
         </div>
@@ -367,7 +370,7 @@ fn SegmentEditor(
                 let answer = api::send_json::<SegmentOut>(method, &path, &body).await;
                 busy.set(false);
                 match answer {
-                    Ok(segment) => done(fill(ui.s(Key::SegmentSaved), "name", &segment.name)),
+                    Ok(segment) => done(segment.name),
                     Err(failure) => {
                         let (problem, found) = segment_problem(failure);
                         if found.is_some() {
@@ -386,8 +389,8 @@ fn SegmentEditor(
             <form class="form" novalidate on:submit=submit>
                 <FormAlert ui problems />
                 <TextInput ui problems name="name" label=Key::SegmentName value=name required=true />
-                <FilterBuilder ui channel=channel.clone() fields filter no_save=true mistake />
-                <MatchCount ui channel filter />
+                <MatchCount ui channel=channel.clone() filter />
+                <FilterBuilder ui channel fields filter no_save=true mistake />
                 <div class="actions">
                     <button type="submit" class="primary" aria-disabled=move || busy.get().then_some("true")>
                         {move || ui.s(if busy.get() { Key::Saving } else if id.is_some() { Key::Save } else { Key::SegmentCreate })}
