@@ -7,8 +7,8 @@ use crate::form::{FormAlert, Problems, TextInput};
 use crate::i18n::{Key, fill};
 use crate::problem::{Failure, Problem};
 use crate::ui::{Ui, load_failed};
-use kizuna_shared::field::{Access, FieldType, Visibility};
 use kizuna_shared::channel::Role;
+use kizuna_shared::field::{Access, FieldType, Visibility};
 use kizuna_shared::permission::Action;
 use kizuna_shared::wire::admin::{FieldIn, FieldOrder, FieldOut, FieldPatch};
 use leptos::prelude::*;
@@ -111,7 +111,8 @@ pub fn Fields(ui: Ui, channel: String) -> impl IntoView {
             let keys: Vec<String> = order.iter().map(|f| f.key.clone()).collect();
             fields.update(|all| {
                 if let Some(all) = all {
-                    let kizuna: Vec<FieldOut> = all.iter().filter(|f| !f.key.starts_with("profile.")).cloned().collect();
+                    let kizuna: Vec<FieldOut> =
+                        all.iter().filter(|f| !f.key.starts_with("profile.")).cloned().collect();
                     *all = kizuna.into_iter().chain(order).collect();
                 }
             });
@@ -278,7 +279,8 @@ struct RowArgs {
 }
 
 fn row(args: RowArgs) -> impl IntoView {
-    let RowArgs { ui, field, index, order, owner, renaming, rename_text, rename_error, dragging, reorder, patch } = args;
+    let RowArgs { ui, field, index, order, owner, renaming, rename_text, rename_error, dragging, reorder, patch } =
+        args;
     let count = order.len();
     let key = field.key.clone();
     let name = field.display_name.clone();

@@ -253,7 +253,8 @@ fn group_view(ctx: Ctx, group: GroupS, path: Signal<String>, depth: usize, remov
     let kind = move || if group.all.get() { "all" } else { "any" };
     let empty = move || depth == 0 && group.parts.with(Vec::is_empty);
     let parts = move || group.parts.get();
-    let class = move || format!("filter-group depth-{} {}", depth.min(3), if group.all.get() { "is-all" } else { "is-any" });
+    let class =
+        move || format!("filter-group depth-{} {}", depth.min(3), if group.all.get() { "is-all" } else { "is-any" });
     let label = format!("fb{gid}-label");
     let labelled = label.clone();
     view! {
@@ -348,11 +349,8 @@ fn condition_view(ctx: Ctx, id: u32, c: CondS, path: Signal<String>, remove: Cal
                 .map(|f| {
                     let key = f.key.clone();
                     let selected = key == used;
-                    let label = if f.display_name == f.key {
-                        f.key.clone()
-                    } else {
-                        format!("{} ({})", f.display_name, f.key)
-                    };
+                    let label =
+                        if f.display_name == f.key { f.key.clone() } else { format!("{} ({})", f.display_name, f.key) };
                     view! { <option value=key selected=selected>{label}</option> }
                 })
                 .collect_view()

@@ -275,10 +275,9 @@ impl Part {
             Some(FieldValue::Text(t)) => (t.clone(), String::new()),
             Some(FieldValue::Number(n)) => (number(*n), String::new()),
             Some(FieldValue::Bool(b)) => (b.to_string(), String::new()),
-            Some(FieldValue::Numbers(r)) => (
-                r.first().map(|n| number(*n)).unwrap_or_default(),
-                r.get(1).map(|n| number(*n)).unwrap_or_default(),
-            ),
+            Some(FieldValue::Numbers(r)) => {
+                (r.first().map(|n| number(*n)).unwrap_or_default(), r.get(1).map(|n| number(*n)).unwrap_or_default())
+            }
             Some(FieldValue::Texts(l)) => (l.join(", "), String::new()),
         };
         Part::Condition(Condition {
@@ -409,13 +408,12 @@ mod tests {
                     .chain([Some(FieldValue::Numbers(vec![1.0, 2.0])), Some(FieldValue::Texts(vec!["x".into()]))])
                     .chain([Some(FieldValue::Bool(true))])
                 {
-                    let doc = FilterDoc {
-                        field: Some(key.into()),
-                        op: Some((*op).into()),
-                        value,
-                        ..FilterDoc::default()
-                    };
-                    assert!(doc.to_filter(&schema(&fields()).unwrap(), ROOT).is_err(), "{ty:?} {op} is accepted but not offered");
+                    let doc =
+                        FilterDoc { field: Some(key.into()), op: Some((*op).into()), value, ..FilterDoc::default() };
+                    assert!(
+                        doc.to_filter(&schema(&fields()).unwrap(), ROOT).is_err(),
+                        "{ty:?} {op} is accepted but not offered"
+                    );
                 }
             }
         }
@@ -436,7 +434,12 @@ mod tests {
                     all: false,
                     parts: vec![
                         cond("lastSeenAt", "withinLastDays", "7", ""),
-                        Part::Tags(Tags { include: "vip, tea".into(), include_all: true, exclude: "spam".into(), exclude_all: false }),
+                        Part::Tags(Tags {
+                            include: "vip, tea".into(),
+                            include_all: true,
+                            exclude: "spam".into(),
+                            exclude_all: false,
+                        }),
                     ],
                 }),
             ],
@@ -464,7 +467,10 @@ mod tests {
 
     #[track_caller]
     fn refused(part: Part, field: &str, key: Key) {
-        let root = Group { all: true, parts: vec![cond("member", "isTrue", "", ""), Part::Group(Group { all: false, parts: vec![part] })] };
+        let root = Group {
+            all: true,
+            parts: vec![cond("member", "isTrue", "", ""), Part::Group(Group { all: false, parts: vec![part] })],
+        };
         assert_eq!(check(&root, &fields()), Err(Mistake { field: field.into(), key }));
     }
 

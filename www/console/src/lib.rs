@@ -7,9 +7,9 @@
 //! (`channel`, `members`, `account`, `customers`, `customer`, `segments`, `fields`,
 //! `filter`) → `form` → `ui`, `api` → the pure `screen`, `problem`, `i18n`.
 
+pub mod filter_edit;
 pub mod i18n;
 pub mod problem;
-pub mod filter_edit;
 pub mod screen;
 
 #[cfg(target_arch = "wasm32")]

@@ -57,7 +57,8 @@ async fn count(channel: &str, filter: Option<FilterDoc>) -> Result<Count, crate:
     let mut counted = 0u64;
     let mut cursor = None;
     for _ in 0..COUNT_PAGES {
-        let query = CustomerQuery { filter: filter.clone(), limit: Some(COUNT_PAGE), cursor, ..CustomerQuery::default() };
+        let query =
+            CustomerQuery { filter: filter.clone(), limit: Some(COUNT_PAGE), cursor, ..CustomerQuery::default() };
         let page: CountPage = api::send_json("POST", &path, &query).await?;
         counted += page.customers.len() as u64;
         match page.next_cursor {
