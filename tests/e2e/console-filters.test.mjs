@@ -9,7 +9,17 @@ import assert from "node:assert/strict";
 import { adminCall, suite } from "./harness.mjs";
 import { consoleKit } from "./console-kit.mjs";
 
-const env = suite();
+// A member of the demo channel who signs in with the demo owner's password (same PBKDF2
+// hash and salt as edge/seed/demo.sql).
+const MEMBER = { email: "fields-member@demo.kizuna.invalid", password: "demo-owner-password" };
+const env = suite({
+  sql: [
+    `INSERT INTO members (id, email, name, created_at, password_hash, password_salt, password_iterations)
+     VALUES ('m_fields_member', '${MEMBER.email}', 'Fields member', 0,
+             'cd943e411aa30b8a612ff7695020beb2c709db4c342e9189707f806d4f91ebcd', 'df3cdab6aaa10da03120303dc74360d1', 100000);
+     INSERT INTO channel_members (channel_id, member_id, role) VALUES ('demo', 'm_fields_member', 'member');`,
+  ],
+});
 const { openSignedIn, assertAccessible, bothLanguages } = consoleKit(env);
 
 const api = (method, path, body) => adminCall(env.worker, method, `/admin/v1/channels/demo${path}`, body);
@@ -246,8 +256,21 @@ test("profile settings: hide and archive; a hidden field is no longer offered in
   await page.getByRole("button", { name: "New segment" }).click();
   const root = page.locator(".filter-builder > .filter-group");
   await root.locator(":scope > .filter-add").getByRole("button", { name: "Add condition" }).click();
+  await root.locator('option[value="profile.score"]').waitFor({ state: "attached" });
   const options = await root.getByLabel("Field", { exact: true }).locator("option").evaluateAll((o) => o.map((x) => x.value));
   assert.ok(options.includes("profile.score"));
   assert.ok(!options.includes("profile.plan"), "a hidden field is not offered");
+  await close();
+});
+
+test("profile settings for a member: the list is read-only, the owners' controls are not shown", async () => {
+  const { page, errors, close } = await openSignedIn("/console/c/demo/fields", { who: MEMBER });
+  await page.locator('tr[data-key="profile.score"]').waitFor();
+  await page.getByText("Only the channel's owners can change profile settings.").waitFor();
+  assert.equal(await page.getByRole("button", { name: "Add profile field" }).count(), 0);
+  assert.equal(await page.locator("tr.field-row button").count(), 0, "no reorder, rename, hide or archive");
+  assert.equal(await page.locator('tr.field-row[draggable="true"]').count(), 0);
+  await assertAccessible(page, "profile settings as a member");
+  assert.deepEqual(errors, []);
   await close();
 });
