@@ -195,6 +195,7 @@ test("segments: a nested AND/OR filter with a tag condition counts what the API 
   const edited = (await api("GET", "/segments")).body.segments[0];
   assert.equal(edited.name, "Engaged fans");
   assert.deepEqual(edited.filter, narrowed);
+  await page.locator(".filter-summary").getByText("Loyalty score is greater than 50 AND (Loyalty score is greater than 70 OR Has tags: vip").waitFor();
 
   await bothLanguages(page, "segments", async (lang) => {
     await page.getByRole("heading", { level: 1, name: lang === "ja" ? "セグメント" : "Segments" }).waitFor();

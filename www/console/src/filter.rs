@@ -625,6 +625,21 @@ fn search_view(ctx: Ctx, id: u32, s: RwSignal<String>, path: Signal<String>, rem
     .into_any()
 }
 
+/// A saved filter in words (`Score is greater than 10 AND (…)`), dates in `zone`.
+#[component]
+pub fn FilterSummary(
+    ui: Ui,
+    fields: Signal<Vec<FieldOut>>,
+    filter: FilterDoc,
+    #[prop(into, optional)] zone: Signal<Option<String>>,
+) -> impl IntoView {
+    let words = move || {
+        let date = |ms: i64| ui.time(ms, zone.get().as_deref());
+        fields.with(|fields| filter_edit::describe(&filter, fields, ui.lang.get(), &date))
+    };
+    view! { <p class="filter-summary">{words}</p> }
+}
+
 /// "Save as segment": a name and the builder's filter, `POST …/segments`.
 #[component]
 fn SaveAsSegment(

@@ -6,7 +6,7 @@
 //! group, every node becomes one part at the same index), so a validation error's path
 //! (`filter.all[1].any[0].value`) names the node and the input it is about.
 
-use crate::i18n::Key;
+use crate::i18n::{Key, Lang, text};
 use kizuna_shared::field::{FieldType, FieldValue, Schema, Visibility};
 use kizuna_shared::filter::FilterDoc;
 use kizuna_shared::filter::doc::{ModeDoc, TagsDoc};
@@ -331,6 +331,59 @@ pub fn input_of<'a>(part: &str, field: &'a str) -> Option<&'a str> {
     Some(rest.split(['.', '[']).next().unwrap_or_default())
 }
 
+/// A saved filter in words, for a list of segments: `Score is greater than 10 AND (…)`.
+/// `date` writes a moment (the caller's locale and zone).
+pub fn describe(doc: &FilterDoc, fields: &[FieldOut], lang: Lang, date: &dyn Fn(i64) -> String) -> String {
+    describe_part(doc, fields, lang, date, true)
+}
+
+fn describe_part(doc: &FilterDoc, fields: &[FieldOut], lang: Lang, date: &dyn Fn(i64) -> String, top: bool) -> String {
+    let t = |key: Key| text(lang, key);
+    if let Some(parts) = doc.all.as_ref().map(|p| (p, " AND ")).or(doc.any.as_ref().map(|p| (p, " OR "))) {
+        let (parts, joiner) = parts;
+        if parts.is_empty() {
+            return t(Key::FilterEveryone).to_owned();
+        }
+        let inner: Vec<String> = parts.iter().map(|p| describe_part(p, fields, lang, date, false)).collect();
+        let joined = inner.join(joiner);
+        return if top || parts.len() == 1 { joined } else { format!("({joined})") };
+    }
+    if let Some(tags) = &doc.tags {
+        let mode = |all: bool| t(if all { Key::FilterTagsAll } else { Key::FilterTagsAny });
+        let mut out = Vec::new();
+        if !tags.include.is_empty() {
+            let all = tags.include_mode == ModeDoc::All;
+            out.push(format!("{}: {} ({})", t(Key::FilterTagsInclude), tags.include.join(", "), mode(all)));
+        }
+        if !tags.exclude.is_empty() {
+            let all = tags.exclude_mode == ModeDoc::All;
+            out.push(format!("{}: {} ({})", t(Key::FilterTagsExclude), tags.exclude.join(", "), mode(all)));
+        }
+        return out.join(" AND ");
+    }
+    if let Some(search) = &doc.search {
+        return format!("{}: {search}", t(Key::FilterSearch));
+    }
+    let key = doc.field.as_deref().unwrap_or_default();
+    let field = fields.iter().find(|f| f.key == key);
+    let name = field.map_or(key, |f| f.display_name.as_str());
+    let ty = field.map_or(FieldType::Text, |f| f.ty);
+    let op = doc.op.as_deref().unwrap_or_default();
+    let label = t(op_label(ty, op));
+    let number = |n: f64| if n.fract() == 0.0 && n.abs() < 1e15 { format!("{}", n as i64) } else { n.to_string() };
+    let one = |n: f64| if ty == FieldType::Date { date(n as i64) } else { number(n) };
+    let value = match &doc.value {
+        None => String::new(),
+        Some(FieldValue::Text(v)) => format!("“{v}”"),
+        Some(FieldValue::Bool(b)) => t(if *b { Key::FilterYes } else { Key::FilterNo }).to_owned(),
+        Some(FieldValue::Number(n)) if label.contains('…') => return format!("{name} {}", label.replace('…', &number(*n))),
+        Some(FieldValue::Number(n)) => one(*n),
+        Some(FieldValue::Numbers(r)) => r.iter().map(|n| one(*n)).collect::<Vec<_>>().join(" – "),
+        Some(FieldValue::Texts(l)) => l.join(", "),
+    };
+    if value.is_empty() { format!("{name} {label}") } else { format!("{name} {label} {value}") }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -526,5 +579,24 @@ mod tests {
         assert_eq!(mistake_key("filter.any[2].op", "x"), Key::FilterOpInvalid);
         assert_eq!(mistake_key("filter", "at most 100 conditions and groups"), Key::FilterTooLarge);
         assert_eq!(mistake_key("filter.all[0].tags.include[3]", "x"), Key::FilterTagsMissing);
+    }
+
+    #[test]
+    fn a_saved_filter_reads_in_words_with_nested_groups_in_parentheses() {
+        let doc: FilterDoc = serde_json::from_str(
+            r#"{"all":[{"field":"profile.score","op":"greaterThan","value":10},
+                {"any":[{"field":"lastSeenAt","op":"withinLastDays","value":7},
+                        {"tags":{"include":["vip"],"includeMode":"any"}}]}]}"#,
+        )
+        .unwrap();
+        let date = |ms: i64| format!("<{ms}>");
+        assert_eq!(
+            describe(&doc, &fields(), Lang::En, &date),
+            "profile.score is greater than 10 AND (lastSeenAt is within the last 7 days OR Has tags: vip (any of them (OR)))"
+        );
+        let range: FilterDoc = serde_json::from_str(r#"{"field":"lastSeenAt","op":"between","value":[1,2]}"#).unwrap();
+        assert_eq!(describe(&range, &fields(), Lang::En, &date), "lastSeenAt is between <1> – <2>");
+        let everyone = FilterDoc { all: Some(vec![]), ..FilterDoc::default() };
+        assert_eq!(describe(&everyone, &fields(), Lang::Ja, &date), text(Lang::Ja, Key::FilterEveryone));
     }
 }

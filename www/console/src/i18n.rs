@@ -181,6 +181,7 @@ strings! {
     FilterSearch => "Name, email or mobile contains", "名前・メール・携帯番号に含む";
     FilterPending => "Finish the conditions marked below to apply the filter.", "下の印の付いた条件を完成させるとフィルターが適用されます。";
     FilterSaveAs => "Save as segment", "セグメントとして保存";
+    FilterEveryone => "Every customer", "すべての顧客";
     SegmentName => "Segment name", "セグメント名";
     SegmentSaved => "Segment “{name}” saved.", "セグメント「{name}」を保存しました。";
     FilterFieldMissing => "Choose a field.", "項目を選択してください。";

@@ -3,7 +3,7 @@
 //! the customer list (`…/customers?segment={id}`).
 
 use crate::api;
-use crate::filter::{FilterBuilder, segment_problem};
+use crate::filter::{FilterBuilder, FilterSummary, segment_problem};
 use crate::filter_edit::Mistake;
 use crate::form::{FormAlert, Problems, TextInput};
 use crate::i18n::{Key, fill};
@@ -226,6 +226,7 @@ pub fn Segments(ui: Ui, channel: String) -> impl IntoView {
                                 <button type="button" class="link-button" on:click=move |_| open(Editing::Existing(edit_segment.clone()))>
                                     {name.clone()}
                                 </button>
+                                <FilterSummary ui fields=fields.into() filter=segment.filter.clone() zone=zone />
                             </th>
                             <td>{updated}</td>
                             <td>
@@ -269,7 +270,7 @@ pub fn Segments(ui: Ui, channel: String) -> impl IntoView {
                 <table class="data segments">
                     <thead>
                         <tr>
-                            <th scope="col">{ui.t(Key::SegmentName)}</th>
+                            <th scope="col" class="segment-name-col">{ui.t(Key::SegmentName)}</th>
                             <th scope="col">{ui.t(Key::SegmentUpdated)}</th>
                             <th scope="col">{ui.t(Key::SegmentActions)}</th>
                         </tr>
