@@ -349,15 +349,18 @@ fn describe_part(doc: &FilterDoc, fields: &[FieldOut], lang: Lang, date: &dyn Fn
         return if top || parts.len() == 1 { joined } else { format!("({joined})") };
     }
     if let Some(tags) = &doc.tags {
-        let mode = |all: bool| t(if all { Key::FilterTagsAll } else { Key::FilterTagsAny });
+        // How the tags combine matters from two tags on.
+        let list = |label: Key, tags: &[String], mode: ModeDoc| {
+            let all = t(if mode == ModeDoc::All { Key::FilterTagsAll } else { Key::FilterTagsAny });
+            let mode = if tags.len() > 1 { format!(" ({all})") } else { String::new() };
+            format!("{}: {}{mode}", t(label), tags.join(", "))
+        };
         let mut out = Vec::new();
         if !tags.include.is_empty() {
-            let all = tags.include_mode == ModeDoc::All;
-            out.push(format!("{}: {} ({})", t(Key::FilterTagsInclude), tags.include.join(", "), mode(all)));
+            out.push(list(Key::FilterTagsInclude, &tags.include, tags.include_mode));
         }
         if !tags.exclude.is_empty() {
-            let all = tags.exclude_mode == ModeDoc::All;
-            out.push(format!("{}: {} ({})", t(Key::FilterTagsExclude), tags.exclude.join(", "), mode(all)));
+            out.push(list(Key::FilterTagsExclude, &tags.exclude, tags.exclude_mode));
         }
         return out.join(" AND ");
     }
@@ -376,7 +379,9 @@ fn describe_part(doc: &FilterDoc, fields: &[FieldOut], lang: Lang, date: &dyn Fn
         None => String::new(),
         Some(FieldValue::Text(v)) => format!("“{v}”"),
         Some(FieldValue::Bool(b)) => t(if *b { Key::FilterYes } else { Key::FilterNo }).to_owned(),
-        Some(FieldValue::Number(n)) if label.contains('…') => return format!("{name} {}", label.replace('…', &number(*n))),
+        Some(FieldValue::Number(n)) if label.contains('…') => {
+            return format!("{name} {}", label.replace('…', &number(*n)));
+        }
         Some(FieldValue::Number(n)) => one(*n),
         Some(FieldValue::Numbers(r)) => r.iter().map(|n| one(*n)).collect::<Vec<_>>().join(" – "),
         Some(FieldValue::Texts(l)) => l.join(", "),
@@ -592,10 +597,16 @@ mod tests {
         let date = |ms: i64| format!("<{ms}>");
         assert_eq!(
             describe(&doc, &fields(), Lang::En, &date),
-            "profile.score is greater than 10 AND (lastSeenAt is within the last 7 days OR Has tags: vip (any of them (OR)))"
+            "profile.score is greater than 10 AND (lastSeenAt is within the last 7 days OR Has tags: vip)"
         );
         let range: FilterDoc = serde_json::from_str(r#"{"field":"lastSeenAt","op":"between","value":[1,2]}"#).unwrap();
         assert_eq!(describe(&range, &fields(), Lang::En, &date), "lastSeenAt is between <1> – <2>");
+        let tags: FilterDoc =
+            serde_json::from_str(r#"{"tags":{"include":["a","b"],"includeMode":"all","exclude":["c"]}}"#).unwrap();
+        assert_eq!(
+            describe(&tags, &fields(), Lang::En, &date),
+            "Has tags: a, b (all of them (AND)) AND Does not have tags: c"
+        );
         let everyone = FilterDoc { all: Some(vec![]), ..FilterDoc::default() };
         assert_eq!(describe(&everyone, &fields(), Lang::Ja, &date), text(Lang::Ja, Key::FilterEveryone));
     }

@@ -159,7 +159,6 @@ strings! {
     FilterAddTags => "Add tag condition", "タグ条件を追加";
     FilterRemove => "Remove", "削除";
     FilterRemoveGroup => "Remove group", "グループを削除";
-    FilterClear => "Clear all", "すべてクリア";
     FilterEmpty => "No conditions: every customer matches. Add a condition to narrow the list.", "条件がありません。すべての顧客が対象です。条件を追加して絞り込んでください。";
     FilterGroup => "Group", "グループ";
     FilterField => "Field", "項目";
@@ -223,7 +222,6 @@ strings! {
     SegmentEdit => "Edit segment", "セグメントを編集";
     SegmentUpdated => "Updated", "更新日時";
     SegmentActions => "Actions", "操作";
-    SegmentOpen => "Edit", "編集";
     SegmentShowCustomers => "Show customers", "顧客を表示";
     SegmentDeleteAsk => "Delete the segment “{name}”? Its customers are not deleted.", "セグメント「{name}」を削除しますか？顧客は削除されません。";
     SegmentDeleted => "Segment deleted.", "セグメントを削除しました。";
