@@ -103,6 +103,10 @@ test("profile settings: reordered by keyboard and by drag, the API's order follo
   await page.locator("#rename-displayName").fill("   ");
   await page.locator("form.rename button[type=submit]").click();
   await page.locator("#rename-displayName-error").getByText("Enter 1 to 80 characters.").waitFor();
+  await page.keyboard.press("Escape");
+  await page.waitForFunction(() => document.activeElement?.id === "rename-profile.score"); // Escape gives focus back
+  await page.keyboard.press("Enter");
+  await page.locator("#rename-displayName").waitFor();
   await page.locator("#rename-displayName").fill("Loyalty score");
   await page.keyboard.press("Enter");
   await page.locator('tr[data-key="profile.score"] .field-name').getByText("Loyalty score").waitFor();

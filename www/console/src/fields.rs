@@ -351,6 +351,14 @@ fn row(args: RowArgs) -> impl IntoView {
             patch.run((key.clone(), FieldPatch { display_name: Some(text), ..FieldPatch::default() }));
         }
     };
+    // Closing the rename puts focus back on its button.
+    let close_rename = {
+        let key = StoredValue::new(key.clone());
+        move || {
+            renaming.set(None);
+            crate::filter::focus(format!("rename-{}", key.get_value()));
+        }
+    };
     let name_cell = {
         let (name, key) = (name.clone(), key.clone());
         move || {
@@ -358,7 +366,7 @@ fn row(args: RowArgs) -> impl IntoView {
                 let error = move || rename_error.get().map(|p| p.message(ui.lang.get()));
                 view! {
                     <form class="rename" novalidate on:submit=rename_save.clone()
-                        on:keydown=move |ev: leptos::ev::KeyboardEvent| if ev.key() == "Escape" { renaming.set(None) }>
+                        on:keydown=move |ev: leptos::ev::KeyboardEvent| if ev.key() == "Escape" { close_rename() }>
                         <label class="visually-hidden" for="rename-displayName">{ui.t(Key::FieldDisplayName)}</label>
                         <input
                             id="rename-displayName"
@@ -369,7 +377,7 @@ fn row(args: RowArgs) -> impl IntoView {
                             aria-describedby="rename-displayName-error"
                         />
                         <button type="submit" class="primary small">{ui.t(Key::Save)}</button>
-                        <button type="button" class="secondary small" on:click=move |_| renaming.set(None)>{ui.t(Key::Cancel)}</button>
+                        <button type="button" class="secondary small" on:click=move |_| close_rename()>{ui.t(Key::Cancel)}</button>
                         <p id="rename-displayName-error" class="field-error">{error}</p>
                     </form>
                 }
@@ -475,6 +483,10 @@ fn AddField(ui: Ui, base: String, fields: RwSignal<Option<Vec<FieldOut>>>) -> im
     let problems = Problems::new(&["key", "displayName", "type"]);
     let busy = RwSignal::new(false);
     let added = RwSignal::new(false);
+    let close = move || {
+        open.set(false);
+        crate::filter::focus("add-field-open".to_owned());
+    };
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         if busy.get_untracked() {
@@ -534,7 +546,7 @@ fn AddField(ui: Ui, base: String, fields: RwSignal<Option<Vec<FieldOut>>>) -> im
                 <h2 id="add-field-title">{ui.t(Key::FieldAdd)}</h2>
                 <FormAlert ui problems />
                 <form class="form add-field-form" novalidate on:submit=submit.clone()
-                    on:keydown=move |ev: leptos::ev::KeyboardEvent| if ev.key() == "Escape" { open.set(false) }>
+                    on:keydown=move |ev: leptos::ev::KeyboardEvent| if ev.key() == "Escape" { close() }>
                     <TextInput ui problems name="key" label=Key::FieldKey value=key hint=Key::FieldKeyHint required=true />
                     <TextInput ui problems name="displayName" label=Key::FieldDisplayName value=display required=true />
                     <div class="field">
@@ -567,7 +579,7 @@ fn AddField(ui: Ui, base: String, fields: RwSignal<Option<Vec<FieldOut>>>) -> im
                         <button type="submit" class="primary" aria-disabled=move || busy.get().then_some("true")>
                             {move || ui.s(if busy.get() { Key::Saving } else { Key::FieldAdd })}
                         </button>
-                        <button type="button" class="secondary" on:click=move |_| open.set(false)>{ui.t(Key::Cancel)}</button>
+                        <button type="button" class="secondary" on:click=move |_| close()>{ui.t(Key::Cancel)}</button>
                     </div>
                 </form>
             </section>
