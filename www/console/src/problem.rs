@@ -89,7 +89,6 @@ fn field_message(code: &str, name: &str) -> Option<Key> {
         // Customer page.
 
         // Filters, segments, profile settings.
-
         _ => return None,
     })
 }
