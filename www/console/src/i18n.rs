@@ -146,6 +146,71 @@ strings! {
     // ── Account pages: accept, reset, confirm, account (account.rs) ──
 
     // ── Customer list and bulk actions (customers.rs) ──
+    ColCustomer => "Customer", "顧客";
+    ColMemberId => "Member ID", "会員 ID";
+    ColMember => "Member", "会員";
+    ColName => "Name", "名前";
+    ColTags => "Tags", "タグ";
+    ColCity => "City", "市区町村";
+    ColCountry => "Country", "国";
+    ColLanguage => "Language", "言語";
+    ColCreatedAt => "First seen", "初回訪問日時";
+    ColLastSeenAt => "Last seen", "最終訪問日時";
+    ColUpdatedAt => "Updated", "更新日時";
+    ColSessionsCount => "Sessions", "セッション数";
+    ColWebBrowser => "Browser", "ブラウザ";
+    ColWebBrowserName => "Browser name", "ブラウザ名";
+    ColWebOs => "OS", "OS バージョン";
+    ColWebOsName => "OS name", "OS 名";
+    ColWebDevice => "Device", "デバイス";
+    ColWebLastSeenAt => "Last seen on the web", "Web の最終訪問日時";
+    ColWebSessionsCount => "Web sessions", "Web のセッション数";
+    ColHasPushToken => "Push enabled", "プッシュ通知";
+    ColUnsubscribeEmail => "Email unsubscribed", "メール配信停止";
+    ColUnsubscribeTexting => "SMS unsubscribed", "SMS 配信停止";
+    ColEmailStatus => "Email status", "メールの状態";
+    Yes => "Yes", "はい";
+    No => "No", "いいえ";
+    AnonymousVisitor => "Anonymous visitor", "匿名の訪問者";
+    CustomersTotal => "{count} customers", "{count} 人の顧客";
+    CustomersLoaded => "{count} loaded", "{count} 人を読み込み済み";
+    QuickSearch => "Search by name, email or phone", "名前・メールアドレス・電話番号で検索";
+    Columns => "Columns", "表示する列";
+    ColumnsHint => "Choose the columns to show. The choice is remembered for this channel.", "表示する列を選んでください。選択はこのチャネルで記憶されます。";
+    FilterTitle => "Filter", "絞り込み";
+    SegmentShown => "Segment: {name}", "セグメント：{name}";
+    ClearSegment => "Show all customers", "すべての顧客を表示";
+    CustomerList => "Customer list", "顧客一覧";
+    NoCustomers => "No customers match.", "条件に合う顧客はいません。";
+    NewCustomers => "{count} new customers", "新しい顧客が {count} 人います";
+    ShowNew => "Show", "表示する";
+    SelectCustomer => "Select {name}", "{name} を選択";
+    SelectLoaded => "Select all loaded customers", "読み込んだ顧客をすべて選択";
+    SelectAllResults => "Select all {count} results", "検索結果の {count} 人すべてを選択";
+    AllResultsSelected => "All {count} results are selected.", "検索結果の {count} 人すべてを選択しています。";
+    SelectedCount => "{count} selected", "{count} 人を選択中";
+    ClearSelection => "Clear selection", "選択を解除";
+    BulkAction => "Action", "一括操作";
+    BulkAddTags => "Add tags", "タグを追加";
+    BulkRemoveTags => "Remove tags", "タグを外す";
+    BulkUnsubscribeEmail => "Unsubscribe from email", "メール配信を停止";
+    BulkResubscribeEmail => "Resubscribe to email", "メール配信停止を解除";
+    BulkUnsubscribeTexting => "Unsubscribe from SMS", "SMS 配信を停止";
+    BulkResubscribeTexting => "Resubscribe to SMS", "SMS 配信停止を解除";
+    BulkDelete => "Delete customers", "顧客を削除";
+    BulkTags => "Tags, separated by commas", "タグ（カンマ区切り）";
+    BulkApply => "Apply", "実行";
+    BulkTitle => "Change {count} customers", "{count} 人の顧客を変更";
+    BulkRunning => "{done} of {total} customers done", "{total} 人中 {done} 人が完了";
+    BulkDone => "Done: {changed} customers changed.", "完了：{changed} 人を変更しました。";
+    BulkFailed => "The bulk action stopped: {error}", "一括操作が止まりました：{error}";
+    TagsMissing => "Enter at least one tag.", "タグを 1 つ以上入力してください。";
+    TagInvalid => "Each tag is 1 to 50 characters, without control characters.", "タグはそれぞれ 1〜50 文字で、制御文字は使えません。";
+    DeleteConfirm => "Delete {count} customers? Their data is erased and cannot be restored.", "{count} 人の顧客を削除しますか？データは消去され、元に戻せません。";
+    DeleteSelectedOnly => "Deleting works on selected customers; select them in the list.", "削除できるのは一覧で選んだ顧客だけです。";
+    DeleteDone => "Deleted {count} customers.", "{count} 人の顧客を削除しました。";
+    SortAscending => "ascending", "昇順";
+    SortDescending => "descending", "降順";
 
     // ── Customer page (customer.rs) ──
 

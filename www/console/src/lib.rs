@@ -5,8 +5,9 @@
 //!
 //! Layers (no module imports one above it): `app` (frame and router) → the screens
 //! (`channel`, `members`, `account`, `customers`, `customer`, `segments`, `fields`,
-//! `filter`) → `form` → `ui`, `api` → the pure `screen`, `problem`, `i18n`.
+//! `filter`) → `form` → `ui`, `api` → the pure `grid`, `screen`, `problem`, `i18n`.
 
+pub mod grid;
 pub mod i18n;
 pub mod problem;
 pub mod screen;
