@@ -359,7 +359,13 @@ pub fn Customers(ui: Ui, channel: String) -> impl IntoView {
     });
 
     let total_text = move || {
-        list.total.get().map(|n| fill(ui.s(Key::CustomersTotal), "count", &ui.number(n as f64))).unwrap_or_default()
+        list.total
+            .get()
+            .map(|n| match n {
+                1 => ui.s(Key::CustomersTotalOne).to_owned(),
+                n => fill(ui.s(Key::CustomersTotal), "count", &ui.number(n as f64)),
+            })
+            .unwrap_or_default()
     };
     let loaded_text = move || fill(ui.s(Key::CustomersLoaded), "count", &ui.number(list.rows.with(Vec::len) as f64));
 
@@ -657,7 +663,7 @@ pub fn Customers(ui: Ui, channel: String) -> impl IntoView {
                         {ui.t(Key::ClearSelection)}
                     </button>
                     <span class="spacer"></span>
-                    <button type="button" class="primary" on:click=open_bulk>{ui.t(Key::BulkAction)}</button>
+                    <button type="button" class="primary" aria-haspopup="dialog" on:click=open_bulk>{ui.t(Key::BulkOpen)}</button>
                 </div>
             })}
             <div class="grid-scroll" node_ref=scroller tabindex="0" role="region" aria-label=ui.t(Key::CustomerList) on:scroll=on_scroll>

@@ -173,6 +173,7 @@ strings! {
     No => "No", "いいえ";
     AnonymousVisitor => "Anonymous visitor", "匿名の訪問者";
     CustomersTotal => "{count} customers", "{count} 人の顧客";
+    CustomersTotalOne => "1 customer", "1 人の顧客";
     CustomersLoaded => "{count} loaded", "{count} 人を読み込み済み";
     QuickSearch => "Search by name, email or phone", "名前・メールアドレス・電話番号で検索";
     Columns => "Columns", "表示する列";
@@ -190,7 +191,8 @@ strings! {
     AllResultsSelected => "All {count} results are selected.", "検索結果の {count} 人すべてを選択しています。";
     SelectedCount => "{count} selected", "{count} 人を選択中";
     ClearSelection => "Clear selection", "選択を解除";
-    BulkAction => "Action", "一括操作";
+    BulkAction => "Action", "操作";
+    BulkOpen => "Bulk actions…", "一括操作…";
     BulkAddTags => "Add tags", "タグを追加";
     BulkRemoveTags => "Remove tags", "タグを外す";
     BulkUnsubscribeEmail => "Unsubscribe from email", "メール配信を停止";
