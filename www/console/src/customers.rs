@@ -503,7 +503,7 @@ pub fn Customers(ui: Ui, channel: String) -> impl IntoView {
     let body_rows = move || {
         let (start, end) = window_rows.get();
         let shown = shown_fields.get();
-        let zone = zone.get();
+        let format = CellFormat::new(ui, zone.get().as_deref());
         let slice: Vec<CustomerOut> = list.rows.with(|rows| rows[start.min(rows.len())..end.min(rows.len())].to_vec());
         slice
             .into_iter()
@@ -536,7 +536,7 @@ pub fn Customers(ui: Ui, channel: String) -> impl IntoView {
                 let cells = shown
                     .iter()
                     .map(|field| {
-                        let text = show(ui, &grid::cell(&customer, &field.key, field.ty), zone.as_deref());
+                        let text = format.show(&grid::cell(&customer, &field.key, field.ty));
                         let class = match field.ty {
                             FieldType::Number => "num",
                             _ => "",
@@ -685,15 +685,70 @@ pub fn Customers(ui: Ui, channel: String) -> impl IntoView {
     }
 }
 
-/// A cell's text in the viewer's language.
-fn show(ui: Ui, cell: &Cell, zone: Option<&str>) -> String {
-    match cell {
-        Cell::Empty => String::new(),
-        Cell::Text(text) => text.clone(),
-        Cell::Number(n) => ui.number(*n),
-        Cell::Date(ms) => ui.time(*ms, zone),
-        Cell::Bool(b) => ui.s(if *b { Key::Yes } else { Key::No }).to_owned(),
-        Cell::List(items) => items.join(", "),
+/// The locale's number and date formats, made once per rendering of the rows: building
+/// an `Intl` format costs far more than using one, and a window holds hundreds of dates.
+/// The same options as `Ui::time` and `Ui::number` (medium date, short time, the
+/// channel's zone, the browser's own when the zone is unknown).
+struct CellFormat {
+    ui: Ui,
+    number: js_sys::Intl::NumberFormat,
+    date: Option<js_sys::Intl::DateTimeFormat>,
+}
+
+impl CellFormat {
+    fn new(ui: Ui, zone: Option<&str>) -> CellFormat {
+        use wasm_bindgen::JsValue;
+        let locale = match ui.lang.get() {
+            crate::i18n::Lang::En => "en",
+            crate::i18n::Lang::Ja => "ja-JP",
+        };
+        let locales = js_sys::Array::of1(&JsValue::from_str(locale));
+        let number = js_sys::Intl::NumberFormat::new(&locales, &js_sys::Object::new());
+        let make = |zone: Option<&str>| -> Option<js_sys::Intl::DateTimeFormat> {
+            let options = js_sys::Object::new();
+            let set = |k: &str, v: &str| {
+                let _ = js_sys::Reflect::set(&options, &JsValue::from_str(k), &JsValue::from_str(v));
+            };
+            set("dateStyle", "medium");
+            set("timeStyle", "short");
+            if let Some(zone) = zone {
+                set("timeZone", zone);
+            }
+            // An unknown zone makes the constructor throw: `construct` answers an `Err`.
+            let class: js_sys::Function =
+                js_sys::Intl::DateTimeFormat::new(&js_sys::Array::new(), &js_sys::Object::new()).constructor();
+            let format = js_sys::Reflect::construct(&class, &js_sys::Array::of2(&locales, &options)).ok()?;
+            Some(format.unchecked_into())
+        };
+        let date = make(zone).or_else(|| make(None));
+        CellFormat { ui, number, date }
+    }
+
+    fn number(&self, n: f64) -> String {
+        let format = self.number.format();
+        format
+            .call1(&self.number, &wasm_bindgen::JsValue::from_f64(n))
+            .ok()
+            .and_then(|s| s.as_string())
+            .unwrap_or_default()
+    }
+
+    fn date(&self, ms: i64) -> String {
+        let Some(date_format) = &self.date else { return self.ui.time(ms, None) };
+        let date = js_sys::Date::new(&wasm_bindgen::JsValue::from_f64(ms as f64));
+        date_format.format().call1(date_format, &date).ok().and_then(|s| s.as_string()).unwrap_or_default()
+    }
+
+    /// A cell's text in the viewer's language.
+    fn show(&self, cell: &Cell) -> String {
+        match cell {
+            Cell::Empty => String::new(),
+            Cell::Text(text) => text.clone(),
+            Cell::Number(n) => self.number(*n),
+            Cell::Date(ms) => self.date(*ms),
+            Cell::Bool(b) => self.ui.s(if *b { Key::Yes } else { Key::No }).to_owned(),
+            Cell::List(items) => items.join(", "),
+        }
     }
 }
 
