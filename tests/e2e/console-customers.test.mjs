@@ -194,7 +194,8 @@ test("a bulk tag on every result of a search shows its progress and lands; an AP
     const search = page.locator("#q");
     await search.fill("@example.com");
     await listReady(page, SEEDED);
-    await page.locator("thead th.pick input").check();
+    await page.locator("thead th.pick input").click();
+    await page.locator(".selection-bar").waitFor();
     const everything = page.locator(".selection-bar .link-button").first();
     assert.match(await everything.textContent(), /10,000/);
     await everything.click();
