@@ -85,15 +85,19 @@ test("customer lists page with a cursor and refuse bad input naming the field", 
     await asVisitor(env.worker, "/v1/events", visitor, { sessionId: `s_page_${i}`, events: [{ id: "e1", name: "PageView", properties: { url: "http://shop/" } }] });
   }
   const seen = [];
+  const totals = [];
   let cursor;
   do {
     const query = new URLSearchParams({ limit: "2", sort: "createdAt", order: "asc", ...(cursor ? { cursor } : {}) });
     const page = await admin(env.worker, `/admin/v1/channels/demo/customers?${query}`);
     seen.push(...page.customers.map((c) => c.id));
+    totals.push(page.total);
     cursor = page.nextCursor;
   } while (cursor);
   assert.deepEqual(seen.filter((id) => paged.includes(id)), paged);
   assert.equal(new Set(seen).size, seen.length, "no customer appears twice across pages");
+  assert.equal(totals[0], seen.length, "the first page counts every customer");
+  assert.ok(totals.slice(1).every((t) => t === undefined), "later pages carry no total");
 
   const badOp = await search({ filter: { field: "country", op: "greaterThan", value: 3 } });
   assert.equal(badOp.status, 400);

@@ -155,6 +155,10 @@ pub struct CustomerPage {
     pub customers: Vec<CustomerOut>,
     /// Pass as `cursor` for the next page; absent on the last page.
     pub next_cursor: Option<String>,
+    /// How many customers match in all (`q`, `filter` and `segment`); on the first page
+    /// only (no `cursor`), so paging on costs no count.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub total: Option<u64>,
 }
 
 /// One message a customer received (`GET …/customers/{id}/messages`): a delivery with

@@ -5,11 +5,12 @@
 //!
 //! Layers (no module imports one above it): `app` (frame and router) → the screens
 //! (`channel`, `members`, `account`, `customers`, `customer`, `segments`, `fields`,
-//! `filter`) → `form` → `ui`, `api` → the pure `channel_form`, `filter_edit`, `profile_input`,
-//! `screen`, `problem`, `i18n`.
+//! `filter`) → `form` → `ui`, `api` → the pure `channel_form`, `filter_edit`, `grid`,
+//! `profile_input`, `screen`, `problem`, `i18n`.
 
 pub mod channel_form;
 pub mod filter_edit;
+pub mod grid;
 pub mod i18n;
 pub mod problem;
 pub mod profile_input;

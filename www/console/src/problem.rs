@@ -94,6 +94,7 @@ fn field_message(code: &str, name: &str) -> Option<Key> {
         // Members, invitations, tokens, account pages.
 
         // Customer list, bulk actions.
+        ("invalid", tag) if tag.starts_with("addTags[") || tag.starts_with("removeTags[") => Key::TagInvalid,
 
         // Customer page.
         ("invalid", "profile.email") => Key::CustomerEmailInvalid,

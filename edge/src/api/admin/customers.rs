@@ -16,6 +16,7 @@ use kizuna_shared::field::CustomField;
 use kizuna_shared::field::FieldValue;
 use kizuna_shared::field::Visibility;
 use kizuna_shared::field::{CustomerSort, SortKey};
+use kizuna_shared::filter::sql::SqlFilter;
 use kizuna_shared::filter::sql::compile;
 use kizuna_shared::ids::ChannelId;
 use kizuna_shared::ids::VisitorId;
@@ -163,16 +164,35 @@ async fn search_customers(
         Some(cursor) => Some(parse_cursor(cursor, sort.key)?),
     };
     let sql = compile(&doc.to_filter(&schema, "filter")?, &schema, now);
-    let customers: Vec<CustomerOut> =
-        store::customers::customers_page(&Db::open(env)?, channel, &sql, sort, after.as_ref(), limit)
-            .await?
-            .into_iter()
-            .map(|c| shown(c, &custom))
-            .collect();
+    let page = customer_page(&Db::open(env)?, channel, &sql, sort, after.as_ref(), limit, &custom).await?;
+    Ok(reply::json(200, &page))
+}
+
+/// One page of the matching customers in `sort` order after `after`; the first page
+/// (no `after`) also counts every match, over the same WHERE, so a list knows its size
+/// for one COUNT and paging on costs nothing more.
+async fn customer_page(
+    db: &impl store::Executor,
+    channel: &ChannelId,
+    sql: &SqlFilter,
+    sort: CustomerSort,
+    after: Option<&store::customers::After>,
+    limit: u32,
+    custom: &[CustomField],
+) -> Result<CustomerPage, ApiError> {
+    let customers: Vec<CustomerOut> = store::customers::customers_page(db, channel, sql, sort, after, limit)
+        .await?
+        .into_iter()
+        .map(|c| shown(c, custom))
+        .collect();
     let next_cursor = (customers.len() == limit as usize)
         .then(|| customers.last().map(|c| format!("{}:{}:{}", sort.key.as_str(), c.sort_value(sort.key), c.id)))
         .flatten();
-    Ok(reply::json(200, &CustomerPage { customers, next_cursor }))
+    let total = match after {
+        None => Some(u64::try_from(store::customers::count_customers(db, channel, sql).await?).unwrap_or(0)),
+        Some(_) => None,
+    };
+    Ok(CustomerPage { customers, next_cursor, total })
 }
 
 /// Cursors read `sort:key:id`; one from another sort is refused.
@@ -440,5 +460,28 @@ mod tests {
         for cursor in ["", "1700", "1700:", "x:d_1", "garbage"] {
             messages_refused(&[("cursor", cursor)], "cursor");
         }
+    }
+
+    #[test]
+    fn the_first_page_counts_every_match_and_later_pages_do_not() {
+        let db = Sqlite::with_channel();
+        for (id, at) in [("c_a", 300), ("c_b", 100), ("c_c", 200)] {
+            db.exec(&format!(
+                "INSERT INTO customers (channel_id, id, created_at, updated_at) VALUES ('shop', '{id}', {at}, {at})"
+            ));
+        }
+        db.exec(
+            "INSERT INTO customers (channel_id, id, created_at, updated_at, name) VALUES ('shop', 'c_x', 1, 1, 'x')",
+        );
+        let shop = ChannelId::parse("shop").unwrap();
+        let unnamed = SqlFilter { sql: "name IS NULL".to_owned(), params: Vec::new() };
+        let sort = CustomerSort { key: SortKey::CreatedAt, descending: true };
+        let first = wait(customer_page(&db, &shop, &unnamed, sort, None, 2, &[])).unwrap();
+        assert_eq!((first.customers.len(), first.total), (2, Some(3)), "all matches, not the page's");
+        let after = parse_cursor(first.next_cursor.as_deref().unwrap(), SortKey::CreatedAt).unwrap();
+        let next = wait(customer_page(&db, &shop, &unnamed, sort, Some(&after), 2, &[])).unwrap();
+        assert_eq!((next.customers.len(), next.total, next.next_cursor.as_deref()), (1, None, None));
+        let json = serde_json::to_value(&next).unwrap();
+        assert!(json.get("total").is_none(), "a later page says nothing of the total");
     }
 }
