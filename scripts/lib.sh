@@ -96,10 +96,10 @@ build_widget() {
 build_console() {
   log "building the console"
   local cargo_target="${CARGO_TARGET_DIR:-target}"
-  cargo build --release -p kizuna-console --target wasm32-unknown-unknown
+  cargo build --profile console -p kizuna-console --target wasm32-unknown-unknown
   rm -rf target/console
   wasm-bindgen --target web --no-typescript --out-dir target/console \
-    "$cargo_target/wasm32-unknown-unknown/release/kizuna_console.wasm"
+    "$cargo_target/wasm32-unknown-unknown/console/kizuna_console.wasm"
   mkdir -p target/site/console
   wasm-opt -Oz --strip-debug --strip-producers target/console/kizuna_console_bg.wasm \
     -o target/site/console/kizuna_console_bg.wasm

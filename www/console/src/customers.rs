@@ -7,6 +7,7 @@
 //! the scroll bar and keyboard scrolling behave as if every row were there.
 
 use crate::api;
+use crate::filter::FilterBuilder;
 use crate::form::{FormAlert, Problems, TextInput};
 use crate::grid::{self, Cell};
 use crate::i18n::{Key, fill};
@@ -632,8 +633,9 @@ pub fn Customers(ui: Ui, channel: String) -> impl IntoView {
             </div>
             <details class="filter">
                 <summary>{ui.t(Key::FilterTitle)}</summary>
-                // FilterBuilder goes here
-                <div class="filter-slot"></div>
+                <div class="filter-slot">
+                    <FilterBuilder ui channel=channel.clone() fields=fields.into() filter />
+                </div>
             </details>
             <div class="new-arrivals" aria-live="polite">
                 {move || (arrived.get() > 0).then(|| view! {

@@ -212,7 +212,7 @@ pub fn FilterBuilder(
     let pending = move || mistake.with(Option::is_some).then(|| ui.s(Key::FilterPending));
     view! {
         <section class="filter-builder" aria-labelledby="filter-title">
-            <h2 id="filter-title" class="filter-title">{ui.t(Key::FilterTitle)}</h2>
+            <h2 id="filter-title" class="filter-title">{ui.t(Key::FilterBuilderTitle)}</h2>
             <p class="filter-pending" role="status">{pending}</p>
             {group_view(ctx, root, root_path, 0, None)}
             {(!no_save).then(|| view! { <SaveAsSegment ui channel filter mistake /> })}

@@ -404,7 +404,7 @@ strings! {
     CustomerUpdating => "Updating…", "更新しています…";
 
     // ── Filter builder, segments (filter.rs, segments.rs) ──
-    FilterTitle => "Filter", "詳細フィルター";
+    FilterBuilderTitle => "Filter", "詳細フィルター";
     FilterMatchAll => "Match all (AND)", "すべてに一致（AND）";
     FilterMatchAny => "Match any (OR)", "いずれかに一致（OR）";
     FilterCombine => "Combine the conditions of this group", "このグループの条件の組み合わせ";
