@@ -628,7 +628,7 @@ fn Tags(page: Page) -> impl IntoView {
         ev.prevent_default();
         let tag = draft.get_untracked().trim().to_owned();
         if tag.is_empty() || tag.chars().count() > 50 {
-            page.problem.set(Some(Problem::at("addTags[0]", Key::CustomerTagInvalid)));
+            page.problem.set(Some(Problem::at("addTags[0]", Key::TagInvalid)));
             focus_later("new-tag".into());
             return;
         }

@@ -348,7 +348,6 @@ strings! {
     CustomerPhoneInvalid => "Enter a phone number: 6 to 20 digits, with + - ( ) . allowed.", "電話番号を入力してください（6〜20 桁、+ - ( ) . を使用できます）。";
     CustomerNameInvalid => "Enter a name of 1 to 80 characters.", "1〜80 文字で名前を入力してください。";
     CustomerWriteOnceTaken => "This field can be set once and already has a value.", "この項目は一度だけ設定でき、すでに値があります。";
-    CustomerTagInvalid => "A tag is 1 to 50 characters.", "タグは 1〜50 文字で入力してください。";
     CustomerTags => "Tags", "タグ";
     CustomerNoTags => "No tags yet.", "タグはまだありません。";
     CustomerAddTag => "Add tag", "タグを追加";

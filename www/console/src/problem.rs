@@ -101,9 +101,6 @@ fn field_message(code: &str, name: &str) -> Option<Key> {
         ("invalid", "profile.mobileNumber") => Key::CustomerPhoneInvalid,
         ("invalid", "profile.name") => Key::CustomerNameInvalid,
         ("conflict", field) if field.starts_with("profile.") => Key::CustomerWriteOnceTaken,
-        ("invalid", field) if field.starts_with("addTags") || field.starts_with("removeTags") => {
-            Key::CustomerTagInvalid
-        }
 
         // Filters, segments, profile settings.
         _ => return None,

@@ -218,7 +218,7 @@ mod tests {
         assert_eq!((taken.field.as_deref(), taken.key), (Some("profile.code"), Key::CustomerWriteOnceTaken));
         assert_eq!(refused("invalid", "profile.mobileNumber").key, Key::CustomerPhoneInvalid);
         assert_eq!(refused("invalid", "profile.name").key, Key::CustomerNameInvalid);
-        assert_eq!(refused("invalid", "addTags[0]").key, Key::CustomerTagInvalid);
+        assert_eq!(refused("invalid", "addTags[0]").key, Key::TagInvalid);
     }
 
     #[test]
