@@ -175,6 +175,7 @@ strings! {
     InviteExpires => "Expires", "有効期限";
     RevokeButton => "Revoke", "取り消す";
     RevokingNow => "Revoking…", "取り消しています…";
+    Working => "Working…", "処理しています…";
     /// `{email}`: the invited address.
     RevokeInvitationQuestion => "Revoke the invitation to {email}?", "{email} への招待を取り消しますか？";
     RevokeInvitationExplain => "Its link stops working at once.", "リンクはすぐに使えなくなります。";
@@ -229,6 +230,7 @@ strings! {
     /// `{email}`: the signed-in account.
     JoinAs => "You are signed in as {email}.", "{email} としてサインインしています。";
     Join => "Join the channel", "チャネルに参加";
+    HaveAccountHint => "Already have an account? Sign in, then open this link again.", "すでにアカウントをお持ちですか？サインインしてから、このリンクをもう一度開いてください。";
     HaveAccount => "An account with this email exists: sign in, then open this link again.", "このメールアドレスのアカウントがあります。サインインしてから、このリンクをもう一度開いてください。";
     ConfirmEmailLead => "Confirm to make this address your account's email.", "確認すると、このアドレスがアカウントのメールアドレスになります。";
     ConfirmEmailButton => "Confirm address", "アドレスを確認";
