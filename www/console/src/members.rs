@@ -232,8 +232,17 @@ pub fn Members(ui: Ui, channel: String) -> impl IntoView {
                 }
                 Err(failure) => {
                     row_problem.set(Some((id.clone(), Problem::from(failure))));
-                    // The select shows the role the API kept.
-                    members.update(|_| {});
+                    // The select shows the role the API kept (the row's element is reused,
+                    // so its value is set back by hand).
+                    let kept = members.with_untracked(|list| {
+                        list.as_ref().and_then(|list| list.iter().find(|m| m.id == id).map(|m| m.role.clone()))
+                    });
+                    let select = document()
+                        .get_element_by_id(&format!("role-{id}"))
+                        .and_then(|el| el.dyn_into::<web_sys::HtmlSelectElement>().ok());
+                    if let (Some(select), Some(kept)) = (select, kept) {
+                        select.set_value(&kept);
+                    }
                 }
             }
             focus_id_later(format!("role-{id}"));
