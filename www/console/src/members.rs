@@ -119,13 +119,30 @@ pub fn ConfirmDialog(
             on_confirm.run(());
         }
     };
+    // The page behind is inert; Tab and Shift+Tab go between the two buttons, so focus
+    // never leaves the dialog for the browser's own controls.
+    let cancel_button = NodeRef::<leptos::html::Button>::new();
+    let confirm_button = NodeRef::<leptos::html::Button>::new();
+    let trap = move |ev: leptos::ev::KeyboardEvent| {
+        if ev.key() != "Tab" {
+            return;
+        }
+        ev.prevent_default();
+        let on_cancel = cancel_button.get().is_some_and(|b| {
+            document().active_element().is_some_and(|active| active == *AsRef::<web_sys::Element>::as_ref(&b))
+        });
+        let next = if on_cancel { confirm_button.get() } else { cancel_button.get() };
+        if let Some(next) = next {
+            let _ = next.focus();
+        }
+    };
     view! {
-        <dialog node_ref=dialog class="confirm" aria-labelledby="confirm-title" aria-describedby="confirm-explain" on:close=closed>
+        <dialog node_ref=dialog on:keydown=trap class="confirm" aria-labelledby="confirm-title" aria-describedby="confirm-explain" on:close=closed>
             <h2 id="confirm-title">{title}</h2>
             <p id="confirm-explain">{explain}</p>
             <div class="actions">
-                <button type="button" class="secondary" autofocus on:click=move |_| question.set(None)>{ui.t(Key::Cancel)}</button>
-                <button type="button" class="danger" aria-disabled=move || busy.get().then_some("true") on:click=confirm>{confirm_label}</button>
+                <button type="button" class="secondary" autofocus node_ref=cancel_button on:click=move |_| question.set(None)>{ui.t(Key::Cancel)}</button>
+                <button type="button" class="danger" node_ref=confirm_button aria-disabled=move || busy.get().then_some("true") on:click=confirm>{confirm_label}</button>
             </div>
         </dialog>
     }
