@@ -405,7 +405,7 @@ test("an owner makes a token, sees it once with a copy button, and revokes it wi
   await row.waitFor();
   assert.equal(await row.locator("td").nth(3).textContent(), "Never");
   await bothLanguages(page, "tokens", async (code) =>
-    page.getByRole("heading", { name: code === "ja" ? "新しいトークン" : "Your new token" }).waitFor(),
+    page.getByRole("heading", { name: code === "ja" ? "作成したトークン" : "Your new token" }).waitFor(),
   );
   // The token works, as a member.
   const use = (path) => fetch(`${env.worker.base}${path}`, { headers: { authorization: `Bearer ${token}` } });

@@ -15,8 +15,8 @@ use crate::problem::{Problem, check_email, check_name, check_new_password};
 use crate::screen::{ChannelPage, Screen};
 use crate::ui::{Brand, Ui, load_failed, query};
 use kizuna_shared::wire::admin::{
-    AcceptIn, AcceptedOut, AccountOut, EmailChangeIn, InvitationView, NewPasswordIn, PasswordChangeIn,
-    PasswordResetIn, SessionList, SessionOut,
+    AcceptIn, AcceptedOut, AccountOut, EmailChangeIn, InvitationView, NewPasswordIn, PasswordChangeIn, PasswordResetIn,
+    SessionList, SessionOut,
 };
 use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
@@ -238,7 +238,8 @@ pub fn AcceptInvitation(ui: Ui) -> impl IntoView {
         if busy.get_untracked() {
             return;
         }
-        let (who, secret, repeated) = (name.get_untracked().trim().to_owned(), password.get_untracked(), again.get_untracked());
+        let (who, secret, repeated) =
+            (name.get_untracked().trim().to_owned(), password.get_untracked(), again.get_untracked());
         let mut found = check_name("name", &who, Key::NameMissing);
         found.extend(check_new_password(&secret, Some(&repeated), "password", "passwordAgain"));
         if !found.is_empty() {
@@ -524,9 +525,7 @@ pub fn Account(ui: Ui) -> impl IntoView {
         });
     };
     let others = move || {
-        sessions.with(|s| {
-            s.as_ref().map(|s| s.iter().filter(|s| !s.current).map(|s| s.id.clone()).collect::<Vec<_>>())
-        })
+        sessions.with(|s| s.as_ref().map(|s| s.iter().filter(|s| !s.current).map(|s| s.id.clone()).collect::<Vec<_>>()))
     };
     let session_rows = move || {
         let list = sessions.get()?;

@@ -186,7 +186,7 @@ strings! {
     TokenNameMissing => "Give the token a name.", "トークンの名前を入力してください。";
     CreateToken => "Create token", "トークンを作成";
     TokenCreating => "Creating…", "作成しています…";
-    TokenCreated => "Your new token", "新しいトークン";
+    TokenCreated => "Your new token", "作成したトークン";
     TokenOnce => "Copy it now: it is shown only this once. Anyone with it can act in this channel with its role.", "今すぐコピーしてください。表示されるのはこの 1 回だけです。このトークンを持つ人は誰でも、その役割でこのチャネルを操作できます。";
     TokenValue => "Token", "トークン";
     TokenDone => "Done", "完了";

@@ -282,9 +282,7 @@ pub fn Members(ui: Ui, channel: String) -> impl IntoView {
             let (path, failed_at) = match &s {
                 Step::Remove(id) => (format!("{}/members/{}", base.get_value(), api::encode(id)), "row"),
                 Step::Leave => (format!("{}/members/{}", base.get_value(), api::encode(&me.get_value())), "leave"),
-                Step::RevokeInvitation(id) => {
-                    (format!("{}/invitations/{}", base.get_value(), api::encode(id)), "list")
-                }
+                Step::RevokeInvitation(id) => (format!("{}/invitations/{}", base.get_value(), api::encode(id)), "list"),
             };
             let answer = api::send_done("DELETE", &path, None).await;
             busy.set(false);
@@ -391,7 +389,12 @@ pub fn Members(ui: Ui, channel: String) -> impl IntoView {
     let leave = move |_| {
         ask(
             Step::Leave,
-            Question { ask: Key::LeaveQuestion, subject: String::new(), explain: Key::LeaveLead, confirm: Key::LeaveButton },
+            Question {
+                ask: Key::LeaveQuestion,
+                subject: String::new(),
+                explain: Key::LeaveLead,
+                confirm: Key::LeaveButton,
+            },
         )
     };
 

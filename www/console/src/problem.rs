@@ -95,7 +95,6 @@ fn field_message(code: &str, name: &str) -> Option<Key> {
         // Customer page.
 
         // Filters, segments, profile settings.
-
         _ => return None,
     })
 }
@@ -240,7 +239,11 @@ mod tests {
         check(answered(404, "not_found", Some("token")), Some("token"), Key::LinkUnknown);
         check(answered(400, "invalid", Some("newPassword")), Some("newPassword"), Key::PasswordTooShort);
         // A wrong current password is not a failed sign-in.
-        check(answered(401, "unauthorized", Some("currentPassword")), Some("currentPassword"), Key::CurrentPasswordWrong);
+        check(
+            answered(401, "unauthorized", Some("currentPassword")),
+            Some("currentPassword"),
+            Key::CurrentPasswordWrong,
+        );
         check(answered(401, "unauthorized", Some("password")), Some("password"), Key::WrongCredentials);
     }
 
@@ -261,7 +264,10 @@ mod tests {
         assert_eq!(check_email("email", "someone").pop().map(|p| p.key), Some(Key::EmailInvalid));
         assert!(check_email("email", "someone@example.com").is_empty());
         assert_eq!(check_name("label", "  ", Key::TokenNameMissing).pop().map(|p| p.key), Some(Key::TokenNameMissing));
-        assert_eq!(check_name("label", &"x".repeat(81), Key::TokenNameMissing).pop().map(|p| p.key), Some(Key::TokenNameTooLong));
+        assert_eq!(
+            check_name("label", &"x".repeat(81), Key::TokenNameMissing).pop().map(|p| p.key),
+            Some(Key::TokenNameTooLong)
+        );
         assert!(check_name("label", "CRM sync", Key::TokenNameMissing).is_empty());
     }
 }
