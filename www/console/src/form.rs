@@ -56,8 +56,7 @@ impl Problems {
     /// The message beside `field`, reactive.
     pub fn beside(self, ui: Ui, field: &'static str) -> impl Fn() -> Option<String> + Copy + 'static {
         move || {
-            self.all
-                .with(|all| all.iter().find(|p| p.field.as_deref() == Some(field)).map(|p| p.message(ui.lang.get())))
+            self.all.with(|all| all.iter().find(|p| p.field.as_deref() == Some(field)).map(|p| p.message(ui.lang.get())))
         }
     }
 

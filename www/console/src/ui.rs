@@ -114,8 +114,8 @@ impl Ui {
         // turns that into an `Err`, and the browser's own zone is used instead.
         let format = |options: &js_sys::Object| -> Option<String> {
             let args = js_sys::Array::of2(&locales(self.lang.get()), options);
-            let class: js_sys::Function =
-                js_sys::Intl::DateTimeFormat::new(&js_sys::Array::new(), &js_sys::Object::new()).constructor();
+            let class: js_sys::Function = js_sys::Intl::DateTimeFormat::new(&js_sys::Array::new(), &js_sys::Object::new())
+                .constructor();
             let format = js_sys::Reflect::construct(&class, &args).ok()?;
             let format: js_sys::Intl::DateTimeFormat = format.unchecked_into();
             format.format().call1(&format, &date).ok()?.as_string()
