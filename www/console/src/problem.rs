@@ -61,6 +61,7 @@ impl From<Failure> for Problem {
                 None => (Key::RateLimitedLater, None),
             },
             ("too_large", _) => (Key::TooLong, None),
+            ("unauthorized", Some("currentPassword")) => (Key::CurrentPasswordWrong, None),
             ("unauthorized", _) => (Key::WrongCredentials, None),
             (code, Some(name)) => (field_message(code, name).unwrap_or(Key::FieldRejected), None),
             ("forbidden", None) => (Key::Forbidden, None),
@@ -92,6 +93,11 @@ fn field_message(code: &str, name: &str) -> Option<Key> {
         }
 
         // Members, invitations, tokens, account pages.
+        ("conflict", "role") => Key::LastOwner,
+        ("not_found", "token") => Key::LinkUnknown,
+        ("gone", "token") => Key::LinkGone,
+        ("invalid", "newPassword") => Key::PasswordTooShort,
+        ("invalid", "label") => Key::TokenNameTooLong,
 
         // Customer list, bulk actions.
         ("invalid", tag) if tag.starts_with("addTags[") || tag.starts_with("removeTags[") => Key::TagInvalid,
@@ -120,6 +126,42 @@ pub fn check_sign_in(email: &str, password: &str) -> Vec<Problem> {
         problems.push(Problem::at("password", Key::PasswordMissing));
     }
     problems
+}
+
+/// A new password typed twice (reset, accept, change): at least 10 characters, as the
+/// server requires, and the same both times; problems name `field` and `again`.
+pub fn check_new_password(password: &str, again: Option<&str>, field: &str, again_field: &str) -> Vec<Problem> {
+    let mut problems = Vec::new();
+    if password.chars().count() < kizuna_shared::account::PASSWORD_MIN_CHARS {
+        problems.push(Problem::at(field, Key::PasswordTooShort));
+    } else if again.is_some_and(|again| again != password) {
+        problems.push(Problem::at(again_field, Key::PasswordsDiffer));
+    }
+    problems
+}
+
+/// An email address typed into `field`: present and shaped like one.
+pub fn check_email(field: &str, email: &str) -> Vec<Problem> {
+    let email = email.trim();
+    if email.is_empty() {
+        vec![Problem::at(field, Key::EmailMissing)]
+    } else if !looks_like_email(email) {
+        vec![Problem::at(field, Key::EmailInvalid)]
+    } else {
+        Vec::new()
+    }
+}
+
+/// A name (an account's, a token's): 1 to 80 characters once trimmed, as the API keeps.
+pub fn check_name(field: &str, name: &str, missing: Key) -> Vec<Problem> {
+    let name = name.trim();
+    if name.is_empty() {
+        vec![Problem::at(field, missing)]
+    } else if name.chars().count() > 80 {
+        vec![Problem::at(field, Key::TokenNameTooLong)]
+    } else {
+        Vec::new()
+    }
 }
 
 /// One `@` with something on both sides and a dot in the domain; the server decides the rest.
@@ -202,5 +244,44 @@ mod tests {
         assert_eq!(keys("owner", "pw"), [Key::EmailInvalid]);
         assert_eq!(keys("a b@example.com", "pw"), [Key::EmailInvalid]);
         assert_eq!(keys(" owner@example.com ", "pw"), []);
+    }
+
+    #[test]
+    fn account_links_and_members_errors_say_what_happened_beside_their_control() {
+        check(answered(409, "conflict", Some("role")), Some("role"), Key::LastOwner);
+        check(answered(410, "gone", Some("token")), Some("token"), Key::LinkGone);
+        check(answered(404, "not_found", Some("token")), Some("token"), Key::LinkUnknown);
+        check(answered(400, "invalid", Some("newPassword")), Some("newPassword"), Key::PasswordTooShort);
+        // A wrong current password is not a failed sign-in.
+        check(
+            answered(401, "unauthorized", Some("currentPassword")),
+            Some("currentPassword"),
+            Key::CurrentPasswordWrong,
+        );
+        check(answered(401, "unauthorized", Some("password")), Some("password"), Key::WrongCredentials);
+    }
+
+    #[test]
+    fn a_new_password_is_ten_characters_and_typed_the_same_twice() {
+        let keys = |p: &str, a: Option<&str>| {
+            check_new_password(p, a, "newPassword", "again").into_iter().map(|p| (p.field, p.key)).collect::<Vec<_>>()
+        };
+        assert_eq!(keys("short", Some("short")), [(Some("newPassword".into()), Key::PasswordTooShort)]);
+        assert_eq!(keys("ten chars!", Some("ten chars?")), [(Some("again".into()), Key::PasswordsDiffer)]);
+        assert_eq!(keys("ten chars!", Some("ten chars!")), []);
+        assert_eq!(keys("パスワードは十文字以上", None), []);
+    }
+
+    #[test]
+    fn names_and_emails_are_checked_before_they_are_sent() {
+        assert_eq!(check_email("email", " ").pop().map(|p| p.key), Some(Key::EmailMissing));
+        assert_eq!(check_email("email", "someone").pop().map(|p| p.key), Some(Key::EmailInvalid));
+        assert!(check_email("email", "someone@example.com").is_empty());
+        assert_eq!(check_name("label", "  ", Key::TokenNameMissing).pop().map(|p| p.key), Some(Key::TokenNameMissing));
+        assert_eq!(
+            check_name("label", &"x".repeat(81), Key::TokenNameMissing).pop().map(|p| p.key),
+            Some(Key::TokenNameTooLong)
+        );
+        assert!(check_name("label", "CRM sync", Key::TokenNameMissing).is_empty());
     }
 }
