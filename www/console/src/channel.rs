@@ -536,7 +536,7 @@ fn Install(ui: Ui, channel: String, seen: RwSignal<Option<TagSeenOut>>, zone: Rw
             </div>
             <details class="members-snippets">
                 <summary>{ui.t(Key::MembersTitle)}</summary>
-                <p>{ui.t(Key::MembersLead)}</p>
+                <p>{ui.t(Key::SiteMembersLead)}</p>
                 <Snippet ui id="page-snippet" caption=Key::PageSnippet text=cf::PAGE_SNIPPET.to_owned() copy=Key::CopySnippet />
                 <p>{ui.t(Key::ServerLead)}</p>
                 <Snippet ui id="server-snippet" caption=Key::ServerSnippet text=cf::SERVER_SNIPPET.to_owned() copy=Key::CopyExample />

@@ -45,10 +45,6 @@ impl Problems {
         self.all.set(Vec::new());
     }
 
-    pub fn any(self) -> bool {
-        self.all.with(|all| !all.is_empty())
-    }
-
     fn has(self, field: &str) -> bool {
         self.fields.contains(&field)
     }

@@ -177,7 +177,7 @@ strings! {
     TagSeen => "Last seen {time} on {url}", "最終確認：{time}（{url}）";
     TagSeenHint => "The tag is working: Kizuna receives your site's page views.", "タグは正常に動いています。サイトのページビューを受信しています。";
     MembersTitle => "Signed-in members", "サインイン中の会員";
-    MembersLead => "When a visitor is signed in on your site, add this above the tag. Your server fills in the member's id and its hash.", "訪問者がサイトにサインインしているときは、タグの上にこれを追加してください。会員 ID とハッシュはサーバー側で埋め込みます。";
+    SiteMembersLead => "When a visitor is signed in on your site, add this above the tag. Your server fills in the member's id and its hash.", "訪問者がサイトにサインインしているときは、タグの上にこれを追加してください。会員 ID とハッシュはサーバー側で埋め込みます。";
     ServerLead => "Your server computes memberHash as the hex HMAC-SHA256 of the member id under the channel's identity secret:", "memberHash は、会員 ID をチャネルの本人確認シークレットで HMAC-SHA256 した値（16 進数）です。サーバーで次のように計算します。";
     PageSnippet => "Page snippet", "ページ用スニペット";
     ServerSnippet => "Server example", "サーバー側の例";
@@ -268,7 +268,6 @@ strings! {
     /// `{email}`: who was invited.
     InvitedLink => "Invitation sent to {email}. You can also share this link:", "{email} に招待を送りました。このリンクを共有することもできます：";
     InvitationLink => "Invitation link", "招待リンク";
-    CopyFailed => "Could not copy: select the text and copy it yourself.", "コピーできませんでした。テキストを選択してコピーしてください。";
     PendingTitle => "Pending invitations", "保留中の招待";
     NoPending => "No invitations are waiting.", "保留中の招待はありません。";
     InviteExpires => "Expires", "有効期限";
