@@ -96,7 +96,9 @@ build_widget() {
 build_console() {
   log "building the console"
   local cargo_target="${CARGO_TARGET_DIR:-target}"
-  cargo build --profile console -p kizuna-console --target wasm32-unknown-unknown
+  # `erase_components` makes each Leptos component and view return a type-erased view,
+  # which cuts the monomorphised rendering code by about a fifth (measured in issue 11).
+  RUSTFLAGS="--cfg erase_components" cargo build --profile console -p kizuna-console --target wasm32-unknown-unknown
   rm -rf target/console
   wasm-bindgen --target web --no-typescript --out-dir target/console \
     "$cargo_target/wasm32-unknown-unknown/console/kizuna_console.wasm"

@@ -62,12 +62,9 @@ pub fn ForgotPassword(ui: Ui) -> impl IntoView {
         }
         let address = email.get_untracked().trim().to_owned();
         let found = check_email("email", &address);
-        if !found.is_empty() {
-            problems.set(found);
+        if !problems.ready(found, busy) {
             return;
         }
-        problems.clear();
-        busy.set(true);
         spawn_local(async move {
             let body = PasswordResetIn { email: address };
             let answer = api::send_json::<serde_json::Value>("POST", "/admin/v1/password-resets", &body).await;
@@ -115,12 +112,9 @@ pub fn ResetPassword(ui: Ui) -> impl IntoView {
         }
         let (new, repeated) = (password.get_untracked(), again.get_untracked());
         let found = check_new_password(&new, Some(&repeated), "newPassword", "newPasswordAgain");
-        if !found.is_empty() {
-            problems.set(found);
+        if !problems.ready(found, busy) {
             return;
         }
-        problems.clear();
-        busy.set(true);
         let path = format!("/admin/v1/password-resets/{}", api::encode(&token.get_value()));
         spawn_local(async move {
             let answer = api::send_json::<serde_json::Value>("POST", &path, &NewPasswordIn { new_password: new }).await;

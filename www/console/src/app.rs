@@ -251,12 +251,9 @@ pub fn SignIn(ui: Ui) -> impl IntoView {
         }
         let (address, secret) = (email.get_untracked().trim().to_owned(), password.get_untracked());
         let found = check_sign_in(&address, &secret);
-        if !found.is_empty() {
-            problems.set(found);
+        if !problems.ready(found, busy) {
             return;
         }
-        problems.clear();
-        busy.set(true);
         spawn_local(async move {
             let answer = api::sign_in(&address, &secret).await;
             busy.set(false);

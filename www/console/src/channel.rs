@@ -231,12 +231,9 @@ pub fn NewChannel(ui: Ui) -> impl IntoView {
             time_zone: zone.get_untracked().trim().to_owned(),
         };
         let found = cf::check_new_channel(&body.name, &body.site_url, &body.time_zone);
-        if !found.is_empty() {
-            problems.set(found);
+        if !problems.ready(found, busy) {
             return;
         }
-        problems.clear();
-        busy.set(true);
         spawn_local(async move {
             let answer = api::send_json::<CreatedChannelOut>("POST", "/admin/v1/channels", &body).await;
             let _ = busy.try_set(false);

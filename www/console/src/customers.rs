@@ -13,7 +13,7 @@ use crate::grid::{self, Cell};
 use crate::i18n::{Key, fill};
 use crate::problem::{Failure, Problem};
 use crate::screen::{ChannelPage, Screen};
-use crate::ui::{Ui, load_failed, query};
+use crate::ui::{Formats, Ui, load_failed, query};
 use kizuna_shared::bulk::JobState;
 use kizuna_shared::field::FieldType;
 use kizuna_shared::filter::FilterDoc;
@@ -693,52 +693,12 @@ pub fn Customers(ui: Ui, channel: String) -> impl IntoView {
 /// channel's zone, the browser's own when the zone is unknown).
 struct CellFormat {
     ui: Ui,
-    number: js_sys::Intl::NumberFormat,
-    date: Option<js_sys::Intl::DateTimeFormat>,
+    formats: Formats,
 }
 
 impl CellFormat {
     fn new(ui: Ui, zone: Option<&str>) -> CellFormat {
-        use wasm_bindgen::JsValue;
-        let locale = match ui.lang.get() {
-            crate::i18n::Lang::En => "en",
-            crate::i18n::Lang::Ja => "ja-JP",
-        };
-        let locales = js_sys::Array::of1(&JsValue::from_str(locale));
-        let number = js_sys::Intl::NumberFormat::new(&locales, &js_sys::Object::new());
-        let make = |zone: Option<&str>| -> Option<js_sys::Intl::DateTimeFormat> {
-            let options = js_sys::Object::new();
-            let set = |k: &str, v: &str| {
-                let _ = js_sys::Reflect::set(&options, &JsValue::from_str(k), &JsValue::from_str(v));
-            };
-            set("dateStyle", "medium");
-            set("timeStyle", "short");
-            if let Some(zone) = zone {
-                set("timeZone", zone);
-            }
-            // An unknown zone makes the constructor throw: `construct` answers an `Err`.
-            let class: js_sys::Function =
-                js_sys::Intl::DateTimeFormat::new(&js_sys::Array::new(), &js_sys::Object::new()).constructor();
-            let format = js_sys::Reflect::construct(&class, &js_sys::Array::of2(&locales, &options)).ok()?;
-            Some(format.unchecked_into())
-        };
-        let date = make(zone).or_else(|| make(None));
-        CellFormat { ui, number, date }
-    }
-
-    fn number(&self, n: f64) -> String {
-        let format = self.number.format();
-        format
-            .call1(&self.number, &wasm_bindgen::JsValue::from_f64(n))
-            .ok()
-            .and_then(|s| s.as_string())
-            .unwrap_or_default()
-    }
-
-    fn date(&self, ms: i64) -> String {
-        let Some(date_format) = &self.date else { return self.ui.time(ms, None) };
-        let date = js_sys::Date::new(&wasm_bindgen::JsValue::from_f64(ms as f64));
-        date_format.format().call1(date_format, &date).ok().and_then(|s| s.as_string()).unwrap_or_default()
+        CellFormat { ui, formats: ui.formats(zone) }
     }
 
     /// A cell's text in the viewer's language.
@@ -746,8 +706,8 @@ impl CellFormat {
         match cell {
             Cell::Empty => String::new(),
             Cell::Text(text) => text.clone(),
-            Cell::Number(n) => self.number(*n),
-            Cell::Date(ms) => self.date(*ms),
+            Cell::Number(n) => self.formats.number(*n),
+            Cell::Date(ms) => self.formats.time(*ms),
             Cell::Bool(b) => self.ui.s(if *b { Key::Yes } else { Key::No }).to_owned(),
             Cell::List(items) => items.join(", "),
         }

@@ -41,6 +41,18 @@ impl Problems {
         self.set(vec![Problem::from(failure)]);
     }
 
+    /// Before sending: shows what the console's own check `found` and answers `false`,
+    /// or clears the form's problems, marks it `busy` and answers `true`.
+    pub fn ready(self, found: Vec<Problem>, busy: RwSignal<bool>) -> bool {
+        if !found.is_empty() {
+            self.set(found);
+            return false;
+        }
+        self.clear();
+        busy.set(true);
+        true
+    }
+
     pub fn clear(self) {
         self.all.set(Vec::new());
     }

@@ -450,12 +450,9 @@ fn Invitations(
         }
         let address = email.get_untracked().trim().to_owned();
         let found = check_email("email", &address);
-        if !found.is_empty() {
-            problems.set(found);
+        if !problems.ready(found, busy) {
             return;
         }
-        problems.clear();
-        busy.set(true);
         let path = format!("{}/invitations", base.get_value());
         let body = InvitationIn { email: address, role: role.get_untracked() };
         spawn_local(async move {
@@ -591,12 +588,9 @@ pub fn Tokens(ui: Ui, channel: String) -> impl IntoView {
         }
         let name = label.get_untracked().trim().to_owned();
         let found = check_name("label", &name, Key::TokenNameMissing);
-        if !found.is_empty() {
-            problems.set(found);
+        if !problems.ready(found, busy) {
             return;
         }
-        problems.clear();
-        busy.set(true);
         let body = TokenIn { label: name, role: role.get_untracked() };
         spawn_local(async move {
             let answer = api::send_json::<CreatedTokenOut>("POST", &base.get_value(), &body).await;

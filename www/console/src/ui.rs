@@ -93,39 +93,61 @@ impl Ui {
 
     /// A number in the viewer's locale (`12,345` / `12,345`).
     pub fn number(self, n: f64) -> String {
-        let format = js_sys::Intl::NumberFormat::new(&locales(self.lang.get()), &js_sys::Object::new());
-        format.format().call1(&format, &JsValue::from_f64(n)).ok().and_then(|s| s.as_string()).unwrap_or_default()
+        self.formats(None).number(n)
     }
 
     /// A moment (ms since the epoch) as a date and time in `zone` (the channel's IANA
     /// zone; the browser's own when `None` or unknown to it), in the viewer's locale.
     pub fn time(self, ms: i64, zone: Option<&str>) -> String {
-        let options = js_sys::Object::new();
-        let set = |k: &str, v: &str| {
-            let _ = js_sys::Reflect::set(&options, &JsValue::from_str(k), &JsValue::from_str(v));
-        };
-        set("dateStyle", "medium");
-        set("timeStyle", "short");
-        if let Some(zone) = zone {
-            set("timeZone", zone);
-        }
-        let date = js_sys::Date::new(&JsValue::from_f64(ms as f64));
-        // An unknown zone makes the constructor throw a RangeError: `Reflect::construct`
-        // turns that into an `Err`, and the browser's own zone is used instead.
-        let format = |options: &js_sys::Object| -> Option<String> {
-            let args = js_sys::Array::of2(&locales(self.lang.get()), options);
+        self.formats(zone).time(ms)
+    }
+
+    /// The locale's formatters, made once for many values (a table's cells).
+    pub fn formats(self, zone: Option<&str>) -> Formats {
+        Formats::new(self.lang.get(), zone)
+    }
+}
+
+/// `Intl` number and date-time formatters for one language and time zone.
+pub struct Formats {
+    number: js_sys::Intl::NumberFormat,
+    date: Option<js_sys::Intl::DateTimeFormat>,
+}
+
+impl Formats {
+    fn new(lang: Lang, zone: Option<&str>) -> Formats {
+        let locales = locales(lang);
+        let number = js_sys::Intl::NumberFormat::new(&locales, &js_sys::Object::new());
+        let make = |zone: Option<&str>| -> Option<js_sys::Intl::DateTimeFormat> {
+            let options = js_sys::Object::new();
+            let set = |k: &str, v: &str| {
+                let _ = js_sys::Reflect::set(&options, &JsValue::from_str(k), &JsValue::from_str(v));
+            };
+            set("dateStyle", "medium");
+            set("timeStyle", "short");
+            if let Some(zone) = zone {
+                set("timeZone", zone);
+            }
+            // An unknown zone makes the constructor throw a RangeError: `Reflect::construct`
+            // turns that into an `Err`, and the browser's own zone is used instead.
             let class: js_sys::Function =
                 js_sys::Intl::DateTimeFormat::new(&js_sys::Array::new(), &js_sys::Object::new()).constructor();
-            let format = js_sys::Reflect::construct(&class, &args).ok()?;
-            let format: js_sys::Intl::DateTimeFormat = format.unchecked_into();
-            format.format().call1(&format, &date).ok()?.as_string()
+            let format = js_sys::Reflect::construct(&class, &js_sys::Array::of2(&locales, &options)).ok()?;
+            Some(format.unchecked_into())
         };
-        format(&options)
-            .or_else(|| {
-                let _ = js_sys::Reflect::delete_property(&options, &JsValue::from_str("timeZone"));
-                format(&options)
-            })
-            .unwrap_or_default()
+        let date = make(zone).or_else(|| make(None));
+        Formats { number, date }
+    }
+
+    pub fn number(&self, n: f64) -> String {
+        let format = self.number.format();
+        format.call1(&self.number, &JsValue::from_f64(n)).ok().and_then(|s| s.as_string()).unwrap_or_default()
+    }
+
+    pub fn time(&self, ms: i64) -> String {
+        let Some(format) = &self.date else { return String::new() };
+        let date = js_sys::Date::new(&JsValue::from_f64(ms as f64));
+        format.format().call1(format, &date).ok().and_then(|s| s.as_string()).unwrap_or_default()
     }
 }
 
