@@ -166,7 +166,7 @@ test("a member leaves the channel and lands home without it", async () => {
   await page.locator("dialog[open]").getByRole("heading", { name: "Leave this channel?" }).waitFor();
   await page.locator("dialog[open]").getByRole("button", { name: "Leave channel" }).click();
   await page.getByRole("heading", { name: "Your channels" }).waitFor();
-  await page.getByText("You are not in any channel yet.").waitFor();
+  await page.getByRole("heading", { name: "Start with your first channel" }).waitFor();
   assert.equal(sqlRows(env.worker, "SELECT COUNT(*) AS n FROM channel_members cm JOIN members m ON m.id = cm.member_id WHERE m.email = 'joiner@members.invalid'")[0].n, 0);
   await joinerPage.close();
 });

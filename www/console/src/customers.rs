@@ -157,7 +157,8 @@ pub fn Customers(ui: Ui, channel: String) -> impl IntoView {
             if let Ok(settings) = api::get::<serde_json::Value>(&base).await {
                 zone.set(settings.get("timeZone").and_then(|z| z.as_str()).map(str::to_owned));
             }
-            if let Some(id) = segment.get_untracked() {
+            // The list may be gone by now (the viewer moved on): a `try_` read.
+            if let Some(id) = segment.try_get_untracked().flatten() {
                 match api::get::<SegmentOut>(&format!("{base}/segments/{}", api::encode(&id))).await {
                     Ok(found) => segment_name.set(Some(found.name)),
                     Err(failure) => list.problem.set(load_failed(ui, failure)),
@@ -188,7 +189,7 @@ pub fn Customers(ui: Ui, channel: String) -> impl IntoView {
             let path = path.clone();
             spawn_local(async move {
                 let answer = api::send_json::<CustomerPage>("POST", &path, &body).await;
-                if list.generation.get_value() != generation {
+                if list.generation.try_get_value() != Some(generation) {
                     return;
                 }
                 match answer {
@@ -223,7 +224,7 @@ pub fn Customers(ui: Ui, channel: String) -> impl IntoView {
             let path = path.clone();
             spawn_local(async move {
                 let answer = api::send_json::<CustomerPage>("POST", &path, &body).await;
-                if list.generation.get_value() != generation {
+                if list.generation.try_get_value() != Some(generation) {
                     return;
                 }
                 match answer {
@@ -277,15 +278,16 @@ pub fn Customers(ui: Ui, channel: String) -> impl IntoView {
         let path = search_path.clone();
         let poll = move || {
             let visible = document().visibility_state() == web_sys::VisibilityState::Visible;
-            if !visible || list.loading.get_untracked() {
+            // A tick may come after the list is gone: every read is a `try_`.
+            let Some(generation) = list.generation.try_get_value() else { return };
+            if !visible || list.loading.try_get_untracked().unwrap_or(true) {
                 return;
             }
-            let generation = list.generation.get_value();
             let body = search_body(None, 50);
             let path = path.clone();
             spawn_local(async move {
                 let Ok(page) = api::send_json::<CustomerPage>("POST", &path, &body).await else { return };
-                if list.generation.get_value() != generation || list.loading.get_untracked() {
+                if list.generation.try_get_value() != Some(generation) || list.loading.get_untracked() {
                     return;
                 }
                 let fresh = list.known.with_value(|known| grid::arrivals(&page.customers, known));
@@ -312,16 +314,17 @@ pub fn Customers(ui: Ui, channel: String) -> impl IntoView {
         }
     }
 
+    // A scroll event can arrive as the list is taken down: every access is a `try_`.
     let on_scroll = move |_| {
-        if let Some(el) = scroller.get_untracked() {
+        if let Some(el) = scroller.try_get_untracked().flatten() {
             if let Some(row) = el.query_selector("tbody tr.row").ok().flatten() {
                 let height = row.get_bounding_client_rect().height();
-                if height > 0.0 && (height - row_height.get_untracked()).abs() > 0.5 {
-                    row_height.set(height);
+                if height > 0.0 && row_height.try_get_untracked().is_some_and(|h| (height - h).abs() > 0.5) {
+                    row_height.try_set(height);
                 }
             }
-            viewport.set(f64::from(el.client_height()));
-            scroll_top.set(f64::from(el.scroll_top()));
+            viewport.try_set(f64::from(el.client_height()));
+            scroll_top.try_set(f64::from(el.scroll_top()));
         }
     };
     Effect::new(move |_| {
@@ -338,7 +341,7 @@ pub fn Customers(ui: Ui, channel: String) -> impl IntoView {
         debounce.set_value(ticket);
         set_timeout(
             move || {
-                if debounce.get_value() == ticket && q.get_untracked() != value {
+                if debounce.try_get_value() == Some(ticket) && q.try_get_untracked().is_some_and(|q| q != value) {
                     q.set(value);
                 }
             },
@@ -840,7 +843,8 @@ fn BulkDialog(form: BulkForm) -> impl IntoView {
                 }
                 selected.set(HashSet::new());
                 all_results.set(false);
-                reload.with_value(|reload| reload());
+                // The list may be gone (the user moved on while the job ran).
+                let _ = reload.try_with_value(|reload| reload());
             });
         }
     };
