@@ -744,6 +744,9 @@ fn BulkDialog(form: BulkForm) -> impl IntoView {
     let progress: RwSignal<Option<Progress>> = RwSignal::new(None);
     let owner = ui.is_owner(&form.channel);
     let count = form.count;
+    // The number a run started on: the selection is cleared when it ends, and the title
+    // keeps naming what was changed until the dialog closes.
+    let ran_on: RwSignal<Option<usize>> = RwSignal::new(None);
     let reload = StoredValue::new_local(form.reload.clone());
     let dialog = form.dialog;
 
@@ -756,6 +759,7 @@ fn BulkDialog(form: BulkForm) -> impl IntoView {
         // A finished run starts the next one afresh.
         if !matches!(progress.get_untracked(), Some(Progress::Running { .. })) {
             progress.set(None);
+            ran_on.set(None);
             problems.clear();
         }
     };
@@ -806,6 +810,7 @@ fn BulkDialog(form: BulkForm) -> impl IntoView {
                 Action::ResubscribeTexting => body.unsubscribe_texting = Some(false),
                 Action::Delete => {}
             }
+            ran_on.set(Some(count.get_untracked()));
             progress.set(Some(Progress::Running { done: 0, total: count.get_untracked() as i64 }));
             let base = form.base.clone();
             let selected = form.selected;
@@ -863,7 +868,10 @@ fn BulkDialog(form: BulkForm) -> impl IntoView {
             problems.clear();
         }
     };
-    let title = move || fill(ui.s(Key::BulkTitle), "count", &ui.number(count.get() as f64));
+    let title = move || {
+        let shown = ran_on.get().unwrap_or_else(|| count.get());
+        fill(ui.s(Key::BulkTitle), "count", &ui.number(shown as f64))
+    };
 
     view! {
         <dialog class="bulk" node_ref=dialog aria-labelledby="bulk-title" on:close=on_close>

@@ -418,9 +418,9 @@ strings! {
     BulkDelete => "Delete customers", "顧客を削除";
     BulkTags => "Tags, separated by commas", "タグ（カンマ区切り）";
     BulkApply => "Apply", "実行";
-    BulkTitle => "Change {count} customers", "{count} 人の顧客を変更";
+    BulkTitle => "Change customers: {count}", "{count} 人の顧客を変更";
     BulkRunning => "{done} of {total} customers done", "{total} 人中 {done} 人が完了";
-    BulkDone => "Done: {changed} customers changed.", "完了：{changed} 人を変更しました。";
+    BulkDone => "Done. Customers changed: {changed}.", "完了：{changed} 人を変更しました。";
     BulkFailed => "The bulk action stopped: {error}", "一括操作が止まりました：{error}";
     TagsMissing => "Enter at least one tag.", "タグを 1 つ以上入力してください。";
     TagInvalid => "Each tag is 1 to 50 characters, without control characters.", "タグはそれぞれ 1〜50 文字で、制御文字は使えません。";
