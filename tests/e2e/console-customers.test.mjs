@@ -52,9 +52,10 @@ test("the list shows the server's total and scrolls to the 10,000th customer wit
   const grid = page.locator(".grid-scroll");
   await grid.focus();
   let most = await rowsInPage(page);
-  for (let turn = 0; (await loaded(page)) < SEEDED; turn++) {
+  // One read per turn: a page that lands between two reads would leave `before` at the
+  // end and the wait below waiting for a page that never comes.
+  for (let turn = 0, before = await loaded(page); before < SEEDED; turn++, before = await loaded(page)) {
     assert.ok(turn < 200, "scrolling ends");
-    const before = await loaded(page);
     await page.keyboard.press("End");
     await page
       .waitForFunction(
