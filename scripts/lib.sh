@@ -9,6 +9,7 @@ cd "$KIZUNA_ROOT"
 
 WASM_BINDGEN_VERSION=0.2.130
 WORKER_BUILD_VERSION=0.8.7
+WASM_SPLIT_VERSION=0.2.4
 
 log() { printf '\033[1;34m==> %s\033[0m\n' "$*" >&2; }
 
@@ -42,6 +43,11 @@ ensure_rust() {
   if [ "$("$CARGO_BIN/worker-build" --version 2>/dev/null)" != "$WORKER_BUILD_VERSION" ]; then
     log "installing worker-build $WORKER_BUILD_VERSION (a few minutes, once)"
     cargo install worker-build --version "$WORKER_BUILD_VERSION" --force
+  fi
+  # Cuts the console's wasm into its first load and lazily loaded parts (`#[lazy]`).
+  if ! cargo install --list | grep -qx "wasm_split_cli_support v$WASM_SPLIT_VERSION:"; then
+    log "installing wasm-split-cli $WASM_SPLIT_VERSION (two minutes, once)"
+    cargo install wasm_split_cli_support --version "$WASM_SPLIT_VERSION" --features build-binary --locked --force
   fi
 }
 
@@ -89,25 +95,47 @@ build_widget() {
   node scripts/bundle-widget.mjs target/widget/kizuna_widget.js widget/loader.js target/site/widget.js
 }
 
-# www/console -> target/site/console: index.html, main.js (loads the glue), console.css,
-# the wasm-bindgen glue (--target web: an ES module) and the wasm. After assemble_site,
-# which wipes target/site. No getrandom backend flag is needed: nothing on wasm32 pulls
-# getrandom in (only leptos_macro's uuid, on the host).
+# www/console -> target/site/console: index.html, main.js, console.css, and the build in a
+# folder named by its hash (`app-<hash>/`): the wasm-bindgen glue (--target web: an ES
+# module), the first-load wasm, and the parts `wasm-split` cut out at each `#[lazy]`
+# function with the loader (`__wasm_split.js`) that fetches them. The hashed folder keeps
+# an open console from ever pairing its wasm with another build's parts. After
+# assemble_site, which wipes target/site. No getrandom backend flag is needed: nothing on
+# wasm32 pulls getrandom in (only leptos_macro's uuid, on the host).
 build_console() {
   log "building the console"
   local cargo_target="${CARGO_TARGET_DIR:-target}"
   # `erase_components` makes each Leptos component and view return a type-erased view,
-  # which cuts the monomorphised rendering code by about a fifth (measured in issue 11).
-  RUSTFLAGS="--cfg erase_components" cargo build --profile console -p kizuna-console --target wasm32-unknown-unknown
+  # which cuts the monomorphised rendering code by about a fifth (measured in issue 11);
+  # wasm-split needs the linker's relocations to cut the module.
+  RUSTFLAGS="--cfg erase_components -Clink-args=--emit-relocs" \
+    cargo build --profile console -p kizuna-console --target wasm32-unknown-unknown
   rm -rf target/console
-  wasm-bindgen --target web --no-typescript --out-dir target/console \
-    "$cargo_target/wasm32-unknown-unknown/console/kizuna_console.wasm"
-  mkdir -p target/site/console
-  wasm-opt -Oz --strip-debug --strip-producers target/console/kizuna_console_bg.wasm \
-    -o target/site/console/kizuna_console_bg.wasm
-  cp target/console/kizuna_console.js target/site/console/
-  cp www/console/assets/index.html www/console/assets/main.js www/console/assets/console.css \
-    www/console/assets/favicon.svg target/site/console/
+  mkdir -p target/console/split target/console/bindgen
+  wasm-split-cli --out-name kizuna_console \
+    "$cargo_target/wasm32-unknown-unknown/console/kizuna_console.wasm" target/console/split
+  wasm-bindgen --target web --no-typescript --keep-lld-exports --no-demangle \
+    --out-dir target/console/bindgen target/console/split/kizuna_console.wasm
+  local hash
+  hash="$(cat target/console/bindgen/kizuna_console_bg.wasm target/console/split/*.wasm target/console/split/*.js \
+    | sha256sum | cut -c1-16)"
+  local out="target/site/console/app-$hash"
+  rm -rf target/site/console
+  mkdir -p "$out"
+  # -Oz on the first load and on every part, two at a time (what cargo-leptos does).
+  {
+    echo "target/console/bindgen/kizuna_console_bg.wasm"
+    find target/console/split -name '*.wasm' ! -name kizuna_console.wasm
+  } | xargs -P 2 -I{} bash -c 'set -o pipefail
+      wasm-opt -Oz --strip-debug --strip-producers "$1" -o "$2/$(basename "$1")" 2>&1 \
+        | { grep -v "unknown name subsection" || true; } >&2' _ {} "$out"
+  # The glue names the loader once per split point in one object: the same module each time.
+  esbuild --minify --log-level=warning --log-override:duplicate-object-key=silent \
+    target/console/bindgen/kizuna_console.js --outfile="$out/kizuna_console.js"
+  esbuild --minify --log-level=warning target/console/split/__wasm_split.js --outfile="$out/__wasm_split.js"
+  cp www/console/assets/index.html www/console/assets/console.css www/console/assets/favicon.svg target/site/console/
+  sed "s|\./kizuna_console\.js|./app-$hash/kizuna_console.js|" www/console/assets/main.js >target/site/console/main.js
+  grep -q "app-$hash" target/site/console/main.js
 }
 
 # edge/ -> edge/build (the worker bundle wrangler runs)

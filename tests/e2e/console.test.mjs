@@ -27,11 +27,19 @@ test("the console is served at /console/ with its security headers", async () =>
   const html = await response.text();
   assert.match(html, /<script type="module" src="\/console\/main.js"><\/script>/);
   assert.doesNotMatch(html, /<script(?![^>]*\bsrc=)[^>]*>/, "no inline script");
-  for (const file of ["main.js", "kizuna_console.js", "kizuna_console_bg.wasm", "console.css"]) {
+  // main.js starts the build in its hashed folder: the glue, the first-load wasm and the
+  // loader of the lazily loaded parts.
+  const starter = await (await fetch(`${env.worker.base}/console/main.js`)).text();
+  const app = starter.match(/"\.\/(app-[0-9a-f]{16})\/kizuna_console\.js"/)?.[1];
+  assert.ok(app, `main.js imports the hashed build: ${starter}`);
+  const files = ["main.js", "console.css", `${app}/kizuna_console.js`, `${app}/kizuna_console_bg.wasm`, `${app}/__wasm_split.js`];
+  for (const file of files) {
     const asset = await fetch(`${env.worker.base}/console/${file}`);
     assert.equal(asset.status, 200, file);
     assert.equal(asset.headers.get("x-content-type-options"), "nosniff", file);
+    assert.equal(asset.headers.get("content-security-policy"), CSP, file);
   }
+  assert.equal((await fetch(`${env.worker.base}/console/${app}/kizuna_console_bg.wasm`)).headers.get("content-type"), "application/wasm");
 });
 
 test("/console redirects to /console/, and a screen's path answers the console", async () => {

@@ -216,17 +216,63 @@ fn signed_in_screen(ui: Ui, screen: Screen, role: Option<String>) -> AnyView {
                 return view! { <OwnersOnly ui /> }.into_any();
             }
             match page {
-                ChannelPage::Customers => view! { <customers::Customers ui channel /> }.into_any(),
-                ChannelPage::Segments => view! { <segments::Segments ui channel /> }.into_any(),
-                ChannelPage::Fields => view! { <fields::Fields ui channel /> }.into_any(),
-                ChannelPage::Settings => view! { <channel::Settings ui channel /> }.into_any(),
-                ChannelPage::Members => view! { <members::Members ui channel /> }.into_any(),
-                ChannelPage::Tokens => view! { <members::Tokens ui channel /> }.into_any(),
+                ChannelPage::Customers => later(ui, customers_screen(ui, channel)),
+                ChannelPage::Segments => later(ui, segments_screen(ui, channel)),
+                ChannelPage::Fields => later(ui, fields_screen(ui, channel)),
+                ChannelPage::Settings => later(ui, settings_screen(ui, channel)),
+                ChannelPage::Members => later(ui, members_screen(ui, channel)),
+                ChannelPage::Tokens => later(ui, tokens_screen(ui, channel)),
             }
         }
-        Screen::Customer { channel, id } => view! { <customer::CustomerPage ui channel id /> }.into_any(),
+        Screen::Customer { channel, id } => later(ui, customer_screen(ui, channel, id)),
         _ => view! { <NotFound ui /> }.into_any(),
     }
+}
+
+/// A screen whose code is in a lazily loaded part of the wasm: "Loading…" until the part
+/// has arrived (once per visit; the browser caches it).
+fn later(ui: Ui, screen: impl Future<Output = AnyView> + 'static) -> AnyView {
+    let screen = leptos::__reexports::send_wrapper::SendWrapper::new(screen);
+    let loading = move || view! { <p class="lead" aria-live="polite">{ui.t(Key::Loading)}</p> };
+    view! { <Suspense fallback=loading>{Suspend::new(screen)}</Suspense> }.into_any()
+}
+
+// The split points. Each `#[lazy]` function, and what only it reaches, is cut out of the
+// first load by `wasm-split` (scripts/lib.sh `build_console`) into a part fetched the first
+// time the screen opens; code several parts share goes to a shared part.
+#[lazy]
+fn customers_screen(ui: Ui, channel: String) -> AnyView {
+    view! { <customers::Customers ui channel /> }.into_any()
+}
+
+#[lazy]
+fn customer_screen(ui: Ui, channel: String, id: String) -> AnyView {
+    view! { <customer::CustomerPage ui channel id /> }.into_any()
+}
+
+#[lazy]
+fn segments_screen(ui: Ui, channel: String) -> AnyView {
+    view! { <segments::Segments ui channel /> }.into_any()
+}
+
+#[lazy]
+fn fields_screen(ui: Ui, channel: String) -> AnyView {
+    view! { <fields::Fields ui channel /> }.into_any()
+}
+
+#[lazy]
+fn settings_screen(ui: Ui, channel: String) -> AnyView {
+    view! { <channel::Settings ui channel /> }.into_any()
+}
+
+#[lazy]
+fn members_screen(ui: Ui, channel: String) -> AnyView {
+    view! { <members::Members ui channel /> }.into_any()
+}
+
+#[lazy]
+fn tokens_screen(ui: Ui, channel: String) -> AnyView {
+    view! { <members::Tokens ui channel /> }.into_any()
 }
 
 #[component]
