@@ -9,7 +9,7 @@ use crate::i18n::{Key, text};
 use crate::problem::{Problem, check_sign_in};
 use crate::screen::{ChannelPage, Screen};
 use crate::ui::{Brand, LANG_STORAGE_KEY, Ui, current_screen};
-use crate::{account, channel, customer, customers, fields, members, segments};
+use crate::{account, channel, parts};
 use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -130,6 +130,17 @@ fn SignedIn(ui: Ui) -> impl IntoView {
         }
     };
     let channel = move || ui.screen.with(|s| s.channel().map(str::to_owned));
+    // Once the account is known, the other screens' parts arrive in the background.
+    Effect::new(move |preloaded: Option<bool>| {
+        if preloaded == Some(true) {
+            return true;
+        }
+        let loaded = ui.me.with(Option::is_some);
+        if loaded {
+            parts::preload_all();
+        }
+        loaded
+    });
     // What the main area shows changes only with the screen and the account's role there,
     // so reloading the account (after creating a channel, say) keeps a screen's state.
     let shown = Memo::new(move |_| {
@@ -216,63 +227,17 @@ fn signed_in_screen(ui: Ui, screen: Screen, role: Option<String>) -> AnyView {
                 return view! { <OwnersOnly ui /> }.into_any();
             }
             match page {
-                ChannelPage::Customers => later(ui, customers_screen(ui, channel)),
-                ChannelPage::Segments => later(ui, segments_screen(ui, channel)),
-                ChannelPage::Fields => later(ui, fields_screen(ui, channel)),
-                ChannelPage::Settings => later(ui, settings_screen(ui, channel)),
-                ChannelPage::Members => later(ui, members_screen(ui, channel)),
-                ChannelPage::Tokens => later(ui, tokens_screen(ui, channel)),
+                ChannelPage::Customers => parts::later(ui, parts::customers(ui, channel)),
+                ChannelPage::Segments => parts::later(ui, parts::segments(ui, channel)),
+                ChannelPage::Fields => parts::later(ui, parts::fields(ui, channel)),
+                ChannelPage::Settings => parts::later(ui, parts::settings(ui, channel)),
+                ChannelPage::Members => parts::later(ui, parts::members(ui, channel)),
+                ChannelPage::Tokens => parts::later(ui, parts::tokens(ui, channel)),
             }
         }
-        Screen::Customer { channel, id } => later(ui, customer_screen(ui, channel, id)),
+        Screen::Customer { channel, id } => parts::later(ui, parts::customer(ui, channel, id)),
         _ => view! { <NotFound ui /> }.into_any(),
     }
-}
-
-/// A screen whose code is in a lazily loaded part of the wasm: "Loading…" until the part
-/// has arrived (once per visit; the browser caches it).
-fn later(ui: Ui, screen: impl Future<Output = AnyView> + 'static) -> AnyView {
-    let screen = leptos::__reexports::send_wrapper::SendWrapper::new(screen);
-    let loading = move || view! { <p class="lead" aria-live="polite">{ui.t(Key::Loading)}</p> };
-    view! { <Suspense fallback=loading>{Suspend::new(screen)}</Suspense> }.into_any()
-}
-
-// The split points. Each `#[lazy]` function, and what only it reaches, is cut out of the
-// first load by `wasm-split` (scripts/lib.sh `build_console`) into a part fetched the first
-// time the screen opens; code several parts share goes to a shared part.
-#[lazy]
-fn customers_screen(ui: Ui, channel: String) -> AnyView {
-    view! { <customers::Customers ui channel /> }.into_any()
-}
-
-#[lazy]
-fn customer_screen(ui: Ui, channel: String, id: String) -> AnyView {
-    view! { <customer::CustomerPage ui channel id /> }.into_any()
-}
-
-#[lazy]
-fn segments_screen(ui: Ui, channel: String) -> AnyView {
-    view! { <segments::Segments ui channel /> }.into_any()
-}
-
-#[lazy]
-fn fields_screen(ui: Ui, channel: String) -> AnyView {
-    view! { <fields::Fields ui channel /> }.into_any()
-}
-
-#[lazy]
-fn settings_screen(ui: Ui, channel: String) -> AnyView {
-    view! { <channel::Settings ui channel /> }.into_any()
-}
-
-#[lazy]
-fn members_screen(ui: Ui, channel: String) -> AnyView {
-    view! { <members::Members ui channel /> }.into_any()
-}
-
-#[lazy]
-fn tokens_screen(ui: Ui, channel: String) -> AnyView {
-    view! { <members::Tokens ui channel /> }.into_any()
 }
 
 #[component]

@@ -93,6 +93,8 @@ strings! {
     RoleOwner => "Owner", "オーナー";
     RoleMember => "Member", "メンバー";
     Loading => "Loading…", "読み込んでいます…";
+    PartFailed => "This screen could not be loaded. Check your connection; if the console was updated meanwhile, reloading brings the new version.", "この画面を読み込めませんでした。接続を確認してください。コンソールが更新された場合は、再読み込みすると新しい版になります。";
+    ReloadConsole => "Reload the console", "コンソールを再読み込み";
     NotFoundTitle => "Page not found", "ページが見つかりません";
     NotFoundLead => "There is no console page at this address.", "このアドレスにはコンソールのページがありません。";
     GoHome => "Go to the console", "コンソールへ";

@@ -37,6 +37,8 @@ mod form;
 #[cfg(target_arch = "wasm32")]
 mod members;
 #[cfg(target_arch = "wasm32")]
+mod parts;
+#[cfg(target_arch = "wasm32")]
 mod segments;
 #[cfg(target_arch = "wasm32")]
 mod ui;

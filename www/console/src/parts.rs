@@ -1,0 +1,91 @@
+//! The screens outside the console's first load. Each split point below, with the code
+//! only it reaches, is cut out of the wasm by `wasm-split` (scripts/lib.sh
+//! `build_console`) into a part fetched the first time the screen opens; code several
+//! parts share goes to shared parts. The first load keeps the frame, sign-in, the account
+//! screens, the home and new-channel screens.
+//!
+//! Invariant: a part that fails to load (offline, or a console left open across a deploy,
+//! whose build folder is gone) shows [`Key::PartFailed`] with a way to reload, never a
+//! dead page: the split points are `fallible`, and a failed load is not remembered, so
+//! the next attempt fetches again.
+
+use crate::i18n::Key;
+use crate::ui::Ui;
+use crate::{channel, customer, customers, fields, members, segments};
+use leptos::__reexports::send_wrapper::SendWrapper;
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use leptos::wasm_split::{SplitLoaderError, wasm_split};
+
+/// A lazily loaded screen: "Loading…" until its part has arrived (once per visit; the
+/// browser caches it), then the screen, or what to do when the part could not load.
+pub fn later(ui: Ui, screen: impl Future<Output = Result<AnyView, SplitLoaderError>> + 'static) -> AnyView {
+    // Single-threaded wasm: the future never leaves this thread.
+    let screen = SendWrapper::new(async move { screen.await.unwrap_or_else(|_| failed(ui)) });
+    let loading = move || view! { <p class="lead" aria-live="polite">{ui.t(Key::Loading)}</p> };
+    view! { <Suspense fallback=loading>{Suspend::new(screen)}</Suspense> }.into_any()
+}
+
+fn failed(ui: Ui) -> AnyView {
+    let reload = move |_| {
+        let _ = window().location().reload();
+    };
+    view! {
+        <div class="alert" role="alert">
+            <p>{ui.t(Key::PartFailed)}</p>
+            <button type="button" on:click=reload>{ui.t(Key::ReloadConsole)}</button>
+        </div>
+    }
+    .into_any()
+}
+
+/// Fetches every part in the background, one after another, once the signed-in frame is
+/// up, so the first visit to a screen does not wait. A part that fails here is fetched
+/// again when its screen opens.
+pub fn preload_all() {
+    spawn_local(async {
+        // Failures are ignored here: the screen's own load tries again and says so.
+        let _ = preload_customers().await;
+        let _ = preload_customer().await;
+        let _ = preload_segments().await;
+        let _ = preload_fields().await;
+        let _ = preload_settings().await;
+        let _ = preload_members().await;
+        let _ = preload_tokens().await;
+    });
+}
+
+#[wasm_split(console_customers, wasm_split_path = ::leptos::wasm_split, fallible, preload(preload_customers))]
+pub fn customers(ui: Ui, channel: String) -> Result<AnyView, SplitLoaderError> {
+    Ok(view! { <customers::Customers ui channel /> }.into_any())
+}
+
+#[wasm_split(console_customer, wasm_split_path = ::leptos::wasm_split, fallible, preload(preload_customer))]
+pub fn customer(ui: Ui, channel: String, id: String) -> Result<AnyView, SplitLoaderError> {
+    Ok(view! { <customer::CustomerPage ui channel id /> }.into_any())
+}
+
+#[wasm_split(console_segments, wasm_split_path = ::leptos::wasm_split, fallible, preload(preload_segments))]
+pub fn segments(ui: Ui, channel: String) -> Result<AnyView, SplitLoaderError> {
+    Ok(view! { <segments::Segments ui channel /> }.into_any())
+}
+
+#[wasm_split(console_fields, wasm_split_path = ::leptos::wasm_split, fallible, preload(preload_fields))]
+pub fn fields(ui: Ui, channel: String) -> Result<AnyView, SplitLoaderError> {
+    Ok(view! { <fields::Fields ui channel /> }.into_any())
+}
+
+#[wasm_split(console_settings, wasm_split_path = ::leptos::wasm_split, fallible, preload(preload_settings))]
+pub fn settings(ui: Ui, channel: String) -> Result<AnyView, SplitLoaderError> {
+    Ok(view! { <channel::Settings ui channel /> }.into_any())
+}
+
+#[wasm_split(console_members, wasm_split_path = ::leptos::wasm_split, fallible, preload(preload_members))]
+pub fn members(ui: Ui, channel: String) -> Result<AnyView, SplitLoaderError> {
+    Ok(view! { <members::Members ui channel /> }.into_any())
+}
+
+#[wasm_split(console_tokens, wasm_split_path = ::leptos::wasm_split, fallible, preload(preload_tokens))]
+pub fn tokens(ui: Ui, channel: String) -> Result<AnyView, SplitLoaderError> {
+    Ok(view! { <members::Tokens ui channel /> }.into_any())
+}
