@@ -7,7 +7,7 @@
 // English and Japanese, axe-core on every captured screen. Real worker, no mocks.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { adminCall, customerWhen, settle, sqlNow, suite } from "./harness.mjs";
+import { adminCall, customerWhen, moveClock, settle, sqlNow, suite } from "./harness.mjs";
 import { consoleKit } from "./console-kit.mjs";
 
 const env = suite({
@@ -19,6 +19,9 @@ const env = suite({
        ('demo', 'secret', 'Secret note', 'string', 0, 0, 'visible', 23)`,
     `INSERT INTO channels (id, name, utc_offset_minutes, created_at) VALUES ('other', 'Other shop', 0, 0)`,
     `INSERT INTO customers (channel_id, id, created_at, updated_at) VALUES ('other', 'v_other_channel', 0, 0)`,
+    // Last seen before session starts were kept (migration 0015): its last session is unknown.
+    `INSERT INTO customers (channel_id, id, created_at, updated_at, last_seen_at, sessions_count, name)
+       VALUES ('demo', 'v_before_session_starts', 1795000000000, 1795000000000, 1795000000000, 3, 'Ken Aoki')`,
     `INSERT INTO deliveries (id, channel_id, campaign_id, visitor_id, display, sent_at) VALUES ('d_other', 'other', 'c_tea_bubble', 'v_other_channel', 'bubble', 5)`,
   ],
 });
@@ -29,6 +32,7 @@ const call = (method, path, body) => adminCall(env.worker, method, `/admin/v1/ch
 const SENT = 1_795_000_000_000; // 2026-11-18
 const MINUTE = 60_000;
 let customer; // the visitor's id
+let sessionStartedAt; // when the worker saw the visitor's session begin
 let seeding;
 /** Makes the customer once, before the first test that needs it (after the suite's hooks). */
 const seeded = () => (seeding ??= seed());
@@ -39,7 +43,16 @@ async function seed() {
   const visit = await context.newPage();
   await visit.goto(`${env.worker.base}/?utm_source=newsletter&utm_campaign=autumn`);
   customer = await visit.waitForFunction(() => localStorage.getItem("kz:demo:visitor")).then((h) => h.jsonValue());
-  await customerWhen(env.worker, customer, (c) => c.sessionsCount === 1 && c.web.browserName);
+  const started = await customerWhen(env.worker, customer, (c) => c.sessionsCount === 1 && c.web.browserName);
+  sessionStartedAt = started.lastSessionStartedAt;
+  assert.equal(typeof sessionStartedAt, "number", JSON.stringify(started));
+  // Ten minutes on (the worker's clock; the browser's session goes on), another page of the
+  // same session: last seen moves, the session's start does not.
+  await moveClock(env.worker, 10 * MINUTE);
+  await visit.goto(`${env.worker.base}/newsletter`); // a page no campaign listens to
+  const later = await customerWhen(env.worker, customer, (c) => c.lastSeenAt >= sessionStartedAt + 10 * MINUTE);
+  await moveClock(env.worker, 0);
+  assert.deepEqual([later.sessionsCount, later.lastSessionStartedAt], [1, sessionStartedAt]);
   await context.close();
   const named = await call("PATCH", `/customers/${customer}`, {
     profile: { name: "Hanako Sato", email: "hanako@example.jp", plan: "gold", score: 7, secret: "keep out" },
@@ -130,6 +143,10 @@ test("the page shows the profile in the field order, device, first touch, tags a
   assert.equal(await fact("touch-title", "UTM Source").textContent(), "newsletter");
   assert.equal(await fact("touch-title", "UTM Campaign").textContent(), "autumn");
   assert.equal(await fact("activity-title", "Sessions").textContent(), "1");
+  const shown = (await call("GET", `/customers/${customer}`)).body;
+  assert.equal(await fact("activity-title", "Last session").textContent(), await tokyo(page, sessionStartedAt));
+  assert.equal(await fact("activity-title", "Last seen").textContent(), await tokyo(page, shown.lastSeenAt));
+  assert.notEqual(await tokyo(page, sessionStartedAt), await tokyo(page, shown.lastSeenAt), "the session began before last seen");
   assert.deepEqual(await page.locator(".chip > span").allTextContents(), ["vip"]);
 
   const message = page.locator('tr[data-campaign="c_tea_bubble"]').first();
@@ -294,6 +311,17 @@ test("a member sees no delete button and the API refuses them", async () => {
   assert.equal(await page.getByRole("button", { name: "Delete customer" }).count(), 0);
   const status = await page.evaluate(async (id) => (await fetch(`/admin/v1/channels/demo/customers/${id}`, { method: "DELETE" })).status, customer);
   assert.equal(status, 403);
+  await close();
+});
+
+test("a last session whose start is unknown shows a dash, not the last-seen time", async () => {
+  const { page, errors, close } = await openSignedIn("/console/c/demo/customers/v_before_session_starts");
+  await page.getByRole("heading", { level: 1, name: "Ken Aoki" }).waitFor();
+  const fact = (label) => page.locator(`section[aria-labelledby="activity-title"] dt:text-is("${label}") + dd`);
+  assert.equal(await fact("Last seen").textContent(), await tokyo(page, 1_795_000_000_000));
+  assert.match(await fact("Last session").textContent(), /^—/);
+  assert.equal((await call("GET", "/customers/v_before_session_starts")).body.lastSessionStartedAt, null);
+  assert.deepEqual(errors, []);
   await close();
 });
 

@@ -1,5 +1,5 @@
-// Visitors become customers: sessions by the 30-minute rule (shared by tabs), browser
-// facts and first-touch UTM, and the admin API finding the customer by a filter.
+// Visitors become customers: sessions by the 30-minute rule (shared by tabs) and when the
+// last one started, browser facts and first-touch UTM, and the admin API finding the customer by a filter.
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { admin, adminCall, asVisitor, bootVisitor, customerWhen as harnessCustomerWhen, OWNER_TOKEN, settle, sqlNow, sqlRows, suite } from "./harness.mjs";
@@ -18,11 +18,14 @@ test("three pages across two sessions, a second tab, and first-touch UTM kept", 
   const page = await context.newPage();
   await page.goto(`${env.worker.base}/?utm_source=newsletter&utm_campaign=autumn`);
   const visitor = await page.waitForFunction(() => localStorage.getItem("kz:demo:visitor")).then((h) => h.jsonValue());
-  await customerWhen(visitor, (c) => c.sessionsCount === 1);
+  const first = await customerWhen(visitor, (c) => c.sessionsCount === 1);
+  assert.equal(typeof first.lastSessionStartedAt, "number", JSON.stringify(first));
+  assert.ok(first.createdAt <= first.lastSessionStartedAt && first.lastSessionStartedAt <= first.lastSeenAt, JSON.stringify(first));
 
   await page.goto(`${env.worker.base}/products/sencha`);
-  const second = await customerWhen(visitor, (c) => c.lastSeenAt > c.createdAt);
+  const second = await customerWhen(visitor, (c) => c.lastSeenAt > first.lastSeenAt);
   assert.equal(second.sessionsCount, 1, "a second page in the same visit is not a new session");
+  assert.equal(second.lastSessionStartedAt, first.lastSessionStartedAt, "nor does it move the session's start");
 
   // 31 minutes pass (the stored last activity moves back instead of the test sleeping).
   await page.evaluate(() => {
@@ -31,6 +34,8 @@ test("three pages across two sessions, a second tab, and first-touch UTM kept", 
   });
   await page.goto(`${env.worker.base}/sale?utm_source=ads&utm_campaign=winter`);
   const customer = await customerWhen(visitor, (c) => c.sessionsCount === 2);
+  assert.ok(customer.lastSessionStartedAt > second.lastSeenAt, "the new session started after the last page of the first");
+  assert.ok(customer.lastSessionStartedAt <= customer.lastSeenAt);
 
   // A second tab of the same browser joins the current session.
   const tab = await context.newPage();
@@ -39,6 +44,7 @@ test("three pages across two sessions, a second tab, and first-touch UTM kept", 
   const afterTab = await customerWhen(visitor, (c) => c.lastSeenAt > customer.lastSeenAt);
   assert.equal(afterTab.sessionsCount, 2, "two tabs do not count twice");
   assert.equal(afterTab.web.sessionsCount, 2);
+  assert.equal(afterTab.lastSessionStartedAt, customer.lastSessionStartedAt, "a second tab joins the session, not restarts it");
 
   assert.equal(afterTab.profile.utmSource, "newsletter", "first touch is never overwritten");
   assert.equal(afterTab.profile.utmCampaign, "autumn");
@@ -216,6 +222,7 @@ test("a customer is created by hand, edited, and deleted everywhere", async () =
   assert.equal(created.status, 201);
   assert.equal(created.body.member, true);
   assert.equal(created.body.profile.email, "yui@example.jp");
+  assert.equal(created.body.lastSessionStartedAt, null, "made by hand: no session yet");
   const id = created.body.id;
   const twice = await call("POST", "/customers", { memberId: "crm-lead-1" });
   assert.equal(twice.status, 409);

@@ -42,6 +42,7 @@ pub(crate) mod sql {
             ("updated_at", num(p.updated_at)),
             ("last_seen_at", num(p.last_seen_at)),
             ("sessions_count", num(i64::from(p.sessions_count))),
+            ("last_session_started_at", opt(p.last_session_started_at)),
             ("country", opt_text(&p.country)),
             ("city", opt_text(&p.city)),
             ("language", opt_text(&p.language)),
@@ -323,6 +324,8 @@ pub struct Customer {
     pub last_seen_at: Option<Millis>,
     pub updated_at: Millis,
     pub sessions_count: i64,
+    /// When the latest session began; absent on rows written before it was kept.
+    pub last_session_started_at: Option<Millis>,
     pub web: CustomerWeb,
     pub has_push_token: bool,
     pub unsubscribe_email: bool,
@@ -375,6 +378,7 @@ struct CustomerRow {
     last_seen_at: Option<i64>,
     updated_at: i64,
     sessions_count: i64,
+    last_session_started_at: Option<i64>,
     web_browser: Option<String>,
     web_browser_name: Option<String>,
     web_os: Option<String>,
@@ -417,6 +421,7 @@ impl TryFrom<CustomerRow> for Customer {
             last_seen_at: row.last_seen_at,
             updated_at: row.updated_at,
             sessions_count: row.sessions_count,
+            last_session_started_at: row.last_session_started_at,
             web: CustomerWeb {
                 browser: row.web_browser,
                 browser_name: row.web_browser_name,
@@ -610,6 +615,33 @@ mod tests {
         assert_eq!((row.created_at, row.updated_at, row.city.as_deref()), (1_000, 5_000, Some("Kyoto")));
         assert_eq!(row.tags, ["vip"]);
         assert_eq!(months(&db), "1970-01:v1");
+    }
+
+    #[test]
+    fn the_last_sessions_start_goes_through_the_upsert_and_comes_back() {
+        let db = Sqlite::with_channel();
+        let v1 = visitor("v1");
+        let read = || wait(customer(&db, &shop(), "v1")).unwrap().unwrap();
+        let before_it_was_kept = Profile { created_at: 1_000, updated_at: 1_000, ..Profile::default() };
+        wait(upsert_customer(&db, &shop(), &v1, &before_it_was_kept, 0)).unwrap();
+        assert_eq!(read().last_session_started_at, None);
+        let mut live = before_it_was_kept.clone();
+        live.observe(&kizuna_shared::profile::Visit { now: 4_000, session_id: Some("s1"), ..Default::default() });
+        wait(upsert_customer(&db, &shop(), &v1, &live, 0)).unwrap();
+        let row = read();
+        assert_eq!((row.last_session_started_at, row.sessions_count, row.last_seen_at), (Some(4_000), 1, Some(4_000)));
+        live.observe(&kizuna_shared::profile::Visit { now: 9_000, session_id: Some("s1"), ..Default::default() });
+        wait(upsert_customer(&db, &shop(), &v1, &live, 0)).unwrap();
+        let row = read();
+        assert_eq!((row.last_session_started_at, row.last_seen_at), (Some(4_000), Some(9_000)), "same session");
+    }
+
+    #[test]
+    fn the_profile_upsert_binds_well_under_d1s_hundred_parameters() {
+        let statements = sql::upsert_customer(&shop(), &visitor("v1"), &Profile::default(), "{}", 0);
+        for statement in &statements {
+            assert!(statement.params.len() <= 100, "{} binds {}", statement.sql, statement.params.len());
+        }
     }
 
     #[test]

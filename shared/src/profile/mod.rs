@@ -2,7 +2,8 @@
 //! D1's `customers` row: what each visit changes.
 //!
 //! Invariants: sessions count distinct session ids (page loads and tabs of one session
-//! count once); first-touch fields (referrer and UTM parameters) are written once, from
+//! count once), and the last session's start is when the latest of them was first seen,
+//! never moved by a later page of that session; first-touch fields (referrer and UTM parameters) are written once, from
 //! the first visit that has them, and never overwritten; `updatedAt` moves whenever
 //! anything does (that is what makes a customer count toward MAU).
 
@@ -51,6 +52,10 @@ pub struct Profile {
     pub updated_at: Millis,
     pub last_seen_at: Millis,
     pub sessions_count: u32,
+    /// When the edge first saw the visitor's latest session (its first batch of events);
+    /// absent on profiles whose sessions began before it was kept.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub last_session_started_at: Option<Millis>,
     pub recent_sessions: VecDeque<String>,
     pub country: Option<String>,
     pub city: Option<String>,
@@ -231,6 +236,9 @@ impl Profile {
         {
             self.sessions_count += 1;
             self.web.sessions_count += 1;
+            // The max, so a clock behind the one that started the last session cannot
+            // make "last" point at an earlier one.
+            self.last_session_started_at = Some(self.last_session_started_at.map_or(now, |at| at.max(now)));
             if self.recent_sessions.len() == RECENT_SESSIONS {
                 self.recent_sessions.pop_front();
             }
@@ -394,6 +402,7 @@ impl Profile {
         }
         self.created_at = self.created_at.min(other.created_at);
         self.last_seen_at = self.last_seen_at.max(other.last_seen_at);
+        self.last_session_started_at = self.last_session_started_at.max(other.last_session_started_at);
         self.web.last_seen_at = self.web.last_seen_at.max(other.web.last_seen_at);
         self.updated_at = self.updated_at.max(other.updated_at);
     }
@@ -497,6 +506,50 @@ mod tests {
         p.observe(&page(T + 2 * HOUR, "s1", "https://shop.jp/late", ""));
         assert_eq!((p.sessions_count, p.web.sessions_count), (2, 2));
         assert_eq!(p.last_seen_at, T + 2 * HOUR);
+    }
+
+    #[test]
+    fn a_new_session_starts_when_its_first_batch_is_seen() {
+        let mut p = Profile::new(T);
+        assert_eq!(p.last_session_started_at, None, "no session yet");
+        p.observe(&page(T + MINUTE, "s1", "https://shop.jp/", ""));
+        assert_eq!(p.last_session_started_at, Some(T + MINUTE));
+        p.observe(&page(T + 2 * HOUR, "s2", "https://shop.jp/b", ""));
+        assert_eq!(p.last_session_started_at, Some(T + 2 * HOUR));
+    }
+
+    #[test]
+    fn a_page_view_within_the_same_session_does_not_move_its_start() {
+        let mut p = Profile::new(T);
+        p.observe(&page(T, "s1", "https://shop.jp/", ""));
+        p.observe(&page(T + 20 * MINUTE, "s1", "https://shop.jp/a", "https://shop.jp/"));
+        p.observe(&Visit { now: T + 25 * MINUTE, session_id: Some("s1"), ..Visit::default() });
+        assert_eq!((p.last_session_started_at, p.last_seen_at), (Some(T), T + 25 * MINUTE));
+    }
+
+    #[test]
+    fn a_late_batch_of_an_earlier_session_does_not_move_the_last_start() {
+        let mut p = Profile::new(T);
+        p.observe(&page(T, "s1", "https://shop.jp/", ""));
+        p.observe(&page(T + 2 * HOUR, "s2", "https://shop.jp/b", ""));
+        p.observe(&page(T + 2 * HOUR + MINUTE, "s1", "https://shop.jp/late", ""));
+        assert_eq!(p.last_session_started_at, Some(T + 2 * HOUR));
+    }
+
+    #[test]
+    fn a_visit_without_a_session_starts_none() {
+        let mut p = Profile::new(T);
+        p.observe(&Visit { now: T + 1, ..Visit::default() });
+        p.observe(&Visit { now: T + 2, session_id: Some(""), ..Visit::default() });
+        assert_eq!((p.sessions_count, p.last_session_started_at), (0, None));
+    }
+
+    #[test]
+    fn a_profile_stored_before_session_starts_were_kept_reads_without_one() {
+        let p: Profile = serde_json::from_str(r#"{"createdAt":1,"updatedAt":2,"sessionsCount":3}"#).unwrap();
+        assert_eq!((p.sessions_count, p.last_session_started_at), (3, None));
+        let json = serde_json::to_string(&Profile::new(T)).unwrap();
+        assert!(!json.contains("lastSessionStartedAt"), "absent, not null: {json}");
     }
 
     #[test]
@@ -713,6 +766,7 @@ mod tests {
         assert_eq!(member.referrer.as_deref(), Some("https://mail.example/"));
         assert_eq!(member.member_id.as_deref(), Some("member-1"));
         assert_eq!(member.last_seen_at, T + 10 * HOUR);
+        assert_eq!(member.last_session_started_at, Some(T + 10 * HOUR), "the later of the two");
     }
 
     #[test]

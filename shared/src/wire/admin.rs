@@ -113,6 +113,10 @@ pub struct CustomerOut {
     pub last_seen_at: Option<i64>,
     pub updated_at: i64,
     pub sessions_count: i64,
+    /// When the latest session began (ms); `null` when unknown (no session yet, or it
+    /// began before the start was kept).
+    #[serde(default)]
+    pub last_session_started_at: Option<i64>,
     pub web: WebOut,
     pub has_push_token: bool,
     pub unsubscribe_email: bool,

@@ -288,7 +288,7 @@ fn Customer(page: Page, fields: RwSignal<Vec<FieldOut>>) -> impl IntoView {
                         <dt>{ui.t(Key::CustomerSessions)}</dt>
                         <dd>{move || page.customer.with(|c| c.as_ref().map(|c| ui.number(c.sessions_count as f64)))}</dd>
                         <dt>{ui.t(Key::CustomerLastSession)}</dt>
-                        <dd>{seen(|c| c.web.last_seen_at.or(c.last_seen_at))}</dd>
+                        <dd>{seen(|c| c.last_session_started_at)}</dd>
                         <dt>{ui.t(Key::CustomerFirstSeen)}</dt>
                         <dd>{seen(|c| Some(c.created_at))}</dd>
                         <dt>{ui.t(Key::CustomerLastSeen)}</dt>

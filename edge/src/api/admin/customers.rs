@@ -73,6 +73,7 @@ fn customer_out(customer: Customer) -> CustomerOut {
         last_seen_at: customer.last_seen_at,
         updated_at: customer.updated_at,
         sessions_count: customer.sessions_count,
+        last_session_started_at: customer.last_session_started_at,
         web: WebOut {
             browser: web.browser,
             browser_name: web.browser_name,
@@ -391,16 +392,17 @@ mod tests {
         1, 1, 0, 'Hanako Y', 'h@example.com', '+81 90 0000 0000', 'memo', 1700000000000, 'https://ref.example/',
         'news', 'email', 'spring', 'a', 'shoes',
         '{\"plan\":\"gold\",\"score\":3,\"ratio\":0.5,\"opted\":true,\"sizes\":[23,24.5],\"colours\":[\"red\"],\"empty\":[],\"email\":\"shadowed@example.com\"}',
-        'spam')";
+        'spam', 1500)";
 
-    /// What `FULL_ROW` answered before the store returned its own row type.
-    const FULL_JSON: &str = r#"{"id":"c_full","memberId":"m-7","member":true,"name":"Hanako","tags":["vip","tokyo"],"city":"Tokyo","country":"JP","language":"ja","createdAt":1000,"lastSeenAt":2000,"updatedAt":3000,"sessionsCount":4,"web":{"browser":"Chrome 120","browserName":"Chrome","os":"macOS 14","osName":"macOS","device":"desktop","lastSeenAt":2500,"sessionsCount":3},"hasPushToken":true,"unsubscribeEmail":true,"unsubscribeTexting":false,"emailStatus":"spam","profile":{"colours":["red"],"description":"memo","email":"h@example.com","empty":[],"lastCheckoutCompletedAt":1700000000000.0,"mobileNumber":"+81 90 0000 0000","name":"Hanako Y","opted":true,"plan":"gold","ratio":0.5,"referrer":"https://ref.example/","score":3.0,"sizes":[23.0,24.5],"utmCampaign":"spring","utmContent":"a","utmMedium":"email","utmSource":"news","utmTerm":"shoes"}}"#;
+    /// What `FULL_ROW` answered before the store returned its own row type, and since
+    /// migration 0015 its last session's start.
+    const FULL_JSON: &str = r#"{"id":"c_full","memberId":"m-7","member":true,"name":"Hanako","tags":["vip","tokyo"],"city":"Tokyo","country":"JP","language":"ja","createdAt":1000,"lastSeenAt":2000,"updatedAt":3000,"sessionsCount":4,"lastSessionStartedAt":1500,"web":{"browser":"Chrome 120","browserName":"Chrome","os":"macOS 14","osName":"macOS","device":"desktop","lastSeenAt":2500,"sessionsCount":3},"hasPushToken":true,"unsubscribeEmail":true,"unsubscribeTexting":false,"emailStatus":"spam","profile":{"colours":["red"],"description":"memo","email":"h@example.com","empty":[],"lastCheckoutCompletedAt":1700000000000.0,"mobileNumber":"+81 90 0000 0000","name":"Hanako Y","opted":true,"plan":"gold","ratio":0.5,"referrer":"https://ref.example/","score":3.0,"sizes":[23.0,24.5],"utmCampaign":"spring","utmContent":"a","utmMedium":"email","utmSource":"news","utmTerm":"shoes"}}"#;
 
     /// A customer with nothing but what the schema requires.
     const MINIMAL_ROW: &str =
         "INSERT INTO customers (channel_id, id, created_at, updated_at) VALUES ('shop', 'c_min', 5, 6)";
 
-    const MINIMAL_JSON: &str = r#"{"id":"c_min","memberId":null,"member":false,"name":null,"tags":[],"city":null,"country":null,"language":null,"createdAt":5,"lastSeenAt":null,"updatedAt":6,"sessionsCount":0,"web":{"browser":null,"browserName":null,"os":null,"osName":null,"device":null,"lastSeenAt":null,"sessionsCount":null},"hasPushToken":false,"unsubscribeEmail":false,"unsubscribeTexting":false,"emailStatus":"unconfirmed","profile":{}}"#;
+    const MINIMAL_JSON: &str = r#"{"id":"c_min","memberId":null,"member":false,"name":null,"tags":[],"city":null,"country":null,"language":null,"createdAt":5,"lastSeenAt":null,"updatedAt":6,"sessionsCount":0,"lastSessionStartedAt":null,"web":{"browser":null,"browserName":null,"os":null,"osName":null,"device":null,"lastSeenAt":null,"sessionsCount":null},"hasPushToken":false,"unsubscribeEmail":false,"unsubscribeTexting":false,"emailStatus":"unconfirmed","profile":{}}"#;
 
     #[test]
     fn a_customer_is_shown_as_the_admin_api_showed_it_before_the_store_had_its_row_type() {
