@@ -9,7 +9,7 @@ import { DEMO_OWNER, suite } from "./harness.mjs";
 import { consoleKit } from "./console-kit.mjs";
 
 const env = suite();
-const { open, assertAccessible, screenshot } = consoleKit(env);
+const { open, openSignedIn, assertAccessible, screenshot, bothLanguages } = consoleKit(env);
 
 const CSP =
   "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; img-src 'self' data:; " +
@@ -197,5 +197,45 @@ test("the demo owner signs in by keyboard, sees their channels in both languages
   await page.getByRole("heading", { name: "Kizuna にサインイン" }).waitFor();
   assert.equal(await page.evaluate(async () => (await fetch("/admin/v1/me")).status), 401, "signed out");
   assert.deepEqual(errors.filter((e) => !/401/.test(e)), []);
+  await close();
+});
+
+test("the first load holds no screen's part; a part arrives in the background once signed in, and its screen opens", async () => {
+  const { page, close } = await open("/console/sign-in");
+  const fetched = [];
+  page.on("request", (request) => fetched.push(new URL(request.url()).pathname));
+  await page.getByLabel("Email").fill(DEMO_OWNER.email);
+  await page.getByLabel("Password").fill(DEMO_OWNER.password);
+  const before = fetched.length;
+  assert.deepEqual(fetched.filter((path) => /\/(split|chunk)_.*\.wasm$/.test(path)), [], "sign-in needs no part");
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await page.getByRole("heading", { name: "Your channels" }).waitFor();
+  // The background preload fetches each screen's part without being asked.
+  await page.waitForFunction(() => performance.getEntriesByType("resource").some((e) => e.name.includes("split_console_tokens")), null, {
+    timeout: 20_000,
+  });
+  const parts = fetched.slice(before).filter((path) => /\/split_console_\w+\.wasm$/.test(path));
+  for (const screen of ["customers", "customer", "segments", "fields", "settings", "members", "tokens"]) {
+    assert.ok(parts.some((path) => path.endsWith(`/split_console_${screen}.wasm`)), `${screen}'s part: ${parts}`);
+  }
+  await page.locator(".channels li a").first().click();
+  await page.locator("table.grid").waitFor();
+  await close();
+});
+
+test("a screen whose part cannot load says so and offers a reload, which brings the screen", async () => {
+  const { page, context, errors, close } = await openSignedIn("/console/sign-in");
+  // As if the network dropped, or a deploy replaced the build this console was loaded from.
+  await context.route("**/split_console_customers.wasm", (route) => route.abort());
+  await page.goto(`${env.worker.base}/console/c/demo/customers`);
+  const alert = page.getByRole("alert").filter({ hasText: "This screen could not be loaded" });
+  await alert.waitFor({ timeout: 20_000 });
+  await bothLanguages(page, "part-failed", async (lang) =>
+    page.getByRole("button", { name: lang === "ja" ? "コンソールを再読み込み" : "Reload the console" }).waitFor(),
+  );
+  assert.ok(errors.every((e) => /split_console_customers|Failed to fetch|net::ERR_FAILED|TypeError/.test(e)), `only the failed fetch: ${errors}`);
+  await context.unroute("**/split_console_customers.wasm");
+  await page.getByRole("button", { name: "Reload the console" }).click();
+  await page.locator("table.grid").waitFor({ timeout: 20_000 });
   await close();
 });

@@ -33,7 +33,7 @@ fn failed(ui: Ui) -> AnyView {
     view! {
         <div class="alert" role="alert">
             <p>{ui.t(Key::PartFailed)}</p>
-            <button type="button" on:click=reload>{ui.t(Key::ReloadConsole)}</button>
+            <button type="button" class="primary" on:click=reload>{ui.t(Key::ReloadConsole)}</button>
         </div>
     }
     .into_any()
