@@ -104,12 +104,7 @@ impl DeliveryId {
     /// The delivery of `campaign` to `visitor` caused by `event`. Derived, not random, so
     /// a retried event produces the same id and storage can ignore the second insert.
     pub fn derive(visitor: &VisitorId, campaign: &CampaignId, event: &EventId) -> DeliveryId {
-        let mut hash = Sha256::new();
-        for part in [visitor.as_str(), campaign.as_str(), event.as_str()] {
-            hash.update(part.as_bytes());
-            hash.update([0]);
-        }
-        let digest = hash.finalize();
+        let digest = digest(&[visitor.as_str(), campaign.as_str(), event.as_str()]);
         let mut id = String::with_capacity(34);
         id.push_str("d_");
         for byte in &digest[..16] {
@@ -121,6 +116,19 @@ impl DeliveryId {
 }
 
 const HEX: &[u8; 16] = b"0123456789abcdef";
+
+/// SHA-256 of `parts`, each followed by a NUL byte, so two different lists of parts never
+/// hash the same bytes (no id or tag contains a NUL). The one hash the core derives
+/// things from (delivery ids, variant buckets): stable across builds and platforms,
+/// unlike `std`'s `DefaultHasher`.
+pub(crate) fn digest(parts: &[&str]) -> [u8; 32] {
+    let mut hash = Sha256::new();
+    for part in parts {
+        hash.update(part.as_bytes());
+        hash.update([0]);
+    }
+    hash.finalize().into()
+}
 
 /// Longest member id (characters).
 pub const MAX_MEMBER_ID_CHARS: usize = 256;
