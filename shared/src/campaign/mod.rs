@@ -3,6 +3,7 @@
 
 pub mod edit;
 mod message_doc;
+pub mod variants;
 
 pub use message_doc::{ButtonDoc, MessageDoc, SenderDoc};
 
