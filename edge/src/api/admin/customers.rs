@@ -274,7 +274,7 @@ pub async fn received_messages(req: Request, env: &Env, channel: &ChannelId, id:
 /// of the last message of the previous page); anything else is refused naming it.
 fn messages_query(
     pairs: impl Iterator<Item = (String, String)>,
-) -> Result<(u32, Option<store::deliveries::ReceivedAfter>), ApiError> {
+) -> Result<(u32, Option<store::deliveries::SentAfter>), ApiError> {
     let (mut limit, mut after) = (DEFAULT_MESSAGES, None);
     for (key, value) in pairs {
         match key.as_str() {
@@ -290,7 +290,7 @@ fn messages_query(
                 if id.is_empty() {
                     return Err(bad());
                 }
-                after = Some(store::deliveries::ReceivedAfter { sent_at, id: id.to_owned() });
+                after = Some(store::deliveries::SentAfter { sent_at, id: id.to_owned() });
             }
             other => return Err(ApiError::invalid(other, "unknown query parameter (use limit, cursor)")),
         }
@@ -435,7 +435,7 @@ mod tests {
         assert!(out.profile.contains_key("score"));
     }
 
-    fn messages(pairs: &[(&str, &str)]) -> Result<(u32, Option<store::deliveries::ReceivedAfter>), ApiError> {
+    fn messages(pairs: &[(&str, &str)]) -> Result<(u32, Option<store::deliveries::SentAfter>), ApiError> {
         messages_query(pairs.iter().map(|(k, v)| ((*k).to_owned(), (*v).to_owned())))
     }
 
