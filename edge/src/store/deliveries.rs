@@ -535,8 +535,10 @@ mod tests {
         assert_eq!(names[0], Some("Welcome"));
     }
 
-    /// Deliveries of `welcome` (in `shop`) as (id, customer, sent, view, click, goal).
-    fn deliver(db: &Sqlite, rows: &[(&str, &str, Millis, Option<Millis>, Option<Millis>, Option<Millis>)]) {
+    /// A delivery of `welcome` (in `shop`): id, customer, sent, view, click, goal.
+    type Row<'a> = (&'a str, &'a str, Millis, Option<Millis>, Option<Millis>, Option<Millis>);
+
+    fn deliver(db: &Sqlite, rows: &[Row]) {
         for (id, visitor, sent, view, click, goal) in rows {
             let at = |t: &Option<Millis>| t.map_or("NULL".to_owned(), |t| t.to_string());
             db.exec(&format!(
