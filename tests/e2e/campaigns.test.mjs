@@ -5,7 +5,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { createHash } from "node:crypto";
-import { adminCall, asVisitor, bootVisitor, settle, sqlNow, statsWhen, suite } from "./harness.mjs";
+import { adminCall, asVisitor, bootVisitor, moveClock, settle, sqlNow, statsWhen, suite } from "./harness.mjs";
 
 const env = suite();
 const call = (method, path, body) => adminCall(env.worker, method, path, body);
@@ -150,10 +150,11 @@ test("URL rules: a campaign shows on the pages its rules include and never on th
   await call("POST", `/admin/v1/campaigns/${created.body.id}/stop`);
 });
 
-test("a campaign's recipients: each customer it reached once, newest first, with their times, in pages; other channels find nothing (issue 12)", async () => {
+test("a campaign's recipients: one row per customer it reached, a repeat included, newest first, with their first times, in pages; other channels find nothing (issue 12)", async () => {
   const created = await call("POST", "/admin/v1/channels/demo/campaigns", {
     name: "Recipients: new tea",
     trigger: { event: "RecipientsTeaShown" },
+    repeat: { everyHours: 24 },
     message: { sender: { name: "Kizuna Tea Shop" }, text: "New: hojicha.", buttons: [{ label: "Look", url: "/products/hojicha" }], display: "bubble" },
     goal: { kind: "event", name: "RecipientsTeaBought" },
   });
@@ -228,4 +229,19 @@ test("a campaign's recipients: each customer it reached once, newest first, with
   assert.ok(!JSON.stringify(body).includes(hanako.visitorId));
   const ours = await recipients("", token);
   assert.deepEqual([ours.status, ours.body.error.code], [403, "forbidden"]);
+
+  // The campaign repeats: a day later Hanako gets it again and views it. She is still one
+  // row, at her first delivery, with her first view; `deliveries` says two.
+  await moveClock(env.worker, 25 * 60 * 60 * 1000);
+  try {
+    const again = await shown(hanako, 3);
+    assert.notEqual(again, delivery);
+    assert.equal((await asVisitor(env.worker, `/v1/deliveries/${again}/view`, hanako)).status, 200);
+    await statsWhen(env.worker, id, (s) => s.totals.sent === 3 && s.totals.view === 2);
+    const repeated = (await recipients()).body.recipients;
+    assert.deepEqual(repeated.map((r) => r.customerId), [taro.visitorId, hanako.visitorId], "ordered by first delivery");
+    assert.deepEqual(repeated[1], { ...first, deliveries: 2 });
+  } finally {
+    await moveClock(env.worker, 0);
+  }
 });
