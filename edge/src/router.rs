@@ -318,6 +318,11 @@ pub const ROUTES: &[Route] = &[
     channel(Post, "/admin/v1/channels/{channel}/campaigns", Action::EditCampaigns, |c, who| {
         Box::pin(async move { campaigns::campaigns(c.req, &c.env, c.now, &who).await })
     }),
+    // A campaign's recipients: under its channel's path, read with a role there; a
+    // campaign of another channel is not found.
+    channel(Get, "/admin/v1/channels/{channel}/campaigns/{id}/recipients", Action::ReadCampaigns, |c, who| {
+        Box::pin(async move { stats::campaign_recipients(c.req, &c.env, who.channel()?, c.params.get("id")).await })
+    }),
     // Customers.
     channel(Get, "/admin/v1/channels/{channel}/customers", Action::ReadCustomers, |c, who| {
         Box::pin(async move { customers::list_customers(c.req, &c.env, c.now, who.channel()?).await })

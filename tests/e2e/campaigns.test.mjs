@@ -1,9 +1,11 @@
 // Campaigns through the admin API: created as drafts, validated naming the field,
 // started, edited while running (statistics kept), paused, stopped, scheduled; what a
-// visitor in Chromium sees follows each state.
+// visitor in Chromium sees follows each state. A campaign's recipients (issue 12): the
+// customers it reached with their sent, view, click and goal times, in cursor pages.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { adminCall, statsWhen, suite } from "./harness.mjs";
+import { createHash } from "node:crypto";
+import { adminCall, asVisitor, bootVisitor, moveClock, settle, sqlNow, statsWhen, suite } from "./harness.mjs";
 
 const env = suite();
 const call = (method, path, body) => adminCall(env.worker, method, path, body);
@@ -146,4 +148,100 @@ test("URL rules: a campaign shows on the pages its rules include and never on th
   assert.equal(bad.status, 400);
   assert.equal(bad.body.error.field, "trigger.url.include[0].op");
   await call("POST", `/admin/v1/campaigns/${created.body.id}/stop`);
+});
+
+test("a campaign's recipients: one row per customer it reached, a repeat included, newest first, with their first times, in pages; other channels find nothing (issue 12)", async () => {
+  const created = await call("POST", "/admin/v1/channels/demo/campaigns", {
+    name: "Recipients: new tea",
+    trigger: { event: "RecipientsTeaShown" },
+    repeat: { everyHours: 24 },
+    message: { sender: { name: "Kizuna Tea Shop" }, text: "New: hojicha.", buttons: [{ label: "Look", url: "/products/hojicha" }], display: "bubble" },
+    goal: { kind: "event", name: "RecipientsTeaBought" },
+  });
+  assert.equal(created.status, 201, JSON.stringify(created.body));
+  const id = created.body.id;
+  assert.equal((await call("POST", `/admin/v1/campaigns/${id}/start`)).status, 200);
+  const recipients = (query = "", token) =>
+    fetch(`${env.worker.base}/admin/v1/channels/demo/campaigns/${id}/recipients${query}`, {
+      headers: token ? { authorization: `Bearer ${token}` } : { authorization: "Bearer kz_demo_owner_token" },
+    }).then(async (r) => ({ status: r.status, body: await r.json() }));
+  assert.deepEqual((await recipients()).body, { recipients: [], nextCursor: null }, "nobody reached yet");
+
+  // Two visitors get the message through the real worker; the first views it, clicks and buys.
+  const hanako = await bootVisitor(env.worker, { profile: { name: "Hanako", email: "hanako@example.jp" } });
+  const taro = await bootVisitor(env.worker);
+  const shown = async (visitor, n) => {
+    const reply = await asVisitor(env.worker, "/v1/events", visitor, { sessionId: `s_recipients_${n}`, events: [{ id: `e_recipients_${n}`, name: "RecipientsTeaShown" }] });
+    const popups = (await reply.json()).popups.filter((p) => p.campaignId === id);
+    assert.equal(popups.length, 1, "the campaign reached the visitor");
+    return popups[0].deliveryId;
+  };
+  const delivery = await shown(hanako, 1);
+  assert.equal((await asVisitor(env.worker, `/v1/deliveries/${delivery}/view`, hanako)).status, 200);
+  assert.equal((await asVisitor(env.worker, `/v1/deliveries/${delivery}/click`, hanako)).status, 200);
+  await asVisitor(env.worker, "/v1/events", hanako, { sessionId: "s_recipients_1", events: [{ id: "e_recipients_goal", name: "RecipientsTeaBought" }] });
+  await shown(taro, 2);
+  await statsWhen(env.worker, id, (s) => s.totals.sent === 2 && s.totals.goal === 1);
+
+  const all = await recipients();
+  assert.equal(all.status, 200, JSON.stringify(all.body));
+  assert.equal(all.body.nextCursor, null);
+  assert.deepEqual(all.body.recipients.map((r) => r.customerId), [taro.visitorId, hanako.visitorId], "newest first");
+  const [second, first] = all.body.recipients;
+  assert.deepEqual([first.name, first.email, first.deliveries], ["Hanako", "hanako@example.jp", 1]);
+  assert.ok(first.sentAt <= first.viewAt && first.viewAt <= first.clickAt && first.clickAt <= first.goalAt, JSON.stringify(first));
+  assert.deepEqual([second.name, second.email, second.viewAt, second.clickAt, second.goalAt], [null, null, null, null, null]);
+  assert.ok(second.sentAt >= first.sentAt);
+
+  // Pages of one: each a row, then a short (empty) last page without a cursor.
+  const page1 = await recipients("?limit=1");
+  assert.deepEqual(page1.body.recipients, [second]);
+  assert.equal(page1.body.nextCursor, `${second.sentAt}:${second.customerId}`);
+  const page2 = await recipients(`?limit=1&cursor=${encodeURIComponent(page1.body.nextCursor)}`);
+  assert.deepEqual(page2.body.recipients, [first]);
+  const page3 = await recipients(`?limit=1&cursor=${encodeURIComponent(page2.body.nextCursor)}`);
+  assert.deepEqual(page3.body, { recipients: [], nextCursor: null });
+
+  // Bad values are refused naming them; an unknown campaign is not found.
+  for (const [query, field] of [["?limit=0", "limit"], ["?limit=201", "limit"], ["?limit=many", "limit"], ["?cursor=yesterday", "cursor"], ["?cursor=5:", "cursor"], ["?order=asc", "order"]]) {
+    const refused = await recipients(query);
+    assert.deepEqual([refused.status, refused.body.error.code, refused.body.error.field], [400, "invalid", field], query);
+  }
+  assert.equal((await recipients("?limit=200")).status, 200);
+  const unknown = await call("GET", "/admin/v1/channels/demo/campaigns/c_no_such_campaign/recipients");
+  assert.deepEqual([unknown.status, unknown.body.error.code], [404, "not_found"]);
+
+  // A member of another channel: through their own channel the campaign does not exist
+  // (404); through this channel's path they have no role (403, before any lookup).
+  const token = "kz_recipients_other_member";
+  sqlNow(
+    env.worker,
+    `INSERT INTO channels (id, name, utc_offset_minutes, created_at) VALUES ('recipients_other', 'Other shop', 0, 0);
+     INSERT INTO members (id, email, name, created_at) VALUES ('m_recipients_other', 'other@recipients.invalid', 'Other', 0);
+     INSERT INTO channel_members (channel_id, member_id, role) VALUES ('recipients_other', 'm_recipients_other', 'member');
+     INSERT INTO api_tokens (token_hash, member_id, label, created_at)
+       VALUES ('${createHash("sha256").update(token).digest("hex")}', 'm_recipients_other', 'other', 0);`,
+  );
+  await settle(env.worker);
+  const theirs = await fetch(`${env.worker.base}/admin/v1/channels/recipients_other/campaigns/${id}/recipients`, { headers: { authorization: `Bearer ${token}` } });
+  const body = await theirs.json();
+  assert.deepEqual([theirs.status, body.error.code], [404, "not_found"], JSON.stringify(body));
+  assert.ok(!JSON.stringify(body).includes(hanako.visitorId));
+  const ours = await recipients("", token);
+  assert.deepEqual([ours.status, ours.body.error.code], [403, "forbidden"]);
+
+  // The campaign repeats: a day later Hanako gets it again and views it. She is still one
+  // row, at her first delivery, with her first view; `deliveries` says two.
+  await moveClock(env.worker, 25 * 60 * 60 * 1000);
+  try {
+    const again = await shown(hanako, 3);
+    assert.notEqual(again, delivery);
+    assert.equal((await asVisitor(env.worker, `/v1/deliveries/${again}/view`, hanako)).status, 200);
+    await statsWhen(env.worker, id, (s) => s.totals.sent === 3 && s.totals.view === 2);
+    const repeated = (await recipients()).body.recipients;
+    assert.deepEqual(repeated.map((r) => r.customerId), [taro.visitorId, hanako.visitorId], "ordered by first delivery");
+    assert.deepEqual(repeated[1], { ...first, deliveries: 2 });
+  } finally {
+    await moveClock(env.worker, 0);
+  }
 });

@@ -350,6 +350,21 @@ const ROUTES = [
     path: (caller) => `/admin/v1/campaigns/c_${command}_${caller === "owner" ? "owner" : "member"}/${command}`,
     expect: { GET: all(405), POST: campaignRead(200), PUT: all(405), PATCH: all(405), DELETE: all(405), OPTIONS: all(405) },
   })),
+  // A campaign's recipients (issue 12): read in the path's channel; a campaign that is not
+  // the channel's is not found, so the other channel's owner, asking through their own
+  // channel, learns nothing of this one.
+  {
+    path: "/admin/v1/channels/demo/campaigns/c_tea_bubble/recipients",
+    expect: { GET: channelRead(200), POST: all(405), PUT: all(405), PATCH: all(405), DELETE: all(405), OPTIONS: all(405) },
+  },
+  {
+    path: "/admin/v1/channels/demo/campaigns/c_no_such_campaign/recipients",
+    expect: { GET: channelRead(404), POST: all(405), PUT: all(405), PATCH: all(405), DELETE: all(405), OPTIONS: all(405) },
+  },
+  {
+    path: "/admin/v1/channels/other/campaigns/c_tea_bubble/recipients",
+    expect: { GET: [401, 401, 403, 403, 404], POST: all(405), PUT: all(405), PATCH: all(405), DELETE: all(405), OPTIONS: all(405) },
+  },
   { path: "/admin/v1/campaigns/c_fixture/no-such-command", body: {}, expect: { GET: all(404), POST: all(404), PUT: all(404), PATCH: all(404), DELETE: all(404), OPTIONS: all(404) } },
 
   // Customers.
@@ -622,6 +637,9 @@ const MALFORMED = [
   { method: "GET", path: "/admin/v1/channels/demo/customers", query: "?limit=lots", status: 400, code: "invalid", field: "limit" },
   { method: "GET", path: "/admin/v1/channels/demo/customers/v_fixture/messages", query: "?limit=101", status: 400, code: "invalid", field: "limit" },
   { method: "GET", path: "/admin/v1/campaigns/c_tea_bubble/stats", query: "?from=yesterday", status: 400, code: "invalid", field: "from" },
+  { method: "GET", path: "/admin/v1/channels/demo/campaigns/c_tea_bubble/recipients", query: "?limit=201", status: 400, code: "invalid", field: "limit" },
+  { method: "GET", path: "/admin/v1/channels/demo/campaigns/c_tea_bubble/recipients", query: "?cursor=soon", status: 400, code: "invalid", field: "cursor" },
+  { caller: "anonymous", method: "GET", path: "/admin/v1/channels/demo/campaigns/c_tea_bubble/recipients", query: "?limit=201", status: 401, code: "unauthorized", field: undefined },
   { method: "GET", path: "/admin/v1/channels/demo/mau", query: "?month=May", status: 400, code: "invalid", field: "month" },
   // Every admin route checks the token before the body or query (issue 10; these four
   // answered 400 before it, judging an anonymous caller's input).

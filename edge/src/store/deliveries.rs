@@ -110,7 +110,7 @@ pub(crate) mod sql {
 
     /// A customer's deliveries, newest first, with their campaign's name (none once the
     /// campaign is deleted), after `after` (`sent_at`, `id`) when given.
-    pub fn received(channel: &ChannelId, visitor: &str, after: Option<&ReceivedAfter>, limit: u32) -> Statement {
+    pub fn received(channel: &ChannelId, visitor: &str, after: Option<&SentAfter>, limit: u32) -> Statement {
         let (sent_at, id) = after.map_or((Param::Null, Param::Null), |a| (num(a.sent_at), text(&a.id)));
         Statement::new(
             "SELECT d.id, d.campaign_id, c.name AS campaign_name, d.display, d.sent_at, d.view_at, d.click_at, d.goal_at
@@ -119,6 +119,52 @@ pub(crate) mod sql {
            AND (?3 IS NULL OR d.sent_at < ?3 OR (d.sent_at = ?3 AND d.id < ?4))
          ORDER BY d.sent_at DESC, d.id DESC LIMIT ?5",
             vec![text(channel.as_str()), text(visitor), sent_at, id, num(i64::from(limit))],
+        )
+    }
+
+    /// One page of the customers `campaign` reached, by their first delivery (the one
+    /// no other of theirs precedes in (`sent_at`, `id`)), newest first, ties by customer
+    /// id, after `after`; each with the first view, click and goal of all their
+    /// deliveries, how many they got, and their name and email when the customer is known.
+    ///
+    /// The page walks `deliveries_recipients` (campaign, sent, customer) from the cursor,
+    /// then reads only its customers' deliveries (`CROSS JOIN` keeps that order, which
+    /// SQLite may otherwise turn round and read all the campaign's deliveries first),
+    /// so it reads `limit` rows when every customer got the campaign once; a repeating
+    /// campaign's later deliveries are read and passed over, never more than the
+    /// campaign's rows. The cursor is a range (`sent_at <= ?`), not `?3 IS NULL OR …`,
+    /// which would make SQLite scan from the newest row on every page.
+    pub fn recipients(channel: &ChannelId, campaign: &CampaignId, after: Option<&SentAfter>, limit: u32) -> Statement {
+        let mut params = vec![text(campaign.as_str()), text(channel.as_str())];
+        let from = match after {
+            None => "",
+            Some(after) => {
+                params.extend([num(after.sent_at), text(&after.id)]);
+                "AND d.sent_at <= ?3 AND (d.sent_at < ?3 OR d.visitor_id < ?4)"
+            }
+        };
+        params.push(num(i64::from(limit)));
+        let limit_param = params.len();
+        Statement::new(
+            format!(
+                "WITH page AS (
+           SELECT d.visitor_id, d.sent_at FROM deliveries d
+           WHERE d.campaign_id = ?1 AND d.channel_id = ?2 {from}
+             AND NOT EXISTS (SELECT 1 FROM deliveries e
+               WHERE e.channel_id = ?2 AND e.visitor_id = d.visitor_id AND e.campaign_id = ?1
+                 AND (e.sent_at < d.sent_at OR (e.sent_at = d.sent_at AND e.id < d.id)))
+           ORDER BY d.sent_at DESC, d.visitor_id DESC LIMIT ?{limit_param})
+         SELECT p.visitor_id AS customer_id, p.sent_at, MIN(e.view_at) AS view_at, MIN(e.click_at) AS click_at,
+           MIN(e.goal_at) AS goal_at, COUNT(*) AS deliveries,
+           CASE WHEN TRIM(cu.name) <> '' THEN cu.name WHEN TRIM(cu.profile_name) <> '' THEN cu.profile_name END AS name,
+           cu.profile_email AS email
+         FROM page p
+         CROSS JOIN deliveries e ON e.channel_id = ?2 AND e.visitor_id = p.visitor_id AND e.campaign_id = ?1
+         LEFT JOIN customers cu ON cu.channel_id = ?2 AND cu.id = p.visitor_id
+         GROUP BY p.visitor_id, p.sent_at
+         ORDER BY p.sent_at DESC, p.visitor_id DESC"
+            ),
+            params,
         )
     }
 
@@ -281,9 +327,10 @@ pub async fn delivery_owner(
     .transpose()
 }
 
-/// Where a page of received messages continues: after this delivery.
+/// Where a newest-first page continues: after the row sent at `sent_at` whose id is
+/// `id` (a delivery's in a customer's messages, a customer's in a campaign's recipients).
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ReceivedAfter {
+pub struct SentAfter {
     pub sent_at: Millis,
     pub id: String,
 }
@@ -320,7 +367,7 @@ pub async fn received(
     db: &impl Executor,
     channel: &ChannelId,
     visitor: &str,
-    after: Option<&ReceivedAfter>,
+    after: Option<&SentAfter>,
     limit: u32,
 ) -> Result<Vec<Received>, StoreError> {
     let rows = db.all::<ReceivedRow>(sql::received(channel, visitor, after, limit)).await?;
@@ -337,6 +384,35 @@ pub async fn received(
             goal_at: r.goal_at,
         })
         .collect())
+}
+
+/// One customer a campaign reached: their first delivery's time and the first time each
+/// later step happened in any of their deliveries of it.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+pub struct Recipient {
+    pub customer_id: String,
+    pub sent_at: Millis,
+    pub view_at: Option<Millis>,
+    pub click_at: Option<Millis>,
+    pub goal_at: Option<Millis>,
+    /// How many deliveries of the campaign the customer got (more than one when it repeats).
+    pub deliveries: i64,
+    /// The customer's name, else their profile name; `None` for a customer not (or no
+    /// longer) in the customer table.
+    pub name: Option<String>,
+    pub email: Option<String>,
+}
+
+/// Up to `limit` of the customers `campaign` of `channel` reached, newest first by their
+/// first delivery (ties by customer id), after `after` (`sent_at` and customer id).
+pub async fn recipients(
+    db: &impl Executor,
+    channel: &ChannelId,
+    campaign: &CampaignId,
+    after: Option<&SentAfter>,
+    limit: u32,
+) -> Result<Vec<Recipient>, StoreError> {
+    db.all::<Recipient>(sql::recipients(channel, campaign, after, limit)).await
 }
 
 #[cfg(test)]
@@ -447,15 +523,146 @@ mod tests {
              VALUES ('d9', 'elsewhere', 'welcome', 'v1', 'fullscreen', 99)",
         );
         let shop_id = ChannelId::parse("shop").unwrap();
-        let page = |after: Option<&ReceivedAfter>, limit| wait(received(&db, &shop_id, "v1", after, limit)).unwrap();
+        let page = |after: Option<&SentAfter>, limit| wait(received(&db, &shop_id, "v1", after, limit)).unwrap();
         let ids = |rows: &[Received]| rows.iter().map(|r| r.id.clone()).collect::<Vec<_>>();
         let first = page(None, 2);
         assert_eq!(ids(&first), ["d3", "d2"], "newest first, ties by id, only this channel's and customer's");
-        let last = first.last().map(|r| ReceivedAfter { sent_at: r.sent_at, id: r.id.clone() });
+        let last = first.last().map(|r| SentAfter { sent_at: r.sent_at, id: r.id.clone() });
         assert_eq!(ids(&page(last.as_ref(), 2)), ["d1"]);
         let names: Vec<Option<&str>> = first.iter().map(|r| r.campaign_name.as_deref()).collect();
         assert_eq!(names[1], None, "a campaign that no longer exists lists by its id");
         assert_eq!(first[1].campaign_id, "gone");
         assert_eq!(names[0], Some("Welcome"));
+    }
+
+    /// A delivery of `welcome` (in `shop`): id, customer, sent, view, click, goal.
+    type Row<'a> = (&'a str, &'a str, Millis, Option<Millis>, Option<Millis>, Option<Millis>);
+
+    fn deliver(db: &Sqlite, rows: &[Row]) {
+        for (id, visitor, sent, view, click, goal) in rows {
+            let at = |t: &Option<Millis>| t.map_or("NULL".to_owned(), |t| t.to_string());
+            db.exec(&format!(
+                "INSERT INTO deliveries (id, channel_id, campaign_id, visitor_id, display, sent_at, view_at, click_at, goal_at)
+                 VALUES ('{id}', 'shop', 'welcome', '{visitor}', 'bubble', {sent}, {}, {}, {})",
+                at(view),
+                at(click),
+                at(goal)
+            ));
+        }
+    }
+
+    fn recipients_of(db: &Sqlite, after: Option<&SentAfter>, limit: u32) -> Vec<Recipient> {
+        let (shop, welcome) = (ChannelId::parse("shop").unwrap(), CampaignId::parse("welcome").unwrap());
+        wait(recipients(db, &shop, &welcome, after, limit)).unwrap()
+    }
+
+    fn customers(rows: &[Recipient]) -> Vec<&str> {
+        rows.iter().map(|r| r.customer_id.as_str()).collect()
+    }
+
+    #[test]
+    fn a_recipient_is_listed_once_with_the_first_time_of_each_step_over_their_deliveries() {
+        let db = Sqlite::with_channel();
+        deliver(
+            &db,
+            &[
+                ("d1", "v1", 100, None, None, None),
+                ("d2", "v1", 500, Some(510), Some(520), Some(530)),
+                ("d3", "v1", 900, Some(905), None, None),
+            ],
+        );
+        db.exec(
+            "INSERT INTO customers (channel_id, id, created_at, updated_at, name, profile_name, profile_email)
+             VALUES ('shop', 'v1', 0, 0, ' ', 'Hanako', 'h@example.com')",
+        );
+        let all = recipients_of(&db, None, 10);
+        let expected = Recipient {
+            customer_id: "v1".into(),
+            sent_at: 100,
+            view_at: Some(510),
+            click_at: Some(520),
+            goal_at: Some(530),
+            deliveries: 3,
+            name: Some("Hanako".into()),
+            email: Some("h@example.com".into()),
+        };
+        assert_eq!(all, [expected], "the first delivery's time, the first view, click and goal of any");
+    }
+
+    #[test]
+    fn recipients_come_newest_first_by_first_delivery_in_pages_with_ties_by_customer() {
+        let db = Sqlite::with_channel();
+        deliver(
+            &db,
+            &[
+                ("d1", "v1", 100, None, None, None),
+                ("d2", "v2", 300, None, None, None),
+                ("d3", "v3", 300, None, None, None),
+                ("d4", "v1", 400, None, None, None),
+                ("d5", "v4", 200, None, None, None),
+            ],
+        );
+        // Another campaign's and another channel's deliveries are not this list's.
+        db.exec("INSERT INTO channels (id, name, utc_offset_minutes, created_at) VALUES ('elsewhere', 'Else', 0, 0)");
+        db.exec(
+            "INSERT INTO deliveries (id, channel_id, campaign_id, visitor_id, display, sent_at) VALUES
+             ('x1', 'shop', 'other', 'v9', 'bubble', 350), ('x2', 'elsewhere', 'welcome', 'v8', 'bubble', 350)",
+        );
+        let mut pages = Vec::new();
+        let mut after = None;
+        loop {
+            let page = recipients_of(&db, after.as_ref(), 2);
+            after = page.last().map(|r| SentAfter { sent_at: r.sent_at, id: r.customer_id.clone() });
+            let full = page.len() == 2;
+            pages.push(customers(&page).join(" "));
+            if !full {
+                break;
+            }
+        }
+        // v1 counts from its first delivery (100), not its repeat at 400.
+        assert_eq!(pages, ["v3 v2", "v4 v1", ""]);
+        assert!(recipients_of(&db, None, 10).iter().all(|r| r.name.is_none() && r.email.is_none()));
+    }
+
+    #[test]
+    fn two_deliveries_of_one_customer_at_the_same_time_list_the_customer_once() {
+        let db = Sqlite::with_channel();
+        deliver(&db, &[("d1", "v1", 100, None, None, None), ("d2", "v1", 100, Some(150), None, None)]);
+        let all = recipients_of(&db, None, 10);
+        assert_eq!((customers(&all), all[0].deliveries, all[0].view_at), (vec!["v1"], 2, Some(150)));
+    }
+
+    #[test]
+    fn a_recipients_page_seeks_the_campaign_s_index_from_its_cursor_and_sorts_nothing() {
+        let db = Sqlite::with_channel();
+        let (shop, welcome) = (ChannelId::parse("shop").unwrap(), CampaignId::parse("welcome").unwrap());
+        let after = SentAfter { sent_at: 5, id: "v1".into() };
+        for statement in
+            [sql::recipients(&shop, &welcome, None, 50), sql::recipients(&shop, &welcome, Some(&after), 50)]
+        {
+            let plan = db.plan(&statement);
+            // The page (up to `SCAN p`), then the steps run once per row of the page.
+            let split = plan.iter().position(|line| line == "SCAN p").unwrap_or_else(|| panic!("{plan:#?}"));
+            let (page, per_row) = plan.split_at(split);
+            let walk = page.iter().find(|line| line.starts_with("SEARCH d "));
+            assert!(walk.is_some_and(|line| line.contains("USING INDEX deliveries_recipients")), "{plan:#?}");
+            if statement.params.len() > 3 {
+                assert!(walk.is_some_and(|line| line.contains("sent_at<?")), "the cursor is a range: {plan:#?}");
+            }
+            assert!(
+                !page.iter().any(|line| line.contains("TEMP B-TREE")),
+                "the page's order is the index's: {plan:#?}"
+            );
+            let steps = [
+                "SEARCH e USING INDEX deliveries_by_visitor (channel_id=? AND visitor_id=? AND campaign_id=?)",
+                "SEARCH cu USING INDEX sqlite_autoindex_customers_1 (channel_id=? AND id=?) LEFT-JOIN",
+            ];
+            assert_eq!(
+                per_row.iter().filter(|line| line.starts_with("SEARCH")).collect::<Vec<_>>(),
+                steps,
+                "{plan:#?}"
+            );
+            assert!(!plan.iter().any(|line| line.starts_with("SCAN d") || line.starts_with("SCAN e")), "{plan:#?}");
+        }
     }
 }

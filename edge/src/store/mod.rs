@@ -267,6 +267,13 @@ mod tests {
             deliveries::sql::load_delivery(&channel, &visitor, &delivery),
             deliveries::sql::deliveries_awaiting_goal(&channel, &visitor, &campaign, 0),
             deliveries::sql::daily_stats(&campaign, Day(0), Day(1)),
+            deliveries::sql::recipients(&channel, &campaign, None, 50),
+            deliveries::sql::recipients(
+                &channel,
+                &campaign,
+                Some(&deliveries::SentAfter { sent_at: 1, id: "v1".into() }),
+                50,
+            ),
             customers::sql::monthly_active(&channel, "2026-01"),
             customers::sql::customer(&channel, "v1"),
             customers::sql::customer_of_member(&channel, "m1"),

@@ -98,6 +98,21 @@ impl Sqlite {
         Ok(found)
     }
 
+    /// SQLite's plan for a statement, one `detail` per step (`SEARCH d USING INDEX …`),
+    /// for tests that pin what a query may cost.
+    pub fn plan(&self, statement: &Statement) -> Vec<String> {
+        let explain = Statement::new(format!("EXPLAIN QUERY PLAN {}", statement.sql), statement.params.clone());
+        #[derive(serde::Deserialize)]
+        struct Step {
+            detail: String,
+        }
+        self.rows::<Step>(&explain)
+            .unwrap_or_else(|e| panic!("{}: {e}", statement.sql))
+            .into_iter()
+            .map(|s| s.detail)
+            .collect()
+    }
+
     fn execute(&self, statement: &Statement) -> Result<u64, StoreError> {
         Ok(self.prepare(statement)?.raw_execute().map_err(StoreError::driver)? as u64)
     }

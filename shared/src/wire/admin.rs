@@ -191,6 +191,33 @@ pub struct ReceivedMessagePage {
     pub next_cursor: Option<String>,
 }
 
+/// One customer a campaign reached (`GET …/channels/{channel}/campaigns/{id}/recipients`).
+/// A customer the campaign reached more than once (it repeats) is one row: `sent_at` is
+/// their first delivery, `view_at`, `click_at` and `goal_at` the first time each step
+/// happened in any of their deliveries, and `deliveries` says how many there were.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct RecipientOut {
+    pub customer_id: String,
+    /// The customer's name, else their profile name; `None` when neither is known.
+    pub name: Option<String>,
+    pub email: Option<String>,
+    pub sent_at: i64,
+    pub view_at: Option<i64>,
+    pub click_at: Option<i64>,
+    pub goal_at: Option<i64>,
+    pub deliveries: u32,
+}
+
+/// A page of a campaign's recipients, newest first by `sentAt` (ties by customer id).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct RecipientPage {
+    pub recipients: Vec<RecipientOut>,
+    /// Pass as `cursor` for the next (older) page; absent on the last page.
+    pub next_cursor: Option<String>,
+}
+
 /// `POST /admin/v1/channels/{channel}/campaigns` and `PUT /admin/v1/campaigns/{id}`:
 /// every setting of a campaign, in the stored document's shape (its `id` and `state`
 /// are the server's; state changes through start, pause and stop).

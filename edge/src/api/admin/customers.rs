@@ -1,6 +1,7 @@
 //! The customer database: list and search (cursor pages, sorts, quick search, filters,
 //! segments), read, create, edit and delete one customer.
 
+use crate::api::admin::paging;
 use crate::env::new_id;
 use crate::error::ApiError;
 use crate::reply;
@@ -101,10 +102,6 @@ fn shown(customer: Customer, custom: &[CustomField]) -> CustomerOut {
     out
 }
 
-const DEFAULT_LIMIT: u32 = 50;
-
-const MAX_LIMIT: u32 = 200;
-
 /// `GET /admin/v1/channels/{channel}/customers?q=&sort=&order=&limit=&cursor=`
 pub async fn list_customers(req: Request, env: &Env, now: Millis, channel: &ChannelId) -> Result<Response, ApiError> {
     let url = req.url()?;
@@ -156,9 +153,9 @@ async fn search_customers(
     let doc =
         search_doc(env, channel, &schema, query.q.as_deref(), query.filter.as_ref(), query.segment.as_deref()).await?;
     let sort = CustomerSort::parse(query.sort.as_deref(), query.order.as_deref())?;
-    let limit = query.limit.unwrap_or(DEFAULT_LIMIT);
-    if !(1..=MAX_LIMIT).contains(&limit) {
-        return Err(ApiError::invalid("limit", format!("must be 1 to {MAX_LIMIT}")));
+    let limit = query.limit.unwrap_or(paging::CUSTOMER_LIST.default);
+    if !(1..=paging::CUSTOMER_LIST.max).contains(&limit) {
+        return Err(ApiError::invalid("limit", format!("must be 1 to {}", paging::CUSTOMER_LIST.max)));
     }
     let after = match &query.cursor {
         None => None,
@@ -239,9 +236,8 @@ pub async fn customer(mut req: Request, env: &Env, channel: &ChannelId, id: &str
     }
 }
 
-const DEFAULT_MESSAGES: u32 = 50;
-
-const MAX_MESSAGES: u32 = 100;
+/// A customer's received messages come 50 to a page, at most 100.
+const MESSAGES: paging::Limits = paging::Limits { default: 50, max: 100 };
 
 /// `GET /admin/v1/channels/{channel}/customers/{id}/messages?limit=&cursor=`: the messages
 /// the customer received, newest first. A customer of another channel is not found.
@@ -251,9 +247,8 @@ pub async fn received_messages(req: Request, env: &Env, channel: &ChannelId, id:
     let db = Db::open(env)?;
     store::customers::customer(&db, channel, id).await?.ok_or(ApiError::NotFound("customer"))?;
     let received = store::deliveries::received(&db, channel, id, after.as_ref(), limit).await?;
-    let next_cursor = (received.len() == limit as usize)
-        .then(|| received.last().map(|r| format!("{}:{}", r.sent_at, r.id)))
-        .flatten();
+    let last = received.last().map(|r| store::deliveries::SentAfter { sent_at: r.sent_at, id: r.id.clone() });
+    let next_cursor = paging::next_cursor(received.len(), limit, last);
     let messages = received
         .into_iter()
         .map(|r| ReceivedMessageOut {
@@ -271,31 +266,11 @@ pub async fn received_messages(req: Request, env: &Env, channel: &ChannelId, id:
 }
 
 /// A received-messages query: `limit` (1 to 100, default 50) and `cursor` (`sentAt:id`
-/// of the last message of the previous page); anything else is refused naming it.
+/// of the last message of the previous page), read as every newest-first list's.
 fn messages_query(
     pairs: impl Iterator<Item = (String, String)>,
-) -> Result<(u32, Option<store::deliveries::ReceivedAfter>), ApiError> {
-    let (mut limit, mut after) = (DEFAULT_MESSAGES, None);
-    for (key, value) in pairs {
-        match key.as_str() {
-            "limit" => {
-                limit = value.parse().ok().filter(|n| (1..=MAX_MESSAGES).contains(n)).ok_or_else(|| {
-                    ApiError::invalid("limit", format!("must be a whole number from 1 to {MAX_MESSAGES}"))
-                })?;
-            }
-            "cursor" => {
-                let bad = || ApiError::invalid("cursor", "not a cursor of this list (start again without one)");
-                let (sent_at, id) = value.split_once(':').ok_or_else(bad)?;
-                let sent_at = sent_at.parse().map_err(|_| bad())?;
-                if id.is_empty() {
-                    return Err(bad());
-                }
-                after = Some(store::deliveries::ReceivedAfter { sent_at, id: id.to_owned() });
-            }
-            other => return Err(ApiError::invalid(other, "unknown query parameter (use limit, cursor)")),
-        }
-    }
-    Ok((limit, after))
+) -> Result<(u32, Option<store::deliveries::SentAfter>), ApiError> {
+    paging::sent_page_query(pairs, MESSAGES)
 }
 
 /// `POST /admin/v1/channels/{channel}/customers`: a customer created by hand (a lead met
@@ -435,7 +410,7 @@ mod tests {
         assert!(out.profile.contains_key("score"));
     }
 
-    fn messages(pairs: &[(&str, &str)]) -> Result<(u32, Option<store::deliveries::ReceivedAfter>), ApiError> {
+    fn messages(pairs: &[(&str, &str)]) -> Result<(u32, Option<store::deliveries::SentAfter>), ApiError> {
         messages_query(pairs.iter().map(|(k, v)| ((*k).to_owned(), (*v).to_owned())))
     }
 

@@ -8,5 +8,6 @@ pub mod channels;
 pub mod customers;
 pub mod fields;
 pub mod invitations;
+pub mod paging;
 pub mod segments;
 pub mod stats;
