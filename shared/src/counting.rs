@@ -85,7 +85,7 @@ pub fn goal_counts(sent_at: Millis, view_at: Option<Millis>, at: Millis) -> bool
 
 /// Applies `action` at `at` to `delivery` and returns what it adds to the statistics
 /// (zero when nothing counts: outside the window, or already counted).
-pub fn record(delivery: &mut Delivery, action: Action, at: Millis, goal: Option<&Goal>) -> Counts {
+pub fn record(delivery: &mut Delivery, action: Action, at: Millis, goal: &Goal) -> Counts {
     let mut added = Counts::default();
     let mark_view = |delivery: &mut Delivery, added: &mut Counts| {
         if delivery.view_at.is_none() && view_counts(delivery.sent_at, at) {
@@ -105,9 +105,9 @@ pub fn record(delivery: &mut Delivery, action: Action, at: Millis, goal: Option<
         Action::Goal => {}
     }
     let reached = match (action, goal) {
-        (Action::Goal, Some(Goal::Event { .. })) => true,
-        (Action::View | Action::Click, Some(Goal::MessageViewed)) => delivery.view_at.is_some(),
-        (Action::Click, Some(Goal::LinkClicked)) => delivery.click_at.is_some(),
+        (Action::Goal, Goal::Event { .. }) => true,
+        (Action::View | Action::Click, Goal::MessageViewed) => delivery.view_at.is_some(),
+        (Action::Click, Goal::LinkClicked) => delivery.click_at.is_some(),
         _ => false,
     };
     if reached && delivery.goal_at.is_none() && goal_counts(delivery.sent_at, delivery.view_at, at) {
@@ -145,11 +145,11 @@ mod tests {
     }
 
     #[track_caller]
-    fn check(steps: &[(Action, Millis)], goal: Option<Goal>, expected: Counts) {
+    fn check(steps: &[(Action, Millis)], goal: Goal, expected: Counts) {
         let mut d = delivery();
         let mut total = Counts::default();
         for &(action, at) in steps {
-            total.add(record(&mut d, action, at, goal.as_ref()));
+            total.add(record(&mut d, action, at, &goal));
         }
         assert_eq!(total, expected);
     }
@@ -160,77 +160,91 @@ mod tests {
 
     #[test]
     fn a_view_within_seven_days_counts_once() {
-        check(&[(Action::View, DAY_1), (Action::View, DAY_1 + HOUR)], None, counts(1, 0, 0));
+        check(&[(Action::View, DAY_1), (Action::View, DAY_1 + HOUR)], event_goal(), counts(1, 0, 0));
     }
 
     #[test]
     fn a_view_exactly_seven_days_after_delivery_counts() {
-        check(&[(Action::View, DAY_7)], None, counts(1, 0, 0));
+        check(&[(Action::View, DAY_7)], event_goal(), counts(1, 0, 0));
     }
 
     #[test]
     fn a_view_after_seven_days_is_not_counted() {
-        check(&[(Action::View, DAY_7 + 1)], None, counts(0, 0, 0));
+        check(&[(Action::View, DAY_7 + 1)], event_goal(), counts(0, 0, 0));
     }
 
     #[test]
     fn a_click_implies_a_view() {
-        check(&[(Action::Click, DAY_1)], None, counts(1, 1, 0));
+        check(&[(Action::Click, DAY_1)], event_goal(), counts(1, 1, 0));
     }
 
     #[test]
     fn a_click_after_a_view_counts_only_the_click() {
-        check(&[(Action::View, DAY_0), (Action::Click, DAY_1), (Action::Click, DAY_1 + 1)], None, counts(1, 1, 0));
+        check(
+            &[(Action::View, DAY_0), (Action::Click, DAY_1), (Action::Click, DAY_1 + 1)],
+            event_goal(),
+            counts(1, 1, 0),
+        );
     }
 
     #[test]
     fn a_click_after_seven_days_counts_nothing() {
-        check(&[(Action::Click, DAY_8)], None, counts(0, 0, 0));
+        check(&[(Action::Click, DAY_8)], event_goal(), counts(0, 0, 0));
     }
 
     #[test]
     fn a_goal_without_a_view_is_not_counted() {
-        check(&[(Action::Goal, DAY_1)], Some(event_goal()), counts(0, 0, 0));
+        check(&[(Action::Goal, DAY_1)], event_goal(), counts(0, 0, 0));
     }
 
     #[test]
     fn a_goal_after_a_view_within_seven_days_counts_once() {
         check(
             &[(Action::View, DAY_1), (Action::Goal, DAY_1 + HOUR), (Action::Goal, DAY_1 + 2 * HOUR)],
-            Some(event_goal()),
+            event_goal(),
             counts(1, 0, 1),
         );
     }
 
     #[test]
     fn goal_after_a_week_from_view_is_not_counted() {
-        check(&[(Action::View, DAY_1), (Action::Goal, DAY_8 + HOUR)], Some(event_goal()), counts(1, 0, 0));
+        check(&[(Action::View, DAY_1), (Action::Goal, DAY_8 + HOUR)], event_goal(), counts(1, 0, 0));
     }
 
     #[test]
     fn a_goal_eight_days_after_delivery_is_not_counted_even_soon_after_a_view() {
-        check(&[(Action::View, DAY_7), (Action::Goal, DAY_8)], Some(event_goal()), counts(1, 0, 0));
+        check(&[(Action::View, DAY_7), (Action::Goal, DAY_8)], event_goal(), counts(1, 0, 0));
     }
 
     #[test]
     fn a_goal_before_the_view_does_not_count_later() {
-        check(&[(Action::Goal, DAY_0 + HOUR), (Action::View, DAY_1)], Some(event_goal()), counts(1, 0, 0));
+        check(&[(Action::Goal, DAY_0 + HOUR), (Action::View, DAY_1)], event_goal(), counts(1, 0, 0));
     }
 
     #[test]
     fn a_viewed_goal_is_reached_by_the_view() {
-        check(&[(Action::View, DAY_1)], Some(Goal::MessageViewed), counts(1, 0, 1));
-        check(&[(Action::Click, DAY_1)], Some(Goal::MessageViewed), counts(1, 1, 1));
+        check(&[(Action::View, DAY_1)], Goal::MessageViewed, counts(1, 0, 1));
+        check(&[(Action::Click, DAY_1)], Goal::MessageViewed, counts(1, 1, 1));
     }
 
     #[test]
     fn a_clicked_goal_is_reached_by_the_click_only() {
-        check(&[(Action::View, DAY_1)], Some(Goal::LinkClicked), counts(1, 0, 0));
-        check(&[(Action::View, DAY_1), (Action::Click, DAY_1 + HOUR)], Some(Goal::LinkClicked), counts(1, 1, 1));
+        check(&[(Action::View, DAY_1)], Goal::LinkClicked, counts(1, 0, 0));
+        check(&[(Action::View, DAY_1), (Action::Click, DAY_1 + HOUR)], Goal::LinkClicked, counts(1, 1, 1));
     }
 
     #[test]
     fn an_event_goal_ignores_views_and_clicks() {
-        check(&[(Action::Click, DAY_1)], Some(event_goal()), counts(1, 1, 0));
+        check(&[(Action::Click, DAY_1)], event_goal(), counts(1, 1, 0));
+    }
+
+    #[test]
+    fn a_campaign_saved_without_a_goal_reaches_it_at_the_first_click() {
+        check(
+            &[(Action::View, DAY_1), (Action::Click, DAY_1 + HOUR), (Action::Click, DAY_1 + 2 * HOUR)],
+            Goal::default(),
+            counts(1, 1, 1),
+        );
+        check(&[(Action::View, DAY_1), (Action::Goal, DAY_1 + HOUR)], Goal::default(), counts(1, 0, 0));
     }
 }

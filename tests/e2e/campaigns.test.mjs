@@ -245,3 +245,26 @@ test("a campaign's recipients: one row per customer it reached, a repeat include
     await moveClock(env.worker, 0);
   }
 });
+
+test("a campaign saved without a goal gets 'a link in the message clicked', and a click on its button counts the goal", async () => {
+  const { goal: _, ...noGoal } = SALE;
+  const letter = { ...noGoal, name: "Newsletter page", trigger: { event: "PageView", urlContains: "/newsletter" } };
+  const created = await call("POST", "/admin/v1/channels/demo/campaigns", letter);
+  assert.equal(created.status, 201, JSON.stringify(created.body));
+  assert.deepEqual(created.body.goal, { kind: "clicked" }, "the default goal, stored");
+  const id = created.body.id;
+  const nulled = await call("PUT", `/admin/v1/campaigns/${id}`, { ...letter, goal: null });
+  assert.deepEqual(nulled.body.goal, { kind: "clicked" }, "null is no goal chosen: the default");
+  assert.deepEqual((await call("GET", `/admin/v1/campaigns/${id}`)).body.goal, { kind: "clicked" });
+  await call("POST", `/admin/v1/campaigns/${id}/start`);
+
+  const context = await env.browser.newContext();
+  const page = await context.newPage();
+  await page.goto(`${env.worker.base}/newsletter`);
+  const bubble = page.locator("[data-kizuna] .b");
+  await bubble.waitFor({ state: "visible", timeout: 15_000 });
+  await Promise.all([page.waitForURL(/\/products\/sencha$/), bubble.getByRole("link", { name: "Take a look" }).click()]);
+  const stats = await statsWhen(env.worker, id, (s) => s.totals.goal === 1);
+  assert.deepEqual(stats.totals, { sent: 1, view: 1, click: 1, goal: 1 });
+  await context.close();
+});

@@ -322,6 +322,6 @@ pub async fn action(c: Call, who: Caller, action: Action) -> Result<Response, Ap
     let db = Db::open(&c.env)?;
     let (delivery, goal) =
         store::deliveries::load_delivery(&db, channel_id, visitor, &id).await?.ok_or(ApiError::NotFound("delivery"))?;
-    let counted = counting::apply_action(&db, &channel, &delivery, goal.as_ref(), action, c.now).await?;
+    let counted = counting::apply_action(&db, &channel, &delivery, &goal, action, c.now).await?;
     Ok(reply::json(200, &ActionReply { counted }))
 }

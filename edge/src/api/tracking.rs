@@ -83,7 +83,7 @@ async fn count(req: &Request, env: &Env, t: &Tracked, action: Action, now: Milli
         if let Some((delivery, goal)) =
             store::deliveries::load_delivery(&db, &t.channel, &t.visitor, &t.delivery).await?
         {
-            counting::apply_action(&db, &channel, &delivery, goal.as_ref(), action, now).await?;
+            counting::apply_action(&db, &channel, &delivery, &goal, action, now).await?;
         }
         Ok::<_, ApiError>(())
     };

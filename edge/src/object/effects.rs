@@ -124,7 +124,7 @@ pub(crate) async fn advance(
         for (delivery, goal) in
             store::deliveries::deliveries_awaiting_goal(&db, channel_id, visitor_id, &goal_of, now - WINDOW).await?
         {
-            counting::apply_action(&db, &channel, &delivery, goal.as_ref(), Action::Goal, now).await?;
+            counting::apply_action(&db, &channel, &delivery, &goal, Action::Goal, now).await?;
         }
     }
     if moment == Moment::Away {

@@ -18,7 +18,7 @@ pub async fn apply_action(
     db: &Db,
     channel: &Channel,
     before: &Delivery,
-    goal: Option<&Goal>,
+    goal: &Goal,
     action: Action,
     now: Millis,
 ) -> Result<Counts, ApiError> {

@@ -218,7 +218,7 @@ struct DeliveryRow {
 }
 
 impl DeliveryRow {
-    fn into_delivery(self) -> Result<(Delivery, Option<Goal>), StoreError> {
+    fn into_delivery(self) -> Result<(Delivery, Goal), StoreError> {
         let doc: CampaignDocV1 = serde_json::from_str(&self.definition).map_err(|e| corrupt("campaign", e))?;
         let goal = Campaign::try_from(&doc).map_err(|e| corrupt("campaign", e))?.goal;
         let delivery = Delivery {
@@ -241,7 +241,7 @@ pub async fn load_delivery(
     channel: &ChannelId,
     visitor: &VisitorId,
     id: &DeliveryId,
-) -> Result<Option<(Delivery, Option<Goal>)>, StoreError> {
+) -> Result<Option<(Delivery, Goal)>, StoreError> {
     let row = db.first::<DeliveryRow>(sql::load_delivery(channel, visitor, id)).await?;
     row.map(DeliveryRow::into_delivery).transpose()
 }
@@ -254,7 +254,7 @@ pub async fn deliveries_awaiting_goal(
     visitor: &VisitorId,
     campaigns: &[CampaignId],
     since: Millis,
-) -> Result<Vec<(Delivery, Option<Goal>)>, StoreError> {
+) -> Result<Vec<(Delivery, Goal)>, StoreError> {
     let mut found = Vec::new();
     for campaign in campaigns {
         let rows = db.all::<DeliveryRow>(sql::deliveries_awaiting_goal(channel, visitor, campaign, since)).await?;

@@ -253,12 +253,15 @@ pub struct FollowUp {
     pub within: Millis,
 }
 
-/// What the campaign is trying to achieve; reaching it is counted as the goal.
-#[derive(Debug, Clone, PartialEq)]
+/// What the campaign is trying to achieve; reaching it is counted as the goal. A campaign
+/// saved without one has [`Goal::LinkClicked`], the channel event the source article
+/// (seed 001) makes the default; a stored document without one reads as having it.
+#[derive(Debug, Clone, PartialEq, Default)]
 pub enum Goal {
     /// The message was viewed.
     MessageViewed,
-    /// A link in the message was clicked.
+    /// A link in the message was clicked (the default).
+    #[default]
     LinkClicked,
     /// The site sent this event (for example `CheckoutComplete`), with its conditions.
     Event(EventMatch),
@@ -347,7 +350,8 @@ pub struct Campaign {
     pub on_demand: bool,
     pub audience: Option<Audience>,
     pub message: Message,
-    pub goal: Option<Goal>,
+    /// Every campaign has one: [`Goal::LinkClicked`] unless another is chosen.
+    pub goal: Goal,
     pub starts_at: Option<Millis>,
     pub ends_at: Option<Millis>,
     /// `None`: a visitor receives the campaign at most once; otherwise again after at

@@ -26,7 +26,7 @@ impl CampaignSet {
             if let Some(trigger) = c.trigger() {
                 set.by_trigger.entry(trigger.event.clone()).or_default().push(i);
             }
-            if let Some(Goal::Event(goal)) = &c.goal {
+            if let Goal::Event(goal) = &c.goal {
                 set.by_goal.entry(goal.event.clone()).or_default().push(i);
             }
         }

@@ -79,7 +79,7 @@ pub fn step(set: &CampaignSet, visitor: &VisitorId, state: &mut VisitorState, in
         state.touch(now);
         goal_of = set
             .with_goal(&event.name)
-            .filter(|c| matches!(&c.goal, Some(Goal::Event(goal)) if goal.matches(event)))
+            .filter(|c| matches!(&c.goal, Goal::Event(goal) if goal.matches(event)))
             .map(|c| c.id.clone())
             .collect();
         follow_ups(set, state, event, now);

@@ -301,6 +301,15 @@ pub enum GoalDoc {
     },
 }
 
+impl CampaignDocV1 {
+    /// The document with its goal spelled out: one saved without a goal (`"goal": null`,
+    /// as every document before the default was) has "a link in the message clicked",
+    /// which is what [`Campaign`] reads it as.
+    pub fn with_goal(self) -> CampaignDocV1 {
+        CampaignDocV1 { goal: Some(self.goal.unwrap_or(GoalDoc::Clicked)), ..self }
+    }
+}
+
 /// Highest campaign priority (lower numbers are tried first).
 pub const MAX_PRIORITY: i32 = 1000;
 
@@ -375,17 +384,18 @@ impl TryFrom<&CampaignDocV1> for Campaign {
                 })
             })
             .collect::<Result<Vec<_>, FieldError>>()?;
+        // Documents stored before the default existed have `"goal": null`.
         let goal = match &doc.goal {
-            None => None,
-            Some(GoalDoc::Viewed) => Some(Goal::MessageViewed),
-            Some(GoalDoc::Clicked) => Some(Goal::LinkClicked),
+            None => Goal::default(),
+            Some(GoalDoc::Viewed) => Goal::MessageViewed,
+            Some(GoalDoc::Clicked) => Goal::LinkClicked,
             Some(GoalDoc::Event { name, conditions: list }) => {
                 check_event_name(name).map_err(|p| FieldError::new("goal.name", p))?;
-                Some(Goal::Event(EventMatch {
+                Goal::Event(EventMatch {
                     event: name.clone(),
                     url: None,
                     conditions: conditions(list, "goal.conditions")?,
-                }))
+                })
             }
         };
         if let (Some(start), Some(end)) = (doc.starts_at, doc.ends_at)
@@ -497,7 +507,20 @@ mod tests {
                 exclude: vec![]
             })
         );
-        assert_eq!(campaign.goal, Some(Goal::Event(EventMatch::named("CheckoutComplete"))));
+        assert_eq!(campaign.goal, Goal::Event(EventMatch::named("CheckoutComplete")));
+    }
+
+    #[test]
+    fn a_document_without_a_goal_reads_as_a_link_in_the_message_clicked() {
+        // As stored before the default: `"goal": null` (the golden draft keeps those bytes).
+        let stored = CampaignDocV1 { goal: None, ..doc() };
+        assert_eq!(Campaign::try_from(&stored).unwrap().goal, Goal::LinkClicked);
+        assert_eq!(stored.clone().with_goal().goal, Some(GoalDoc::Clicked));
+        assert_eq!(Campaign::try_from(&stored.with_goal()).unwrap().goal, Goal::LinkClicked);
+        // A chosen goal is kept.
+        assert_eq!(doc().with_goal().goal, doc().goal);
+        let viewed = CampaignDocV1 { goal: Some(GoalDoc::Viewed), ..doc() };
+        assert_eq!(viewed.with_goal().goal, Some(GoalDoc::Viewed));
     }
 
     #[test]

@@ -230,7 +230,7 @@ pub fn campaign_doc(
     id: &str,
     state: crate::campaign::CampaignState,
 ) -> Result<crate::store::CampaignDocV1, FieldError> {
-    let doc = crate::store::CampaignDocV1 { id: id.to_owned(), state, ..body.clone() };
+    let doc = crate::store::CampaignDocV1 { id: id.to_owned(), state, ..body.clone() }.with_goal();
     let campaign = crate::campaign::Campaign::try_from(&doc)?;
     // Store what was validated: trimmed text.
     Ok(crate::store::CampaignDocV1 { name: campaign.name, ..doc })
@@ -668,6 +668,8 @@ mod tests {
         let draft = crate::campaign::CampaignState::Draft;
         let doc = campaign_doc(&body(&format!("{base}}}")), "c_1", draft).unwrap();
         assert_eq!((doc.name.as_str(), doc.id.as_str()), ("Sale", "c_1"));
+        // Saved without a goal, a campaign gets "a link in the message clicked".
+        assert_eq!(doc.goal, Some(crate::store::GoalDoc::Clicked));
         let err = |extra: &str| campaign_doc(&body(&format!("{base},{extra}}}")), "c_1", draft).unwrap_err().field;
         assert_eq!(err(r#""priority":1001"#), "priority");
         assert_eq!(err(r#""startsAt":5,"endsAt":5"#), "endsAt");

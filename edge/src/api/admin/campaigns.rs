@@ -34,7 +34,7 @@ use worker::Request;
 use worker::Response;
 
 fn out(row: &store::campaigns::CampaignRow, now: Millis) -> Result<CampaignOut, ApiError> {
-    let doc = row.doc()?;
+    let doc = row.doc()?.with_goal();
     let state = doc.state.effective(doc.starts_at, doc.ends_at, now);
     Ok(CampaignOut {
         settings: CampaignDocV1 { state, ..doc },
