@@ -44,7 +44,7 @@ ensure_rust() {
     log "installing worker-build $WORKER_BUILD_VERSION (a few minutes, once)"
     cargo install worker-build --version "$WORKER_BUILD_VERSION" --force
   fi
-  # Cuts the console's wasm into its first load and lazily loaded parts (`#[lazy]`).
+  # Cuts the console's wasm into its first load and lazily loaded parts (www/console/src/parts.rs).
   if ! cargo install --list | grep -qx "wasm_split_cli_support v$WASM_SPLIT_VERSION:"; then
     log "installing wasm-split-cli $WASM_SPLIT_VERSION (two minutes, once)"
     cargo install wasm_split_cli_support --version "$WASM_SPLIT_VERSION" --features build-binary --locked --force
@@ -97,8 +97,8 @@ build_widget() {
 
 # www/console -> target/site/console: index.html, main.js, console.css, and the build in a
 # folder named by its hash (`app-<hash>/`): the wasm-bindgen glue (--target web: an ES
-# module), the first-load wasm, and the parts `wasm-split` cut out at each `#[lazy]`
-# function with the loader (`__wasm_split.js`) that fetches them. The hashed folder keeps
+# module), the first-load wasm, and the parts `wasm-split` cut out at each `#[wasm_split]`
+# screen of www/console/src/parts.rs, with the loader (`__wasm_split.js`) that fetches them. The hashed folder keeps
 # an open console from ever pairing its wasm with another build's parts. After
 # assemble_site, which wipes target/site. No getrandom backend flag is needed: nothing on
 # wasm32 pulls getrandom in (only leptos_macro's uuid, on the host).

@@ -15,7 +15,7 @@ const app = existsSync("target/site/console")
   ? readdirSync("target/site/console").find((name) => name.startsWith("app-"))
   : undefined;
 const appDir = `target/site/console/${app ?? "app-<missing>"}`;
-// The parts `wasm-split` cut out at the console's `#[lazy]` screens: fetched when a screen
+// The parts `wasm-split` cut out at the console's `#[wasm_split]` screens (parts.rs): fetched when a screen
 // first opens, not in the first load.
 const parts = app ? readdirSync(appDir).filter((name) => /^(split|chunk)_.*\.wasm$/.test(name)).sort() : [];
 
@@ -27,7 +27,7 @@ const files = [
   { group: "console", name: "console/__wasm_split.js (parts loader)", path: `${appDir}/__wasm_split.js` },
   { group: "console", name: "console/kizuna_console_bg.wasm", path: `${appDir}/kizuna_console_bg.wasm` },
   { group: "console", name: "console/console.css", path: "target/site/console/console.css" },
-  ...parts.map((name) => ({ group: "parts", name: `console/${name.replace(/_\d{8,}/, "")}`, path: `${appDir}/${name}` })),
+  ...parts.map((name) => ({ group: "parts", name: `console/${name}`, path: `${appDir}/${name}` })),
   { group: "worker", name: "edge/build/index.js", path: "edge/build/index.js" },
   { group: "worker", name: "edge/build/index_bg.wasm", path: "edge/build/index_bg.wasm" },
 ];

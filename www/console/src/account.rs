@@ -264,7 +264,7 @@ pub fn AcceptInvitation(ui: Ui) -> impl IntoView {
                 return view! { <div class="alert" role="alert">{move || problem.message(ui.lang.get())}</div> }.into_any();
             }
             let Some(found) = offer.get() else {
-                return view! { <p class="lead" aria-live="polite">{ui.t(Key::Loading)}</p> }.into_any();
+                return ui.loading();
             };
             let lead = {
                 let (inviter, channel) = (found.inviter.clone(), found.channel.name.clone());

@@ -205,7 +205,7 @@ fn SignedIn(ui: Ui) -> impl IntoView {
             {nav}
             <main id="main" class="content" tabindex="-1">
                 {move || match shown.get() {
-                    None => view! { <p class="lead" aria-live="polite">{ui.t(Key::Loading)}</p> }.into_any(),
+                    None => ui.loading(),
                     Some((screen, role)) => signed_in_screen(ui, screen, role),
                 }}
             </main>

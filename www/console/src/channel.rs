@@ -488,7 +488,7 @@ pub fn Settings(ui: Ui, channel: String) -> impl IntoView {
     view! {
         <h1>{ui.t(Key::NavSettings)}</h1>
         {move || match loaded.get() {
-            None => view! { <p class="lead" aria-live="polite">{ui.t(Key::Loading)}</p> }.into_any(),
+            None => ui.loading(),
             Some(Err(problem)) => view! { <div class="alert" role="alert">{move || problem.message(ui.lang.get())}</div> }.into_any(),
             Some(Ok(doc)) => {
                 let channel = doc.id.clone();

@@ -190,7 +190,7 @@ pub fn CustomerPage(ui: Ui, channel: String, id: String) -> impl IntoView {
             <a class="link" href=back.path() on:click=ui.follow(back.clone())>"← "{ui.t(Key::CustomerBack)}</a>
         </p>
         {move || match loaded.get() {
-            Loaded::Loading => view! { <p class="lead" aria-live="polite">{ui.t(Key::Loading)}</p> }.into_any(),
+            Loaded::Loading => ui.loading(),
             Loaded::Missing => view! {
                 <h1>{ui.t(Key::CustomerNotFoundTitle)}</h1>
                 <p class="lead">{ui.t(Key::CustomerNotFoundLead)}</p>

@@ -22,8 +22,7 @@ use leptos::wasm_split::{SplitLoaderError, wasm_split};
 pub fn later(ui: Ui, screen: impl Future<Output = Result<AnyView, SplitLoaderError>> + 'static) -> AnyView {
     // Single-threaded wasm: the future never leaves this thread.
     let screen = SendWrapper::new(async move { screen.await.unwrap_or_else(|_| failed(ui)) });
-    let loading = move || view! { <p class="lead" aria-live="polite">{ui.t(Key::Loading)}</p> };
-    view! { <Suspense fallback=loading>{Suspend::new(screen)}</Suspense> }.into_any()
+    view! { <Suspense fallback=move || ui.loading()>{Suspend::new(screen)}</Suspense> }.into_any()
 }
 
 fn failed(ui: Ui) -> AnyView {

@@ -33,6 +33,11 @@ impl Ui {
         move || text(self.lang.get(), key)
     }
 
+    /// What a screen shows while its data or its code is on the way, announced politely.
+    pub fn loading(self) -> AnyView {
+        view! { <p class="lead" aria-live="polite">{self.t(Key::Loading)}</p> }.into_any()
+    }
+
     /// A key's text now (in event handlers and `format!`s inside reactive closures).
     pub fn s(self, key: Key) -> &'static str {
         text(self.lang.get(), key)
