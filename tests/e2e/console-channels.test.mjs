@@ -9,7 +9,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { bootVisitor, suite } from "./harness.mjs";
-import { consoleKit } from "./console-kit.mjs";
+import { consoleKit, focused } from "./console-kit.mjs";
 
 const env = suite();
 const { assertAccessible, screenshot, openSignedIn, bothLanguages } = consoleKit(env);
@@ -78,7 +78,7 @@ test("a new channel: errors beside the fields, then its identity secret shown on
   await siteError.filter({ hasText: /./ }).waitFor();
   assert.equal(await siteError.textContent(), "Enter the site's address starting with https://, such as https://shop.example");
   assert.equal(await page.getAttribute("#siteUrl", "aria-invalid"), "true");
-  assert.equal(await page.evaluate(() => document.activeElement.id), "siteUrl");
+  await focused(page, "siteUrl");
   assert.equal(posted, 0);
 
   // The API's check: an unknown zone, said beside the zone.
@@ -92,7 +92,7 @@ test("a new channel: errors beside the fields, then its identity secret shown on
   await zoneError.filter({ hasText: /./ }).waitFor();
   assert.equal(await zoneError.textContent(), "Use a time zone name such as Asia/Tokyo, or UTC+05:30.");
   assert.equal(await siteError.textContent(), "");
-  assert.equal(await page.evaluate(() => document.activeElement.id), "timeZone");
+  await focused(page, "timeZone");
   await assertAccessible(page, "new channel with errors (en)");
   await screenshot(page, "channels-new-errors-en");
 
@@ -105,7 +105,7 @@ test("a new channel: errors beside the fields, then its identity secret shown on
   channel = body.id;
   firstSecret = body.identitySecret;
   await page.getByRole("heading", { name: "Channel created" }).waitFor();
-  assert.equal(await page.evaluate(() => document.activeElement.id), "created-title");
+  await focused(page, "created-title");
   assert.equal((await page.locator("#identity-secret").textContent()).trim(), firstSecret);
   assert.match(firstSecret, /^kzs_/);
   await page.getByText("It is shown only this once").waitFor();
@@ -161,7 +161,7 @@ test("the settings change, each error beside its input, and persist across a rel
   await page.getByRole("button", { name: "+ Add a business-hours set" }).click();
   const setName = page.locator("#businessHours\\[0\\]\\.name");
   await setName.waitFor();
-  assert.equal(await page.evaluate(() => document.activeElement.id), "businessHours[0].name");
+  await focused(page, "businessHours[0].name");
   await setName.fill("Tea counter");
   await page.locator("#businessHours\\[0\\]\\.windows\\[0\\]\\.from").fill("10:00");
   await page.locator("#businessHours\\[0\\]\\.windows\\[0\\]\\.to").fill("25:00");
@@ -172,7 +172,7 @@ test("the settings change, each error beside its input, and persist across a rel
   await toError.filter({ hasText: /./ }).waitFor();
   assert.equal(await toError.textContent(), "Enter a time as HH:MM, such as 09:00.");
   assert.equal(await page.locator("#frequencyCap\\.perDay-error").textContent(), "Enter a whole number of at least 1, or leave it empty.");
-  assert.equal(await page.evaluate(() => document.activeElement.id), "businessHours[0].windows[0].to");
+  await focused(page, "businessHours[0].windows[0].to");
 
   // Then the API's: the zone it does not know, beside the zone.
   await page.locator("#businessHours\\[0\\]\\.windows\\[0\\]\\.to").fill("18:00");
@@ -289,7 +289,7 @@ test("deleting takes the channel's exact name, then the channel leaves the switc
   await confirm.press("Enter");
   await page.locator("#confirmName-error", { hasText: "Type the channel's name exactly as shown." }).waitFor();
   assert.equal(deletes, 0);
-  assert.equal(await page.evaluate(() => document.activeElement.id), "confirmName");
+  await focused(page, "confirmName");
 
   await confirm.fill(NAME);
   assert.equal(await remove.getAttribute("aria-disabled"), null);

@@ -8,7 +8,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { adminCall, customerWhen, moveClock, settle, sqlNow, suite } from "./harness.mjs";
-import { consoleKit } from "./console-kit.mjs";
+import { consoleKit, focused } from "./console-kit.mjs";
 
 const env = suite({
   sql: [
@@ -78,8 +78,6 @@ const tokyo = (page, ms, locale = "en") =>
     ({ ms, locale }) => new Intl.DateTimeFormat(locale, { dateStyle: "medium", timeStyle: "short", timeZone: "Asia/Tokyo" }).format(new Date(ms)),
     { ms, locale },
   );
-
-const focusedId = (page) => page.evaluate(() => document.activeElement?.id ?? "");
 
 const byId = (page, id) => page.locator(`[id="${id}"]`);
 
@@ -181,7 +179,7 @@ test("values are edited inline by keyboard; Escape cancels; the API's refusal is
   // A text value: Enter on Edit opens the input with focus, Enter saves, focus returns.
   await edit.focus();
   await page.keyboard.press("Enter");
-  await page.waitForFunction(() => document.activeElement?.id === "profile.plan");
+  await focused(page, "profile.plan");
   assert.equal(await byId(page, "profile.plan").inputValue(), "gold");
   await page.keyboard.press("ControlOrMeta+a");
   await page.keyboard.type("platinum");
@@ -189,24 +187,24 @@ test("values are edited inline by keyboard; Escape cancels; the API's refusal is
   await page.keyboard.press("Enter");
   assert.deepEqual(JSON.parse((await saved).request().postData()).profile, { plan: "platinum" });
   await page.getByRole("button", { name: "Edit Plan" }).waitFor();
-  assert.equal(await focusedId(page), "edit-profile.plan");
+  await focused(page, "edit-profile.plan");
   assert.equal((await call("GET", `/customers/${customer}`)).body.profile.plan, "platinum");
 
   // Escape cancels without sending.
   let patches = 0;
   page.on("request", (r) => r.method() === "PATCH" && patches++);
   await page.keyboard.press("Enter");
-  await page.waitForFunction(() => document.activeElement?.id === "profile.plan");
+  await focused(page, "profile.plan");
   await page.keyboard.type(" and more");
   await page.keyboard.press("Escape");
   await page.getByRole("button", { name: "Edit Plan" }).waitFor();
-  assert.equal(await focusedId(page), "edit-profile.plan");
+  await focused(page, "edit-profile.plan");
   assert.equal(patches, 0);
 
   // A number value, typed as a number.
   await page.getByRole("button", { name: "Edit Score" }).focus();
   await page.keyboard.press("Enter");
-  await page.waitForFunction(() => document.activeElement?.id === "profile.score");
+  await focused(page, "profile.score");
   assert.equal(await byId(page, "profile.score").getAttribute("type"), "number");
   await page.keyboard.press("ControlOrMeta+a");
   await page.keyboard.type("42.5");
@@ -216,7 +214,7 @@ test("values are edited inline by keyboard; Escape cancels; the API's refusal is
 
   // The API refuses an email: its words are shown beside the value, and the input keeps focus.
   await page.getByRole("button", { name: "Edit Email" }).click();
-  await page.waitForFunction(() => document.activeElement?.id === "profile.email");
+  await focused(page, "profile.email");
   await page.keyboard.press("ControlOrMeta+a");
   await page.keyboard.type("not-an-email");
   const refused = page.waitForResponse((r) => r.request().method() === "PATCH");
@@ -229,7 +227,7 @@ test("values are edited inline by keyboard; Escape cancels; the API's refusal is
   assert.equal(await beside.textContent(), "Enter an email address like name@example.com.");
   assert.equal(await byId(page, "profile.email").getAttribute("aria-invalid"), "true");
   assert.match(await byId(page, "profile.email").getAttribute("aria-describedby"), /profile\.email-error/);
-  assert.equal(await focusedId(page), "profile.email");
+  await focused(page, "profile.email");
   await bothLanguages(page, "customer-edit-error", async (code) => {
     const want = code === "ja" ? "name@example.com の形式でメールアドレスを入力してください。" : "Enter an email address like name@example.com.";
     await beside.filter({ hasText: want }).waitFor();
@@ -343,16 +341,16 @@ test("the owner deletes the customer after confirming in a dialog that keeps foc
   await page.keyboard.press("Enter");
   const dialog = page.getByRole("dialog", { name: "Delete this customer?" });
   await dialog.waitFor();
-  await page.waitForFunction(() => document.activeElement?.id === "delete-cancel");
+  await focused(page, "delete-cancel");
   // Tab stays inside the dialog.
   await page.keyboard.press("Tab");
-  assert.equal(await focusedId(page), "delete-confirm");
+  await focused(page, "delete-confirm");
   await page.keyboard.press("Tab");
-  await page.waitForFunction(() => document.activeElement?.id === "delete-cancel");
+  await focused(page, "delete-cancel");
   // Escape cancels, and focus returns to the button that opened it.
   await page.keyboard.press("Escape");
   await dialog.waitFor({ state: "detached" });
-  await page.waitForFunction(() => document.activeElement?.id === "delete-customer");
+  await focused(page, "delete-customer");
   assert.equal((await call("GET", `/customers/${customer}`)).status, 200);
 
   await page.keyboard.press("Enter");

@@ -7,7 +7,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { adminCall, asVisitor, bootVisitor, suite } from "./harness.mjs";
-import { consoleKit } from "./console-kit.mjs";
+import { consoleKit, focused } from "./console-kit.mjs";
 
 const SEEDED = 10_000;
 // c_seed_00001..10000: "Customer 00042", c00042@example.com, +81-90-00042-00; last seen
@@ -213,7 +213,7 @@ test("a bulk tag on every result of a search shows its progress and lands; an AP
     await page.locator("#addTags").fill("x".repeat(51));
     await dialog.locator("button[type=submit]").click();
     await page.locator("#addTags-error:not(:empty)").waitFor();
-    assert.equal(await page.evaluate(() => document.activeElement?.id), "addTags");
+    await focused(page, "addTags");
 
     await page.locator("#addTags").fill(tag);
     await dialog.locator("button[type=submit]").click();

@@ -7,7 +7,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { adminCall, suite } from "./harness.mjs";
-import { consoleKit } from "./console-kit.mjs";
+import { consoleKit, focused } from "./console-kit.mjs";
 
 // A member of the demo channel who signs in with the demo owner's password (same PBKDF2
 // hash and salt as edge/seed/demo.sql).
@@ -91,7 +91,7 @@ test("profile settings: reordered by keyboard and by drag, the API's order follo
   await page.keyboard.press("Alt+ArrowUp");
   await page.getByRole("status").getByText(`Moved Score to position ${at}.`).waitFor();
   await until("the API's order after Alt+ArrowUp", async () => (await profileKeys()).indexOf("profile.score") === at - 1);
-  await page.waitForFunction(() => document.activeElement?.id === "handle-profile.score"); // focus stays on the moved field
+  await focused(page, "handle-profile.score"); // focus stays on the moved field
   await page.keyboard.press("Alt+ArrowDown");
   await until("the API's order after Alt+ArrowDown", async () => (await profileKeys()).indexOf("profile.score") === at);
 
@@ -104,7 +104,7 @@ test("profile settings: reordered by keyboard and by drag, the API's order follo
   await page.locator("form.rename button[type=submit]").click();
   await page.locator("#rename-displayName-error").getByText("Enter 1 to 80 characters.").waitFor();
   await page.keyboard.press("Escape");
-  await page.waitForFunction(() => document.activeElement?.id === "rename-profile.score"); // Escape gives focus back
+  await focused(page, "rename-profile.score"); // Escape gives focus back
   await page.keyboard.press("Enter");
   await page.locator("#rename-displayName").waitFor();
   await page.locator("#rename-displayName").fill("Loyalty score");
@@ -182,7 +182,7 @@ test("segments: a nested AND/OR filter with a tag condition counts what the API 
   await page.locator("#name").fill("Engaged");
   await page.getByRole("button", { name: "Create segment" }).click();
   await page.locator("#name-error").getByText("Another segment has this name.").waitFor();
-  assert.equal(await page.evaluate(() => document.activeElement?.id), "name");
+  await focused(page, "name");
   await page.getByRole("button", { name: "Cancel" }).click();
 
   // Edit: rename and narrow the filter; the count follows the API's.

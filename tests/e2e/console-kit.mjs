@@ -84,3 +84,17 @@ export function consoleKit(env) {
 
   return { open, assertAccessible, screenshot, openSignedIn, bothLanguages };
 }
+
+/**
+ * Waits until the element with `id` has focus. The console moves focus on the frame after
+ * the view changes (so a field is already `aria-invalid` when it gets focus), so a check
+ * made the moment a message appears can run one frame early.
+ */
+export async function focused(page, id) {
+  try {
+    await page.waitForFunction((want) => document.activeElement?.id === want, id, { timeout: 5000 });
+  } catch {
+    const actual = await page.evaluate(() => document.activeElement?.id ?? "");
+    assert.fail(`focus is on "${actual}", not "${id}"`);
+  }
+}

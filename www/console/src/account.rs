@@ -10,9 +10,10 @@
 use crate::api;
 use crate::form::{FormAlert, Problems, TextInput};
 use crate::i18n::{Key, fill, text};
-use crate::members::{focus_later, reword, role_key};
+use crate::members::{reword, role_key};
 use crate::problem::{Problem, check_email, check_name, check_new_password};
 use crate::screen::{ChannelPage, Screen};
+use crate::ui::focus_later;
 use crate::ui::{Brand, Ui, load_failed, query};
 use kizuna_shared::wire::admin::{
     AcceptIn, AcceptedOut, AccountOut, EmailChangeIn, InvitationView, NewPasswordIn, PasswordChangeIn, PasswordResetIn,

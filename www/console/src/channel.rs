@@ -13,6 +13,7 @@ use crate::form::{FormAlert, Problems, TextInput};
 use crate::i18n::{Key, fill};
 use crate::problem::Problem;
 use crate::screen::{ChannelPage, Screen};
+use crate::ui::focus_later;
 use crate::ui::{self, Ui, load_failed};
 use kizuna_shared::channel::FrequencyCap;
 use kizuna_shared::wire::admin::{
@@ -22,7 +23,6 @@ use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use std::time::Duration;
-use wasm_bindgen::JsCast;
 
 thread_local! {
     /// The channel just made, until the screen that shows its secret is mounted again:
@@ -33,17 +33,6 @@ thread_local! {
 
 /// How often the settings page asks whether the tag was seen (while visible).
 const TAG_POLL: Duration = Duration::from_secs(5);
-
-fn focus(id: &str) {
-    let id = id.to_owned();
-    request_animation_frame(move || {
-        if let Some(element) = document().get_element_by_id(&id)
-            && let Ok(element) = element.dyn_into::<web_sys::HtmlElement>()
-        {
-            let _ = element.focus();
-        }
-    });
-}
 
 fn channel_path(channel: &str) -> String {
     format!("/admin/v1/channels/{}", api::encode(channel))
@@ -217,7 +206,7 @@ pub fn NewChannel(ui: Ui) -> impl IntoView {
     let busy = RwSignal::new(false);
     let created = RwSignal::new(JUST_CREATED.with(|c| c.borrow_mut().take()));
     if created.with_untracked(Option::is_some) {
-        focus("created-title");
+        focus_later("created-title");
     }
 
     let submit = move |ev: SubmitEvent| {
@@ -241,7 +230,7 @@ pub fn NewChannel(ui: Ui) -> impl IntoView {
                 Ok(made) => {
                     JUST_CREATED.with(|c| *c.borrow_mut() = Some(made.clone()));
                     created.set(Some(made));
-                    focus("created-title");
+                    focus_later("created-title");
                     ui.reload_me();
                 }
                 Err(failure) => {
@@ -318,7 +307,7 @@ impl Errors {
         let first = found.iter().find_map(|p| p.field.clone().filter(|f| document().get_element_by_id(f).is_some()));
         self.0.set(found);
         if let Some(field) = first {
-            focus(&field);
+            focus_later(field.clone());
         }
     }
 
@@ -604,7 +593,7 @@ fn SettingsForm(ui: Ui, channel: String, doc: ChannelOut, owner: bool, zone: RwS
         let name = if sets.with_untracked(Vec::is_empty) { ui.s(Key::BusinessHours).to_owned() } else { String::new() };
         sets.update(|all| all.push(keys.set(&SetForm { name, windows: vec![WindowForm::default()] })));
         let index = sets.with_untracked(Vec::len) - 1;
-        focus(&cf::set_field(index, "name"));
+        focus_later(cf::set_field(index, "name"));
     };
     let hours_error = errors.at(ui, || "businessHours".to_owned());
     let cap_error = errors.at(ui, || "frequencyCap".to_owned());
@@ -785,7 +774,7 @@ fn Identity(ui: Ui, channel: String, zone: RwSignal<String>) -> impl IntoView {
                 Ok(out) => {
                     if out.secret.is_some() {
                         secret.set(out.secret.clone());
-                        focus("new-secret-title");
+                        focus_later("new-secret-title");
                     }
                     revoked.set(body.revoke_previous_secret);
                     state.set(Some(out));

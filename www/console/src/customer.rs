@@ -10,6 +10,7 @@ use crate::i18n::{Key, fill, text};
 use crate::problem::{Failure, Problem};
 use crate::profile_input::{input_text, read_date, read_input, refusal, short_id, wall_text};
 use crate::screen::{ChannelPage, Screen};
+use crate::ui::focus_later;
 use crate::ui::{Ui, load_failed};
 use kizuna_shared::campaign::Display;
 use kizuna_shared::channel::Role;
@@ -83,16 +84,6 @@ impl Page {
             Err(failure) => self.problem.set(self.failed(failure)),
         }
     }
-}
-
-fn focus_later(id: String) {
-    request_animation_frame(move || {
-        if let Some(element) = document().get_element_by_id(&id)
-            && let Ok(element) = element.dyn_into::<web_sys::HtmlElement>()
-        {
-            let _ = element.focus();
-        }
-    });
 }
 
 /// The offset (ms) of `zone` from UTC at `at`, from the browser's `Intl`; the browser's
@@ -621,7 +612,7 @@ fn Tags(page: Page) -> impl IntoView {
                 }
                 Err(failure) => page.problem.set(page.failed(failure)),
             }
-            focus_later(then_focus.to_owned());
+            focus_later(then_focus);
         });
     };
     let add = move |ev: SubmitEvent| {
@@ -629,7 +620,7 @@ fn Tags(page: Page) -> impl IntoView {
         let tag = draft.get_untracked().trim().to_owned();
         if tag.is_empty() || tag.chars().count() > 50 {
             page.problem.set(Some(Problem::at("addTags[0]", Key::TagInvalid)));
-            focus_later("new-tag".into());
+            focus_later("new-tag");
             return;
         }
         run(BulkIn { add_tags: vec![tag], ..BulkIn::default() }, "new-tag");
@@ -852,7 +843,7 @@ fn DeleteCustomer(page: Page) -> impl IntoView {
         }
         open.set(false);
         error.set(None);
-        focus_later("delete-customer".into());
+        focus_later("delete-customer");
     };
     let confirm = move |_| {
         if deleting.get_untracked() {
@@ -869,7 +860,7 @@ fn DeleteCustomer(page: Page) -> impl IntoView {
                     .go(Screen::Channel { channel: page.channel.get_value(), page: ChannelPage::Customers }, false),
                 Err(failure) => {
                     error.set(page.failed(failure));
-                    focus_later("delete-cancel".into());
+                    focus_later("delete-cancel");
                 }
             }
         });
@@ -884,10 +875,10 @@ fn DeleteCustomer(page: Page) -> impl IntoView {
             let (first, last) = ("delete-cancel", "delete-confirm");
             if ev.shift_key() && active == first {
                 ev.prevent_default();
-                focus_later(last.into());
+                focus_later(last);
             } else if !ev.shift_key() && active == last {
                 ev.prevent_default();
-                focus_later(first.into());
+                focus_later(first);
             }
         }
         _ => {}
@@ -899,7 +890,7 @@ fn DeleteCustomer(page: Page) -> impl IntoView {
             <button type="button" id="delete-customer" class="danger" aria-haspopup="dialog"
                 on:click=move |_| {
                     open.set(true);
-                    focus_later("delete-cancel".into());
+                    focus_later("delete-cancel");
                 }>
                 {ui.t(Key::CustomerDelete)}
             </button>

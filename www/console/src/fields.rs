@@ -118,14 +118,14 @@ pub fn Fields(ui: Ui, channel: String) -> impl IntoView {
             });
             let text = fill(&fill(ui.s(Key::FieldMoved), "name", &name), "position", &(to + 1).to_string());
             announce.set(text);
-            crate::filter::focus(format!("handle-{key}"));
+            crate::ui::focus_later(format!("handle-{key}"));
             let path = format!("{base}/order");
             spawn_local(async move {
                 match api::send_json::<FieldList>("PUT", &path, &FieldOrder { keys }).await {
                     Ok(list) => {
                         problem.set(None);
                         fields.set(Some(list.fields));
-                        crate::filter::focus(format!("handle-{key}"));
+                        crate::ui::focus_later(format!("handle-{key}"));
                     }
                     Err(failure) => problem.set(Some(field_problem(failure))),
                 }
@@ -144,7 +144,7 @@ pub fn Fields(ui: Ui, channel: String) -> impl IntoView {
                         rename_error.set(None);
                         if body.display_name.is_some() {
                             renaming.set(None);
-                            crate::filter::focus(format!("rename-{key}"));
+                            crate::ui::focus_later(format!("rename-{key}"));
                         }
                         fields.set(Some(list.fields));
                     }
@@ -152,7 +152,7 @@ pub fn Fields(ui: Ui, channel: String) -> impl IntoView {
                         let found = field_problem(failure);
                         if body.display_name.is_some() {
                             rename_error.set(Some(found));
-                            crate::filter::focus("rename-displayName".to_owned());
+                            crate::ui::focus_later("rename-displayName");
                         } else {
                             problem.set(Some(found));
                         }
@@ -336,7 +336,7 @@ fn row(args: RowArgs) -> impl IntoView {
             rename_error.set(None);
             rename_text.set(name.clone());
             renaming.set(Some(key.clone()));
-            crate::filter::focus("rename-displayName".to_owned());
+            crate::ui::focus_later("rename-displayName");
         }
     };
     let rename_save = {
@@ -356,7 +356,7 @@ fn row(args: RowArgs) -> impl IntoView {
         let key = StoredValue::new(key.clone());
         move || {
             renaming.set(None);
-            crate::filter::focus(format!("rename-{}", key.get_value()));
+            crate::ui::focus_later(format!("rename-{}", key.get_value()));
         }
     };
     let name_cell = {
@@ -485,7 +485,7 @@ fn AddField(ui: Ui, base: String, fields: RwSignal<Option<Vec<FieldOut>>>) -> im
     let added = RwSignal::new(false);
     let close = move || {
         open.set(false);
-        crate::filter::focus("add-field-open".to_owned());
+        crate::ui::focus_later("add-field-open");
     };
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
@@ -523,7 +523,7 @@ fn AddField(ui: Ui, base: String, fields: RwSignal<Option<Vec<FieldOut>>>) -> im
                     write_once.set(false);
                     added.set(true);
                     open.set(false);
-                    crate::filter::focus("add-field-open".to_owned());
+                    crate::ui::focus_later("add-field-open");
                 }
                 Err(failure) => problems.set(vec![field_problem(failure)]),
             }
@@ -536,7 +536,7 @@ fn AddField(ui: Ui, base: String, fields: RwSignal<Option<Vec<FieldOut>>>) -> im
             fallback=move || view! {
                 <button type="button" id="add-field-open" class="primary add-field-open" on:click=move |_| {
                     open.set(true);
-                    crate::filter::focus("key".to_owned());
+                    crate::ui::focus_later("key");
                 }>
                     "+ " {ui.t(Key::FieldAdd)}
                 </button>

@@ -13,6 +13,7 @@ use crate::form::{FormAlert, Problems, TextInput};
 use crate::i18n::{Key, fill};
 use crate::problem::{Failure, Problem};
 use crate::ui::Ui;
+use crate::ui::focus_later;
 use kizuna_shared::field::FieldType;
 use kizuna_shared::filter::FilterDoc;
 use kizuna_shared::wire::admin::{FieldOut, SegmentIn, SegmentOut};
@@ -133,15 +134,6 @@ fn snapshot(group: GroupS) -> Group {
     }
 }
 
-pub fn focus(id: String) {
-    request_animation_frame(move || {
-        let element = document().get_element_by_id(&id);
-        if let Some(element) = element.and_then(|e| wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlElement>(e).ok()) {
-            let _ = element.focus();
-        }
-    });
-}
-
 /// A problem of a segment's save: the name's own messages, and a `filter.*` error beside
 /// the filter's part (returned as a mistake).
 pub fn segment_problem(failure: Failure) -> (Problem, Option<Mistake>) {
@@ -230,7 +222,7 @@ fn group_view(ctx: Ctx, group: GroupS, path: Signal<String>, depth: usize, remov
         let (id, node) = ctx.node(&part);
         group.parts.update(|p| p.push((id, node)));
         if focus_input {
-            focus(format!("fb{id}-field"));
+            focus_later(format!("fb{id}-field"));
         }
     };
     let add_condition = move |_| add(Part::Condition(Condition::default()), true);
@@ -242,13 +234,13 @@ fn group_view(ctx: Ctx, group: GroupS, path: Signal<String>, depth: usize, remov
             NodeS::Group(g) => g.parts.get_untracked().first().copied(),
             _ => None,
         } {
-            focus(format!("fb{first}-field"));
+            focus_later(format!("fb{first}-field"));
         }
     };
     let add_tags = move |_| {
         let (id, node) = ctx.node(&Part::Tags(Tags::default()));
         group.parts.update(|p| p.push((id, node)));
-        focus(format!("fb{id}-include"));
+        focus_later(format!("fb{id}-include"));
     };
     let kind = move || if group.all.get() { "all" } else { "any" };
     let empty = move || depth == 0 && group.parts.with(Vec::is_empty);
@@ -290,7 +282,7 @@ fn group_view(ctx: Ctx, group: GroupS, path: Signal<String>, depth: usize, remov
                         });
                         let remove_me = Callback::new(move |()| {
                             group.parts.update(|p| p.retain(|(i, _)| *i != id));
-                            focus(format!("fb{gid}-add"));
+                            focus_later(format!("fb{gid}-add"));
                         });
                         let inner = match node {
                             NodeS::Group(g) => group_view(ctx, g, part_path, depth + 1, Some(remove_me)),

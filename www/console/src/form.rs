@@ -27,13 +27,7 @@ impl Problems {
         self.all.set(found);
         if let Some(field) = first {
             // After the view updates, so the input is `aria-invalid` when focused.
-            request_animation_frame(move || {
-                let input = document().get_element_by_id(&field);
-                if let Some(input) = input.and_then(|i| wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlElement>(i).ok())
-                {
-                    let _ = input.focus();
-                }
-            });
+            crate::ui::focus_later(field);
         }
     }
 

@@ -33,19 +33,6 @@ pub fn reword(problem: Problem, field: &str, key: Key) -> Problem {
 }
 
 /// Moves focus to the element `id` once the view has updated.
-pub fn focus_later(id: &'static str) {
-    focus_id_later(id.to_owned());
-}
-
-fn focus_id_later(id: String) {
-    request_animation_frame(move || {
-        let target = document().get_element_by_id(&id).or_else(|| document().get_element_by_id("main"));
-        if let Some(el) = target.and_then(|el| el.dyn_into::<web_sys::HtmlElement>().ok()) {
-            let _ = el.focus();
-        }
-    });
-}
-
 /// The channel's time zone, for showing its times; `None` until known (then the
 /// browser's own zone is used).
 fn load_zone(channel: &str, zone: RwSignal<Option<String>>) {
@@ -94,12 +81,7 @@ pub fn ConfirmDialog(
             question.set(None);
         }
         let back = opener.get_value().filter(|el| el.is_connected());
-        request_animation_frame(move || {
-            let target = back.or_else(|| document().get_element_by_id("main"));
-            if let Some(el) = target.and_then(|el| el.dyn_into::<web_sys::HtmlElement>().ok()) {
-                let _ = el.focus();
-            }
-        });
+        request_animation_frame(move || crate::ui::focus_now(back));
     };
     let title = move || {
         question.with(|q| {
@@ -262,7 +244,7 @@ pub fn Members(ui: Ui, channel: String) -> impl IntoView {
                     }
                 }
             }
-            focus_id_later(format!("role-{id}"));
+            crate::ui::focus_later(format!("role-{id}"));
         });
     };
 
@@ -463,7 +445,7 @@ fn Invitations(
                     created.set(Some(made));
                     email.set(String::new());
                     reload.run(());
-                    focus_later("invite-link");
+                    crate::ui::focus_later("invite-link");
                 }
                 Err(failure) => problems.set(vec![reword(Problem::from(failure), "email", Key::AlreadyMember)]),
             }
@@ -600,7 +582,7 @@ pub fn Tokens(ui: Ui, channel: String) -> impl IntoView {
                     created.set(Some(made));
                     label.set(String::new());
                     load();
-                    focus_later("new-token");
+                    crate::ui::focus_later("new-token");
                 }
                 Err(failure) => problems.failed(failure),
             }
@@ -692,7 +674,7 @@ pub fn Tokens(ui: Ui, channel: String) -> impl IntoView {
                 <CopyField ui id="new-token" label=Key::TokenValue value=made.token.clone() />
                 <button type="button" class="secondary" on:click=move |_| {
                     created.set(None);
-                    focus_later("label");
+                    crate::ui::focus_later("label");
                 }>{ui.t(Key::TokenDone)}</button>
             </section>
         })}

@@ -156,7 +156,7 @@ pub fn Segments(ui: Ui, channel: String) -> impl IntoView {
         notice.set(None);
         asking.set(None);
         editing.set(Some(what));
-        crate::filter::focus("segment-editor-title".to_owned());
+        crate::ui::focus_later("segment-editor-title");
     };
 
     let delete = {

@@ -194,6 +194,22 @@ pub fn load_failed(ui: Ui, failure: Failure) -> Option<Problem> {
     Some(Problem::from(failure))
 }
 
+/// Moves focus to the element with `id` (or to the page's `main` when it is gone, as a
+/// removed row is) on the next frame, after the view has updated: a field is already
+/// `aria-invalid`, a dialog already open, when it gets focus.
+pub fn focus_later(id: impl Into<String>) {
+    let id = id.into();
+    request_animation_frame(move || focus_now(document().get_element_by_id(&id)));
+}
+
+/// Focuses `element`, or the page's `main` when there is none or it left the page.
+pub fn focus_now(element: Option<web_sys::Element>) {
+    let target = element.filter(|e| e.is_connected()).or_else(|| document().get_element_by_id("main"));
+    if let Some(target) = target.and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok()) {
+        let _ = target.focus();
+    }
+}
+
 /// The value of `name` in the address bar's query (`?token=`).
 pub fn query(name: &str) -> Option<String> {
     let search = window().location().search().unwrap_or_default();
