@@ -118,6 +118,8 @@ strings! {
     NavMain => "Console", "コンソール";
     NavCustomers => "Customers", "顧客";
     NavSegments => "Segments", "セグメント";
+    NavBroadcasts => "Broadcasts", "一斉配信";
+    NavCampaigns => "Campaigns", "キャンペーン";
     NavFields => "Profile settings", "プロフィール設定";
     NavSettings => "Channel settings", "チャネル設定";
     NavMembers => "Members", "メンバー";
@@ -644,6 +646,12 @@ strings! {
     FieldKeyInvalid => "Use profile. followed by 1 to 64 letters, digits or _ that no field has yet.", "profile. に続けて、まだ使われていない半角英数字と _ を 1〜64 文字で入力してください。";
     FieldDisplayNameInvalid => "Enter 1 to 80 characters.", "1〜80 文字で入力してください。";
     FieldBuiltInHide => "A built-in field is always collected; archive it instead.", "標準の項目は常に収集されます。代わりにアーカイブしてください。";
+
+    // ── Campaign lists and actions (campaigns.rs) ──
+
+    // ── Campaign statistics (campaign_stats.rs) ──
+
+    // ── Campaign editor and preview (campaign_edit.rs, preview.rs) ──
 
     // ── API errors (problem.rs) ──
 }

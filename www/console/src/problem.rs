@@ -108,6 +108,10 @@ fn field_message(code: &str, name: &str) -> Option<Key> {
         ("invalid", "profile.name") => Key::CustomerNameInvalid,
         ("conflict", field) if field.starts_with("profile.") => Key::CustomerWriteOnceTaken,
 
+        // Campaign lists and actions.
+
+        // Campaign editor.
+
         // Filters, segments, profile settings.
         _ => return None,
     })

@@ -2,6 +2,8 @@
 //! of each. The worker answers every path under `/console/` with the same `index.html`,
 //! so this is the one place that decides what a URL means. Pure.
 
+use kizuna_shared::campaign::KindDoc;
+
 pub const BASE: &str = "/console/";
 
 /// A page of one channel, at `/console/c/{channel}/{page}`.
@@ -9,6 +11,10 @@ pub const BASE: &str = "/console/";
 pub enum ChannelPage {
     Customers,
     Segments,
+    /// One-time broadcasts.
+    Broadcasts,
+    /// Automated campaigns, sent by a visitor's own events.
+    Campaigns,
     Fields,
     Settings,
     Members,
@@ -16,9 +22,11 @@ pub enum ChannelPage {
 }
 
 impl ChannelPage {
-    pub const ALL: [ChannelPage; 6] = [
+    pub const ALL: [ChannelPage; 8] = [
         ChannelPage::Customers,
         ChannelPage::Segments,
+        ChannelPage::Broadcasts,
+        ChannelPage::Campaigns,
         ChannelPage::Fields,
         ChannelPage::Settings,
         ChannelPage::Members,
@@ -29,6 +37,8 @@ impl ChannelPage {
         match self {
             ChannelPage::Customers => "customers",
             ChannelPage::Segments => "segments",
+            ChannelPage::Broadcasts => "broadcasts",
+            ChannelPage::Campaigns => "campaigns",
             ChannelPage::Fields => "fields",
             ChannelPage::Settings => "settings",
             ChannelPage::Members => "members",
@@ -40,6 +50,14 @@ impl ChannelPage {
     pub fn owners_only(self) -> bool {
         matches!(self, ChannelPage::Tokens)
     }
+}
+
+/// What a campaign's page shows, at `/console/c/{channel}/campaigns/{id}[/edit]` (a
+/// broadcast's too: the API keeps both kinds under `/campaigns/`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CampaignPage {
+    Stats,
+    Edit,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -65,6 +83,16 @@ pub enum Screen {
         channel: String,
         id: String,
     },
+    Campaign {
+        channel: String,
+        id: String,
+        page: CampaignPage,
+    },
+    /// The editor for a new campaign of `kind`, at `/console/c/{channel}/{broadcasts|campaigns}/new`.
+    NewCampaign {
+        channel: String,
+        kind: KindDoc,
+    },
     NotFound,
 }
 
@@ -89,6 +117,18 @@ impl Screen {
             ["c", channel, "customers", id] if usable(channel) && usable(id) => {
                 Screen::Customer { channel: (*channel).to_owned(), id: (*id).to_owned() }
             }
+            ["c", channel, list @ ("broadcasts" | "campaigns"), "new"] if usable(channel) => Screen::NewCampaign {
+                channel: (*channel).to_owned(),
+                kind: if *list == "broadcasts" { KindDoc::Broadcast } else { KindDoc::Automated },
+            },
+            ["c", channel, "campaigns", id, rest @ ..] if usable(channel) && usable(id) => {
+                let page = match rest {
+                    [] => CampaignPage::Stats,
+                    ["edit"] => CampaignPage::Edit,
+                    _ => return Screen::NotFound,
+                };
+                Screen::Campaign { channel: (*channel).to_owned(), id: (*id).to_owned(), page }
+            }
             ["c", channel, page] if usable(channel) => ChannelPage::ALL
                 .into_iter()
                 .find(|p| p.slug() == *page)
@@ -112,6 +152,14 @@ impl Screen {
             Screen::NewChannel => "/console/channels/new".to_owned(),
             Screen::Channel { channel, page } => format!("/console/c/{channel}/{}", page.slug()),
             Screen::Customer { channel, id } => format!("/console/c/{channel}/customers/{id}"),
+            Screen::Campaign { channel, id, page: CampaignPage::Stats } => {
+                format!("/console/c/{channel}/campaigns/{id}")
+            }
+            Screen::Campaign { channel, id, page: CampaignPage::Edit } => {
+                format!("/console/c/{channel}/campaigns/{id}/edit")
+            }
+            Screen::NewCampaign { channel, kind: KindDoc::Broadcast } => format!("/console/c/{channel}/broadcasts/new"),
+            Screen::NewCampaign { channel, kind: KindDoc::Automated } => format!("/console/c/{channel}/campaigns/new"),
             Screen::NotFound => "/console/not-found".to_owned(),
         }
     }
@@ -119,7 +167,10 @@ impl Screen {
     /// The channel this screen belongs to, if any.
     pub fn channel(&self) -> Option<&str> {
         match self {
-            Screen::Channel { channel, .. } | Screen::Customer { channel, .. } => Some(channel),
+            Screen::Channel { channel, .. }
+            | Screen::Customer { channel, .. }
+            | Screen::Campaign { channel, .. }
+            | Screen::NewCampaign { channel, .. } => Some(channel),
             _ => None,
         }
     }
@@ -170,6 +221,10 @@ mod tests {
             Screen::Account,
             Screen::NewChannel,
             Screen::Customer { channel: "demo".into(), id: "c_1".into() },
+            Screen::Campaign { channel: "demo".into(), id: "cmp_1".into(), page: CampaignPage::Stats },
+            Screen::Campaign { channel: "demo".into(), id: "cmp_1".into(), page: CampaignPage::Edit },
+            Screen::NewCampaign { channel: "demo".into(), kind: KindDoc::Broadcast },
+            Screen::NewCampaign { channel: "demo".into(), kind: KindDoc::Automated },
         ];
         all.extend(ChannelPage::ALL.map(|page| Screen::Channel { channel: "demo".into(), page }));
         all
@@ -203,6 +258,9 @@ mod tests {
             "/console/c//customers",
             "/console/c/demo/customers/c_1/x",
             "/console/c/demo/customers/<b>",
+            "/console/c/demo/campaigns/cmp_1/nope",
+            "/console/c/demo/campaigns/cmp_1/edit/x",
+            "/console/c/demo/segments/new",
         ] {
             assert_eq!(Screen::from_path(path), Screen::NotFound, "{path}");
         }
