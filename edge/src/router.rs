@@ -150,6 +150,7 @@ pub const ROUTES: &[Route] = &[
     visitor(Post, "/v1/profile", |c, who| Box::pin(public::update_profile(c, who))),
     visitor(Post, "/v1/messages", |c, who| Box::pin(public::messages(c, who))),
     visitor(Post, "/v1/show", |c, who| Box::pin(public::show(c, who))),
+    visitor(Post, "/v1/preview", |c, who| Box::pin(public::preview(c, who))),
     visitor(Post, "/v1/shutdown", |c, who| Box::pin(public::shutdown(c, who))),
     visitor(Post, "/v1/deliveries/{id}/view", |c, who| Box::pin(public::action(c, who, counting::Action::View))),
     visitor(Post, "/v1/deliveries/{id}/click", |c, who| Box::pin(public::action(c, who, counting::Action::Click))),
@@ -293,6 +294,9 @@ pub const ROUTES: &[Route] = &[
     }),
     campaign(Get, "/admin/v1/campaigns/{id}/stats", Action::ReadCampaigns, |c, who| {
         Box::pin(async move { stats::campaign_stats(c.req, &c.env, c.now, who.campaign()?, who.channel()?).await })
+    }),
+    campaign(Post, "/admin/v1/campaigns/{id}/preview-link", Action::EditCampaigns, |c, who| {
+        Box::pin(async move { campaigns::preview_link(c.req, &c.env, c.now, &who).await })
     }),
     campaign(Post, "/admin/v1/campaigns/{id}/start", Action::EditCampaigns, |c, who| {
         Box::pin(async move { campaigns::lifecycle(&c.env, c.now, &who, Command::Start).await })

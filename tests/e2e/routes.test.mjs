@@ -67,6 +67,7 @@ const FIXTURES = [
    INSERT INTO channel_members (channel_id, member_id, role) VALUES ('demo', 'm_matrix_removable', 'member');
    INSERT INTO members (id, email, name, created_at) VALUES ('m_matrix_kept', 'kept@matrix.invalid', 'Kept', 0);
    INSERT INTO channel_members (channel_id, member_id, role) VALUES ('demo', 'm_matrix_kept', 'member');
+   UPDATE channels SET site_url = 'https://shop.example/' WHERE id = 'demo';
    ${campaignRow("c_fixture", "draft")}
    ${campaignRow("c_del_member", "draft")}
    ${campaignRow("c_del_owner", "draft")}
@@ -154,6 +155,12 @@ const ROUTES = [
     path: "/v1/show",
     body: () => ({ ...VISITOR, campaignId: "c_tea_bubble", requestId: "r_matrix" }),
     expect: { GET: all(405), POST: all(200), PUT: all(405), PATCH: all(405), DELETE: all(405), OPTIONS: all(204) },
+  },
+  // A preview link's token this channel never made.
+  {
+    path: "/v1/preview",
+    body: () => ({ ...VISITOR, preview: "ab12" }),
+    expect: { GET: all(405), POST: all(404), PUT: all(405), PATCH: all(405), DELETE: all(405), OPTIONS: all(204) },
   },
   // A shutdown refuses the token from then on: each call shuts down a visitor of its own.
   {
@@ -340,6 +347,11 @@ const ROUTES = [
   {
     path: "/admin/v1/campaigns/c_bcast/broadcast",
     expect: { GET: campaignRead(200), POST: all(405), PUT: all(405), PATCH: all(405), DELETE: all(405), OPTIONS: all(405) },
+  },
+  // "Try it on my site" (issue 12): a single-use link; anyone who may edit the campaign.
+  {
+    path: "/admin/v1/campaigns/c_tea_bubble/preview-link",
+    expect: { GET: all(405), POST: campaignRead(201), PUT: all(405), PATCH: all(405), DELETE: all(405), OPTIONS: all(405) },
   },
   // A campaign that never broadcast has no run to show.
   {
@@ -583,6 +595,7 @@ const MALFORMED = [
   { method: "POST", path: "/v1/shutdown", body: { channel: "demo" }, status: 401, code: "unauthorized", field: "token" },
   { method: "POST", path: "/v1/show", body: () => ({ ...VISITOR, campaignId: "c_no_such_campaign", requestId: "r_bad" }), status: 400, code: "invalid", field: "campaignId" },
   { method: "POST", path: "/v1/show", body: () => ({ ...VISITOR, requestId: "r_bad" }), status: 400, code: "invalid", field: "campaignId" },
+  { method: "POST", path: "/v1/preview", body: () => ({ ...VISITOR, preview: "not a token" }), status: 400, code: "invalid", field: "preview" },
   { method: "POST", path: "/v1/deliveries/d_matrix/view", body: { channel: "demo", visitorId: "" }, status: 401, code: "unauthorized", field: "token" },
   { method: "POST", path: "/v1/deliveries/d_matrix/click", body: () => ({ ...VISITOR, channel: "no_such_channel" }), status: 401, code: "unauthorized", field: "token" },
   {

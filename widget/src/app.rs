@@ -11,6 +11,7 @@ use kizuna_shared::event::PAGE_VIEW;
 use kizuna_shared::ids::{CampaignId, ChannelId, VisitorId};
 use kizuna_shared::session::Session;
 use kizuna_shared::time::Millis;
+use kizuna_shared::wire::public::PREVIEW_DELIVERY;
 use std::cell::RefCell;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::spawn_local;
@@ -135,6 +136,9 @@ pub fn start(channel: &str, base: &str, queued: js_sys::Array) {
             settled();
             page_view().await;
             settled();
+            if let Some(token) = dom::take_preview_token() {
+                preview(token).await;
+            }
         });
     });
 }
@@ -244,6 +248,16 @@ async fn show_campaign(campaign: CampaignId) {
     match post_as_visitor("/v1/show", show).await {
         Ok(reply) => dispatch(Input::Received(net::popups(&reply))),
         Err((_, error)) => warn("showCampaign failed:", &error),
+    }
+}
+
+/// A "Try it on my site" link: the edge answers the draft's message once, and it shows
+/// like any other; as it is no delivery, nothing about it is reported.
+async fn preview(token: String) {
+    let body = |app: &App| json::preview_body(app.channel.as_str(), who(app), &token);
+    match post_as_visitor("/v1/preview", body).await {
+        Ok(reply) => dispatch(Input::Received(net::popups(&reply))),
+        Err((_, error)) => warn("this preview link cannot be shown:", &error),
     }
 }
 
@@ -651,6 +665,9 @@ fn perform(effect: Effect) {
 }
 
 fn report(delivery: &str, action: &str) {
+    if delivery == PREVIEW_DELIVERY {
+        return;
+    }
     with_app(|app| {
         let url = endpoint(app, &["/v1/deliveries/", delivery, "/", action].concat());
         net::fire(&url, &json::visitor_body(app.channel.as_str(), who(app)));

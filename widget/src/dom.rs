@@ -84,6 +84,17 @@ pub fn page() -> Option<Page> {
     })
 }
 
+/// The token of a "Try it on my site" link this page was opened with, taken out of the
+/// address (so a reload or a shared address does not ask again for a used link).
+pub fn take_preview_token() -> Option<String> {
+    let window = web_sys::window()?;
+    let location = window.location();
+    let token = crate::json::preview_token(&location.hash().ok()?)?.to_owned();
+    let bare = [location.pathname().ok()?, location.search().ok()?].concat();
+    let _ = window.history().ok()?.replace_state_with_url(&JsValue::NULL, "", Some(&bare));
+    Some(token)
+}
+
 /// Whether the page is on screen (`document.hidden` is false).
 pub fn visible() -> bool {
     web_sys::window().and_then(|w| w.document()).is_some_and(|d| !d.hidden())

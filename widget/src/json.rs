@@ -87,6 +87,22 @@ pub fn messages_body(channel: &str, visitor: Visitor) -> String {
 }
 
 /// `ShowRequest` (`showCampaign`): `request` is fresh per call, kept by a retry.
+/// `POST /v1/preview`: the token of a "Try it on my site" link.
+pub fn preview_body(channel: &str, visitor: Visitor, preview: &str) -> String {
+    let mut out = String::with_capacity(160);
+    head(&mut out, channel, visitor);
+    out.push_str(",\"preview\":");
+    string(&mut out, preview);
+    out.push('}');
+    out
+}
+
+/// The token of a "Try it on my site" link in a page address's fragment
+/// (`#kizuna-preview=…`), which the site's own server never sees.
+pub fn preview_token(hash: &str) -> Option<&str> {
+    hash.strip_prefix("#kizuna-preview=").filter(|t| !t.is_empty() && t.bytes().all(|b| b.is_ascii_hexdigit()))
+}
+
 pub fn show_body(channel: &str, visitor: Visitor, campaign: &str, request: &str) -> String {
     let mut out = String::with_capacity(160);
     head(&mut out, channel, visitor);
@@ -166,8 +182,22 @@ mod tests {
     use kizuna_shared::event::PropertyValue;
     use kizuna_shared::field::FieldValue;
     use kizuna_shared::wire::public::{
-        ActionRequest, BootRequest, EventBatch, MessagesRequest, ProfileUpdate, ShowRequest,
+        ActionRequest, BootRequest, EventBatch, MessagesRequest, PreviewRequest, ProfileUpdate, ShowRequest,
     };
+
+    #[test]
+    fn a_preview_link_token_is_read_from_the_fragment_and_sent_with_the_visitor() {
+        assert_eq!(preview_token("#kizuna-preview=ab12"), Some("ab12"));
+        assert_eq!(preview_token("#kizuna-preview="), None);
+        assert_eq!(preview_token("#kizuna-preview=ab12&x"), None, "only the token, nothing a page added");
+        assert_eq!(preview_token("#top"), None);
+        assert_eq!(preview_token(""), None);
+        let parsed: PreviewRequest = serde_json::from_str(&preview_body("demo", V1, "ab12")).unwrap();
+        assert_eq!(
+            (parsed.visitor_id.as_str(), parsed.token.as_str(), parsed.preview.as_str()),
+            ("v_1", V1.token, "ab12")
+        );
+    }
 
     const V1: Visitor = Visitor { id: "v_1", token: "1767225600000.ab" };
 

@@ -39,7 +39,10 @@ use kizuna_shared::wire::public::BootRequest;
 use kizuna_shared::wire::public::EventBatch;
 use kizuna_shared::wire::public::MAX_BATCH_EVENTS;
 use kizuna_shared::wire::public::MAX_EVENT_BYTES;
+use kizuna_shared::wire::public::MessagesReply;
 use kizuna_shared::wire::public::MessagesRequest;
+use kizuna_shared::wire::public::Popup;
+use kizuna_shared::wire::public::PreviewRequest;
 use kizuna_shared::wire::public::ProfileUpdate;
 use kizuna_shared::wire::public::ShowRequest;
 use std::rc::Rc;
@@ -310,6 +313,33 @@ pub async fn show(c: Call, who: Caller) -> Result<Response, ApiError> {
         request: body.request_id,
     };
     visitor::call(&c.env, channel, visitor, &call).await
+}
+
+/// `POST /v1/preview`: the page a "Try it on my site" link opened takes the link's
+/// message, once; it answers as `/v1/messages` does. Nothing about it is counted: the
+/// message is no delivery (`PREVIEW_DELIVERY`), and only a token of this channel works.
+pub async fn preview(c: Call, who: Caller) -> Result<Response, ApiError> {
+    let (channel, _, _) = who.visitor()?;
+    let body: PreviewRequest = request::parse_json(&c.body)?;
+    if body.preview.is_empty() || body.preview.len() > 128 || !body.preview.bytes().all(|b| b.is_ascii_hexdigit()) {
+        return Err(ApiError::invalid("preview", "must be the token of a preview link"));
+    }
+    require_channel(&c.req, &c.env, channel, c.now).await?;
+    let db = Db::open(&c.env)?;
+    match store::previews::take(&db, channel, &crate::auth::secret_hash(&body.preview), c.now).await? {
+        store::previews::Taken::Popup(popup) => {
+            let popup: Popup = serde_json::from_str(&popup).map_err(|e| ApiError::Internal(e.to_string()))?;
+            Ok(reply::json(200, &MessagesReply { popups: vec![popup] }))
+        }
+        store::previews::Taken::Gone => Err(ApiError::Gone {
+            field: "preview".into(),
+            problem: "this preview link was opened already or has expired; make a new one in the console".into(),
+        }),
+        store::previews::Taken::Unknown => Err(ApiError::UnknownToken {
+            field: "preview".into(),
+            problem: "no preview link of this channel has this token".into(),
+        }),
+    }
 }
 
 /// `POST /v1/deliveries/{id}/view` and `/click`: only the visitor the message was

@@ -20,6 +20,7 @@ pub mod event_memory;
 pub mod invitations;
 pub mod members;
 pub mod outbound;
+pub mod previews;
 pub mod segments;
 pub mod wakeups;
 

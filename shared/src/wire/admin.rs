@@ -248,6 +248,15 @@ pub struct CampaignOut {
     pub updated_at: i64,
 }
 
+/// `POST /admin/v1/campaigns/{id}/preview-link`: the channel's site with the link's
+/// single-use token after `#kizuna-preview=`, and when it stops working.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PreviewLinkOut {
+    pub url: String,
+    pub expires_at: i64,
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct CampaignList {

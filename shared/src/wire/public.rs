@@ -82,7 +82,24 @@ pub struct ShowRequest {
     pub request_id: EventId,
 }
 
-/// The answer to `POST /v1/messages` and `POST /v1/show`.
+/// `POST /v1/preview`: the page a "Try it on my site" link opened asks for the draft
+/// message behind the link's token (the `#kizuna-preview=` part of its address).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct PreviewRequest {
+    pub channel: ChannelId,
+    pub visitor_id: VisitorId,
+    /// The visitor token the last boot answered for `visitorId`.
+    pub token: String,
+    /// The link's single-use token.
+    pub preview: String,
+}
+
+/// The `deliveryId` of a previewed message: it is no delivery, and the widget reports
+/// nothing about it, so a preview never counts.
+pub const PREVIEW_DELIVERY: &str = "preview";
+
+/// The answer to `POST /v1/messages`, `POST /v1/show` and `POST /v1/preview`.
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct MessagesReply {
@@ -171,8 +188,17 @@ pub struct Popup {
 
 impl Popup {
     pub fn new(delivery: &crate::ids::DeliveryId, campaign: &crate::ids::CampaignId, message: &Message) -> Popup {
+        Popup::of(delivery.as_str(), campaign, message)
+    }
+
+    /// The message a "Try it on my site" link shows: no delivery, so nothing counts.
+    pub fn preview(campaign: &crate::ids::CampaignId, message: &Message) -> Popup {
+        Popup::of(PREVIEW_DELIVERY, campaign, message)
+    }
+
+    fn of(delivery: &str, campaign: &crate::ids::CampaignId, message: &Message) -> Popup {
         Popup {
-            delivery_id: delivery.as_str().to_owned(),
+            delivery_id: delivery.to_owned(),
             campaign_id: campaign.as_str().to_owned(),
             display: message.display,
             sender: PopupSender {

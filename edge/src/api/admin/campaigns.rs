@@ -3,9 +3,11 @@
 //! A campaign's statistics are keyed by its id, so editing a running campaign keeps them.
 
 use crate::auth::Caller;
+use crate::auth::secret_hash;
 use crate::env::new_id;
 use crate::error::ApiError;
 use crate::kv;
+use crate::password;
 use crate::reply;
 use crate::request;
 use crate::services::audience;
@@ -13,6 +15,9 @@ use crate::services::audience::channel_schema;
 use crate::services::broadcast;
 use crate::store;
 use crate::store::Db;
+use crate::store::previews::NewPreview;
+use kizuna_shared::account::hex;
+use kizuna_shared::account_mail::LINK_TOKEN_BYTES;
 use kizuna_shared::campaign::Campaign;
 use kizuna_shared::campaign::CampaignState;
 use kizuna_shared::campaign::Command;
@@ -27,7 +32,9 @@ use kizuna_shared::time::Millis;
 use kizuna_shared::wire::admin::CampaignIn;
 use kizuna_shared::wire::admin::CampaignList;
 use kizuna_shared::wire::admin::CampaignOut;
+use kizuna_shared::wire::admin::PreviewLinkOut;
 use kizuna_shared::wire::admin::campaign_doc;
+use kizuna_shared::wire::public::Popup;
 use worker::Env;
 use worker::Method;
 use worker::Request;
@@ -175,6 +182,50 @@ pub async fn lifecycle(env: &Env, now: Millis, caller: &Caller, command: Command
         broadcast::start_if_due(env, channel, &Campaign::try_from(&doc)?, now).await?;
     }
     answer(env, id.as_str(), 200, now).await
+}
+
+/// How long a "Try it on my site" link works.
+pub const PREVIEW_VALID: Millis = 30 * 60 * 1000;
+
+/// `POST /admin/v1/campaigns/{id}/preview-link`: a single-use link to the channel's site
+/// where the widget shows the campaign's message; nothing it shows is counted. The body
+/// is optional: the editor's unsaved settings (checked as `PUT` checks them), or none
+/// for the saved campaign.
+pub async fn preview_link(mut req: Request, env: &Env, now: Millis, caller: &Caller) -> Result<Response, ApiError> {
+    let (id, channel) = (caller.campaign()?, caller.channel()?);
+    let db = Db::open(env)?;
+    let row = store::campaigns::campaign_row(&db, id.as_str()).await?.ok_or(ApiError::NotFound("campaign"))?;
+    let body = request::read_body(&mut req).await?;
+    let doc = if body.iter().all(u8::is_ascii_whitespace) {
+        row.doc()?
+    } else {
+        let draft: CampaignIn = request::parse_json(&body)?;
+        checked_doc(env, channel, &draft, id.as_str(), row.doc()?.state, now).await?
+    };
+    let message = Campaign::try_from(&doc)?.message;
+    let site = store::channels::channel_summary(&db, channel).await?.and_then(|summary| summary.site_url).ok_or_else(
+        || ApiError::Conflict {
+            field: "siteUrl".into(),
+            problem: "the channel has no site address to open the preview on".into(),
+        },
+    )?;
+    let popup = Popup::preview(id, &message);
+    let token = hex(&password::random_bytes(LINK_TOKEN_BYTES)?);
+    let popup_json = serde_json::to_string(&popup).map_err(|e| ApiError::Internal(e.to_string()))?;
+    let expires_at = now + PREVIEW_VALID;
+    let hash = secret_hash(&token);
+    let new = NewPreview { token_hash: &hash, channel, campaign: id.as_str(), popup: &popup_json, expires_at };
+    if !store::previews::create(&db, &new, now).await? {
+        return Err(ApiError::OverLimit {
+            field: "previewLinks".into(),
+            problem: format!(
+                "the channel has {} preview links not yet opened; wait until one is used or expires (30 minutes)",
+                store::previews::MAX_LIVE_PER_CHANNEL
+            ),
+        });
+    }
+    let url = format!("{}#kizuna-preview={token}", site.split('#').next().unwrap_or_default());
+    Ok(reply::json(201, &PreviewLinkOut { url, expires_at }))
 }
 
 /// `GET /admin/v1/campaigns/{id}/broadcast`: how far a broadcast's sending got.
