@@ -62,7 +62,7 @@ test("a preview link shows the editor's unsaved message on the site once, counts
   assert.match(await bubble.innerText(), /Unsaved words, straight from the editor\./);
   assert.equal(new URL(page.url()).hash, "", "the token leaves the address bar");
   mkdirSync(SCREENSHOTS, { recursive: true });
-  await page.screenshot({ path: join(SCREENSHOTS, "preview-link-on-site.png") });
+  await page.screenshot({ path: join(SCREENSHOTS, "preview-link-on-site.png"), animations: "disabled" });
   await bubble.locator(".t").click();
   await Promise.all([page.waitForURL("**/products/sencha"), bubble.getByRole("link", { name: "See the teas" }).click()]);
   await page.waitForLoadState("networkidle");
