@@ -344,7 +344,9 @@ pub const ROUTES: &[Route] = &[
         Box::pin(async move { bulk::status(&c.env, who.channel()?, c.params.get("id")).await })
     }),
     channel(Get, "/admin/v1/channels/{channel}/customers/{id}/messages", Action::ReadCustomers, |c, who| {
-        Box::pin(async move { customers::received_messages(c.req, &c.env, who.channel()?, c.params.get("id")).await })
+        Box::pin(
+            async move { customers::received_messages(c.req, &c.env, c.now, who.channel()?, c.params.get("id")).await },
+        )
     }),
     channel(Get, "/admin/v1/channels/{channel}/customers/{id}", Action::ReadCustomers, |c, who| {
         Box::pin(async move { customers::customer(c.req, &c.env, who.channel()?, c.params.get("id")).await })

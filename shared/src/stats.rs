@@ -1,8 +1,14 @@
 //! Daily statistics of a campaign: one row per day in the channel's time zone, the
-//! totals of a period, and the rate of each step of the funnel.
+//! totals of a period, the customers reached, and the rate of each step of the funnel.
+//!
+//! `sent` counts deliveries (a customer reached twice counts two); customers reached
+//! count each customer once per day, and once for the period, by the time their
+//! deliveries were sent (`counting`), so they are counted from the deliveries over the
+//! spans of [`day_spans`], not added up from the days.
 
+use crate::channel::Channel;
 use crate::counting::Counts;
-use crate::time::Day;
+use crate::time::{Day, Millis};
 
 /// At most this many days in one statistics answer.
 pub const MAX_DAYS: i64 = 400;
@@ -20,6 +26,18 @@ pub fn series(rows: &[(Day, Counts)], from: Day, to: Day) -> Vec<(Day, Counts)> 
             counts.add(*row);
         }
         out.push((day, counts));
+        day = day.next();
+    }
+    out
+}
+
+/// Each day from `from` to `to` (inclusive) with the instants it starts and ends at
+/// (`[start, end)`) in the channel's time zone: 23 or 25 hours on a daylight-saving change.
+pub fn day_spans(channel: &Channel, from: Day, to: Day) -> Vec<(Day, Millis, Millis)> {
+    let mut out = Vec::new();
+    let mut day = from;
+    while day <= to {
+        out.push((day, channel.start_of_day(day), channel.start_of_day(day.next())));
         day = day.next();
     }
     out
@@ -75,6 +93,25 @@ mod tests {
         let rows = [(day("2026-10-31"), Counts::SENT), (day("2026-11-04"), Counts::SENT)];
         let out = series(&rows, day("2026-11-01"), day("2026-11-03"));
         assert!(totals(&out).is_zero());
+    }
+
+    #[test]
+    fn customers_reached_are_counted_over_the_channel_s_days_end_to_end() {
+        let channel = Channel {
+            id: crate::ids::ChannelId::parse("shop").unwrap(),
+            name: "Shop".into(),
+            zone: crate::schedule::Zone::parse("America/New_York").unwrap(),
+            identity: None,
+            fields: Vec::new(),
+            business_hours: Default::default(),
+            cap: Default::default(),
+        };
+        // 2026-11-01 is the day New York leaves daylight saving: 25 hours.
+        let spans = day_spans(&channel, day("2026-10-31"), day("2026-11-02"));
+        let hours: Vec<i64> = spans.iter().map(|(_, start, end)| (end - start) / crate::time::HOUR).collect();
+        assert_eq!(hours, [24, 25, 24]);
+        assert!(spans.windows(2).all(|w| w[0].2 == w[1].1), "each day starts where the one before ends");
+        assert_eq!(channel.day_of(spans[1].1), day("2026-11-01"));
     }
 
     #[test]

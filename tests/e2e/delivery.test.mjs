@@ -5,7 +5,7 @@
 // settings are refused naming the field.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { admin, adminCall, asVisitor, bootVisitor, statsWhen, suite } from "./harness.mjs";
+import { admin, adminCall, asVisitor, bootVisitor, settle, sqlRows, statsWhen, suite } from "./harness.mjs";
 
 const env = suite();
 const call = (method, path, body) => adminCall(env.worker, method, path, body);
@@ -26,6 +26,18 @@ async function visit(path, context) {
   await page.goto(`${env.worker.base}${path}`);
   await page.waitForFunction(() => localStorage.getItem("kz:demo:visitor"));
   return { context, page, errors, visitorId: await page.evaluate(() => localStorage.getItem("kz:demo:visitor")) };
+}
+
+/** Waits until the campaign's deliveries in D1 have `states` (by id), e.g. the queue fanned a broadcast out. */
+async function deliveriesIn(campaign, states) {
+  const deadline = Date.now() + 15_000;
+  for (;;) {
+    const rows = sqlRows(env.worker, `SELECT state FROM deliveries WHERE campaign_id = '${campaign}' ORDER BY id`);
+    await settle(env.worker);
+    if (rows.map((r) => r.state).join() === states.join()) return;
+    if (Date.now() > deadline) throw new Error(`${campaign}: deliveries ${JSON.stringify(rows)}, not ${states}`);
+    await new Promise((r) => setTimeout(r, 250));
+  }
 }
 
 const bubbleText = (page, ms = 15_000) =>
@@ -83,11 +95,13 @@ test("messages delivered while the visitor was away wait for the next page, the 
   const audience = { filter: { field: "id", op: "equals", value: v.visitorId } };
   const one = await create({ name: "Away 1", kind: "broadcast", priority: 1, audience, message: message("First: new matcha tins.") });
   const two = await create({ name: "Away 2", kind: "broadcast", priority: 2, audience, message: message("Second: the tasting room reopens.") });
-  for (const id of [one, two]) await statsWhen(env.worker, id, (s) => s.totals.sent === 1); // the queue fanned it out
+  for (const id of [one, two]) await deliveriesIn(id, ["pending"]); // the queue fanned it out; no page took it yet
+  for (const id of [one, two]) assert.equal((await admin(env.worker, `/admin/v1/campaigns/${id}/stats`)).totals.sent, 0, "away: not sent yet");
   const back = await visit("/", v.context);
   assert.match(await bubbleText(back.page), /First: new matcha/);
   await back.page.locator("[data-kizuna] .b .x").click();
   assert.match(await bubbleText(back.page), /Second: the tasting room/);
+  for (const id of [one, two]) await statsWhen(env.worker, id, (s) => s.totals.sent === 1); // the page took both
   await v.context.close();
 });
 
@@ -136,11 +150,13 @@ test("stopping a campaign that deletes unviewed messages takes back what the vis
     audience: { filter: { field: "id", op: "equals", value: v.visitorId } },
     message: message("Flash sale: one hour only."),
   });
-  await statsWhen(env.worker, id, (s) => s.totals.sent === 1);
+  await deliveriesIn(id, ["pending"]);
   assert.equal((await call("POST", `/admin/v1/campaigns/${id}/stop`)).body.state, "ended");
   const back = await visit("/", v.context);
   await back.page.waitForLoadState("networkidle");
   assert.equal(await bubbleText(back.page, 3000), null);
+  await deliveriesIn(id, ["withdrawn"]);
+  assert.equal((await admin(env.worker, `/admin/v1/campaigns/${id}/stats`)).totals.sent, 0, "withdrawn before any page took it: never sent");
   await v.context.close();
 });
 

@@ -8,7 +8,7 @@ import { test, after } from "node:test";
 import assert from "node:assert/strict";
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
-import { SCREENSHOTS, admin, adminCall, fireCron, kvNow, moveClock, sqlNow, startWorker, statsWhen, suite } from "./harness.mjs";
+import { SCREENSHOTS, admin, adminCall, fireCron, kvNow, moveClock, settle, sqlNow, sqlRows, startWorker, statsWhen, suite } from "./harness.mjs";
 import { startProviders } from "./providers.mjs";
 
 const MINUTE = 60_000;
@@ -113,7 +113,7 @@ test("an automated campaign with a wait and a schedule window fires at the windo
   assert.match(await reader.page.locator("[data-kizuna] .b").innerText(), /first flush/);
   await reader.page.screenshot({ path: join(SCREENSHOTS, "wait-and-window.png"), animations: "disabled" });
   const stats = await admin(env.worker, `/admin/v1/campaigns/${id}/stats?from=${windowDay.date}&to=${windowDay.date}`);
-  assert.deepEqual(stats.days, [{ date: windowDay.date, sent: 1, view: 0, click: 0, goal: 0 }], "sent on the window's day, Tokyo time");
+  assert.deepEqual(stats.days, [{ date: windowDay.date, sent: 1, view: 0, click: 0, goal: 0, reached: 1 }], "sent on the window's day, Tokyo time");
   assert.equal(stats.timeZone, "Asia/Tokyo");
   assert.deepEqual(reader.errors, []);
   await reader.context.close();
@@ -153,9 +153,10 @@ test("a click and a goal count; a goal 8 days after delivery does not; a repeat-
 
   const stats = await admin(env.worker, `/admin/v1/campaigns/${id}/stats?from=${day0.date}&to=${day8.date}`);
   assert.equal(stats.days.length, 9);
-  assert.deepEqual(stats.days[0], { date: day0.date, sent: 2, view: 2, click: 1, goal: 1 });
-  for (const day of stats.days.slice(1)) assert.deepEqual(day, { date: day.date, sent: 0, view: 0, click: 0, goal: 0 });
+  assert.deepEqual(stats.days[0], { date: day0.date, sent: 2, view: 2, click: 1, goal: 1, reached: 2 });
+  for (const day of stats.days.slice(1)) assert.deepEqual(day, { date: day.date, sent: 0, view: 0, click: 0, goal: 0, reached: 0 });
   assert.deepEqual(stats.totals, { sent: 2, view: 2, click: 1, goal: 1 });
+  assert.equal(stats.reached, 2, "two customers reached in the period");
   assert.deepEqual(stats.rates, { viewRate: 1, clickRate: 0.5, goalRate: 0.5 });
   await buyer.context.close();
   await late.context.close();
@@ -212,14 +213,16 @@ test("a broadcast to a visitor who just closed the tab goes by email once five m
     message: message("Matcha is back in stock."),
     offline: { email: true },
   });
-  await statsWhen(env.worker, id, (s) => s.totals.sent === 1);
+  await statsReady(async () => deliveryStates(id), (states) => states.join() === "pending");
   const toRen = () => providers.emails.filter((e) => e.body.to === "ren@example.jp");
   await new Promise((r) => setTimeout(r, 1500));
   assert.equal(toRen().length, 0, "still counted as online: the page may take it");
+  assert.equal((await admin(env.worker, `/admin/v1/campaigns/${id}/stats`)).totals.sent, 0, "released, but no page took it yet: not sent");
   await setClock(workerNow() + 5 * MINUTE + 30_000);
   await fireCron(env.worker);
   const sent = await statsReady(async () => toRen(), (emails) => emails.length === 1);
   assert.match(sent[0].body.html, /Matcha is back in stock/);
+  await statsWhen(env.worker, id, (s) => s.totals.sent === 1); // the provider accepted it
   const back = await visit("/", v.context);
   assert.equal(await shows(back.page, ".b", 15_000), true, "and it still shows on the next visit");
   await v.context.close();
@@ -241,10 +244,12 @@ test("a broadcast scheduled for later goes out when its send time comes", async 
   assert.equal((await call("GET", `/admin/v1/campaigns/${id}/broadcast`)).status, 404, "not sent before its time");
   await setClock(sendAt + MINUTE);
   await fireCron(env.worker);
-  await statsWhen(env.worker, id, (s) => s.totals.sent === 1);
+  await statsReady(async () => deliveryStates(id), (states) => states.join() === "pending");
+  assert.equal((await admin(env.worker, `/admin/v1/campaigns/${id}/stats`)).totals.sent, 0, "the visitor is away: not sent until a page takes it");
   assert.equal((await call("GET", `/admin/v1/campaigns/${id}`)).body.state, "running");
   const back = await visit("/", v.context);
   assert.equal(await shows(back.page, ".b", 15_000), true, "shown on the next visit");
+  await statsWhen(env.worker, id, (s) => s.totals.sent === 1);
   await v.context.close();
 });
 
@@ -266,7 +271,7 @@ test("a live broadcast is never skipped because the published copy of the campai
   await fireCron(env.worker);
   const run = await statsReady(() => admin(env.worker, `/admin/v1/campaigns/${id}/broadcast`), (r) => r.state === "done");
   assert.equal(run.processed, 1);
-  await statsWhen(env.worker, id, (s) => s.totals.sent === 1);
+  await statsReady(async () => deliveryStates(id), (states) => states.join() === "pending");
   const stale = await visit("/", v.context);
   assert.equal(await shows(stale.page, ".b", 3_000), false, "the stale copy cannot render it: it waits");
   await stale.page.close();
@@ -275,8 +280,16 @@ test("a live broadcast is never skipped because the published copy of the campai
   const fresh = await visit("/", v.context);
   assert.equal(await shows(fresh.page, ".b", 15_000), true, "shown once the copy is fresh");
   assert.match(await fresh.page.locator("[data-kizuna] .b .t").innerText(), /first-flush harvest/);
+  await statsWhen(env.worker, id, (s) => s.totals.sent === 1); // sent when the fresh copy's page took it
   await v.context.close();
 });
+
+/** The states of a campaign's deliveries in D1, by id. */
+async function deliveryStates(campaign) {
+  const rows = sqlRows(env.worker, `SELECT state FROM deliveries WHERE campaign_id = '${campaign}' ORDER BY id`);
+  await settle(env.worker);
+  return rows.map((r) => r.state);
+}
 
 async function statsReady(read, ready, ms = 20_000) {
   const deadline = Date.now() + ms;

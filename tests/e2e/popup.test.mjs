@@ -63,7 +63,7 @@ test("a bubble on a product page is viewed and clicked, and the stats count sent
   ]);
   const stats = await statsWhen(worker, "c_tea_bubble", (s) => s.totals.click === 1);
   assert.deepEqual(stats.totals, { sent: 1, view: 1, click: 1, goal: 0 });
-  assert.deepEqual(today(stats), { date: today(stats).date, sent: 1, view: 1, click: 1, goal: 0 });
+  assert.deepEqual(today(stats), { date: today(stats).date, sent: 1, view: 1, click: 1, goal: 0, reached: 1 });
   assert.equal(stats.days.length, 30, "the default period is the last 30 days");
   assert.deepEqual(errors, []);
   await context.close();

@@ -4,7 +4,7 @@
 // the widget boots again when its token is refused and resends its outbox, counted once.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { adminCall, asVisitor, bootVisitor, moveClock, statsWhen, suite } from "./harness.mjs";
+import { admin, adminCall, asVisitor, bootVisitor, moveClock, statsWhen, suite } from "./harness.mjs";
 
 const env = suite();
 const DAY = 24 * 60 * 60 * 1000;
@@ -91,7 +91,7 @@ test("with verification off, naming a memberId neither overwrites a trusted emai
     message: { sender: { name: "Shop" }, text: "Your private offer.", display: "bubble" },
   });
   assert.equal((await call("POST", `/admin/v1/campaigns/${created.body.id}/start`)).status, 200);
-  await statsWhen(env.worker, created.body.id, (s) => s.totals.sent === 1);
+  await fannedOut(created.body.id);
 
   const attacker = await bootVisitor(env.worker, {
     memberId: "member-victim",
@@ -105,9 +105,22 @@ test("with verification off, naming a memberId neither overwrites a trusted emai
   assert.deepEqual([profile.email, profile.mobileNumber], ["aiko@example.jp", "+81 90-1111-2222"], "the manager's values stay");
   await asVisitor(env.worker, "/v1/profile", attacker, { profile: { email: "thief@example.com" } });
   assert.equal((await customer(victim.visitorId)).profile.email, "aiko@example.jp", "nor does updateUser replace them");
+  assert.equal((await admin(env.worker, `/admin/v1/campaigns/${created.body.id}/stats`)).totals.sent, 0, "no page of the attacker took it: not sent");
   const own = await (await asVisitor(env.worker, "/v1/messages", victim)).json();
   assert.deepEqual(own.popups.map((p) => p.text), ["Your private offer."], "the member's own page still gets it");
+  await statsWhen(env.worker, created.body.id, (s) => s.totals.sent === 1); // sent when the member's own page took it
 });
+
+/** Waits until a broadcast's fan-out passed its one customer (the message is released, waiting for a page). */
+async function fannedOut(campaign) {
+  const deadline = Date.now() + 15_000;
+  for (;;) {
+    const run = await admin(env.worker, `/admin/v1/campaigns/${campaign}/broadcast`).catch(() => undefined);
+    if (run?.state === "done" && run.processed === 1) return;
+    if (Date.now() > deadline) throw new Error(`broadcast ${campaign}: ${JSON.stringify(run)}`);
+    await new Promise((r) => setTimeout(r, 250));
+  }
+}
 
 test("a token is refused after 30 days and once its customer is deleted", async () => {
   const visitor = await bootVisitor(env.worker);

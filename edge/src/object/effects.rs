@@ -1,6 +1,6 @@
 //! What one call does for a visitor beyond its record: the engine run over its events or
 //! the passing of time, the deliveries and goals it records, the messages it hands to the
-//! page, and the email or SMS it queues for a visitor who is away.
+//! page (which makes them sent), and the email or SMS it queues for a visitor who is away.
 
 use crate::error::ApiError;
 use crate::kv;
@@ -14,8 +14,10 @@ use crate::store;
 use crate::store::Db;
 use crate::visitor::RequestFacts;
 use kizuna_shared::campaign::Campaign;
+use kizuna_shared::channel::Channel;
 use kizuna_shared::counting::Action;
 use kizuna_shared::counting::Delivery;
+use kizuna_shared::counting::Fate;
 use kizuna_shared::counting::WINDOW;
 use kizuna_shared::deliver;
 use kizuna_shared::deliver::CampaignSet;
@@ -117,7 +119,7 @@ pub(crate) async fn advance(
         goal_of.extend(outcome.goal_of);
     }
     let db = Db::open(env)?;
-    store::deliveries::insert_deliveries(&db, &channel, &deliveries).await?;
+    store::deliveries::insert_deliveries(&db, channel_id, &deliveries).await?;
     goal_of.sort();
     goal_of.dedup();
     if !goal_of.is_empty() {
@@ -131,18 +133,40 @@ pub(crate) async fn advance(
         reach_away(env, channel_id, visitor_id, live, &Campaigns { set: &set, fresh: None }, &deliveries, now).await?;
     }
     if moment == Moment::Visit {
-        reply.popups = popups(&set, live, now);
+        reply.popups = hand_to_page(&db, &channel, visitor_id, &set, live, now).await?;
     }
     Ok(reply)
 }
 
 /// The visitor's pending messages, as the widget renders them; a page opened by a sign-in
 /// without identity verification gets none delivered before it (`Live::signed_in_at`).
-pub(crate) fn popups(set: &CampaignSet, live: &mut Live, now: Millis) -> Vec<Popup> {
-    take_pending_since(set, &mut live.state, now, live.signed_in_at)
+/// Handing them over is what makes them sent (counted today, once: a delivery sent
+/// already, by email or to another page, counts nothing again); those the take dropped
+/// are marked withdrawn or expired. D1 takes this before the object saves its record,
+/// so a failure leaves the messages pending for the next page.
+pub(crate) async fn hand_to_page(
+    db: &Db,
+    channel: &Channel,
+    visitor: &VisitorId,
+    set: &CampaignSet,
+    live: &mut Live,
+    now: Millis,
+) -> Result<Vec<Popup>, ApiError> {
+    let taken = take_pending_since(set, &mut live.state, now, live.signed_in_at);
+    let moved = |delivery: &DeliveryId, campaign: &CampaignId, fate| store::deliveries::Move {
+        delivery: delivery.clone(),
+        campaign: campaign.clone(),
+        fate,
+    };
+    let mut moves: Vec<store::deliveries::Move> =
+        taken.handed.iter().map(|(pending, _)| moved(&pending.delivery, &pending.campaign, Fate::Reached)).collect();
+    moves.extend(taken.dropped.iter().map(|(pending, fate)| moved(&pending.delivery, &pending.campaign, *fate)));
+    store::deliveries::move_deliveries(db, channel, visitor, &moves, now).await?;
+    Ok(taken
+        .handed
         .into_iter()
         .map(|(pending, campaign)| Popup::new(&pending.delivery, &campaign.id, &campaign.message))
-        .collect()
+        .collect())
 }
 
 /// Queues email or SMS for deliveries to a visitor who is not on the site, where the
@@ -234,7 +258,7 @@ pub(crate) async fn broadcast(
     campaign_id: &CampaignId,
     now: Millis,
 ) -> Result<bool, ApiError> {
-    let channel = kv::channel(env, channel_id, now).await?.ok_or(ApiError::NotFound("channel"))?;
+    kv::channel(env, channel_id, now).await?.ok_or(ApiError::NotFound("channel"))?;
     let db = Db::open(env)?;
     let Some(row) = store::campaigns::campaign_row(&db, campaign_id.as_str()).await? else { return Ok(false) };
     if row.channel_id != channel_id.as_str() {
@@ -243,7 +267,7 @@ pub(crate) async fn broadcast(
     let campaign = Campaign::try_from(&row.doc()?)?;
     let Some(delivery) = deliver::broadcast(&campaign, visitor_id, &mut live.state, now) else { return Ok(false) };
     let deliveries = [delivery];
-    store::deliveries::insert_deliveries(&db, &channel, &deliveries).await?;
+    store::deliveries::insert_deliveries(&db, channel_id, &deliveries).await?;
     let set = kv::campaigns(env, channel_id, now).await?;
     reach_away(env, channel_id, visitor_id, live, &Campaigns { set: &set, fresh: Some(&campaign) }, &deliveries, now)
         .await?;
@@ -272,8 +296,9 @@ pub(crate) async fn show(
     // The visit the per-session cap counts in, as for the visitor's events.
     let session = live.profile.recent_sessions.back().cloned();
     let ctx = Context { channel: &channel, session: session.as_deref(), now, audience: &audience };
+    let db = Db::open(env)?;
     if let Some(delivery) = deliver::on_demand(campaign, visitor_id, &mut live.state, request, &ctx)? {
-        store::deliveries::insert_deliveries(&Db::open(env)?, &channel, &[delivery]).await?;
+        store::deliveries::insert_deliveries(&db, channel_id, &[delivery]).await?;
     }
-    Ok(popups(&set, live, now))
+    hand_to_page(&db, &channel, visitor_id, &set, live, now).await
 }

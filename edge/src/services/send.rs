@@ -5,13 +5,19 @@
 //! does nothing; the provider gets `Idempotency-Key: {delivery}-{medium}`, so a retry
 //! after a crash between the call and the mark is de-duplicated by the provider.
 //! What a message says and whether it may go is decided in `kizuna_shared::outbound`.
+//! A message the provider accepted is sent (`counting::Fate::Reached`): its delivery
+//! moves from pending and counts `sent` that day, once, whatever reached the customer
+//! first (this message, another medium, or a page).
 
 use crate::error::ApiError;
+use crate::kv;
 use crate::store;
 use crate::store::Db;
+use crate::store::deliveries::Move;
 use crate::store::outbound::Finish;
 use crate::store::outbound::Message;
 use crate::store::outbound::OutboundClaim;
+use kizuna_shared::counting::Fate;
 use kizuna_shared::ids::CampaignId;
 use kizuna_shared::ids::ChannelId;
 use kizuna_shared::ids::DeliveryId;
@@ -123,6 +129,10 @@ pub async fn send(env: &Env, job: &SendJob, now: Millis) -> Result<SendOutcome, 
     };
     let claim = store::outbound::claim_outbound(&db, &outbound_message, now).await?;
     if let OutboundClaim::Done { state } = claim {
+        if state == "sent" {
+            // A retry after the provider accepted it: the move may not have been written.
+            settle(env, &db, job, Fate::Reached, now).await?;
+        }
         return Ok(SendOutcome::AlreadyDone { state });
     }
     let (address, message) = match what_to_send(&db, job, now).await? {
@@ -131,6 +141,9 @@ pub async fn send(env: &Env, job: &SendJob, now: Millis) -> Result<SendOutcome, 
             let code = reason.code();
             let skipped = Finish { state: "skipped", address: None, reason: Some(&code), provider_id: None };
             store::outbound::finish_outbound(&db, &job.delivery, medium, &skipped, now).await?;
+            if reason == SkipReason::Withdrawn {
+                settle(env, &db, job, Fate::Withdrawn, now).await?;
+            }
             return Ok(SendOutcome::Skipped(reason));
         }
     };
@@ -142,6 +155,7 @@ pub async fn send(env: &Env, job: &SendJob, now: Millis) -> Result<SendOutcome, 
             let sent =
                 Finish { state: "sent", address: Some(&address), reason: None, provider_id: provider_id.as_deref() };
             store::outbound::finish_outbound(&db, &job.delivery, medium, &sent, now).await?;
+            settle(env, &db, job, Fate::Reached, now).await?;
             Ok(SendOutcome::Sent { provider_id })
         }
         Err(failure) => {
@@ -156,6 +170,15 @@ pub async fn send(env: &Env, job: &SendJob, now: Millis) -> Result<SendOutcome, 
             }
         }
     }
+}
+
+/// Moves the job's delivery from pending by `fate` (nothing when it is not pending any
+/// more, or not the job's visitor's and campaign's).
+async fn settle(env: &Env, db: &Db, job: &SendJob, fate: Fate, now: Millis) -> Result<(), ApiError> {
+    let Some(channel) = kv::channel(env, &job.channel, now).await? else { return Ok(()) };
+    let moved = Move { delivery: job.delivery.clone(), campaign: job.campaign.clone(), fate };
+    store::deliveries::move_deliveries(db, &channel, &job.visitor, &[moved], now).await?;
+    Ok(())
 }
 
 /// The address and the message to send, or why nothing may be sent.

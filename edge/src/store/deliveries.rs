@@ -2,19 +2,21 @@
 //!
 //! Invariant: a counter grows only in the same batch (one transaction) as the delivery
 //! row change that justifies it, and only when that change happened (`changes() = 1`):
-//! a retried insert or a lost compare-and-set counts nothing.
+//! a retried insert, a repeated move of a delivery's state or a lost compare-and-set
+//! counts nothing. A released delivery is inserted pending and counts nothing; `sent`
+//! grows when it moves to sent (`counting::DeliveryState::after`), on that day.
 
 use super::{Executor, Param, Statement, StoreError, corrupt, num, opt, text};
 use kizuna_shared::campaign::{Campaign, Display, Goal};
 use kizuna_shared::channel::Channel;
-use kizuna_shared::counting::{Counts, Delivery};
+use kizuna_shared::counting::{Counts, Delivery, DeliveryState, Fate};
 use kizuna_shared::ids::{CampaignId, ChannelId, DeliveryId, VisitorId};
 use kizuna_shared::store::CampaignDocV1;
 use kizuna_shared::time::{Day, Millis};
 use serde::Deserialize;
 
-const DELIVERY_COLUMNS: &str = "d.id, d.campaign_id, d.visitor_id, d.display, d.sent_at, d.view_at, d.click_at, \
-     d.goal_at, c.definition FROM deliveries d JOIN campaigns c ON c.id = d.campaign_id";
+const DELIVERY_COLUMNS: &str = "d.id, d.campaign_id, d.visitor_id, d.display, d.state, d.sent_at, d.view_at, \
+     d.click_at, d.goal_at, c.definition FROM deliveries d JOIN campaigns c ON c.id = d.campaign_id";
 
 /// The statements, as values (see the module doc of `store`).
 pub(crate) mod sql {
@@ -40,23 +42,53 @@ pub(crate) mod sql {
         )
     }
 
-    /// Each delivery's insert, followed by its count as sent.
-    pub fn insert_deliveries(channel: &Channel, deliveries: &[Delivery]) -> Vec<Statement> {
-        let mut batch = Vec::with_capacity(deliveries.len() * 2);
-        for d in deliveries {
+    /// Each delivery's insert, in its state (pending, as the engine releases it): an
+    /// insert counts nothing.
+    pub fn insert_deliveries(channel: &ChannelId, deliveries: &[Delivery]) -> Vec<Statement> {
+        deliveries
+            .iter()
+            .map(|d| {
+                Statement::new(
+                    "INSERT OR IGNORE INTO deliveries (id, channel_id, campaign_id, visitor_id, display, state, sent_at)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+                    vec![
+                        text(d.id.as_str()),
+                        text(channel.as_str()),
+                        text(d.campaign_id.as_str()),
+                        text(d.visitor_id.as_str()),
+                        text(display_name(d.display)),
+                        text(d.state.as_str()),
+                        num(d.sent_at),
+                    ],
+                )
+            })
+            .collect()
+    }
+
+    /// Each delivery's move from pending by its fate at `now` (a compare-and-set on the
+    /// state, and only on a delivery of `visitor` and of the campaign named), followed by
+    /// what the move counts, on `now`'s day. Sent takes `now` as its time; withdrawn
+    /// and expired keep the release time.
+    pub fn move_deliveries(channel: &Channel, visitor: &VisitorId, moves: &[Move], now: Millis) -> Vec<Statement> {
+        let mut batch = Vec::with_capacity(moves.len() * 2);
+        for m in moves {
+            let Some((to, counts)) = DeliveryState::Pending.after(m.fate) else { continue };
             batch.push(Statement::new(
-                "INSERT OR IGNORE INTO deliveries (id, channel_id, campaign_id, visitor_id, display, sent_at)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+                "UPDATE deliveries SET state = ?1, sent_at = CASE WHEN ?1 = 'sent' THEN ?2 ELSE sent_at END
+             WHERE id = ?3 AND channel_id = ?4 AND visitor_id = ?5 AND campaign_id = ?6 AND state = ?7",
                 vec![
-                    text(d.id.as_str()),
+                    text(to.as_str()),
+                    num(now),
+                    text(m.delivery.as_str()),
                     text(channel.id.as_str()),
-                    text(d.campaign_id.as_str()),
-                    text(d.visitor_id.as_str()),
-                    text(display_name(d.display)),
-                    num(d.sent_at),
+                    text(visitor.as_str()),
+                    text(m.campaign.as_str()),
+                    text(DeliveryState::Pending.as_str()),
                 ],
             ));
-            batch.push(count_if_changed(&d.campaign_id, channel.day_of(d.sent_at), Counts::SENT));
+            if !counts.is_zero() {
+                batch.push(count_if_changed(&m.campaign, channel.day_of(now), counts));
+            }
         }
         batch
     }
@@ -101,6 +133,31 @@ pub(crate) mod sql {
         vec![update, count_if_changed(&after.campaign_id, day, counts)]
     }
 
+    /// How many customers `campaign` reached in each span (`[start, end)`, one a day): a
+    /// customer sent two messages in one span counts once there.
+    pub fn reached_by_span(campaign: &CampaignId, spans: &[(Day, Millis, Millis)]) -> Statement {
+        let spans: Vec<serde_json::Value> =
+            spans.iter().map(|(day, start, end)| serde_json::json!([day.iso(), start, end])).collect();
+        Statement::new(
+            "SELECT json_extract(s.value, '$[0]') AS day, COUNT(DISTINCT d.visitor_id) AS reached
+         FROM json_each(?2) s
+         JOIN deliveries d ON d.campaign_id = ?1
+           AND d.sent_at >= json_extract(s.value, '$[1]') AND d.sent_at < json_extract(s.value, '$[2]')
+         WHERE d.state = 'sent'
+         GROUP BY s.key",
+            vec![text(campaign.as_str()), text(&serde_json::Value::Array(spans).to_string())],
+        )
+    }
+
+    /// How many customers `campaign` reached from `start` until before `end`: each once.
+    pub fn reached_between(campaign: &CampaignId, start: Millis, end: Millis) -> Statement {
+        Statement::new(
+            "SELECT COUNT(DISTINCT visitor_id) AS reached FROM deliveries
+         WHERE campaign_id = ?1 AND sent_at >= ?2 AND sent_at < ?3 AND state = 'sent'",
+            vec![text(campaign.as_str()), num(start), num(end)],
+        )
+    }
+
     pub fn daily_stats(campaign: &CampaignId, from: Day, to: Day) -> Statement {
         Statement::new(
             "SELECT day, sent, view, click, goal FROM campaign_daily_stats WHERE campaign_id = ?1 AND day BETWEEN ?2 AND ?3",
@@ -113,7 +170,7 @@ pub(crate) mod sql {
     pub fn received(channel: &ChannelId, visitor: &str, after: Option<&SentAfter>, limit: u32) -> Statement {
         let (sent_at, id) = after.map_or((Param::Null, Param::Null), |a| (num(a.sent_at), text(&a.id)));
         Statement::new(
-            "SELECT d.id, d.campaign_id, c.name AS campaign_name, d.display, d.sent_at, d.view_at, d.click_at, d.goal_at
+            "SELECT d.id, d.campaign_id, c.name AS campaign_name, d.display, d.state, d.sent_at, d.view_at, d.click_at, d.goal_at
          FROM deliveries d LEFT JOIN campaigns c ON c.id = d.campaign_id AND c.channel_id = d.channel_id
          WHERE d.channel_id = ?1 AND d.visitor_id = ?2
            AND (?3 IS NULL OR d.sent_at < ?3 OR (d.sent_at = ?3 AND d.id < ?4))
@@ -149,9 +206,9 @@ pub(crate) mod sql {
             format!(
                 "WITH page AS (
            SELECT d.visitor_id, d.sent_at FROM deliveries d
-           WHERE d.campaign_id = ?1 AND d.channel_id = ?2 {from}
+           WHERE d.campaign_id = ?1 AND d.channel_id = ?2 AND d.state = 'sent' {from}
              AND NOT EXISTS (SELECT 1 FROM deliveries e
-               WHERE e.channel_id = ?2 AND e.visitor_id = d.visitor_id AND e.campaign_id = ?1
+               WHERE e.channel_id = ?2 AND e.visitor_id = d.visitor_id AND e.campaign_id = ?1 AND e.state = 'sent'
                  AND (e.sent_at < d.sent_at OR (e.sent_at = d.sent_at AND e.id < d.id)))
            ORDER BY d.sent_at DESC, d.visitor_id DESC LIMIT ?{limit_param})
          SELECT p.visitor_id AS customer_id, p.sent_at, MIN(e.view_at) AS view_at, MIN(e.click_at) AS click_at,
@@ -160,6 +217,7 @@ pub(crate) mod sql {
            cu.profile_email AS email
          FROM page p
          CROSS JOIN deliveries e ON e.channel_id = ?2 AND e.visitor_id = p.visitor_id AND e.campaign_id = ?1
+           AND e.state = 'sent'
          LEFT JOIN customers cu ON cu.channel_id = ?2 AND cu.id = p.visitor_id
          GROUP BY p.visitor_id, p.sent_at
          ORDER BY p.sent_at DESC, p.visitor_id DESC"
@@ -176,11 +234,11 @@ pub(crate) mod sql {
     }
 }
 
-/// Records new deliveries and counts each as sent, once (ids are derived, so a retry
-/// inserts nothing and counts nothing).
+/// Records released deliveries, pending: nothing counts until one reaches the customer
+/// ([`move_deliveries`]). Ids are derived, so a retry inserts nothing.
 pub async fn insert_deliveries(
     db: &impl Executor,
-    channel: &Channel,
+    channel: &ChannelId,
     deliveries: &[Delivery],
 ) -> Result<(), StoreError> {
     let batch = sql::insert_deliveries(channel, deliveries);
@@ -188,6 +246,35 @@ pub async fn insert_deliveries(
         db.batch(batch).await?;
     }
     Ok(())
+}
+
+/// A pending delivery's fate: the delivery, the campaign it is of, and what happened.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Move {
+    pub delivery: DeliveryId,
+    pub campaign: CampaignId,
+    pub fate: Fate,
+}
+
+/// Moves `visitor`'s pending deliveries by their fates at `now`, counting `sent` (on
+/// `now`'s day in the channel's clock) for each that reached the customer. A delivery
+/// that is not pending (already sent, withdrawn or expired: a replay), or not
+/// `visitor`'s, or not of the campaign named, is left as it is and counts nothing.
+/// Returns how many moved.
+pub async fn move_deliveries(
+    db: &impl Executor,
+    channel: &Channel,
+    visitor: &VisitorId,
+    moves: &[Move],
+    now: Millis,
+) -> Result<usize, StoreError> {
+    let batch = sql::move_deliveries(channel, visitor, moves, now);
+    if batch.is_empty() {
+        return Ok(0);
+    }
+    let updates: Vec<bool> = batch.iter().map(|s| s.sql.starts_with("UPDATE")).collect();
+    let changed = db.batch(batch).await?;
+    Ok(changed.iter().zip(updates).filter(|(n, update)| *update && **n == 1).count())
 }
 
 /// How `deliveries.display` writes a display: the one conversion to text.
@@ -204,12 +291,18 @@ fn display_of(stored: &str) -> Display {
     [Display::Bubble, Display::Fullscreen].into_iter().find(|d| display_name(*d) == stored).unwrap_or(Display::Bubble)
 }
 
+/// The state `deliveries.state` holds (its CHECK allows only the four names).
+fn state_of(stored: &str) -> Result<DeliveryState, StoreError> {
+    DeliveryState::parse(stored).ok_or_else(|| corrupt("delivery state", stored))
+}
+
 #[derive(Deserialize)]
 struct DeliveryRow {
     id: String,
     campaign_id: String,
     visitor_id: String,
     display: String,
+    state: String,
     sent_at: i64,
     view_at: Option<i64>,
     click_at: Option<i64>,
@@ -226,6 +319,7 @@ impl DeliveryRow {
             campaign_id: CampaignId::parse(&self.campaign_id).map_err(|e| corrupt("campaign id", e))?,
             visitor_id: VisitorId::parse(&self.visitor_id).map_err(|e| corrupt("visitor id", e))?,
             display: display_of(&self.display),
+            state: state_of(&self.state)?,
             sent_at: self.sent_at,
             view_at: self.view_at,
             click_at: self.click_at,
@@ -304,6 +398,40 @@ pub async fn daily_stats(
 }
 
 #[derive(Deserialize)]
+struct ReachedRow {
+    day: Option<String>,
+    reached: i64,
+}
+
+/// How many customers `campaign` reached on each day of `spans` (`stats::day_spans`);
+/// days without any are left out.
+pub async fn reached_by_day(
+    db: &impl Executor,
+    campaign: &CampaignId,
+    spans: &[(Day, Millis, Millis)],
+) -> Result<Vec<(Day, u64)>, StoreError> {
+    let rows = db.all::<ReachedRow>(sql::reached_by_span(campaign, spans)).await?;
+    rows.into_iter()
+        .map(|r| {
+            let text = r.day.unwrap_or_default();
+            let day = Day::parse_iso(&text).ok_or_else(|| corrupt("reached day", &text))?;
+            Ok((day, u64::try_from(r.reached).unwrap_or(0)))
+        })
+        .collect()
+}
+
+/// How many customers `campaign` reached from `start` until before `end`, each once.
+pub async fn reached_between(
+    db: &impl Executor,
+    campaign: &CampaignId,
+    start: Millis,
+    end: Millis,
+) -> Result<u64, StoreError> {
+    let row = db.first::<ReachedRow>(sql::reached_between(campaign, start, end)).await?;
+    Ok(row.map_or(0, |r| u64::try_from(r.reached).unwrap_or(0)))
+}
+
+#[derive(Deserialize)]
 struct DeliveryOwnerRow {
     channel_id: String,
     visitor_id: String,
@@ -343,6 +471,8 @@ pub struct Received {
     /// `None` once the campaign was deleted.
     pub campaign_name: Option<String>,
     pub display: Display,
+    /// As read at the time asked (`DeliveryState::effective`).
+    pub state: DeliveryState,
     pub sent_at: Millis,
     pub view_at: Option<Millis>,
     pub click_at: Option<Millis>,
@@ -355,35 +485,39 @@ struct ReceivedRow {
     campaign_id: String,
     campaign_name: Option<String>,
     display: String,
+    state: String,
     sent_at: i64,
     view_at: Option<i64>,
     click_at: Option<i64>,
     goal_at: Option<i64>,
 }
 
-/// Up to `limit` of the messages customer `visitor` of `channel` received, newest first
-/// (ties by id), after `after`.
+/// Up to `limit` of the messages released to customer `visitor` of `channel` (sent or
+/// not, each with its state at `now`), newest first (ties by id), after `after`.
 pub async fn received(
     db: &impl Executor,
     channel: &ChannelId,
     visitor: &str,
     after: Option<&SentAfter>,
     limit: u32,
+    now: Millis,
 ) -> Result<Vec<Received>, StoreError> {
     let rows = db.all::<ReceivedRow>(sql::received(channel, visitor, after, limit)).await?;
-    Ok(rows
-        .into_iter()
-        .map(|r| Received {
-            id: r.id,
-            campaign_id: r.campaign_id,
-            campaign_name: r.campaign_name,
-            display: display_of(&r.display),
-            sent_at: r.sent_at,
-            view_at: r.view_at,
-            click_at: r.click_at,
-            goal_at: r.goal_at,
+    rows.into_iter()
+        .map(|r| {
+            Ok(Received {
+                state: state_of(&r.state)?.effective(r.sent_at, now),
+                id: r.id,
+                campaign_id: r.campaign_id,
+                campaign_name: r.campaign_name,
+                display: display_of(&r.display),
+                sent_at: r.sent_at,
+                view_at: r.view_at,
+                click_at: r.click_at,
+                goal_at: r.goal_at,
+            })
         })
-        .collect())
+        .collect()
 }
 
 /// One customer a campaign reached: their first delivery's time and the first time each
@@ -445,6 +579,7 @@ mod tests {
             campaign_id: CampaignId::parse("welcome").unwrap(),
             visitor_id: VisitorId::parse("v1").unwrap(),
             display: Display::Bubble,
+            state: DeliveryState::Pending,
             sent_at: SENT_AT,
             view_at: None,
             click_at: None,
@@ -456,25 +591,129 @@ mod tests {
         db.number(&format!("SELECT COALESCE(SUM({column}), 0) FROM campaign_daily_stats WHERE campaign_id = 'welcome'"))
     }
 
+    fn v(id: &str) -> VisitorId {
+        VisitorId::parse(id).unwrap()
+    }
+
+    fn moved(id: &str, fate: Fate) -> Move {
+        Move { delivery: DeliveryId::parse(id).unwrap(), campaign: CampaignId::parse("welcome").unwrap(), fate }
+    }
+
+    /// Moves `id` (of v1, campaign welcome) by `fate` at `at`; how many rows moved.
+    fn settle(db: &Sqlite, id: &str, fate: Fate, at: Millis) -> usize {
+        wait(move_deliveries(db, &shop(db), &v("v1"), &[moved(id, fate)], at)).unwrap()
+    }
+
+    fn state(db: &Sqlite, id: &str) -> String {
+        db.text(&format!("SELECT state FROM deliveries WHERE id = '{id}'")).unwrap()
+    }
+
     #[test]
-    fn inserting_the_same_deliveries_twice_counts_each_sent_once() {
+    fn a_released_delivery_is_pending_and_adds_no_sent_and_a_retried_insert_adds_no_row() {
+        let db = Sqlite::with_channel();
+        let shop_id = ChannelId::parse("shop").unwrap();
+        let deliveries = [delivery("d1"), delivery("d2")];
+        wait(insert_deliveries(&db, &shop_id, &deliveries)).unwrap();
+        wait(insert_deliveries(&db, &shop_id, &deliveries)).unwrap();
+        assert_eq!(db.number("SELECT COUNT(*) FROM deliveries WHERE state = 'pending'"), 2);
+        assert_eq!(counted(&db, "sent"), 0);
+    }
+
+    #[test]
+    fn sent_counts_on_the_day_a_page_takes_the_message_not_the_day_it_was_released() {
         let db = Sqlite::with_channel();
         let channel = shop(&db);
-        let deliveries = [delivery("d1"), delivery("d2")];
-        wait(insert_deliveries(&db, &channel, &deliveries)).unwrap();
-        wait(insert_deliveries(&db, &channel, &deliveries)).unwrap();
-        assert_eq!(db.number("SELECT COUNT(*) FROM deliveries"), 2);
-        assert_eq!(counted(&db, "sent"), 2);
-        let day = db.text("SELECT day FROM campaign_daily_stats").unwrap();
-        assert_eq!(day, channel.day_of(SENT_AT).iso());
+        wait(insert_deliveries(&db, &channel.id, &[delivery("d1")])).unwrap();
+        let taken_at = SENT_AT + 2 * kizuna_shared::time::DAY;
+        assert_eq!(settle(&db, "d1", Fate::Reached, taken_at), 1);
+        assert_eq!(state(&db, "d1"), "sent");
+        assert_eq!(db.number("SELECT sent_at FROM deliveries WHERE id = 'd1'"), taken_at, "sent when taken");
+        let days = db.text("SELECT group_concat(day || '=' || sent) FROM campaign_daily_stats").unwrap();
+        assert_eq!(days, format!("{}=1", channel.day_of(taken_at).iso()));
+    }
+
+    #[test]
+    fn a_replayed_take_counts_sent_once() {
+        let db = Sqlite::with_channel();
+        wait(insert_deliveries(&db, &ChannelId::parse("shop").unwrap(), &[delivery("d1")])).unwrap();
+        assert_eq!(settle(&db, "d1", Fate::Reached, SENT_AT + 1), 1);
+        // Another tab, a retried call, or the provider accepting the email afterwards.
+        assert_eq!(settle(&db, "d1", Fate::Reached, SENT_AT + 2), 0);
+        assert_eq!(counted(&db, "sent"), 1);
+        assert_eq!(db.number("SELECT sent_at FROM deliveries WHERE id = 'd1'"), SENT_AT + 1, "the first take's time");
+    }
+
+    #[test]
+    fn a_take_naming_another_customer_s_or_campaign_s_delivery_changes_nothing() {
+        let db = Sqlite::with_channel();
+        wait(insert_deliveries(&db, &ChannelId::parse("shop").unwrap(), &[delivery("d1")])).unwrap();
+        let channel = shop(&db);
+        let by_v2 = wait(move_deliveries(&db, &channel, &v("v2"), &[moved("d1", Fate::Reached)], SENT_AT + 1));
+        assert_eq!(by_v2.unwrap(), 0);
+        let other_campaign = Move { campaign: CampaignId::parse("other").unwrap(), ..moved("d1", Fate::Reached) };
+        assert_eq!(wait(move_deliveries(&db, &channel, &v("v1"), &[other_campaign], SENT_AT + 1)).unwrap(), 0);
+        assert_eq!((state(&db, "d1"), counted(&db, "sent")), ("pending".to_owned(), 0));
+    }
+
+    #[test]
+    fn a_message_withdrawn_or_expired_before_any_page_took_it_is_never_sent() {
+        let db = Sqlite::with_channel();
+        wait(insert_deliveries(&db, &ChannelId::parse("shop").unwrap(), &[delivery("d1"), delivery("d2")])).unwrap();
+        assert_eq!(settle(&db, "d1", Fate::Withdrawn, SENT_AT + 1), 1);
+        assert_eq!(settle(&db, "d2", Fate::Expired, SENT_AT + 1), 1);
+        assert_eq!(settle(&db, "d1", Fate::Reached, SENT_AT + 2), 0, "a stale page cannot send it after");
+        assert_eq!(settle(&db, "d2", Fate::Reached, SENT_AT + 2), 0);
+        assert_eq!((state(&db, "d1"), state(&db, "d2")), ("withdrawn".to_owned(), "expired".to_owned()));
+        assert_eq!(db.number("SELECT sent_at FROM deliveries WHERE id = 'd1'"), SENT_AT, "its release time stays");
+        assert_eq!(counted(&db, "sent"), 0);
+        assert_eq!(db.number("SELECT COUNT(*) FROM campaign_daily_stats"), 0, "not even a zero row");
+    }
+
+    #[test]
+    fn a_sent_message_withdrawn_later_stays_sent() {
+        let db = Sqlite::with_channel();
+        wait(insert_deliveries(&db, &ChannelId::parse("shop").unwrap(), &[delivery("d1")])).unwrap();
+        settle(&db, "d1", Fate::Reached, SENT_AT + 1);
+        assert_eq!(settle(&db, "d1", Fate::Withdrawn, SENT_AT + 2), 0);
+        assert_eq!((state(&db, "d1"), counted(&db, "sent")), ("sent".to_owned(), 1));
+    }
+
+    #[test]
+    fn customers_reached_count_each_customer_once_a_day_and_once_for_the_period() {
+        let db = Sqlite::with_channel();
+        let channel = shop(&db);
+        let day0 = channel.day_of(SENT_AT);
+        let start = channel.start_of_day(day0);
+        let day = kizuna_shared::time::DAY;
+        let at = |id: &str, visitor: &str, sent_at: Millis, state: DeliveryState| Delivery {
+            visitor_id: v(visitor),
+            sent_at,
+            state,
+            ..delivery(id)
+        };
+        let rows = [
+            at("d1", "v1", start + 1, DeliveryState::Sent),
+            at("d2", "v1", start + 2, DeliveryState::Sent),
+            at("d3", "v2", start + 3, DeliveryState::Sent),
+            at("d4", "v1", start + day + 1, DeliveryState::Sent),
+            at("d5", "v3", start + day + 2, DeliveryState::Pending),
+            at("d6", "v4", start + day + 3, DeliveryState::Withdrawn),
+        ];
+        wait(insert_deliveries(&db, &channel.id, &rows)).unwrap();
+        let welcome = CampaignId::parse("welcome").unwrap();
+        let spans = kizuna_shared::stats::day_spans(&channel, day0, day0.next().next());
+        let by_day = wait(reached_by_day(&db, &welcome, &spans)).unwrap();
+        assert_eq!(by_day, [(day0, 2), (day0.next(), 1)], "v1 twice on day 0 counts once; pending and withdrawn none");
+        let period = wait(reached_between(&db, &welcome, spans[0].1, spans[2].2)).unwrap();
+        assert_eq!(period, 2, "v1 on two days is one customer of the period");
     }
 
     #[test]
     fn an_action_on_a_row_that_changed_meanwhile_saves_nothing_and_counts_nothing() {
         let db = Sqlite::with_channel();
         let channel = shop(&db);
-        let before = delivery("d1");
-        wait(insert_deliveries(&db, &channel, std::slice::from_ref(&before))).unwrap();
+        let before = Delivery { state: DeliveryState::Sent, ..delivery("d1") };
+        wait(insert_deliveries(&db, &channel.id, std::slice::from_ref(&before))).unwrap();
         let day = channel.day_of(SENT_AT);
         let viewed = Delivery { view_at: Some(SENT_AT + 1), ..before.clone() };
         let view = Counts { sent: 0, view: 1, click: 0, goal: 0 };
@@ -484,13 +723,12 @@ mod tests {
         assert!(!wait(save_action(&db, &before, &late, view, day)).unwrap());
         assert_eq!(db.number("SELECT view_at FROM deliveries WHERE id = 'd1'"), SENT_AT + 1);
         assert_eq!(counted(&db, "view"), 1);
-        assert_eq!(counted(&db, "sent"), 1);
     }
 
     #[test]
     fn a_delivery_names_its_channel_visitor_and_campaign() {
         let db = Sqlite::with_channel();
-        wait(insert_deliveries(&db, &shop(&db), &[delivery("d1")])).unwrap();
+        wait(insert_deliveries(&db, &ChannelId::parse("shop").unwrap(), &[delivery("d1")])).unwrap();
         let owner = wait(delivery_owner(&db, &DeliveryId::parse("d1").unwrap())).unwrap().unwrap();
         assert_eq!((owner.0.as_str(), owner.1.as_str(), owner.2.as_str()), ("shop", "v1", "welcome"));
         assert!(wait(delivery_owner(&db, &DeliveryId::parse("d9").unwrap())).unwrap().is_none());
@@ -517,13 +755,14 @@ mod tests {
              VALUES ('welcome', 'shop', 'Welcome', 'running', '{}', 0, 0)",
         );
         db.exec("INSERT INTO channels (id, name, utc_offset_minutes, created_at) VALUES ('elsewhere', 'Else', 0, 0)");
-        wait(insert_deliveries(&db, &channel, &deliveries)).unwrap();
+        wait(insert_deliveries(&db, &channel.id, &deliveries)).unwrap();
         db.exec(
             "INSERT INTO deliveries (id, channel_id, campaign_id, visitor_id, display, sent_at)
              VALUES ('d9', 'elsewhere', 'welcome', 'v1', 'fullscreen', 99)",
         );
         let shop_id = ChannelId::parse("shop").unwrap();
-        let page = |after: Option<&SentAfter>, limit| wait(received(&db, &shop_id, "v1", after, limit)).unwrap();
+        let page =
+            |after: Option<&SentAfter>, limit| wait(received(&db, &shop_id, "v1", after, limit, SENT_AT)).unwrap();
         let ids = |rows: &[Received]| rows.iter().map(|r| r.id.clone()).collect::<Vec<_>>();
         let first = page(None, 2);
         assert_eq!(ids(&first), ["d3", "d2"], "newest first, ties by id, only this channel's and customer's");
@@ -533,6 +772,19 @@ mod tests {
         assert_eq!(names[1], None, "a campaign that no longer exists lists by its id");
         assert_eq!(first[1].campaign_id, "gone");
         assert_eq!(names[0], Some("Welcome"));
+        assert_eq!(first[0].state, DeliveryState::Pending, "a message not yet taken is listed as pending");
+        let later = wait(received(&db, &shop_id, "v1", None, 1, SENT_AT + 10 + 7 * kizuna_shared::time::DAY + 1));
+        assert_eq!(later.unwrap()[0].state, DeliveryState::Expired, "and as expired once no page can take it");
+    }
+
+    #[test]
+    fn a_campaign_s_recipients_are_the_customers_it_reached_not_those_still_waiting() {
+        let db = Sqlite::with_channel();
+        deliver(&db, &[("d1", "v1", 100, None, None, None), ("d2", "v2", 200, None, None, None)]);
+        db.exec("UPDATE deliveries SET state = 'pending' WHERE id = 'd2'");
+        assert_eq!(customers(&recipients_of(&db, None, 10)), ["v1"]);
+        db.exec("UPDATE deliveries SET state = 'withdrawn' WHERE id = 'd2'");
+        assert_eq!(customers(&recipients_of(&db, None, 10)), ["v1"]);
     }
 
     /// A delivery of `welcome` (in `shop`): id, customer, sent, view, click, goal.

@@ -2,12 +2,13 @@
 //! or SMS when the visitor left before a page took them, and whether one is still wanted.
 //!
 //! Invariants: a pending message is handed to a page at most once; it is dropped after
-//! the 7-day view window or when its campaign ended with "delete unviewed"; a watched
+//! the 7-day view window (expired) or when its campaign ended with "delete unviewed"
+//! (withdrawn), and each drop is reported so the delivery's state can say so; a watched
 //! message goes offline at most once, and only while the visitor is away.
 
 use super::{CampaignSet, ONLINE, Pending, VisitorState};
 use crate::campaign::{Campaign, CampaignState};
-use crate::counting::WINDOW;
+use crate::counting::{Fate, WINDOW};
 use crate::time::Millis;
 use std::collections::VecDeque;
 
@@ -16,7 +17,16 @@ use std::collections::VecDeque;
 /// unviewed", are dropped; those of a paused campaign, or of one this copy of the
 /// published campaigns does not hold, wait.
 pub fn take_pending<'a>(set: &'a CampaignSet, state: &mut VisitorState, now: Millis) -> Vec<(Pending, &'a Campaign)> {
-    take_pending_since(set, state, now, None)
+    take_pending_since(set, state, now, None).handed
+}
+
+/// What one page's take did to the visitor's pending messages.
+#[derive(Debug, Default)]
+pub struct Taken<'a> {
+    /// Handed to the page (it reached the customer), higher priority first.
+    pub handed: Vec<(Pending, &'a Campaign)>,
+    /// Dropped without reaching the customer: [`Fate::Expired`] or [`Fate::Withdrawn`].
+    pub dropped: Vec<(Pending, Fate)>,
 }
 
 /// [`take_pending`] for a page opened by a sign-in without identity verification at
@@ -27,11 +37,13 @@ pub fn take_pending_since<'a>(
     state: &mut VisitorState,
     now: Millis,
     signed_in_at: Option<Millis>,
-) -> Vec<(Pending, &'a Campaign)> {
+) -> Taken<'a> {
     let mut out = Vec::new();
+    let mut dropped = Vec::new();
     let mut kept = VecDeque::new();
     for pending in state.pending.drain(..) {
         if now - pending.sent_at > WINDOW {
+            dropped.push((pending, Fate::Expired));
             continue;
         }
         // Not in this copy of the published campaigns: a stale copy (a broadcast that
@@ -46,14 +58,14 @@ pub fn take_pending_since<'a>(
         }
         match campaign.state.effective(campaign.starts_at, campaign.ends_at, now) {
             CampaignState::Paused => kept.push_back(pending),
-            CampaignState::Ended if campaign.delete_unviewed => {}
+            CampaignState::Ended if campaign.delete_unviewed => dropped.push((pending, Fate::Withdrawn)),
             _ => out.push((pending, campaign)),
         }
     }
     state.pending = kept;
     // Higher priority first; a stable sort keeps delivery order among equals.
     out.sort_by_key(|(_, campaign)| campaign.priority);
-    out
+    Taken { handed: out, dropped }
 }
 
 /// The watched pending messages whose check is due: returned (to go by email or SMS)

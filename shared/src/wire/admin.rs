@@ -176,6 +176,9 @@ pub struct ReceivedMessageOut {
     /// `None` once the campaign was deleted (its deliveries are kept).
     pub campaign_name: Option<String>,
     pub display: crate::campaign::Display,
+    /// Sent when it reached the customer; pending while it waits for a page or a
+    /// provider; withdrawn or expired if it never did (then `sent_at` is its release).
+    pub state: crate::counting::DeliveryState,
     pub sent_at: i64,
     pub view_at: Option<i64>,
     pub click_at: Option<i64>,

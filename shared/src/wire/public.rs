@@ -242,7 +242,10 @@ pub struct StatsReply {
     pub from: String,
     pub to: String,
     pub days: Vec<DayStats>,
+    /// `sent` is the deliveries: messages that reached a customer.
     pub totals: Counts,
+    /// Customers reached in the period: each once, however many deliveries they got.
+    pub reached: u64,
     pub rates: Rates,
 }
 
@@ -252,6 +255,8 @@ pub struct DayStats {
     pub date: String,
     #[serde(flatten)]
     pub counts: Counts,
+    /// Customers reached that day (a customer sent two messages that day counts once).
+    pub reached: u64,
 }
 
 /// Every 4xx and 5xx answer.

@@ -240,13 +240,20 @@ pub async fn customer(mut req: Request, env: &Env, channel: &ChannelId, id: &str
 const MESSAGES: paging::Limits = paging::Limits { default: 50, max: 100 };
 
 /// `GET /admin/v1/channels/{channel}/customers/{id}/messages?limit=&cursor=`: the messages
-/// the customer received, newest first. A customer of another channel is not found.
-pub async fn received_messages(req: Request, env: &Env, channel: &ChannelId, id: &str) -> Result<Response, ApiError> {
+/// released to the customer (each with its state: sent, or still pending, withdrawn,
+/// expired), newest first. A customer of another channel is not found.
+pub async fn received_messages(
+    req: Request,
+    env: &Env,
+    now: Millis,
+    channel: &ChannelId,
+    id: &str,
+) -> Result<Response, ApiError> {
     let url = req.url()?;
     let (limit, after) = messages_query(url.query_pairs().map(|(k, v)| (k.into_owned(), v.into_owned())))?;
     let db = Db::open(env)?;
     store::customers::customer(&db, channel, id).await?.ok_or(ApiError::NotFound("customer"))?;
-    let received = store::deliveries::received(&db, channel, id, after.as_ref(), limit).await?;
+    let received = store::deliveries::received(&db, channel, id, after.as_ref(), limit, now).await?;
     let last = received.last().map(|r| store::deliveries::SentAfter { sent_at: r.sent_at, id: r.id.clone() });
     let next_cursor = paging::next_cursor(received.len(), limit, last);
     let messages = received
@@ -256,6 +263,7 @@ pub async fn received_messages(req: Request, env: &Env, channel: &ChannelId, id:
             campaign_id: r.campaign_id,
             campaign_name: r.campaign_name,
             display: r.display,
+            state: r.state,
             sent_at: r.sent_at,
             view_at: r.view_at,
             click_at: r.click_at,

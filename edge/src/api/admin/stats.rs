@@ -1,4 +1,5 @@
-//! A campaign's daily statistics and per-recipient results, and a channel's monthly
+//! A campaign's daily statistics (deliveries sent and customers reached, per day and for
+//! the period) and per-recipient results, and a channel's monthly
 //! active customers. A campaign of another channel is not found, whatever the caller's
 //! roles elsewhere: ids can be guessed.
 
@@ -12,6 +13,7 @@ use kizuna_shared::ids::CampaignId;
 use kizuna_shared::ids::ChannelId;
 use kizuna_shared::stats::DEFAULT_DAYS;
 use kizuna_shared::stats::MAX_DAYS;
+use kizuna_shared::stats::day_spans;
 use kizuna_shared::stats::rates;
 use kizuna_shared::stats::series;
 use kizuna_shared::stats::totals;
@@ -58,6 +60,11 @@ pub async fn campaign_stats(
     }
     let days = series(&store::deliveries::daily_stats(&db, id, from, to).await?, from, to);
     let total = totals(&days);
+    let spans = day_spans(&channel, from, to);
+    let reached_by_day = store::deliveries::reached_by_day(&db, id, &spans).await?;
+    let reached_on = |day: Day| reached_by_day.iter().find(|(d, _)| *d == day).map_or(0, |(_, n)| *n);
+    let (start, end) = (channel.start_of_day(from), channel.start_of_day(to.next()));
+    let reached = store::deliveries::reached_between(&db, id, start, end).await?;
     Ok(reply::json(
         200,
         &StatsReply {
@@ -66,8 +73,12 @@ pub async fn campaign_stats(
             utc_offset_minutes: channel.offset_at(now),
             from: from.iso(),
             to: to.iso(),
-            days: days.into_iter().map(|(day, counts)| DayStats { date: day.iso(), counts }).collect(),
+            days: days
+                .into_iter()
+                .map(|(day, counts)| DayStats { date: day.iso(), counts, reached: reached_on(day) })
+                .collect(),
             totals: total,
+            reached,
             rates: rates(total),
         },
     ))

@@ -1,7 +1,7 @@
 //! Delivered messages on their way to a page, or by email or SMS when the visitor left.
 
 use crate::campaign::{Campaign, CampaignState, Kind};
-use crate::counting::WINDOW;
+use crate::counting::{Fate, WINDOW};
 use crate::deliver::tests::*;
 use crate::deliver::*;
 use crate::store::CampaignDocV1;
@@ -76,7 +76,7 @@ fn r10_a_page_of_an_unverified_sign_in_is_not_handed_messages_delivered_before_i
         handed.iter().map(|(p, _)| p.campaign.as_str().to_owned()).collect()
     };
     let signed_in_at = Some(NOW + MINUTE);
-    assert_eq!(names(take_pending_since(&set, &mut run.state, NOW + 2 * HOUR, signed_in_at)), ["b_after"]);
+    assert_eq!(names(take_pending_since(&set, &mut run.state, NOW + 2 * HOUR, signed_in_at).handed), ["b_after"]);
     assert_eq!(run.state.pending.len(), 1, "the earlier message waits for the member's own pages");
     assert_eq!(names(take_pending(&set, &mut run.state, NOW + 2 * HOUR)), ["b_before"]);
 }
@@ -95,4 +95,31 @@ fn r10_a_message_whose_campaign_a_stale_copy_lacks_waits_for_a_fresh_copy() {
     broadcast(&Campaign { kind: Kind::Broadcast, ..campaign("b_gone", "") }, &visitor(), &mut state, NOW);
     assert!(take_pending(&stale, &mut state, NOW + WINDOW + 1).is_empty());
     assert!(state.pending.is_empty(), "dropped after the view window like any other");
+}
+
+/// The campaigns of what a take dropped, with why.
+fn dropped(taken: &Taken) -> Vec<(String, Fate)> {
+    taken.dropped.iter().map(|(p, fate)| (p.campaign.as_str().to_owned(), *fate)).collect()
+}
+
+#[test]
+fn a_message_no_page_took_within_the_view_window_is_dropped_as_expired() {
+    let mut run = Run::new(vec![campaign("c1", "")]);
+    run.on(&page_view("e1", "/shop"), NOW);
+    run.tick(NOW + 1);
+    let taken = take_pending_since(&run.set, &mut run.state, NOW + 1 + WINDOW + 1, None);
+    assert!(taken.handed.is_empty());
+    assert_eq!(dropped(&taken), [("c1".to_owned(), Fate::Expired)]);
+}
+
+#[test]
+fn a_message_of_a_campaign_ended_with_delete_unviewed_is_dropped_as_withdrawn() {
+    let mut run = Run::new(vec![campaign("c1", r#","deleteUnviewed":true"#)]);
+    run.on(&page_view("e1", "/shop"), NOW);
+    run.tick(NOW + 1);
+    let ended =
+        CampaignSet::new(run.set.iter().cloned().map(|c| Campaign { state: CampaignState::Ended, ..c }).collect());
+    let taken = take_pending_since(&ended, &mut run.state, NOW + HOUR, None);
+    assert!(taken.handed.is_empty());
+    assert_eq!(dropped(&taken), [("c1".to_owned(), Fate::Withdrawn)]);
 }
