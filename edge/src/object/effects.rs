@@ -120,6 +120,7 @@ pub(crate) async fn advance(
     store::deliveries::insert_deliveries(&db, &channel, &deliveries).await?;
     goal_of.sort();
     goal_of.dedup();
+    record_arms(&db, channel_id, visitor_id, live, &goal_of, now).await?;
     if !goal_of.is_empty() {
         for (delivery, goal) in
             store::deliveries::deliveries_awaiting_goal(&db, channel_id, visitor_id, &goal_of, now - WINDOW).await?
@@ -136,12 +137,32 @@ pub(crate) async fn advance(
     Ok(reply)
 }
 
-/// The visitor's pending messages, as the widget renders them; a page opened by a sign-in
-/// without identity verification gets none delivered before it (`Live::signed_in_at`).
+/// Writes to D1 the variant arms the engine assigned in this call and the goals of
+/// assigned campaigns in `goal_of` (each at most once), before the record is saved.
+async fn record_arms(
+    db: &Db,
+    channel: &ChannelId,
+    visitor: &VisitorId,
+    live: &mut Live,
+    goal_of: &[CampaignId],
+    now: Millis,
+) -> Result<(), ApiError> {
+    let assigned = live.state.unrecorded_arms();
+    let goals = live.state.arm_goals(goal_of, now);
+    store::variants::record(db, channel, visitor, &assigned, &goals, now).await?;
+    Ok(())
+}
+
+/// The visitor's pending messages, as the widget renders them (each in the visitor's
+/// variant of it); a page opened by a sign-in without identity verification gets none
+/// delivered before it (`Live::signed_in_at`).
 pub(crate) fn popups(set: &CampaignSet, live: &mut Live, now: Millis) -> Vec<Popup> {
-    take_pending_since(set, &mut live.state, now, live.signed_in_at)
+    let pending = take_pending_since(set, &mut live.state, now, live.signed_in_at);
+    pending
         .into_iter()
-        .map(|(pending, campaign)| Popup::new(&pending.delivery, &campaign.id, &campaign.message))
+        .filter_map(|(pending, campaign)| {
+            Some(Popup::new(&pending.delivery, &campaign.id, live.state.message_of(campaign)?))
+        })
         .collect()
 }
 
@@ -241,7 +262,10 @@ pub(crate) async fn broadcast(
         return Ok(false);
     }
     let campaign = Campaign::try_from(&row.doc()?)?;
-    let Some(delivery) = deliver::broadcast(&campaign, visitor_id, &mut live.state, now) else { return Ok(false) };
+    let delivery = deliver::broadcast(&campaign, visitor_id, &mut live.state, now);
+    // The control group's assignment is recorded too, though it receives nothing.
+    record_arms(&db, channel_id, visitor_id, live, &[], now).await?;
+    let Some(delivery) = delivery else { return Ok(false) };
     let deliveries = [delivery];
     store::deliveries::insert_deliveries(&db, &channel, &deliveries).await?;
     let set = kv::campaigns(env, channel_id, now).await?;
@@ -272,8 +296,11 @@ pub(crate) async fn show(
     // The visit the per-session cap counts in, as for the visitor's events.
     let session = live.profile.recent_sessions.back().cloned();
     let ctx = Context { channel: &channel, session: session.as_deref(), now, audience: &audience };
-    if let Some(delivery) = deliver::on_demand(campaign, visitor_id, &mut live.state, request, &ctx)? {
-        store::deliveries::insert_deliveries(&Db::open(env)?, &channel, &[delivery]).await?;
+    let delivery = deliver::on_demand(campaign, visitor_id, &mut live.state, request, &ctx)?;
+    let db = Db::open(env)?;
+    if let Some(delivery) = delivery {
+        store::deliveries::insert_deliveries(&db, &channel, &[delivery]).await?;
     }
+    record_arms(&db, channel_id, visitor_id, live, &[], now).await?;
     Ok(popups(&set, live, now))
 }
