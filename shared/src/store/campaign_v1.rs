@@ -660,6 +660,61 @@ mod tests {
         );
     }
 
+    /// `doc()` with variants and a control group as given (JSON of the two fields).
+    fn with_variants(json: serde_json::Value) -> Result<Campaign, (String, String)> {
+        let mut value = serde_json::to_value(doc()).unwrap();
+        for (key, field) in json.as_object().unwrap() {
+            value[key] = field.clone();
+        }
+        let doc: CampaignDocV1 = serde_json::from_value(value).map_err(|e| ("json".to_owned(), e.to_string()))?;
+        Campaign::try_from(&doc).map_err(|e| (e.field, e.problem))
+    }
+
+    fn b() -> serde_json::Value {
+        serde_json::json!({"sender": {"name": "Shop"}, "text": "B", "display": "fullscreen"})
+    }
+
+    #[test]
+    fn variants_carry_their_own_messages_after_the_first() {
+        let campaign = with_variants(serde_json::json!({
+            "variants": [{"share": 45}, {"share": 45, "message": b()}], "controlPercent": 10
+        }))
+        .unwrap();
+        let variants = campaign.variants.clone().unwrap();
+        assert_eq!((variants.split.shares(), variants.split.control_percent()), (&[45, 45][..], 10));
+        assert_eq!(variants.others[0].text, "B");
+        use crate::campaign::variants::Arm;
+        assert_eq!(campaign.message_for(Some(Arm::Variant(0))).map(|m| m.text.as_str()), Some("Hi <b>there</b>"));
+        assert_eq!(campaign.message_for(Some(Arm::Variant(1))).map(|m| m.text.as_str()), Some("B"));
+        assert_eq!(campaign.message_for(Some(Arm::Control)), None);
+        assert_eq!(campaign.message_for(Some(Arm::Variant(2))), None, "a variant removed since");
+        assert!(Campaign::try_from(&doc()).unwrap().variants.is_none(), "absent: one message as before");
+        assert!(!serde_json::to_string(&doc()).unwrap().contains("variants"), "and older documents keep their bytes");
+    }
+
+    #[test]
+    fn variant_problems_name_their_field() {
+        let refused = |json: serde_json::Value| with_variants(json).unwrap_err().0;
+        let bad_share = serde_json::json!({"variants": [{"share": 50}, {"share": -5, "message": b()}]});
+        assert_eq!(refused(bad_share), "variants[1].share");
+        let over = serde_json::json!({"variants": [{"share": 5}, {"share": 5, "message": b()}], "controlPercent": 95});
+        assert_eq!(refused(over), "controlPercent");
+        let short = serde_json::json!({"variants": [{"share": 50}, {"share": 40, "message": b()}]});
+        assert_eq!(refused(short), "variants", "the shares must add up to 100");
+        let four = serde_json::json!({"variants": [{"share": 25}, {"share": 25}, {"share": 25}, {"share": 25}]});
+        assert_eq!(refused(four), "variants");
+        assert_eq!(refused(serde_json::json!({"variants": [{"share": 50}, {"share": 50}]})), "variants[1].message");
+        let first_with =
+            serde_json::json!({"variants": [{"share": 50, "message": b()}, {"share": 50, "message": b()}]});
+        assert_eq!(refused(first_with), "variants[0].message");
+        let mut bad_link = b();
+        bad_link["buttons"] = serde_json::json!([{"label": "Go", "url": "javascript:alert(1)"}]);
+        let bad = serde_json::json!({"variants": [{"share": 50}, {"share": 50, "message": bad_link}]});
+        assert_eq!(refused(bad), "variants[1].message.buttons[0].url");
+        assert_eq!(refused(serde_json::json!({"controlPercent": 10})), "controlPercent", "a control needs variants");
+        assert!(with_variants(serde_json::json!({"controlPercent": 0})).is_ok());
+    }
+
     #[test]
     fn unknown_fields_in_a_document_are_refused() {
         let err = serde_json::from_str::<CampaignDocV1>(r#"{"id":"c1","nmae":"x"}"#).unwrap_err();
