@@ -131,22 +131,17 @@ mod arms {
     #[test]
     fn a_goal_counts_for_the_arm_once_within_seven_days_of_the_assignment() {
         let id = campaign_id_for(Arm::Control);
+        let lab = CampaignId::parse(&id).unwrap();
         let mut run = Run::new(vec![campaign(&id, TWO_AND_CONTROL)]);
         run.on(&page_view("e1", "/shop"), NOW);
-        let campaign = CampaignId::parse(&id).unwrap();
-        let goal = event("g1", "CheckoutComplete", &[]);
-        let out = run.step(Input::Event(&goal), NOW + HOUR);
-        assert_eq!(out.goal_of, [campaign.clone()], "the control reaches the goal without any message");
+        let out = run.step(Input::Event(&event("g1", "CheckoutComplete", &[])), NOW + HOUR);
+        assert_eq!(out.goal_of, std::slice::from_ref(&lab), "the control reaches the goal without any message");
         assert_eq!(run.state.arm_goals(&out.goal_of, NOW + HOUR).len(), 1);
         assert!(run.state.arm_goals(&out.goal_of, NOW + 2 * HOUR).is_empty(), "once");
-        let mut late = Run::new(vec![self::campaign_of(&id)]);
+        let mut late = Run::new(vec![campaign(&id, TWO_AND_CONTROL)]);
         late.on(&page_view("e1", "/shop"), NOW);
-        assert!(late.state.arm_goals(std::slice::from_ref(&campaign), NOW + 7 * DAY + 1).is_empty(), "too late");
-        assert_eq!(late.state.arm_goals(std::slice::from_ref(&campaign), NOW + 7 * DAY).len(), 1, "exactly 7 days");
-    }
-
-    fn campaign_of(id: &str) -> crate::campaign::Campaign {
-        campaign(id, TWO_AND_CONTROL)
+        assert!(late.state.arm_goals(std::slice::from_ref(&lab), NOW + 7 * DAY + 1).is_empty(), "too late");
+        assert_eq!(late.state.arm_goals(std::slice::from_ref(&lab), NOW + 7 * DAY).len(), 1, "exactly 7 days");
     }
 
     #[test]
