@@ -12,3 +12,11 @@ CREATE TABLE preview_links (
   taken_at INTEGER
 );
 CREATE INDEX preview_links_by_channel ON preview_links (channel_id, expires_at);
+
+-- A link made while its channel was being deleted is dropped, as every row keyed by a
+-- deleted channel is (migration 0013).
+CREATE TRIGGER channel_gone_no_preview BEFORE INSERT ON preview_links
+WHEN NOT EXISTS (SELECT 1 FROM channels WHERE id = NEW.channel_id)
+BEGIN
+  SELECT RAISE(IGNORE);
+END;

@@ -12,6 +12,7 @@
 use crate::api::Call;
 use crate::api::admin::{
     accounts, bulk, campaigns, channel as channel_api, channels, customers, fields, invitations, segments, stats,
+    variants,
 };
 use crate::api::{dev, public, tracking};
 use crate::auth::{Access, Caller};
@@ -297,6 +298,9 @@ pub const ROUTES: &[Route] = &[
     }),
     campaign(Post, "/admin/v1/campaigns/{id}/preview-link", Action::EditCampaigns, |c, who| {
         Box::pin(async move { campaigns::preview_link(c.req, &c.env, c.now, &who).await })
+    }),
+    campaign(Get, "/admin/v1/campaigns/{id}/variants", Action::ReadCampaigns, |c, who| {
+        Box::pin(async move { variants::campaign_variants(&c.env, who.campaign()?, who.channel()?).await })
     }),
     campaign(Post, "/admin/v1/campaigns/{id}/start", Action::EditCampaigns, |c, who| {
         Box::pin(async move { campaigns::lifecycle(&c.env, c.now, &who, Command::Start).await })

@@ -344,6 +344,12 @@ const ROUTES = [
     path: "/admin/v1/campaigns/c_tea_bubble/stats",
     expect: { GET: campaignRead(200), POST: all(405), PUT: all(405), PATCH: all(405), DELETE: all(405), OPTIONS: all(405) },
   },
+  // A campaign's variants against its control group (issue 12): one without variants has
+  // no arms, but answers.
+  {
+    path: "/admin/v1/campaigns/c_tea_bubble/variants",
+    expect: { GET: campaignRead(200), POST: all(405), PUT: all(405), PATCH: all(405), DELETE: all(405), OPTIONS: all(405) },
+  },
   {
     path: "/admin/v1/campaigns/c_bcast/broadcast",
     expect: { GET: campaignRead(200), POST: all(405), PUT: all(405), PATCH: all(405), DELETE: all(405), OPTIONS: all(405) },

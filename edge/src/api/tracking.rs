@@ -114,7 +114,9 @@ fn html(status: u16, page: String) -> Response {
 /// The message's campaign, for its links and pages.
 async fn message(env: &Env, t: &Tracked) -> Result<core::CampaignMessage, ApiError> {
     let db = Db::open(env)?;
-    store::campaigns::campaign_message(&db, &t.channel, &t.campaign).await?.ok_or(ApiError::NotFound("campaign"))
+    store::campaigns::campaign_message(&db, &t.channel, &t.campaign, &t.visitor)
+        .await?
+        .ok_or(ApiError::NotFound("campaign"))
 }
 
 /// The base of button paths: `PUBLIC_URL`, else the origin this request came to.

@@ -122,6 +122,7 @@ pub(crate) async fn advance(
     store::deliveries::insert_deliveries(&db, channel_id, &deliveries).await?;
     goal_of.sort();
     goal_of.dedup();
+    record_arms(&db, channel_id, visitor_id, live, &goal_of, now).await?;
     if !goal_of.is_empty() {
         for (delivery, goal) in
             store::deliveries::deliveries_awaiting_goal(&db, channel_id, visitor_id, &goal_of, now - WINDOW).await?
@@ -138,12 +139,30 @@ pub(crate) async fn advance(
     Ok(reply)
 }
 
-/// The visitor's pending messages, as the widget renders them; a page opened by a sign-in
-/// without identity verification gets none delivered before it (`Live::signed_in_at`).
-/// Handing them over is what makes them sent (counted today, once: a delivery sent
-/// already, by email or to another page, counts nothing again); those the take dropped
-/// are marked withdrawn or expired. D1 takes this before the object saves its record,
-/// so a failure leaves the messages pending for the next page.
+/// Writes to D1 the variant arms the engine assigned in this call and the goals of
+/// assigned campaigns in `goal_of` (each at most once), before the record is saved.
+async fn record_arms(
+    db: &Db,
+    channel: &ChannelId,
+    visitor: &VisitorId,
+    live: &mut Live,
+    goal_of: &[CampaignId],
+    now: Millis,
+) -> Result<(), ApiError> {
+    let assigned = live.state.unrecorded_arms();
+    let goals = live.state.arm_goals(goal_of, now);
+    store::variants::record(db, channel, visitor, &assigned, &goals, now).await?;
+    Ok(())
+}
+
+/// The visitor's pending messages, as the widget renders them (each in the visitor's
+/// variant of it); a page opened by a sign-in without identity verification gets none
+/// delivered before it (`Live::signed_in_at`). Handing them over is what makes them sent
+/// (counted today, once: a delivery sent already, by email or to another page, counts
+/// nothing again); those the take dropped are marked withdrawn or expired, and so is one
+/// whose variant was removed since it was released (it has nothing to show). D1 takes
+/// this before the object saves its record, so a failure leaves the messages pending for
+/// the next page.
 pub(crate) async fn hand_to_page(
     db: &Db,
     channel: &Channel,
@@ -158,15 +177,20 @@ pub(crate) async fn hand_to_page(
         campaign: campaign.clone(),
         fate,
     };
-    let mut moves: Vec<store::deliveries::Move> =
-        taken.handed.iter().map(|(pending, _)| moved(&pending.delivery, &pending.campaign, Fate::Reached)).collect();
+    let mut moves = Vec::new();
+    let mut popups = Vec::new();
+    for (pending, campaign) in &taken.handed {
+        match live.state.message_of(campaign) {
+            Some(message) => {
+                moves.push(moved(&pending.delivery, &pending.campaign, Fate::Reached));
+                popups.push(Popup::new(&pending.delivery, &campaign.id, message));
+            }
+            None => moves.push(moved(&pending.delivery, &pending.campaign, Fate::Withdrawn)),
+        }
+    }
     moves.extend(taken.dropped.iter().map(|(pending, fate)| moved(&pending.delivery, &pending.campaign, *fate)));
     store::deliveries::move_deliveries(db, channel, visitor, &moves, now).await?;
-    Ok(taken
-        .handed
-        .into_iter()
-        .map(|(pending, campaign)| Popup::new(&pending.delivery, &campaign.id, &campaign.message))
-        .collect())
+    Ok(popups)
 }
 
 /// Queues email or SMS for deliveries to a visitor who is not on the site, where the
@@ -265,7 +289,10 @@ pub(crate) async fn broadcast(
         return Ok(false);
     }
     let campaign = Campaign::try_from(&row.doc()?)?;
-    let Some(delivery) = deliver::broadcast(&campaign, visitor_id, &mut live.state, now) else { return Ok(false) };
+    let delivery = deliver::broadcast(&campaign, visitor_id, &mut live.state, now);
+    // The control group's assignment is recorded too, though it receives nothing.
+    record_arms(&db, channel_id, visitor_id, live, &[], now).await?;
+    let Some(delivery) = delivery else { return Ok(false) };
     let deliveries = [delivery];
     store::deliveries::insert_deliveries(&db, channel_id, &deliveries).await?;
     let set = kv::campaigns(env, channel_id, now).await?;
@@ -300,5 +327,6 @@ pub(crate) async fn show(
     if let Some(delivery) = deliver::on_demand(campaign, visitor_id, &mut live.state, request, &ctx)? {
         store::deliveries::insert_deliveries(&db, channel_id, &[delivery]).await?;
     }
+    record_arms(&db, channel_id, visitor_id, live, &[], now).await?;
     hand_to_page(&db, &channel, visitor_id, &set, live, now).await
 }

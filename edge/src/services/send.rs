@@ -201,7 +201,7 @@ async fn what_to_send(
         Ok(address) => address,
         Err(reason) => return Ok(Err(reason)),
     };
-    Ok(store::campaigns::campaign_message(db, &job.channel, &job.campaign)
+    Ok(store::campaigns::campaign_message(db, &job.channel, &job.campaign, &job.visitor)
         .await?
         .map(|m| (address, m))
         .ok_or(SkipReason::NoCampaign))

@@ -6,7 +6,7 @@
 
 use super::{Executor, Statement, StoreError, corrupt, json, num, text};
 use kizuna_shared::counting::WINDOW;
-use kizuna_shared::ids::{CampaignId, ChannelId};
+use kizuna_shared::ids::{CampaignId, ChannelId, VisitorId};
 use kizuna_shared::store::CampaignDocV1;
 use kizuna_shared::time::Millis;
 use serde::Deserialize;
@@ -76,10 +76,13 @@ pub(crate) mod sql {
         Statement::new("DELETE FROM campaigns WHERE id = ?1 AND state = 'draft'", vec![text(id)])
     }
 
-    pub fn campaign_message(channel: &ChannelId, campaign: &CampaignId) -> Statement {
+    pub fn campaign_message(channel: &ChannelId, campaign: &CampaignId, visitor: &VisitorId) -> Statement {
         Statement::new(
-            "SELECT name, definition FROM campaigns WHERE id = ?1 AND channel_id = ?2",
-            vec![text(campaign.as_str()), text(channel.as_str())],
+            "SELECT c.name, c.definition,
+                    (SELECT a.variant FROM variant_assignments a
+                     WHERE a.campaign_id = c.id AND a.visitor_id = ?3) AS variant
+             FROM campaigns c WHERE c.id = ?1 AND c.channel_id = ?2",
+            vec![text(campaign.as_str()), text(channel.as_str()), text(visitor.as_str())],
         )
     }
 }
@@ -182,19 +185,23 @@ pub async fn delete_draft(db: &impl Executor, id: &str) -> Result<bool, StoreErr
 struct MessageRow {
     name: String,
     definition: String,
+    variant: Option<i64>,
 }
 
-/// A campaign's name and message (nothing else of its document is read).
+/// A campaign's name and the message `visitor` receives of it: their variant's, when the
+/// campaign has variants and they were assigned one (nothing else of its document is read).
 pub async fn campaign_message(
     db: &impl Executor,
     channel: &ChannelId,
     campaign: &CampaignId,
+    visitor: &VisitorId,
 ) -> Result<Option<kizuna_shared::outbound::CampaignMessage>, StoreError> {
-    let row = db.first::<MessageRow>(sql::campaign_message(channel, campaign)).await?;
+    let row = db.first::<MessageRow>(sql::campaign_message(channel, campaign, visitor)).await?;
     row.map(|r| {
         let doc: kizuna_shared::store::Definition =
             serde_json::from_str(&r.definition).map_err(|e| corrupt("campaign message", e))?;
-        Ok(kizuna_shared::outbound::CampaignMessage { name: r.name, message: doc.message })
+        let variant = r.variant.and_then(|i| usize::try_from(i).ok());
+        Ok(kizuna_shared::outbound::CampaignMessage { name: r.name, message: doc.into_message(variant) })
     })
     .transpose()
 }

@@ -19,8 +19,10 @@ use serde::Deserialize;
 
 /// Every table with a `channel_id` column: deleting a channel deletes its rows in each.
 /// A new table keyed by channel belongs here (a test reads the schema and fails otherwise).
-pub const CHANNEL_TABLES: [&str; 14] = [
+pub const CHANNEL_TABLES: [&str; 16] = [
     "broadcast_runs",
+    "variant_assignments",
+    "preview_links",
     "outbound_messages",
     "deliveries",
     "visitor_wakeups",

@@ -101,7 +101,7 @@ pub(crate) mod sql {
 
     pub fn merge_customer_rows(channel: &ChannelId, from: &str, into: &str) -> Vec<Statement> {
         let (ch, from_v, into_v) = (text(channel.as_str()), text(from), text(into));
-        vec![
+        let mut statements = vec![
             Statement::new(
                 "INSERT OR IGNORE INTO customer_months (channel_id, month, customer_id)
              SELECT channel_id, month, ?3 FROM customer_months WHERE channel_id = ?1 AND customer_id = ?2",
@@ -116,8 +116,11 @@ pub(crate) mod sql {
                 "UPDATE deliveries SET visitor_id = ?3 WHERE channel_id = ?1 AND visitor_id = ?2",
                 vec![ch.clone(), from_v.clone(), text(into)],
             ),
-            Statement::new("DELETE FROM customers WHERE channel_id = ?1 AND id = ?2", vec![ch, from_v]),
-        ]
+        ];
+        // Its variant arms too; where both have one for a campaign, the earlier wins.
+        statements.extend(crate::store::variants::sql::merge_assignments(channel, from, into));
+        statements.push(Statement::new("DELETE FROM customers WHERE channel_id = ?1 AND id = ?2", vec![ch, from_v]));
+        statements
     }
 
     /// The tombstone first (migration 0011: its triggers drop any later insert about the
@@ -137,6 +140,7 @@ pub(crate) mod sql {
             Statement::new("DELETE FROM deliveries WHERE channel_id = ?1 AND visitor_id = ?2", args.clone()),
             Statement::new("DELETE FROM outbound_messages WHERE channel_id = ?1 AND visitor_id = ?2", args.clone()),
             Statement::new("DELETE FROM visitor_wakeups WHERE channel_id = ?1 AND visitor_id = ?2", args.clone()),
+            Statement::new("DELETE FROM variant_assignments WHERE channel_id = ?1 AND visitor_id = ?2", args.clone()),
             // A bulk job's id list forgets the id (its counts stay as they were).
             Statement::new(
                 "UPDATE bulk_jobs SET target = json_object('ids', (

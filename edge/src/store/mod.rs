@@ -22,6 +22,7 @@ pub mod members;
 pub mod outbound;
 pub mod previews;
 pub mod segments;
+pub mod variants;
 pub mod wakeups;
 
 #[cfg(test)]
@@ -264,7 +265,8 @@ mod tests {
             campaigns::sql::campaign_rows(&channel),
             campaigns::sql::live_campaigns(&channel, 0, ""),
             campaigns::sql::delete_draft("news"),
-            campaigns::sql::campaign_message(&channel, &campaign),
+            campaigns::sql::campaign_message(&channel, &campaign, &visitor),
+            variants::sql::arm_counts(&campaign),
             deliveries::sql::load_delivery(&channel, &visitor, &delivery),
             deliveries::sql::deliveries_awaiting_goal(&channel, &visitor, &campaign, 0),
             deliveries::sql::daily_stats(&campaign, Day(0), Day(1)),

@@ -117,13 +117,20 @@ mod tests {
         ChannelId::parse("shop").unwrap()
     }
 
+    /// A database with the channels `shop` and `other`.
+    fn two_channels() -> Sqlite {
+        let db = Sqlite::with_channel();
+        db.exec("INSERT INTO channels (id, name, utc_offset_minutes, created_at) VALUES ('other', 'Other', 0, 0)");
+        db
+    }
+
     fn link<'a>(token: &'a str, channel: &'a ChannelId, expires_at: Millis) -> NewPreview<'a> {
         NewPreview { token_hash: token, channel, campaign: "c_1", popup: "{\"text\":\"Hi\"}", expires_at }
     }
 
     #[test]
     fn a_link_shows_its_message_once_and_then_is_gone() {
-        let db = Sqlite::migrated();
+        let db = two_channels();
         assert!(wait(create(&db, &link("t1", &shop(), 1_000), 0)).unwrap());
         assert_eq!(wait(take(&db, &shop(), "t1", 10)).unwrap(), Taken::Popup("{\"text\":\"Hi\"}".into()));
         assert_eq!(wait(take(&db, &shop(), "t1", 11)).unwrap(), Taken::Gone);
@@ -131,7 +138,7 @@ mod tests {
 
     #[test]
     fn an_expired_link_is_gone_and_an_unknown_or_other_channels_token_is_unknown() {
-        let db = Sqlite::migrated();
+        let db = two_channels();
         assert!(wait(create(&db, &link("t1", &shop(), 1_000), 0)).unwrap());
         assert_eq!(wait(take(&db, &shop(), "t1", 1_000)).unwrap(), Taken::Gone);
         assert_eq!(wait(take(&db, &shop(), "nope", 10)).unwrap(), Taken::Unknown);
@@ -143,7 +150,7 @@ mod tests {
 
     #[test]
     fn a_channel_holds_at_most_the_maximum_of_live_links_and_expired_ones_make_room() {
-        let db = Sqlite::migrated();
+        let db = two_channels();
         let tokens: Vec<String> = (0..MAX_LIVE_PER_CHANNEL).map(|i| format!("t{i}")).collect();
         for token in &tokens {
             assert!(wait(create(&db, &link(token, &shop(), 1_000), 0)).unwrap());
@@ -153,6 +160,8 @@ mod tests {
         assert!(wait(create(&db, &link("elsewhere", &other, 1_000), 0)).unwrap(), "another channel's count is its own");
         // Once they expired, they are dropped and a new one fits.
         assert!(wait(create(&db, &link("later", &shop(), 9_000), 2_000)).unwrap());
+        let gone = ChannelId::parse("gone").unwrap();
+        assert!(!wait(create(&db, &link("orphan", &gone, 9_000), 2_000)).unwrap(), "a deleted channel gets no link");
         let left = db.number("SELECT COUNT(*) FROM preview_links WHERE channel_id = 'shop'");
         assert_eq!(left, 1);
     }

@@ -349,7 +349,10 @@ pub struct Campaign {
     /// (see [`crate::deliver::on_demand`]); off by default.
     pub on_demand: bool,
     pub audience: Option<Audience>,
+    /// The message; with [`Campaign::variants`], the first variant's.
     pub message: Message,
+    /// Message variants and a control group; `None`: everyone gets `message`.
+    pub variants: Option<Variants>,
     /// Every campaign has one: [`Goal::LinkClicked`] unless another is chosen.
     pub goal: Goal,
     pub starts_at: Option<Millis>,
@@ -361,6 +364,15 @@ pub struct Campaign {
     /// Unviewed and not yet delivered messages are dropped once the campaign ends.
     pub delete_unviewed: bool,
     pub offline: Offline,
+}
+
+/// A campaign's split between message variants and a control group (see [`variants`]).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Variants {
+    pub split: variants::Split,
+    /// The messages of the variants after the first, in order (the first variant's is
+    /// [`Campaign::message`]); one fewer than the split has shares.
+    pub others: Vec<Message>,
 }
 
 /// The shortest repeat interval (seed 001: at least 24 hours).
@@ -383,6 +395,19 @@ impl Campaign {
         match &self.kind {
             Kind::Automated { trigger, .. } => Some(trigger),
             Kind::Broadcast => None,
+        }
+    }
+
+    /// The message of the arm a customer is in: `None` for the control group, and for a
+    /// variant index the campaign no longer has (its variant was removed after they were
+    /// assigned: they receive nothing rather than another variant's message). A campaign
+    /// without variants gives everyone its message.
+    pub fn message_for(&self, arm: Option<variants::Arm>) -> Option<&Message> {
+        let Some(variants) = &self.variants else { return Some(&self.message) };
+        match arm {
+            None | Some(variants::Arm::Variant(0)) => Some(&self.message),
+            Some(variants::Arm::Variant(i)) => variants.others.get(i - 1),
+            Some(variants::Arm::Control) => None,
         }
     }
 

@@ -21,6 +21,7 @@ pub fn broadcast(campaign: &Campaign, visitor: &VisitorId, state: &mut VisitorSt
     let fits = matches!(campaign.kind, Kind::Broadcast) && campaign.is_live(now);
     (fits && !state.received.contains_key(&campaign.id))
         .then(|| state.deliver(visitor, campaign, &EventId::broadcast(), now))
+        .flatten()
 }
 
 /// Whether the site may ask for `campaign` with `Kizuna('showCampaign', id)` at all: only
@@ -59,8 +60,11 @@ pub fn on_demand(
         return Ok(None);
     }
     let delivery = state.deliver(visitor, campaign, request, now);
-    state.note_shown(now, ctx.session);
-    Ok(Some(delivery))
+    // The control group is shown nothing, so nothing counts against the cap.
+    if delivery.is_some() {
+        state.note_shown(now, ctx.session);
+    }
+    Ok(delivery)
 }
 
 #[cfg(test)]

@@ -27,7 +27,7 @@ mod step;
 pub use direct::{broadcast, on_demand, shows_on_demand};
 pub use pending::{Taken, away_checks, still_wanted, take_pending, take_pending_since};
 pub use set::CampaignSet;
-pub use state::{MAX_PENDING, ONLINE, Pending, Progress, RECENT_EVENTS, Shown, Stage, VisitorState};
+pub use state::{Assigned, MAX_PENDING, ONLINE, Pending, Progress, RECENT_EVENTS, Shown, Stage, VisitorState};
 pub use step::{Context, Input, Outcome, audience_checks, step};
 
 #[cfg(test)]

@@ -88,8 +88,11 @@ pub(super) fn release(
             });
         } else {
             let cause = state.progress[index].cause.clone();
-            deliveries.push(state.deliver(visitor, campaign, &cause, now));
-            state.note_shown(now, ctx.session);
+            // The control group gets nothing: no message this step, nothing in the cap.
+            if let Some(delivery) = state.deliver(visitor, campaign, &cause, now) {
+                deliveries.push(delivery);
+                state.note_shown(now, ctx.session);
+            }
             next[index] = Next::End;
         }
     }

@@ -7,7 +7,8 @@
 //! [`MAX_PENDING`], `MAX_SHOWN`), campaigns under way and received by the published
 //! campaigns (at most one entry per campaign).
 
-use crate::campaign::Campaign;
+use crate::campaign::variants::{Arm, assign, goal_counts};
+use crate::campaign::{Campaign, Message};
 use crate::counting::Delivery;
 use crate::ids::{CampaignId, DeliveryId, EventId, VisitorId};
 use crate::time::{MINUTE, Millis};
@@ -72,6 +73,30 @@ pub struct Shown {
     pub session: Option<String>,
 }
 
+/// The arm of a campaign's variants a visitor was first assigned to (issue 12): kept for
+/// good, so a later change of the shares, or signing in, does not move them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Assigned {
+    /// The variant's index (0-based); absent for the control group.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub variant: Option<usize>,
+    pub at: Millis,
+    /// D1 holds the assignment (`variant_assignments`): the shell writes the new ones
+    /// after a step and sets this before the record is saved.
+    #[serde(default)]
+    pub recorded: bool,
+    /// The campaign's goal event was written to D1 for it: at most once.
+    #[serde(default)]
+    pub goal_noted: bool,
+}
+
+impl Assigned {
+    pub fn arm(&self) -> Arm {
+        self.variant.map_or(Arm::Control, Arm::Variant)
+    }
+}
+
 /// The live state of one visitor that campaign decisions need.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct VisitorState {
@@ -84,6 +109,8 @@ pub struct VisitorState {
     pub progress: Vec<Progress>,
     pub pending: VecDeque<Pending>,
     pub shown: VecDeque<Shown>,
+    /// The arm of each campaign with variants that was about to reach the visitor.
+    pub arms: BTreeMap<CampaignId, Assigned>,
 }
 
 impl VisitorState {
@@ -153,6 +180,65 @@ impl VisitorState {
             (a, b) => a.or(b),
         };
         self.last_seen_at = self.last_seen_at.max(other.last_seen_at);
+        // The earlier assignment wins: the customer keeps the arm they were first in.
+        for (campaign, theirs) in &other.arms {
+            match self.arms.get(campaign) {
+                Some(mine) if mine.at <= theirs.at => {}
+                // D1's row is moved by the shell's merge (the earlier one is kept there too).
+                _ => {
+                    self.arms.insert(campaign.clone(), *theirs);
+                }
+            }
+        }
+    }
+
+    /// The arm of `campaign` the visitor is in, assigned by [`assign`] and remembered the
+    /// first time; `None` for a campaign without variants.
+    pub(super) fn arm(&mut self, visitor: &VisitorId, campaign: &Campaign, now: Millis) -> Option<Arm> {
+        let variants = campaign.variants.as_ref()?;
+        let assigned = self.arms.entry(campaign.id.clone()).or_insert_with(|| {
+            let variant = match assign(visitor, &campaign.id, &variants.split) {
+                Arm::Variant(i) => Some(i),
+                Arm::Control => None,
+            };
+            Assigned { variant, at: now, recorded: false, goal_noted: false }
+        });
+        Some(assigned.arm())
+    }
+
+    /// The message of `campaign` this visitor receives: their arm's (see
+    /// [`Campaign::message_for`]).
+    pub fn message_of<'a>(&self, campaign: &'a Campaign) -> Option<&'a Message> {
+        campaign.message_for(self.arms.get(&campaign.id).map(Assigned::arm))
+    }
+
+    /// Assignments D1 does not hold yet, marked as held: the shell writes them in the
+    /// same call, before the record is saved (a failure saves neither).
+    pub fn unrecorded_arms(&mut self) -> Vec<(CampaignId, Assigned)> {
+        self.arms
+            .iter_mut()
+            .filter(|(_, a)| !a.recorded)
+            .map(|(id, a)| {
+                a.recorded = true;
+                (id.clone(), *a)
+            })
+            .collect()
+    }
+
+    /// Of the campaigns whose goal event just came (`goal_of`), those whose arm for this
+    /// visitor was assigned at most 7 days ago (`variants::GOAL_WINDOW`) and has no goal yet: marked, so
+    /// the shell writes each goal to D1 once (no view is needed, so the control counts).
+    pub fn arm_goals(&mut self, goal_of: &[CampaignId], now: Millis) -> Vec<(CampaignId, Assigned)> {
+        goal_of
+            .iter()
+            .filter_map(|id| {
+                let assigned = self.arms.get_mut(id)?;
+                (!assigned.goal_noted && goal_counts(assigned.at, now)).then(|| {
+                    assigned.goal_noted = true;
+                    (id.clone(), *assigned)
+                })
+            })
+            .collect()
     }
 
     /// A message just delivered to a visitor who counts as online: check at
@@ -179,16 +265,22 @@ impl VisitorState {
     }
 
     /// Records that `campaign` reached the visitor at `now` because of `cause`: the
-    /// message waits for their next page.
+    /// message waits for their next page. With variants, the visitor's arm decides
+    /// (assigned now if it was not): the control group, or a variant removed since they
+    /// were assigned, receives nothing (`None`) but counts as reached, so the campaign's
+    /// repeat rule treats them as it treats the others.
     pub(super) fn deliver(
         &mut self,
         visitor: &VisitorId,
         campaign: &Campaign,
         cause: &EventId,
         now: Millis,
-    ) -> Delivery {
-        let delivery = Delivery::new(visitor, campaign, cause, now);
+    ) -> Option<Delivery> {
+        let arm = self.arm(visitor, campaign, now);
         self.received.insert(campaign.id.clone(), now);
+        let message = campaign.message_for(arm)?;
+        let mut delivery = Delivery::new(visitor, campaign, cause, now);
+        delivery.display = message.display;
         if self.pending.len() == MAX_PENDING {
             self.pending.pop_front();
         }
@@ -198,7 +290,7 @@ impl VisitorState {
             sent_at: now,
             away_check: None,
         });
-        delivery
+        Some(delivery)
     }
 }
 

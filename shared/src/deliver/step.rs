@@ -87,6 +87,10 @@ pub fn step(set: &CampaignSet, visitor: &VisitorId, state: &mut VisitorState, in
     }
     // A campaign no longer published has ended for good (over 7 days ago): forget it.
     state.received.retain(|id, _| set.get(id).is_some());
+    // An arm is kept while its campaign is published or a message of it waits (the
+    // message shown is the arm's).
+    let waiting: BTreeSet<CampaignId> = state.pending.iter().map(|p| p.campaign.clone()).collect();
+    state.arms.retain(|id, _| set.get(id).is_some() || waiting.contains(id));
     let deliveries = release(set, visitor, state, ctx);
     Outcome { fresh: true, deliveries, goal_of }
 }

@@ -5,9 +5,10 @@
 //! older workers must still read); invalid documents never become a `Campaign`, and the
 //! error names the field.
 
+use crate::campaign::variants::Split;
 use crate::campaign::{
     Audience, Campaign, CampaignState, EventMatch, FollowUp, Goal, Kind, LinkButton, Message, Offline,
-    PropertyCondition, PropertyOp, SafeUrl, ScheduleRef, Sender, UrlCondition, UrlOp, UrlTest,
+    PropertyCondition, PropertyOp, SafeUrl, ScheduleRef, Sender, UrlCondition, UrlOp, UrlTest, Variants,
 };
 pub use crate::campaign::{ButtonDoc, KindDoc, MessageDoc, SenderDoc};
 use crate::event::PropertyValue;
@@ -69,6 +70,27 @@ pub struct CampaignDocV1 {
     pub delete_unviewed: bool,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub offline: Option<OfflineDoc>,
+    /// Message variants (issue 12): absent, every customer gets `message`. Present, each
+    /// entry is one variant with its share of the customers in percent; the first
+    /// variant's message is `message` (so readers of `message` keep reading variant A),
+    /// each later one carries its own. Left out when absent, so older documents keep
+    /// their bytes.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub variants: Option<Vec<VariantDocV1>>,
+    /// Percent of the customers held out as the control group: assigned, counted, sent
+    /// nothing. Only with `variants`; absent or 0: no control group.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub control_percent: Option<i64>,
+}
+
+/// One message variant of a campaign: its share in percent and, for every variant but
+/// the first (whose message is the document's `message`), its own message.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct VariantDocV1 {
+    pub share: i64,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub message: Option<MessageDoc>,
 }
 
 /// Exactly one of a filter or a saved segment's id.
@@ -310,6 +332,75 @@ impl CampaignDocV1 {
     }
 }
 
+/// A message document validated into a [`Message`]; errors name the field under `path`
+/// (`message`, `variants[1].message`).
+fn message(doc: &MessageDoc, path: &str) -> Result<Message, FieldError> {
+    let avatar_url = match &doc.sender.avatar_url {
+        None => None,
+        Some(url) => Some(SafeUrl::parse(url).map_err(|p| FieldError::new(format!("{path}.sender.avatarUrl"), p))?),
+    };
+    if doc.buttons.len() > MAX_BUTTONS {
+        return Err(FieldError::new(format!("{path}.buttons"), format!("at most {MAX_BUTTONS} buttons")));
+    }
+    let buttons = doc
+        .buttons
+        .iter()
+        .enumerate()
+        .map(|(i, b)| {
+            Ok(LinkButton {
+                label: bounded(&format!("{path}.buttons[{i}].label"), &b.label, MAX_LABEL_CHARS)?,
+                url: SafeUrl::parse(b.url.trim())
+                    .map_err(|p| FieldError::new(format!("{path}.buttons[{i}].url"), p))?,
+            })
+        })
+        .collect::<Result<Vec<_>, FieldError>>()?;
+    Ok(Message {
+        sender: Sender { name: bounded(&format!("{path}.sender.name"), &doc.sender.name, MAX_NAME_CHARS)?, avatar_url },
+        text: bounded(&format!("{path}.text"), &doc.text, MAX_TEXT_CHARS)?,
+        image_url: match &doc.image_url {
+            None => None,
+            Some(url) => Some(
+                SafeUrl::parse(url.trim())
+                    .ok()
+                    .filter(|u| !u.as_str().to_ascii_lowercase().starts_with("mailto:"))
+                    .ok_or_else(|| {
+                        FieldError::new(format!("{path}.imageUrl"), "must be an https: URL or a path on the site")
+                    })?,
+            ),
+        },
+        buttons,
+        display: doc.display,
+    })
+}
+
+/// The document's variants and control group, checked by [`Split::new`] (whose errors
+/// name `variants`, `variants[i].share` and `controlPercent`, as the document does).
+fn variants(doc: &CampaignDocV1) -> Result<Option<Variants>, FieldError> {
+    let Some(list) = &doc.variants else {
+        return match doc.control_percent {
+            None | Some(0) => Ok(None),
+            Some(_) => Err(FieldError::new("controlPercent", "a control group needs variants")),
+        };
+    };
+    let shares: Vec<i64> = list.iter().map(|variant| variant.share).collect();
+    let split = Split::new(&shares, doc.control_percent.unwrap_or(0))?;
+    let mut others = Vec::with_capacity(list.len().saturating_sub(1));
+    for (i, variant) in list.iter().enumerate() {
+        match (i, &variant.message) {
+            (0, None) => {}
+            (0, Some(_)) => {
+                return Err(FieldError::new(
+                    "variants[0].message",
+                    "the first variant's message is the campaign's message: leave it out here",
+                ));
+            }
+            (_, None) => return Err(FieldError::new(format!("variants[{i}].message"), "required")),
+            (_, Some(m)) => others.push(message(m, &format!("variants[{i}].message"))?),
+        }
+    }
+    Ok(Some(Variants { split, others }))
+}
+
 /// Highest campaign priority (lower numbers are tried first).
 pub const MAX_PRIORITY: i32 = 1000;
 
@@ -364,26 +455,6 @@ impl TryFrom<&CampaignDocV1> for Campaign {
                 Kind::Broadcast
             }
         };
-        let message = &doc.message;
-        let avatar_url = match &message.sender.avatar_url {
-            None => None,
-            Some(url) => Some(SafeUrl::parse(url).map_err(|p| FieldError::new("message.sender.avatarUrl", p))?),
-        };
-        if message.buttons.len() > MAX_BUTTONS {
-            return Err(FieldError::new("message.buttons", format!("at most {MAX_BUTTONS} buttons")));
-        }
-        let buttons = message
-            .buttons
-            .iter()
-            .enumerate()
-            .map(|(i, b)| {
-                Ok(LinkButton {
-                    label: bounded(&format!("message.buttons[{i}].label"), &b.label, MAX_LABEL_CHARS)?,
-                    url: SafeUrl::parse(b.url.trim())
-                        .map_err(|p| FieldError::new(format!("message.buttons[{i}].url"), p))?,
-                })
-            })
-            .collect::<Result<Vec<_>, FieldError>>()?;
         // Documents stored before the default existed have `"goal": null`.
         let goal = match &doc.goal {
             None => Goal::default(),
@@ -415,26 +486,8 @@ impl TryFrom<&CampaignDocV1> for Campaign {
             kind,
             on_demand: doc.on_demand,
             audience: doc.audience.as_ref().map(audience).transpose()?,
-            message: Message {
-                sender: Sender {
-                    name: bounded("message.sender.name", &message.sender.name, MAX_NAME_CHARS)?,
-                    avatar_url,
-                },
-                text: bounded("message.text", &message.text, MAX_TEXT_CHARS)?,
-                image_url: match &message.image_url {
-                    None => None,
-                    Some(url) => Some(
-                        SafeUrl::parse(url.trim())
-                            .ok()
-                            .filter(|u| !u.as_str().to_ascii_lowercase().starts_with("mailto:"))
-                            .ok_or_else(|| {
-                                FieldError::new("message.imageUrl", "must be an https: URL or a path on the site")
-                            })?,
-                    ),
-                },
-                buttons,
-                display: message.display,
-            },
+            message: message(&doc.message, "message")?,
+            variants: variants(doc)?,
             goal,
             starts_at: doc.starts_at,
             ends_at: doc.ends_at,
@@ -462,6 +515,17 @@ impl TryFrom<&CampaignDocV1> for Campaign {
 #[derive(Debug, Clone, PartialEq, Deserialize)]
 pub struct Definition {
     pub message: MessageDoc,
+    #[serde(default)]
+    pub variants: Option<Vec<VariantDocV1>>,
+}
+
+impl Definition {
+    /// The message of the variant at `index` (the customer's arm, if any): the first
+    /// variant's, or one the document does not have, is `message`.
+    pub fn into_message(self, index: Option<usize>) -> MessageDoc {
+        let variant = index.and_then(|i| self.variants?.into_iter().nth(i)?.message);
+        variant.unwrap_or(self.message)
+    }
 }
 
 #[cfg(test)]
@@ -594,6 +658,61 @@ mod tests {
             (err.field.as_str(), err.problem.as_str()),
             ("onDemand", "a one-time broadcast has no such setting")
         );
+    }
+
+    /// `doc()` with variants and a control group as given (JSON of the two fields).
+    fn with_variants(json: serde_json::Value) -> Result<Campaign, (String, String)> {
+        let mut value = serde_json::to_value(doc()).unwrap();
+        for (key, field) in json.as_object().unwrap() {
+            value[key] = field.clone();
+        }
+        let doc: CampaignDocV1 = serde_json::from_value(value).map_err(|e| ("json".to_owned(), e.to_string()))?;
+        Campaign::try_from(&doc).map_err(|e| (e.field, e.problem))
+    }
+
+    fn b() -> serde_json::Value {
+        serde_json::json!({"sender": {"name": "Shop"}, "text": "B", "display": "fullscreen"})
+    }
+
+    #[test]
+    fn variants_carry_their_own_messages_after_the_first() {
+        let campaign = with_variants(serde_json::json!({
+            "variants": [{"share": 45}, {"share": 45, "message": b()}], "controlPercent": 10
+        }))
+        .unwrap();
+        let variants = campaign.variants.clone().unwrap();
+        assert_eq!((variants.split.shares(), variants.split.control_percent()), (&[45, 45][..], 10));
+        assert_eq!(variants.others[0].text, "B");
+        use crate::campaign::variants::Arm;
+        assert_eq!(campaign.message_for(Some(Arm::Variant(0))).map(|m| m.text.as_str()), Some("Hi <b>there</b>"));
+        assert_eq!(campaign.message_for(Some(Arm::Variant(1))).map(|m| m.text.as_str()), Some("B"));
+        assert_eq!(campaign.message_for(Some(Arm::Control)), None);
+        assert_eq!(campaign.message_for(Some(Arm::Variant(2))), None, "a variant removed since");
+        assert!(Campaign::try_from(&doc()).unwrap().variants.is_none(), "absent: one message as before");
+        assert!(!serde_json::to_string(&doc()).unwrap().contains("variants"), "and older documents keep their bytes");
+    }
+
+    #[test]
+    fn variant_problems_name_their_field() {
+        let refused = |json: serde_json::Value| with_variants(json).unwrap_err().0;
+        let bad_share = serde_json::json!({"variants": [{"share": 50}, {"share": -5, "message": b()}]});
+        assert_eq!(refused(bad_share), "variants[1].share");
+        let over = serde_json::json!({"variants": [{"share": 5}, {"share": 5, "message": b()}], "controlPercent": 95});
+        assert_eq!(refused(over), "controlPercent");
+        let short = serde_json::json!({"variants": [{"share": 50}, {"share": 40, "message": b()}]});
+        assert_eq!(refused(short), "variants", "the shares must add up to 100");
+        let four = serde_json::json!({"variants": [{"share": 25}, {"share": 25}, {"share": 25}, {"share": 25}]});
+        assert_eq!(refused(four), "variants");
+        assert_eq!(refused(serde_json::json!({"variants": [{"share": 50}, {"share": 50}]})), "variants[1].message");
+        let first_with =
+            serde_json::json!({"variants": [{"share": 50, "message": b()}, {"share": 50, "message": b()}]});
+        assert_eq!(refused(first_with), "variants[0].message");
+        let mut bad_link = b();
+        bad_link["buttons"] = serde_json::json!([{"label": "Go", "url": "javascript:alert(1)"}]);
+        let bad = serde_json::json!({"variants": [{"share": 50}, {"share": 50, "message": bad_link}]});
+        assert_eq!(refused(bad), "variants[1].message.buttons[0].url");
+        assert_eq!(refused(serde_json::json!({"controlPercent": 10})), "controlPercent", "a control needs variants");
+        assert!(with_variants(serde_json::json!({"controlPercent": 0})).is_ok());
     }
 
     #[test]

@@ -4,7 +4,7 @@
 //! Invariant: the record lives as long as the visitor, so its JSON never changes shape;
 //! entries that no longer parse are dropped on reading rather than failing the visitor.
 
-use crate::deliver::{Pending, Progress, RECENT_EVENTS, Shown, VisitorState};
+use crate::deliver::{Assigned, Pending, Progress, RECENT_EVENTS, Shown, VisitorState};
 use crate::ids::{CampaignId, EventId};
 use crate::profile::Profile;
 use crate::time::Millis;
@@ -32,6 +32,10 @@ pub struct VisitorRecordV1 {
     /// `(channel, visitor id)`: lets the object's alarm act without a request.
     #[serde(default)]
     pub key: Option<(String, String)>,
+    /// `(campaign id, arm)`: the variant arms assigned (absent before variants, and left
+    /// out when empty so older records keep their bytes).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub arms: Vec<(String, Assigned)>,
 }
 
 impl From<&VisitorState> for VisitorRecordV1 {
@@ -46,6 +50,7 @@ impl From<&VisitorState> for VisitorRecordV1 {
             pending: state.pending.iter().cloned().collect(),
             shown: state.shown.iter().cloned().collect(),
             key: None,
+            arms: state.arms.iter().map(|(id, arm)| (id.as_str().to_owned(), *arm)).collect(),
         }
     }
 }
@@ -62,6 +67,7 @@ impl From<&VisitorRecordV1> for VisitorState {
             progress: record.progress.clone(),
             pending: record.pending.iter().cloned().collect(),
             shown: record.shown.iter().cloned().collect(),
+            arms: record.arms.iter().filter_map(|(id, arm)| Some((CampaignId::parse(id).ok()?, *arm))).collect(),
         }
     }
 }

@@ -221,6 +221,134 @@ pub struct RecipientPage {
     pub next_cursor: Option<String>,
 }
 
+/// `GET /admin/v1/campaigns/{id}/variants`: each arm of the campaign's split, its goal
+/// rate, and each variant against the control group (`campaign::variants`). A campaign
+/// without variants has no arms (`variants` empty, `control` absent).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct VariantStatsOut {
+    pub campaign_id: String,
+    /// In the split's order; the first is the campaign's `message`.
+    pub variants: Vec<VariantOut>,
+    /// Absent when the campaign has no variants.
+    pub control: Option<ArmOut>,
+    /// A goal counts for a customer's arm within this many days of the assignment.
+    pub goal_window_days: u32,
+    /// A variant is `significant` when its p-value is below this.
+    pub significance: f64,
+}
+
+/// One arm's customers: assigned to it, and of them those who reached the goal within
+/// the window (no view needed, so the control group has a rate too).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ArmOut {
+    /// Its share of the campaign's customers, in percent.
+    pub share: u8,
+    pub assigned: u64,
+    pub reached_goal: u64,
+    /// `reachedGoal / assigned`; absent when nobody was assigned.
+    pub goal_rate: Option<f64>,
+}
+
+/// A variant's arm and its comparison with the control group.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct VariantOut {
+    /// Its index in the campaign's `variants` (0-based).
+    pub index: usize,
+    #[serde(flatten)]
+    pub arm: ArmOut,
+    /// Absent when it cannot be tested (`untestable` says why).
+    pub vs_control: Option<ComparisonOut>,
+    pub untestable: Option<UntestableOut>,
+}
+
+/// The pooled two-proportion z-test of a variant against the control group.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ComparisonOut {
+    /// The variant's goal rate minus the control's.
+    pub difference: f64,
+    pub z: f64,
+    /// Two-sided.
+    pub p_value: f64,
+    /// `pValue` below `significance`.
+    pub significant: bool,
+}
+
+/// Why a variant has no comparison.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub enum UntestableOut {
+    NoVariantCustomers,
+    NoControlCustomers,
+    MoreGoalsThanCustomers,
+}
+
+/// The answer for a campaign with `split`, from each arm's counts (`counts(Some(i))` for
+/// variant `i`, `counts(None)` for the control group).
+pub fn variant_stats(
+    campaign_id: &str,
+    split: Option<&crate::campaign::variants::Split>,
+    counts: impl Fn(Option<usize>) -> crate::campaign::variants::ArmCounts,
+) -> VariantStatsOut {
+    use crate::campaign::variants::{GOAL_WINDOW, SIGNIFICANCE, Untestable, results};
+    let goal_window_days = u32::try_from(GOAL_WINDOW / crate::time::DAY).unwrap_or(u32::MAX);
+    let Some(split) = split else {
+        return VariantStatsOut {
+            campaign_id: campaign_id.to_owned(),
+            variants: Vec::new(),
+            control: None,
+            goal_window_days,
+            significance: SIGNIFICANCE,
+        };
+    };
+    let arms: Vec<_> = (0..split.shares().len()).map(|i| counts(Some(i))).collect();
+    let figures = results(&arms, counts(None));
+    let arm = |share: u8, counts: crate::campaign::variants::ArmCounts, goal_rate: Option<f64>| ArmOut {
+        share,
+        assigned: counts.assigned,
+        reached_goal: counts.reached_goal,
+        goal_rate,
+    };
+    let variants = figures
+        .variants
+        .iter()
+        .zip(split.shares())
+        .enumerate()
+        .map(|(index, (result, &share))| {
+            let (vs_control, untestable) = match result.vs_control {
+                Ok(test) => (
+                    Some(ComparisonOut {
+                        difference: test.difference,
+                        z: test.z,
+                        p_value: test.p_value,
+                        significant: test.significant,
+                    }),
+                    None,
+                ),
+                Err(why) => (
+                    None,
+                    Some(match why {
+                        Untestable::NoVariantCustomers => UntestableOut::NoVariantCustomers,
+                        Untestable::NoControlCustomers => UntestableOut::NoControlCustomers,
+                        Untestable::MoreGoalsThanCustomers => UntestableOut::MoreGoalsThanCustomers,
+                    }),
+                ),
+            };
+            VariantOut { index, arm: arm(share, result.counts, result.goal_rate), vs_control, untestable }
+        })
+        .collect();
+    VariantStatsOut {
+        campaign_id: campaign_id.to_owned(),
+        variants,
+        control: Some(arm(split.control_percent(), figures.control, figures.control_goal_rate)),
+        goal_window_days,
+        significance: SIGNIFICANCE,
+    }
+}
+
 /// `POST /admin/v1/channels/{channel}/campaigns` and `PUT /admin/v1/campaigns/{id}`:
 /// every setting of a campaign, in the stored document's shape (its `id` and `state`
 /// are the server's; state changes through start, pause and stop).

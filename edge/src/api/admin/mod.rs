@@ -11,3 +11,4 @@ pub mod invitations;
 pub mod paging;
 pub mod segments;
 pub mod stats;
+pub mod variants;
