@@ -5,7 +5,7 @@
 use crate::machine::{Effect, Input, Widget};
 use crate::outbox::{Entry, Outbox, backoff_ms, batch_len};
 use crate::polling::{Next, Polling};
-use crate::render::markup;
+use kizuna_shared::render::markup;
 use crate::{dom, json, net, saved};
 use kizuna_shared::event::PAGE_VIEW;
 use kizuna_shared::ids::{CampaignId, ChannelId, VisitorId};
