@@ -131,6 +131,7 @@ test("the editor with its preview in both languages, fullscreen at phone width, 
   await page.locator(".match-count[data-count]").waitFor();
   await kit.bothLanguages(page, "campaign-edit", async (lang) => {
     await page.getByRole("heading", { name: lang === "ja" ? "自動配信を作成" : "New automated campaign" }).waitFor();
+    await page.evaluate(() => window.scrollTo(0, 0));
   });
 
   // Fullscreen at phone width: the backdrop fills the phone frame, not the console.

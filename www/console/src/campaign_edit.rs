@@ -21,7 +21,9 @@ use crate::profile_input::{moment_of, parse_wall, wall_text};
 use crate::screen::{CampaignPage, ChannelPage, Screen};
 use crate::segments::MatchCount;
 use crate::ui::{Ui, load_failed};
-use kizuna_shared::campaign::{ButtonDoc, CampaignState, Display, KindDoc, MessageDoc, PropertyOp, SafeUrl, SenderDoc, UrlOp};
+use kizuna_shared::campaign::{
+    ButtonDoc, CampaignState, Display, KindDoc, MessageDoc, PropertyOp, SafeUrl, SenderDoc, UrlOp,
+};
 use kizuna_shared::event::{PAGE_VIEW, PropertyValue};
 use kizuna_shared::filter::FilterDoc;
 use kizuna_shared::outbound::CampaignMessage;
@@ -500,11 +502,7 @@ fn popup_of(message: &MessageDoc) -> Popup {
             avatar_url: message.sender.avatar_url.as_deref().map(safe),
         },
         text: message.text.trim().to_owned(),
-        image_url: message
-            .image_url
-            .as_deref()
-            .map(safe)
-            .filter(|u| !u.to_ascii_lowercase().starts_with("mailto:")),
+        image_url: message.image_url.as_deref().map(safe).filter(|u| !u.to_ascii_lowercase().starts_with("mailto:")),
         buttons: message
             .buttons
             .iter()
@@ -642,8 +640,12 @@ fn Editor(ui: Ui, channel: String, kind: KindDoc, found: Loaded) -> impl IntoVie
             spawn_local(async move {
                 let answer = match id.get_value() {
                     Some(id) => {
-                        api::send_json::<CampaignOut>("PUT", &format!("/admin/v1/campaigns/{}", api::encode(&id)), &body)
-                            .await
+                        api::send_json::<CampaignOut>(
+                            "PUT",
+                            &format!("/admin/v1/campaigns/{}", api::encode(&id)),
+                            &body,
+                        )
+                        .await
                     }
                     None => {
                         let path = format!("/admin/v1/channels/{}/campaigns", api::encode(&channel));
@@ -784,7 +786,14 @@ fn Editor(ui: Ui, channel: String, kind: KindDoc, found: Loaded) -> impl IntoVie
 
 /// A labelled textarea for API field `name`, with its problem beside it.
 #[component]
-fn TextArea(ui: Ui, problems: Problems, name: &'static str, label: Key, value: RwSignal<String>, hint: Key) -> impl IntoView {
+fn TextArea(
+    ui: Ui,
+    problems: Problems,
+    name: &'static str,
+    label: Key,
+    value: RwSignal<String>,
+    hint: Key,
+) -> impl IntoView {
     let error = problems.beside(ui, name);
     let (error_id, hint_id) = (format!("{name}-error"), format!("{name}-hint"));
     let described = {
@@ -811,7 +820,14 @@ fn TextArea(ui: Ui, problems: Problems, name: &'static str, label: Key, value: R
 }
 
 #[component]
-fn Radio(ui: Ui, name: &'static str, value: &'static str, label: Key, checked: Signal<bool>, pick: Callback<()>) -> impl IntoView {
+fn Radio(
+    ui: Ui,
+    name: &'static str,
+    value: &'static str,
+    label: Key,
+    checked: Signal<bool>,
+    pick: Callback<()>,
+) -> impl IntoView {
     let id = format!("{name}-{value}");
     let for_id = id.clone();
     view! {
@@ -823,7 +839,14 @@ fn Radio(ui: Ui, name: &'static str, value: &'static str, label: Key, checked: S
 }
 
 #[component]
-fn Check(ui: Ui, id: &'static str, label: Key, on: RwSignal<bool>, #[prop(optional)] disabled: Option<Signal<bool>>, #[prop(optional)] hint: Option<Key>) -> impl IntoView {
+fn Check(
+    ui: Ui,
+    id: &'static str,
+    label: Key,
+    on: RwSignal<bool>,
+    #[prop(optional)] disabled: Option<Signal<bool>>,
+    #[prop(optional)] hint: Option<Key>,
+) -> impl IntoView {
     let hint_id = format!("{id}-hint");
     view! {
         <div class="field check">
@@ -1108,7 +1131,14 @@ fn Trigger(ui: Ui, problems: Problems, draft: Draft) -> impl IntoView {
 }
 
 #[component]
-fn Operation(ui: Ui, problems: Problems, draft: Draft, automated: bool, owner: bool, hours: Vec<String>) -> impl IntoView {
+fn Operation(
+    ui: Ui,
+    problems: Problems,
+    draft: Draft,
+    automated: bool,
+    owner: bool,
+    hours: Vec<String>,
+) -> impl IntoView {
     let windows = draft.windows;
     let window_rows = move || {
         windows
