@@ -38,3 +38,6 @@ pub mod stats;
 // L3 the boundary shapes: only the shells import these (`tests/layers.rs`).
 pub mod store;
 pub mod wire;
+
+// L4 presentation: what a message looks like, for the widget and the console's preview.
+pub mod render;

@@ -39,6 +39,7 @@ const LAYERS: &[(&str, &[&str])] = &[
         &["bulk", "campaign", "channel", "counting", "deliver", "outbound", "permission", "profile", "stats"],
     ),
     ("L3 boundary shapes", &["store", "wire"]),
+    ("L4 presentation", &["render"]),
 ];
 
 fn layer_of(module: &str) -> Option<usize> {

@@ -5,10 +5,10 @@
 use crate::machine::{Effect, Input, Widget};
 use crate::outbox::{Entry, Outbox, backoff_ms, batch_len};
 use crate::polling::{Next, Polling};
-use crate::render::markup;
 use crate::{dom, json, net, saved};
 use kizuna_shared::event::PAGE_VIEW;
 use kizuna_shared::ids::{CampaignId, ChannelId, VisitorId};
+use kizuna_shared::render::markup;
 use kizuna_shared::session::Session;
 use kizuna_shared::time::Millis;
 use kizuna_shared::wire::public::PREVIEW_DELIVERY;

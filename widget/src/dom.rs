@@ -2,7 +2,7 @@
 //! facts, navigation. Every listener turns a browser event into a `machine::Input`.
 
 use crate::machine::Input;
-use crate::render::STYLE;
+use kizuna_shared::render::STYLE;
 use wasm_bindgen::JsCast;
 use wasm_bindgen::prelude::*;
 use web_sys::{AddEventListenerOptions, Element, Event, KeyboardEvent, ShadowRoot, ShadowRootInit, ShadowRootMode};

@@ -1,8 +1,8 @@
 //! Kizuna's visitor widget, loaded by one `<script async>` tag on a customer's site.
 //!
-//! `machine` (what to do), `render` (what a message looks like), `outbox` (the events
+//! `machine` (what to do), `outbox` (the events
 //! not yet delivered) and `polling` (when to ask for messages) are pure and tested natively; `app` wires them to the browser,
-//! where only `dom` touches the DOM, `net` the network and `saved` the browser's storage.
+//! where only `dom` touches the DOM (drawing a message with `kizuna_shared::render`), `net` the network and `saved` the browser's storage.
 //! The widget never throws into the host page: every browser call's failure is handled
 //! or swallowed here.
 
@@ -10,7 +10,6 @@ pub mod json;
 pub mod machine;
 pub mod outbox;
 pub mod polling;
-pub mod render;
 
 #[cfg(target_arch = "wasm32")]
 mod app;

@@ -5,7 +5,7 @@
 //!
 //! Layers (no module imports one above it): `app` (frame and router) → the screens
 //! (`channel`, `members`, `account`, `customers`, `customer`, `segments`, `fields`,
-//! `filter`) → `form` → `ui`, `api` → the pure `channel_form`, `filter_edit`, `grid`,
+//! `filter`, `campaign_edit` with its `preview`) → `form` → `ui`, `api` → the pure `channel_form`, `filter_edit`, `grid`,
 //! `profile_input`, `screen`, `problem`, `i18n`.
 
 pub mod channel_form;
@@ -23,6 +23,8 @@ mod api;
 #[cfg(target_arch = "wasm32")]
 mod app;
 #[cfg(target_arch = "wasm32")]
+mod campaign_edit;
+#[cfg(target_arch = "wasm32")]
 mod channel;
 #[cfg(target_arch = "wasm32")]
 mod customer;
@@ -38,6 +40,8 @@ mod form;
 mod members;
 #[cfg(target_arch = "wasm32")]
 mod parts;
+#[cfg(target_arch = "wasm32")]
+mod preview;
 #[cfg(target_arch = "wasm32")]
 mod segments;
 #[cfg(target_arch = "wasm32")]

@@ -111,6 +111,22 @@ fn field_message(code: &str, name: &str) -> Option<Key> {
         // Campaign lists and actions.
 
         // Campaign editor.
+        ("invalid", "message.sender.name") => Key::CeSenderMissing,
+        ("invalid", "message.text") => Key::CeTextMissing,
+        ("invalid", "message.sender.avatarUrl" | "message.imageUrl") => Key::CeUrlUnsafe,
+        ("invalid", n) if n.starts_with("message.buttons[") && n.ends_with("].url") => Key::CeUrlUnsafe,
+        ("invalid", "endsAt") => Key::CeEndsBeforeStart,
+        ("invalid", "repeat.everyHours") => Key::CeRepeatInvalid,
+        ("invalid", "wait") => Key::CeWaitInvalid,
+        ("invalid", "followUp.withinDays") => Key::CeWithinInvalid,
+        ("invalid", "trigger.event" | "followUp.trigger.event" | "goal.name") => Key::CeEventInvalid,
+        ("invalid", "trigger.url") => Key::CeUrlRulesInvalid,
+        ("invalid", "schedule.businessHours") => Key::CeHoursSetUnknown,
+        ("forbidden", "offline.respectOptOut") => Key::CeRespectLocked,
+        ("invalid", n) if n.starts_with("schedule.windows[") && n.ends_with(".days") => Key::DaysMissing,
+        ("invalid", n) if n.starts_with("schedule.windows[") && (n.ends_with(".from") || n.ends_with(".to")) => {
+            Key::TimeInvalid
+        }
 
         // Filters, segments, profile settings.
         _ => return None,

@@ -71,7 +71,7 @@ async fn count(channel: &str, filter: Option<FilterDoc>) -> Result<Count, crate:
 
 /// The count of customers the filter being edited matches, kept up to date.
 #[component]
-fn MatchCount(ui: Ui, channel: String, filter: RwSignal<Option<FilterDoc>>) -> impl IntoView {
+pub fn MatchCount(ui: Ui, channel: String, filter: RwSignal<Option<FilterDoc>>) -> impl IntoView {
     let shown = RwSignal::new(None::<Result<Count, Problem>>);
     let generation = StoredValue::new(0u32);
     Effect::new(move |_| {

@@ -1,11 +1,12 @@
-//! A message as markup for the widget's shadow root. Pure and snapshot-tested.
+//! A message as markup for the widget's shadow root (and the console's preview of it). Pure
+//! and snapshot-tested: the widget and the console draw a message with this one function.
 //!
 //! Invariant: marketer-written content is never interpreted: every text is escaped, and a
 //! link or image is emitted only when it passes the same `SafeUrl` rule as the edge.
 
-use kizuna_shared::campaign::{Display, SafeUrl};
-use kizuna_shared::format::{escape, text_html};
-use kizuna_shared::wire::public::Popup;
+use crate::campaign::{Display, SafeUrl};
+use crate::format::{escape, text_html};
+use crate::wire::public::Popup;
 
 /// Styles of the shadow root; the host page's CSS cannot reach inside, nor ours out.
 pub const STYLE: &str = "<style>\
@@ -80,7 +81,7 @@ pub fn markup(popup: &Popup) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use kizuna_shared::wire::public::{PopupButton, PopupSender};
+    use crate::wire::public::{PopupButton, PopupSender};
 
     fn popup(display: Display) -> Popup {
         Popup {

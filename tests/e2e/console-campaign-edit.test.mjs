@@ -1,0 +1,169 @@
+// The campaign editor and its live preview: a campaign made and changed on screen reaches
+// the API as typed; the preview draws the message with the widget's own renderer (the same
+// markup the real widget shows on the demo shop); API errors are shown at their field; a
+// running campaign asks before saving; both languages pass axe and are photographed.
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { adminCall, suite } from "./harness.mjs";
+import { consoleKit } from "./console-kit.mjs";
+
+const env = suite();
+const kit = consoleKit(env);
+
+/** The markup inside the preview's shadow root. */
+async function previewMarkup(page) {
+  return page.evaluate(() => document.querySelector("#preview-stage")?.shadowRoot?.innerHTML ?? "");
+}
+
+/** The id of the campaign an editor address names. */
+function idOf(url) {
+  return new URL(url).pathname.match(/\/campaigns\/([^/]+)\/edit$/)?.[1];
+}
+
+let created;
+
+test("a campaign typed in the editor: the preview follows each keystroke, the API gets what was typed, and the widget on the demo shop draws the preview's markup", async () => {
+  const { page, close } = await kit.openSignedIn("/console/c/demo/campaigns/new");
+  await page.getByRole("heading", { name: "New automated campaign" }).waitFor();
+  await page.locator("#name").fill("Sale page greeting");
+  await page.locator("#message\\.sender\\.name").fill("Kizuna Tea Shop");
+  const text = page.locator("#message\\.text");
+  await text.fill("Hello");
+  await page.waitForFunction(() => document.querySelector("#preview-stage")?.shadowRoot?.querySelector(".t")?.textContent === "Hello");
+  // Each keystroke reaches the preview, the formatting subset included.
+  await text.pressSequentially(" **tea** lovers");
+  await page.waitForFunction(
+    () => document.querySelector("#preview-stage")?.shadowRoot?.querySelector(".t")?.innerHTML === "Hello <strong>tea</strong> lovers",
+  );
+  await page.getByRole("button", { name: "Add a button" }).click();
+  await page.locator("#message\\.buttons\\[0\\]\\.label").fill("See the sale");
+  await page.locator("#message\\.buttons\\[0\\]\\.url").fill("/sale?from=greeting");
+  await page.waitForFunction(() => document.querySelector("#preview-stage")?.shadowRoot?.querySelector(".a a")?.textContent === "See the sale");
+  assert.match(await previewMarkup(page), /^<div class="kz b" data-kz="open" role="dialog" aria-label="Kizuna Tea Shop">/);
+  // Only the sale page.
+  await page.getByRole("button", { name: "Add a URL rule" }).click();
+  await page.locator("#trigger\\.url\\.include\\[0\\]\\.op").selectOption("equals");
+  await page.locator("#trigger\\.url\\.include\\[0\\]\\.value").fill("/sale");
+  await page.getByRole("button", { name: "Create campaign" }).click();
+  await page.waitForURL(/\/console\/c\/demo\/campaigns\/c_[^/]+\/edit$/);
+  created = idOf(page.url());
+  await page.getByRole("heading", { name: "Edit campaign" }).waitFor();
+
+  const { status, body } = await adminCall(env.worker, "GET", `/admin/v1/campaigns/${created}`);
+  assert.equal(status, 200);
+  assert.equal(body.name, "Sale page greeting");
+  assert.equal(body.state, "draft");
+  assert.deepEqual(body.message, {
+    sender: { name: "Kizuna Tea Shop", avatarUrl: null },
+    text: "Hello **tea** lovers",
+    buttons: [{ label: "See the sale", url: "/sale?from=greeting" }],
+    display: "bubble",
+  });
+  assert.deepEqual(body.trigger, { event: "PageView", url: { include: [{ op: "equals", value: "/sale" }], exclude: [] } });
+  assert.deepEqual(body.goal, { kind: "clicked" }, "the default goal: a link in the message clicked");
+  // The editor reads back what it saved.
+  assert.equal(await page.locator("#message\\.buttons\\[0\\]\\.url").inputValue(), "/sale?from=greeting");
+  const preview = await previewMarkup(page);
+
+  assert.equal((await adminCall(env.worker, "POST", `/admin/v1/campaigns/${created}/start`)).status, 200);
+  const visitor = await env.browser.newContext({ viewport: { width: 1280, height: 800 } });
+  const shop = await visitor.newPage();
+  await shop.goto(`${env.worker.base}/sale`);
+  await shop.locator("[data-kizuna] .b").waitFor({ state: "visible", timeout: 15_000 });
+  const widget = await shop.evaluate(() => document.querySelector("[data-kizuna]").shadowRoot.innerHTML);
+  assert.equal(widget.replace(/^<style>[\s\S]*?<\/style>/, ""), preview, "the widget and the preview draw the same markup");
+  await visitor.close();
+  await close();
+});
+
+test("an API error is shown beside the field it names, and focused", async () => {
+  const { page, close } = await kit.openSignedIn("/console/c/demo/broadcasts/new");
+  await page.getByRole("heading", { name: "New one-time broadcast" }).waitFor();
+  await page.locator("#name").fill("Broken goal");
+  await page.locator("#message\\.sender\\.name").fill("Shop");
+  await page.locator("#message\\.text").fill("Hi");
+  await page.getByLabel("An event sent by the site").check();
+  await page.locator("#goal\\.name").fill("not a name!");
+  await page.getByRole("button", { name: "Create campaign" }).click();
+  const field = page.locator("#goal\\.name");
+  await page.waitForFunction(() => document.querySelector("#goal\\.name")?.getAttribute("aria-invalid") === "true");
+  assert.match(await page.locator("#goal\\.name-error").innerText(), /event name/);
+  await page.waitForFunction(() => document.activeElement?.id === "goal.name");
+  assert.equal(await field.inputValue(), "not a name!");
+  assert.match(page.url(), /\/broadcasts\/new$/, "nothing was created");
+  await close();
+});
+
+test("saving a running campaign asks first; Cancel keeps the stored copy, confirming saves it", async () => {
+  assert.ok(created, "the first test made a campaign");
+  const { page, close } = await kit.openSignedIn(`/console/c/demo/campaigns/${created}/edit`);
+  await page.getByRole("heading", { name: "Edit campaign" }).waitFor();
+  await page.locator(".state-badge", { hasText: "Running" }).waitFor();
+  await page.locator("#message\\.text").fill("Welcome back, tea lovers");
+  await page.getByRole("button", { name: "Save", exact: true }).click();
+  const dialog = page.getByRole("dialog");
+  await dialog.waitFor();
+  assert.match(await dialog.innerText(), /Sale page greeting/);
+  await page.keyboard.press("Escape");
+  await dialog.waitFor({ state: "hidden" });
+  assert.equal((await adminCall(env.worker, "GET", `/admin/v1/campaigns/${created}`)).body.message.text, "Hello **tea** lovers");
+  await page.getByRole("button", { name: "Save", exact: true }).click();
+  await dialog.getByRole("button", { name: "Save while running" }).click();
+  await page.getByRole("status").filter({ hasText: "Saved." }).waitFor();
+  const after = (await adminCall(env.worker, "GET", `/admin/v1/campaigns/${created}`)).body;
+  assert.equal(after.message.text, "Welcome back, tea lovers");
+  assert.equal(after.state, "running", "editing keeps it running");
+  await close();
+});
+
+test("the editor with its preview in both languages, fullscreen at phone width, and the email and SMS it becomes", async () => {
+  const { page, close } = await kit.openSignedIn("/console/c/demo/campaigns/new");
+  await page.getByRole("heading", { name: "New automated campaign" }).waitFor();
+  await page.locator("#name").fill("Autumn tea sale");
+  await page.locator("#message\\.sender\\.name").fill("Kizuna Tea Shop");
+  await page.locator("#message\\.text").fill("**20% off** every tea until Sunday.\n_Your cup is waiting._");
+  await page.getByRole("button", { name: "Add a button" }).click();
+  await page.locator("#message\\.buttons\\[0\\]\\.label").fill("See the sale");
+  await page.locator("#message\\.buttons\\[0\\]\\.url").fill("/sale");
+  await page.getByRole("button", { name: "Add a URL rule" }).click();
+  await page.locator("#trigger\\.url\\.include\\[0\\]\\.value").fill("/products/");
+  await page.waitForFunction(() => document.querySelector("#preview-stage")?.shadowRoot?.querySelector(".a a"));
+  await page.locator(".match-count[data-count]").waitFor();
+  await kit.bothLanguages(page, "campaign-edit", async (lang) => {
+    await page.getByRole("heading", { name: lang === "ja" ? "自動配信を作成" : "New automated campaign" }).waitFor();
+    await page.evaluate(() => window.scrollTo(0, 0));
+  });
+
+  // Fullscreen at phone width: the backdrop fills the phone frame, not the console.
+  await page.getByLabel("Fullscreen (covers the page)").check();
+  await page.locator("#preview-phone").click();
+  await page.waitForFunction(() => document.querySelector("#preview-stage")?.shadowRoot?.querySelector(".o .f"));
+  const [frame, backdrop] = await page.evaluate(() => {
+    const box = (el) => {
+      const r = el.getBoundingClientRect();
+      return { x: Math.round(r.x), y: Math.round(r.y), width: Math.round(r.width), height: Math.round(r.height) };
+    };
+    return [box(document.querySelector("#preview-stage")), box(document.querySelector("#preview-stage").shadowRoot.querySelector(".o"))];
+  });
+  assert.deepEqual(backdrop, frame, "the widget's fixed backdrop is held inside the preview frame");
+  assert.ok(frame.width <= 320, `a phone-wide frame: ${frame.width}`);
+  await kit.assertAccessible(page, "fullscreen preview");
+  await page.locator(".preview").scrollIntoViewIfNeeded();
+  await kit.screenshot(page, "campaign-edit-fullscreen-phone");
+
+  // The email and the SMS, composed by the code the edge sends with.
+  await page.getByRole("button", { name: "Email", exact: true }).click();
+  await page.waitForFunction(() => document.querySelector("#preview-mail")?.shadowRoot?.querySelector("strong")?.textContent === "20% off");
+  assert.equal(await page.locator("#preview-subject").innerText(), "Autumn tea sale");
+  const mail = await page.evaluate(() => document.querySelector("#preview-mail").shadowRoot.innerHTML);
+  assert.match(mail, /\/t\/preview\/click\/0/, "the button is a tracked link");
+  assert.match(mail, /Unsubscribe/);
+  await kit.assertAccessible(page, "email preview");
+  await kit.screenshot(page, "campaign-edit-email");
+  await page.getByRole("button", { name: "SMS", exact: true }).click();
+  const sms = await page.locator("#preview-sms").innerText();
+  assert.match(sms, /^Kizuna Tea Shop: \*\*20% off\*\* every tea/);
+  assert.match(sms, /\/t\/preview\/click\/0$/);
+  await kit.screenshot(page, "campaign-edit-sms");
+  await close();
+});
