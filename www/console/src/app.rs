@@ -7,7 +7,7 @@ use crate::api;
 use crate::form::{FormAlert, Problems, TextInput};
 use crate::i18n::{Key, text};
 use crate::problem::{Problem, check_sign_in};
-use crate::screen::{ChannelPage, Screen};
+use crate::screen::{CampaignPage, ChannelPage, Screen};
 use crate::ui::{Brand, LANG_STORAGE_KEY, Ui, current_screen};
 use crate::{account, channel, parts};
 use kizuna_shared::campaign::KindDoc;
@@ -243,6 +243,9 @@ fn signed_in_screen(ui: Ui, screen: Screen, role: Option<String>) -> AnyView {
             }
         }
         Screen::Customer { channel, id } => parts::later(ui, parts::customer(ui, channel, id)),
+        Screen::Campaign { channel, id, page: CampaignPage::Stats } => {
+            parts::later(ui, parts::campaign_stats(ui, channel, id))
+        }
         _ => view! { <NotFound ui /> }.into_any(),
     }
 }

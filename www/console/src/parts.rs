@@ -11,7 +11,7 @@
 
 use crate::i18n::Key;
 use crate::ui::Ui;
-use crate::{channel, customer, customers, fields, members, segments};
+use crate::{campaign_stats, channel, customer, customers, fields, members, segments};
 use leptos::__reexports::send_wrapper::SendWrapper;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -50,6 +50,7 @@ pub fn preload_all() {
         let _ = preload_fields().await;
         let _ = preload_settings().await;
         let _ = preload_members().await;
+        let _ = preload_campaign_stats().await;
         let _ = preload_tokens().await;
     });
 }
@@ -87,4 +88,9 @@ pub fn members(ui: Ui, channel: String) -> Result<AnyView, SplitLoaderError> {
 #[wasm_split(console_tokens, wasm_split_path = ::leptos::wasm_split, fallible, preload(preload_tokens))]
 pub fn tokens(ui: Ui, channel: String) -> Result<AnyView, SplitLoaderError> {
     Ok(view! { <members::Tokens ui channel /> }.into_any())
+}
+
+#[wasm_split(console_campaign_stats, wasm_split_path = ::leptos::wasm_split, fallible, preload(preload_campaign_stats))]
+pub fn campaign_stats(ui: Ui, channel: String, id: String) -> Result<AnyView, SplitLoaderError> {
+    Ok(view! { <campaign_stats::CampaignStats ui channel id /> }.into_any())
 }
