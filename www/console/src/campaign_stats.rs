@@ -234,7 +234,15 @@ fn Stats(page: Page, campaign: CampaignOut) -> impl IntoView {
             <a class="secondary button-link" href=edit.path() on:click=ui.follow(edit.clone())>{ui.t(Key::StatsEdit)}</a>
         </div>
         <PeriodPicker page />
-        <div class="alert" role="alert">{move || page.problem.get().map(|p| p.message(ui.lang.get()))}</div>
+        // A refusal naming a date is shown beside it (PeriodPicker); the rest here.
+        <div class="alert" role="alert">
+            {move || {
+                page.problem
+                    .get()
+                    .filter(|p| !matches!(p.field.as_deref(), Some("from" | "to")))
+                    .map(|p| p.message(ui.lang.get()))
+            }}
+        </div>
         <div class="stats-grid" aria-busy=move || page.busy.get().then_some("true")>
             <Chart page />
             <Summary page />
@@ -252,9 +260,10 @@ fn PeriodPicker(page: Page) -> impl IntoView {
     let to = RwSignal::new(String::new());
     let problems = Problems::new(&["from", "to"]);
     let choose = move |preset: Preset| {
+        // Until the first answer says which day is today, there is nothing to count back from.
+        let Some(today) = page.today.get_untracked() else { return };
         page.preset.set(preset);
         problems.clear();
-        let Some(today) = page.today.get_untracked() else { return };
         match preset.period(today) {
             Some(period) => page.load(Some(period)),
             None => {
@@ -395,16 +404,17 @@ fn Chart(page: Page) -> impl IntoView {
             }
         });
     });
-    // The popover points at its day, kept inside the chart's frame.
+    // The popover sits beside its day, on the side with more room, so the day stays in
+    // sight; clicks pass through it to the chart (CSS), so every other day stays clickable.
     Effect::new(move |_| {
         let left = page.pointer.get();
         let (Some(pop), Some(frame)) = (popover.get(), frame.get()) else { return };
         if page.picked.get().is_none() {
             return;
         }
-        let half = f64::from(pop.offset_width()) / 2.0;
-        let most = f64::from(frame.client_width()) - half;
-        let _ = web_sys::HtmlElement::style(&pop).set_property("left", &format!("{}px", left.max(half).min(most.max(half))));
+        let on_left = left > f64::from(frame.client_width()) / 2.0;
+        let _ = web_sys::Element::set_attribute(&pop, "data-side", if on_left { "left" } else { "right" });
+        let _ = web_sys::HtmlElement::style(&pop).set_property("left", &format!("{left}px"));
     });
 
     let keydown = move |ev: KeyboardEvent| {

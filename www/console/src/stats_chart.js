@@ -61,9 +61,11 @@ export async function drawChart(el, data, pick) {
     ],
   };
   const chart = new uPlot(opts, [data.days, ...data.series.map((s) => s.values)], el);
-  chart.over.addEventListener("click", () => {
-    const index = chart.cursor.idx;
-    if (index != null) pick(index, dayLeft(chart, index));
+  // The day nearest the click, from where it happened (not the hover cursor, which may
+  // not have caught up with the pointer yet).
+  chart.over.addEventListener("click", (event) => {
+    const index = chart.posToIdx(event.offsetX);
+    if (index != null && index >= 0 && index < data.days.length) pick(index, dayLeft(chart, index));
   });
   const resize = new ResizeObserver(() => chart.setSize({ width: width(el), height: HEIGHT }));
   resize.observe(el);

@@ -86,8 +86,11 @@ pub fn custom_period(from: &str, to: &str) -> Result<(Day, Day), Vec<Problem>> {
     Ok((from_day, to_day))
 }
 
+/// Reads one step's number from a day's or a period's counts.
+pub type Counter = fn(&Counts) -> u64;
+
 /// The four steps in their order, each with its counter.
-pub const STEPS: [(Key, fn(&Counts) -> u64); 4] = [
+pub const STEPS: [(Key, Counter); 4] = [
     (Key::StatsSent, |c| c.sent),
     (Key::StatsView, |c| c.view),
     (Key::StatsClick, |c| c.click),
@@ -112,7 +115,7 @@ pub fn funnel(totals: &Counts) -> Vec<FunnelStep> {
         .iter()
         .map(|(label, count)| {
             let count = count(totals);
-            let length_per_mille = if longest == 0 { 0 } else { (count * 1000 / longest) as u32 };
+            let length_per_mille = (count * 1000).checked_div(longest).map_or(0, |n| n as u32);
             FunnelStep { label: *label, count, length_per_mille }
         })
         .collect()
