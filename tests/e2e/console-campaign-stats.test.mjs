@@ -86,10 +86,11 @@ async function summary(page) {
   return { totals, funnel, rates };
 }
 
-/** The popover's date and four numbers. */
-async function popover(page) {
+/** The popover's date and four numbers, once it shows `date`. */
+async function popover(page, date) {
   const pop = page.locator(".stats-pop");
   await pop.waitFor({ state: "visible" });
+  if (date) await page.locator(`.stats-pop[data-date="${date}"]`).waitFor({ timeout: 5000 });
   const counts = {};
   for (const step of STEPS) counts[step] = number(await pop.locator(`.pop-row.${step} dd`).innerText());
   return { date: await pop.getAttribute("data-date"), counts };
@@ -110,17 +111,17 @@ test("each day's popover, the totals, the rates and the funnel show what the sta
   for (const day of busy) {
     const index = stats.days.findIndex((d) => d.date === day.date);
     const x = over.x + (over.width * index) / (stats.days.length - 1);
-    await page.mouse.click(Math.min(x, over.x + over.width - 1), over.y + over.height / 2);
-    const shown = await popover(page);
+    await page.mouse.click(Math.min(x, over.x + over.width - 4), over.y + over.height / 2);
+    const shown = await popover(page, day.date);
     assert.deepEqual(shown, { date: day.date, counts: { sent: day.sent, view: day.view, click: day.click, goal: day.goal } });
   }
   // By keyboard: the chart takes focus; End is today, the arrows walk back; Escape closes.
   await page.locator(".chart-frame").focus();
   await page.keyboard.press("End");
-  assert.equal((await popover(page)).date, stats.to);
+  assert.equal((await popover(page, stats.to)).date, stats.to);
   for (const [back, day] of [...stats.days].reverse().entries()) {
     if (back > 3) break;
-    const shown = await popover(page);
+    const shown = await popover(page, day.date);
     assert.deepEqual(shown, { date: day.date, counts: { sent: day.sent, view: day.view, click: day.click, goal: day.goal } });
     await page.keyboard.press("ArrowLeft");
   }
