@@ -118,7 +118,7 @@ build_console() {
     --out-dir target/console/bindgen target/console/split/kizuna_console.wasm
   local hash
   hash="$(cat target/console/bindgen/kizuna_console_bg.wasm target/console/split/*.wasm target/console/split/*.js \
-    | sha256sum | cut -c1-16)"
+    $(find target/console/bindgen/snippets -type f 2>/dev/null | sort) | sha256sum | cut -c1-16)"
   local out="target/site/console/app-$hash"
   rm -rf target/site/console
   mkdir -p "$out"
@@ -133,6 +133,15 @@ build_console() {
   esbuild --minify --log-level=warning --log-override:duplicate-object-key=silent \
     target/console/bindgen/kizuna_console.js --outfile="$out/kizuna_console.js"
   esbuild --minify --log-level=warning target/console/split/__wasm_split.js --outfile="$out/__wasm_split.js"
+  # The JS the glue imports from `#[wasm_bindgen(module = ...)]` (the statistics chart's
+  # bridge to uPlot), at the path the glue names.
+  if [ -d target/console/bindgen/snippets ]; then
+    cp -R target/console/bindgen/snippets "$out/snippets"
+  fi
+  # uPlot (npm, pinned) and its stylesheet: fetched by that bridge the first time a chart is
+  # drawn, so they are not in the first load; files, because the CSP allows no inline code.
+  esbuild --minify --log-level=warning node_modules/uplot/dist/uPlot.esm.js --outfile=target/site/console/uplot.js
+  cp node_modules/uplot/dist/uPlot.min.css target/site/console/uplot.css
   cp www/console/assets/index.html www/console/assets/console.css www/console/assets/favicon.svg target/site/console/
   sed "s|\./kizuna_console\.js|./app-$hash/kizuna_console.js|" www/console/assets/main.js >target/site/console/main.js
   grep -q "app-$hash" target/site/console/main.js

@@ -19,6 +19,16 @@ const appDir = `target/site/console/${app ?? "app-<missing>"}`;
 // first opens, not in the first load.
 const parts = app ? readdirSync(appDir).filter((name) => /^(split|chunk)_.*\.wasm$/.test(name)).sort() : [];
 
+// The JS the glue imports statically (`#[wasm_bindgen(module = ...)]` snippets): first load.
+const snippets = [];
+const walk = (dir) => {
+  for (const entry of existsSync(dir) ? readdirSync(dir, { withFileTypes: true }) : []) {
+    if (entry.isDirectory()) walk(`${dir}/${entry.name}`);
+    else snippets.push(`${dir}/${entry.name}`);
+  }
+};
+walk(`${appDir}/snippets`);
+
 const files = [
   { group: "widget", name: "widget.js (loader + glue)", path: "target/site/widget.js" },
   { group: "widget", name: "widget.wasm", path: "target/site/widget.wasm" },
@@ -27,6 +37,7 @@ const files = [
   { group: "console", name: "console/__wasm_split.js (parts loader)", path: `${appDir}/__wasm_split.js` },
   { group: "console", name: "console/kizuna_console_bg.wasm", path: `${appDir}/kizuna_console_bg.wasm` },
   { group: "console", name: "console/console.css", path: "target/site/console/console.css" },
+  ...snippets.map((path) => ({ group: "console", name: `console/${path.split("/").pop()} (snippet)`, path })),
   ...parts.map((name) => ({ group: "parts", name: `console/${name}`, path: `${appDir}/${name}` })),
   { group: "worker", name: "edge/build/index.js", path: "edge/build/index.js" },
   { group: "worker", name: "edge/build/index_bg.wasm", path: "edge/build/index_bg.wasm" },

@@ -215,7 +215,7 @@ test("the first load holds no screen's part; a part arrives in the background on
     timeout: 20_000,
   });
   const parts = fetched.slice(before).filter((path) => /\/split_console_\w+\.wasm$/.test(path));
-  for (const screen of ["customers", "customer", "segments", "fields", "settings", "members", "tokens", "campaign_edit"]) {
+  for (const screen of ["customers", "customer", "segments", "fields", "settings", "members", "campaign_stats", "tokens", "campaign_edit"]) {
     assert.ok(parts.some((path) => path.endsWith(`/split_console_${screen}.wasm`)), `${screen}'s part: ${parts}`);
   }
   await page.locator(".channels li a").first().click();

@@ -247,6 +247,9 @@ fn signed_in_screen(ui: Ui, screen: Screen, role: Option<String>) -> AnyView {
         Screen::Campaign { channel, id, page: CampaignPage::Edit } => {
             parts::later(ui, parts::campaign_edit(ui, channel, Some(id), KindDoc::Automated))
         }
+        Screen::Campaign { channel, id, page: CampaignPage::Stats } => {
+            parts::later(ui, parts::campaign_stats(ui, channel, id))
+        }
         _ => view! { <NotFound ui /> }.into_any(),
     }
 }

@@ -454,6 +454,9 @@ impl Draft {
             schedule,
             delete_unviewed: automated && self.delete_unviewed.get_untracked(),
             offline: (email || sms || !respect).then_some(OfflineDoc { email, sms, respect_opt_out: respect }),
+            // The editor does not edit variants yet: a campaign keeps those the API gave it.
+            variants: loaded.as_ref().and_then(|d| d.variants.clone()),
+            control_percent: loaded.as_ref().and_then(|d| d.control_percent),
         }
     }
 

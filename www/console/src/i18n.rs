@@ -650,6 +650,56 @@ strings! {
     // ── Campaign lists and actions (campaigns.rs) ──
 
     // ── Campaign statistics (campaign_stats.rs) ──
+    StatsBackBroadcasts => "All broadcasts", "一斉配信の一覧";
+    StatsBackCampaigns => "All campaigns", "自動配信の一覧";
+    StatsKindBroadcast => "One-time broadcast", "一斉配信";
+    StatsKindAutomated => "Automated campaign", "自動配信";
+    StatsStateDraft => "Draft", "下書き";
+    StatsStateScheduled => "Scheduled", "予約済み";
+    StatsStateRunning => "Running", "実行中";
+    StatsStatePaused => "Paused", "一時停止中";
+    StatsStateEnded => "Ended", "終了";
+    StatsEdit => "Edit campaign", "配信を編集";
+    StatsNotFound => "This campaign is not in this channel, or it was deleted.", "この配信はこのチャネルにないか、削除されています。";
+    StatsPeriod => "Period", "期間";
+    StatsLast7 => "Last 7 days", "直近7日";
+    StatsLast30 => "Last 30 days", "直近30日";
+    StatsLast90 => "Last 90 days", "直近90日";
+    StatsThisMonth => "This month", "今月";
+    StatsLastMonth => "Last month", "先月";
+    StatsCustom => "Custom range", "期間を指定";
+    StatsFrom => "From", "開始日";
+    StatsTo => "To", "終了日";
+    StatsApply => "Show", "表示";
+    StatsDateInvalid => "Enter a date.", "日付を入力してください。";
+    StatsFromAfterTo => "The start must not be after the end.", "開始日は終了日以前の日付にしてください。";
+    StatsRangeTooLong => "Choose a period of at most 400 days.", "期間は400日以内で指定してください。";
+    StatsRange => "{from} to {to}, days counted in {zone}", "{from}〜{to}（{zone} の日付で集計）";
+    StatsSent => "Sent", "実行";
+    StatsView => "Viewed", "閲覧";
+    StatsClick => "Clicked", "クリック";
+    StatsGoal => "Goal reached", "ゴール達成";
+    StatsSeries => "Show on the chart", "グラフに表示";
+    StatsChartLabel => "Sent, viewed, clicked and goals reached per day", "日別の実行・閲覧・クリック・ゴール達成";
+    StatsChartHint => "Click a day, or focus the chart and use the arrow keys, to see its numbers.", "日付をクリックするか、グラフを選択して矢印キーで移動すると、その日の数値が表示されます。";
+    StatsChartFailed => "The chart could not be loaded; the numbers per day are in the table below.", "グラフを読み込めませんでした。日別の数値は下の表で確認できます。";
+    StatsClose => "Close", "閉じる";
+    StatsTotals => "Totals for the period", "期間の合計";
+    StatsRates => "Rates between the steps", "ステップ間の比率";
+    StatsViewRate => "View rate (viewed ÷ sent)", "閲覧率（閲覧 ÷ 実行）";
+    StatsClickRate => "Click rate (clicked ÷ viewed)", "クリック率（クリック ÷ 閲覧）";
+    StatsGoalRate => "Goal rate (goals ÷ viewed)", "ゴール達成率（ゴール達成 ÷ 閲覧）";
+    StatsFunnel => "Funnel", "ファネル";
+    StatsOfSent => "{rate} of sent", "実行の {rate}";
+    StatsDaily => "Numbers per day", "日別の数値";
+    StatsDate => "Date", "日付";
+    StatsRecipients => "Recipients", "配信対象の顧客";
+    StatsRecipientsLead => "The customers this campaign reached, newest first, with the first time of each step.", "この配信が届いた顧客（新しい順）と、各ステップに初めて達した日時です。";
+    StatsCustomer => "Customer", "顧客";
+    StatsDeliveries => "Deliveries", "配信回数";
+    StatsNoRecipients => "No customer has received this campaign yet.", "この配信を受け取った顧客はまだいません。";
+    StatsMore => "Show more", "さらに表示";
+    StatsNothingCounted => "Nothing was counted in this period.", "この期間に計測された数値はありません。";
 
     // ── Campaign editor and preview (campaign_edit.rs, preview.rs) ──
     CeNewCampaign => "New automated campaign", "自動配信を作成";

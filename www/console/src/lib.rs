@@ -5,8 +5,8 @@
 //!
 //! Layers (no module imports one above it): `app` (frame and router) → the screens
 //! (`channel`, `members`, `account`, `customers`, `customer`, `segments`, `fields`,
-//! `filter`, `campaign_edit` with its `preview`) → `form` → `ui`, `api` → the pure `channel_form`, `filter_edit`, `grid`,
-//! `profile_input`, `screen`, `problem`, `i18n`.
+//! `filter`, `campaign_stats`, `campaign_edit` with its `preview`) → `form` → `ui`, `api` → the pure `channel_form`, `filter_edit`, `grid`,
+//! `profile_input`, `screen`, `stats_period`, `problem`, `i18n`.
 
 pub mod channel_form;
 pub mod filter_edit;
@@ -15,6 +15,7 @@ pub mod i18n;
 pub mod problem;
 pub mod profile_input;
 pub mod screen;
+pub mod stats_period;
 
 #[cfg(target_arch = "wasm32")]
 mod account;
@@ -24,6 +25,8 @@ mod api;
 mod app;
 #[cfg(target_arch = "wasm32")]
 mod campaign_edit;
+#[cfg(target_arch = "wasm32")]
+mod campaign_stats;
 #[cfg(target_arch = "wasm32")]
 mod channel;
 #[cfg(target_arch = "wasm32")]

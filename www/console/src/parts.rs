@@ -11,7 +11,7 @@
 
 use crate::i18n::Key;
 use crate::ui::Ui;
-use crate::{campaign_edit, channel, customer, customers, fields, members, segments};
+use crate::{campaign_edit, campaign_stats, channel, customer, customers, fields, members, segments};
 use kizuna_shared::campaign::KindDoc;
 use leptos::__reexports::send_wrapper::SendWrapper;
 use leptos::prelude::*;
@@ -51,6 +51,7 @@ pub fn preload_all() {
         let _ = preload_fields().await;
         let _ = preload_settings().await;
         let _ = preload_members().await;
+        let _ = preload_campaign_stats().await;
         let _ = preload_tokens().await;
         let _ = preload_campaign_edit().await;
     });
@@ -94,4 +95,9 @@ pub fn tokens(ui: Ui, channel: String) -> Result<AnyView, SplitLoaderError> {
 #[wasm_split(console_campaign_edit, wasm_split_path = ::leptos::wasm_split, fallible, preload(preload_campaign_edit))]
 pub fn campaign_edit(ui: Ui, channel: String, id: Option<String>, kind: KindDoc) -> Result<AnyView, SplitLoaderError> {
     Ok(view! { <campaign_edit::CampaignEditor ui channel id kind /> }.into_any())
+}
+
+#[wasm_split(console_campaign_stats, wasm_split_path = ::leptos::wasm_split, fallible, preload(preload_campaign_stats))]
+pub fn campaign_stats(ui: Ui, channel: String, id: String) -> Result<AnyView, SplitLoaderError> {
+    Ok(view! { <campaign_stats::CampaignStats ui channel id /> }.into_any())
 }
