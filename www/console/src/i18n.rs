@@ -648,6 +648,67 @@ strings! {
     FieldBuiltInHide => "A built-in field is always collected; archive it instead.", "標準の項目は常に収集されます。代わりにアーカイブしてください。";
 
     // ── Campaign lists and actions (campaigns.rs) ──
+    CampListBroadcastsLead => "One-time messages to the customers an audience matches, sent at once or at a set time: on the site as a popup, or by email or SMS to those away.", "オーディエンスに合う顧客へ、すぐに、または予約した日時に一度だけ送るメッセージです。サイトではポップアップで、サイトにいない顧客にはメールやSMSで届きます。";
+    CampListCampaignsLead => "Messages sent automatically when a customer does something on your site, such as visiting a page, for as long as the campaign runs.", "ページの訪問など、顧客がサイトで特定の行動をしたときに自動で送るメッセージです。配信中は続けて動きます。";
+    CampListNewBroadcast => "New broadcast", "一斉配信を作成";
+    CampListNewCampaign => "New campaign", "自動配信を作成";
+    CampListBroadcastsEmpty => "No broadcasts yet", "一斉配信はまだありません";
+    CampListBroadcastsEmptyLead => "A broadcast sends one message to every customer its audience matches, now or at a time you choose, like a newsletter. Customers on the site see a popup; with offline delivery, others get an email or SMS.", "一斉配信は、メルマガのように、オーディエンスに合うすべての顧客へひとつのメッセージを今すぐ、または指定した日時に届けます。サイトにいる顧客にはポップアップで表示され、オフライン配信を有効にするとそれ以外の顧客にはメールやSMSで届きます。";
+    CampListCampaignsEmpty => "No automated campaigns yet", "自動配信はまだありません";
+    CampListCampaignsEmptyLead => "An automated campaign waits for a customer to do something, such as view a product page, and then shows them a message, after a wait if you like, within the hours you set.", "自動配信は、商品ページの閲覧など顧客の行動をきっかけに、必要なら待機のあと、設定した時間帯にメッセージを表示します。";
+    CampListSearch => "Search by name", "名前で検索";
+    CampListStateFilter => "State", "状態";
+    CampListAllStates => "All states", "すべての状態";
+    CampListDraft => "Draft", "下書き";
+    CampListScheduled => "Scheduled", "予約済み";
+    CampListRunning => "Running", "配信中";
+    CampListPaused => "Paused", "一時停止中";
+    CampListEnded => "Ended", "終了";
+    CampListName => "Name", "名前";
+    CampListState => "State", "状態";
+    CampListSendTime => "Send time", "配信日時";
+    CampListPeriod => "Period", "期間";
+    CampListSent => "Sent", "送信";
+    CampListView => "Views", "閲覧";
+    CampListClick => "Clicks", "クリック";
+    CampListGoal => "Goals", "ゴール";
+    CampListViewRate => "rate: views ÷ sent", "率：閲覧 ÷ 送信";
+    CampListClickRate => "rate: clicks ÷ views", "率：クリック ÷ 閲覧";
+    CampListGoalRate => "rate: goals ÷ sent", "率：ゴール ÷ 送信";
+    CampListActions => "Actions", "操作";
+    CampListActionsFor => "Actions for {name}", "「{name}」の操作";
+    CampListWhenStarted => "When started", "開始したとき";
+    CampListNoStart => "From its start", "開始時から";
+    CampListNoEnd => "no end", "終了なし";
+    CampListShownOf => "{shown} of {total}", "{total} 件中 {shown} 件";
+    CampListNoMatch => "Nothing matches the search and the state filter.", "検索と状態の条件に合うものはありません。";
+    CampListClearFilters => "Clear search and filter", "検索と絞り込みをクリア";
+    CampListStart => "Start", "開始";
+    CampListPause => "Pause", "一時停止";
+    CampListStop => "Stop", "停止";
+    CampListDuplicate => "Duplicate", "複製";
+    CampListEdit => "Edit", "編集";
+    CampListCopyName => "Copy of {name}", "{name}のコピー";
+    CampListStartAsk => "Start “{name}”?", "「{name}」を開始しますか？";
+    CampListCounting => "Counting the customers its audience matches…", "オーディエンスに合う顧客を数えています…";
+    CampListStartBroadcastNow => "It will be sent now to the {count} customers its audience matches.", "オーディエンスに合う {count} 人の顧客に今すぐ配信されます。";
+    CampListStartBroadcastAt => "It will be sent at {time} to the customers its audience matches then; {count} match now.", "{time} に、その時点でオーディエンスに合う顧客へ配信されます（現在 {count} 人）。";
+    CampListStartAutomated => "{count} customers match its audience now; each gets the message when they do what triggers it.", "現在 {count} 人の顧客がオーディエンスに合います。それぞれの顧客がトリガーとなる行動をしたときにメッセージが届きます。";
+    CampListStopAsk => "Stop “{name}” for good?", "「{name}」を停止しますか？";
+    CampListStopLead => "A stopped campaign cannot start again (duplicate it to run it again). Its statistics stay.", "停止したものは再開できません（もう一度使うには複製してください）。統計は残ります。";
+    CampListDeleteAsk => "Delete the draft “{name}”?", "下書き「{name}」を削除しますか？";
+    CampListDeleteLead => "The draft and its settings are removed. This cannot be undone.", "下書きとその設定が削除されます。元に戻すことはできません。";
+    CampListStarted => "“{name}” started.", "「{name}」を開始しました。";
+    CampListNowScheduled => "“{name}” is scheduled.", "「{name}」を予約しました。";
+    CampListPausedNotice => "“{name}” is paused.", "「{name}」を一時停止しました。";
+    CampListStopped => "“{name}” has stopped.", "「{name}」を停止しました。";
+    CampListDuplicated => "Made a draft copy: “{name}”.", "下書きとして複製しました：「{name}」";
+    CampListDeleted => "Deleted “{name}”.", "「{name}」を削除しました。";
+    CampListRefusedState => "Its state does not allow this now (it may have just changed); the list shows its state now.", "現在の状態ではこの操作はできません（状態が変わった可能性があります）。一覧を最新の状態にしました。";
+    CampListRefusedFull => "The channel holds as many live campaigns as it can; stop or delete one first.", "チャネルの配信数が上限に達しています。先にどれかを停止または削除してください。";
+    CampListRefusedOptOut => "It sends to customers who unsubscribed: only an owner may copy it.", "配信停止した顧客にも送る設定のため、オーナーのみ複製できます。";
+    CampListServerSays => "The server says: {message}", "サーバーからのメッセージ：{message}";
+    CampListNoRate => "no rate yet", "率なし";
 
     // ── Campaign statistics (campaign_stats.rs) ──
 

@@ -5,9 +5,10 @@
 //!
 //! Layers (no module imports one above it): `app` (frame and router) → the screens
 //! (`channel`, `members`, `account`, `customers`, `customer`, `segments`, `fields`,
-//! `filter`) → `form` → `ui`, `api` → the pure `channel_form`, `filter_edit`, `grid`,
+//! `filter`, `campaigns`) → `form` → `ui`, `api` → the pure `campaign_list`, `channel_form`, `filter_edit`, `grid`,
 //! `profile_input`, `screen`, `problem`, `i18n`.
 
+pub mod campaign_list;
 pub mod channel_form;
 pub mod filter_edit;
 pub mod grid;
@@ -22,6 +23,8 @@ mod account;
 mod api;
 #[cfg(target_arch = "wasm32")]
 mod app;
+#[cfg(target_arch = "wasm32")]
+mod campaigns;
 #[cfg(target_arch = "wasm32")]
 mod channel;
 #[cfg(target_arch = "wasm32")]

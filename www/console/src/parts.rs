@@ -11,7 +11,8 @@
 
 use crate::i18n::Key;
 use crate::ui::Ui;
-use crate::{channel, customer, customers, fields, members, segments};
+use crate::{campaigns, channel, customer, customers, fields, members, segments};
+use kizuna_shared::campaign::KindDoc;
 use leptos::__reexports::send_wrapper::SendWrapper;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -51,6 +52,7 @@ pub fn preload_all() {
         let _ = preload_settings().await;
         let _ = preload_members().await;
         let _ = preload_tokens().await;
+        let _ = preload_campaigns().await;
     });
 }
 
@@ -87,4 +89,10 @@ pub fn members(ui: Ui, channel: String) -> Result<AnyView, SplitLoaderError> {
 #[wasm_split(console_tokens, wasm_split_path = ::leptos::wasm_split, fallible, preload(preload_tokens))]
 pub fn tokens(ui: Ui, channel: String) -> Result<AnyView, SplitLoaderError> {
     Ok(view! { <members::Tokens ui channel /> }.into_any())
+}
+
+/// Both campaign lists (one-time broadcasts and automated campaigns) share one part.
+#[wasm_split(console_campaigns, wasm_split_path = ::leptos::wasm_split, fallible, preload(preload_campaigns))]
+pub fn campaign_lists(ui: Ui, channel: String, kind: KindDoc) -> Result<AnyView, SplitLoaderError> {
+    Ok(view! { <campaigns::CampaignLists ui channel kind /> }.into_any())
 }
