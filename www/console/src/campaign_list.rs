@@ -158,11 +158,12 @@ pub struct Offered {
     pub edit: bool,
 }
 
-/// The actions `row`'s state allows at `now` (duplicate is always allowed).
+/// The actions `row`'s state allows at `now` (duplicate is always allowed). A scheduled
+/// campaign is not offered Start: the API accepts it, but it stays scheduled.
 pub fn offered(row: &Row, now: Millis) -> Offered {
     let allows = |command| row.state.after(command, row.starts_at, row.ends_at, now).is_ok();
     Offered {
-        start: allows(Command::Start),
+        start: allows(Command::Start) && row.state != CampaignState::Scheduled,
         pause: allows(Command::Pause),
         stop: allows(Command::Stop),
         delete: row.state == CampaignState::Draft,
@@ -270,6 +271,13 @@ mod tests {
     fn a_paused_campaign_offers_start_again_and_stop() {
         let o = offered(&row("1", "A", Paused, 0), NOW);
         assert_eq!(o, Offered { start: true, pause: false, stop: true, delete: false, edit: true });
+    }
+
+    #[test]
+    fn a_scheduled_campaign_offers_pause_and_stop_but_not_start_again() {
+        let mut later = row("1", "A", Scheduled, 0);
+        later.starts_at = Some(NOW + 1);
+        assert_eq!(offered(&later, NOW), Offered { start: false, pause: true, stop: true, delete: false, edit: true });
     }
 
     #[test]
