@@ -311,6 +311,9 @@ pub const ROUTES: &[Route] = &[
     campaign(Post, "/admin/v1/campaigns/{id}/stop", Action::EditCampaigns, |c, who| {
         Box::pin(async move { campaigns::lifecycle(&c.env, c.now, &who, Command::Stop).await })
     }),
+    campaign(Post, "/admin/v1/campaigns/{id}/duplicate", Action::EditCampaigns, |c, who| {
+        Box::pin(async move { campaigns::duplicate(c.req, &c.env, c.now, &who).await })
+    }),
     campaign(Get, "/admin/v1/campaigns/{id}", Action::ReadCampaigns, |c, who| {
         Box::pin(async move { campaigns::campaign(c.req, &c.env, c.now, &who).await })
     }),

@@ -211,11 +211,11 @@ test("the first load holds no screen's part; a part arrives in the background on
   await page.getByRole("button", { name: "Sign in" }).click();
   await page.getByRole("heading", { name: "Your channels" }).waitFor();
   // The background preload fetches each screen's part without being asked.
-  await page.waitForFunction(() => performance.getEntriesByType("resource").some((e) => e.name.includes("split_console_campaign_edit")), null, {
+  await page.waitForFunction(() => performance.getEntriesByType("resource").some((e) => e.name.includes("split_console_campaigns")), null, {
     timeout: 20_000,
   });
   const parts = fetched.slice(before).filter((path) => /\/split_console_\w+\.wasm$/.test(path));
-  for (const screen of ["customers", "customer", "segments", "fields", "settings", "members", "campaign_stats", "tokens", "campaign_edit"]) {
+  for (const screen of ["customers", "customer", "segments", "fields", "settings", "members", "campaign_stats", "tokens", "campaign_edit", "campaigns"]) {
     assert.ok(parts.some((path) => path.endsWith(`/split_console_${screen}.wasm`)), `${screen}'s part: ${parts}`);
   }
   await page.locator(".channels li a").first().click();

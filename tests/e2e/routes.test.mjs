@@ -368,6 +368,12 @@ const ROUTES = [
     path: (caller) => `/admin/v1/campaigns/c_${command}_${caller === "owner" ? "owner" : "member"}/${command}`,
     expect: { GET: all(405), POST: campaignRead(200), PUT: all(405), PATCH: all(405), DELETE: all(405), OPTIONS: all(405) },
   })),
+  // A draft copy of a campaign (issue 12): any role of its channel; others learn nothing.
+  {
+    path: "/admin/v1/campaigns/c_fixture/duplicate",
+    body: {},
+    expect: { GET: all(405), POST: campaignRead(201), PUT: all(405), PATCH: all(405), DELETE: all(405), OPTIONS: all(405) },
+  },
   // A campaign's recipients (issue 12): read in the path's channel; a campaign that is not
   // the channel's is not found, so the other channel's owner, asking through their own
   // channel, learns nothing of this one.
@@ -657,6 +663,7 @@ const MALFORMED = [
   { method: "GET", path: "/admin/v1/channels/demo/customers/v_fixture/messages", query: "?limit=101", status: 400, code: "invalid", field: "limit" },
   { method: "GET", path: "/admin/v1/campaigns/c_tea_bubble/stats", query: "?from=yesterday", status: 400, code: "invalid", field: "from" },
   { method: "GET", path: "/admin/v1/channels/demo/campaigns/c_tea_bubble/recipients", query: "?limit=201", status: 400, code: "invalid", field: "limit" },
+  { method: "POST", path: "/admin/v1/campaigns/c_fixture/duplicate", body: { name: " " }, status: 400, code: "invalid", field: "name" },
   { method: "GET", path: "/admin/v1/channels/demo/campaigns/c_tea_bubble/recipients", query: "?cursor=soon", status: 400, code: "invalid", field: "cursor" },
   { caller: "anonymous", method: "GET", path: "/admin/v1/channels/demo/campaigns/c_tea_bubble/recipients", query: "?limit=201", status: 401, code: "unauthorized", field: undefined },
   { method: "GET", path: "/admin/v1/channels/demo/mau", query: "?month=May", status: 400, code: "invalid", field: "month" },

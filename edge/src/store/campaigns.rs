@@ -5,7 +5,7 @@
 //! the stored document follows them when read. Only a draft can be deleted.
 
 use super::{Executor, Statement, StoreError, corrupt, json, num, text};
-use kizuna_shared::counting::WINDOW;
+use kizuna_shared::counting::{Counts, WINDOW};
 use kizuna_shared::ids::{CampaignId, ChannelId, VisitorId};
 use kizuna_shared::store::CampaignDocV1;
 use kizuna_shared::time::Millis;
@@ -50,6 +50,24 @@ pub(crate) mod sql {
     pub fn campaign_rows(channel: &ChannelId) -> Statement {
         Statement::new(
             format!("SELECT {CAMPAIGN_COLUMNS} FROM campaigns WHERE channel_id = ?1 ORDER BY priority, created_at, id"),
+            vec![text(channel.as_str())],
+        )
+    }
+
+    /// The channel's campaigns, each with the sums of its day counters: one statement,
+    /// its aggregate bounded by the counter rows of this channel's campaigns (found through
+    /// the primary key `(campaign_id, day)`), however many rows the list has.
+    pub fn campaign_rows_with_totals(channel: &ChannelId) -> Statement {
+        Statement::new(
+            "SELECT c.channel_id, c.state, c.priority, c.definition, c.created_at, c.updated_at,
+           COALESCE(t.sent, 0) AS sent, COALESCE(t.view, 0) AS view,
+           COALESCE(t.click, 0) AS click, COALESCE(t.goal, 0) AS goal
+         FROM campaigns c LEFT JOIN (
+           SELECT campaign_id, SUM(sent) AS sent, SUM(view) AS view, SUM(click) AS click, SUM(goal) AS goal
+           FROM campaign_daily_stats WHERE campaign_id IN (SELECT id FROM campaigns WHERE channel_id = ?1)
+           GROUP BY campaign_id
+         ) t ON t.campaign_id = c.id
+         WHERE c.channel_id = ?1 ORDER BY c.priority, c.created_at, c.id",
             vec![text(channel.as_str())],
         )
     }
@@ -164,6 +182,44 @@ pub async fn campaign_rows(db: &impl Executor, channel: &ChannelId) -> Result<Ve
     db.all::<CampaignRow>(sql::campaign_rows(channel)).await
 }
 
+/// A campaign row with the totals of its day counters (every day it has counted).
+#[derive(Debug, Deserialize)]
+pub struct ListedRow {
+    pub channel_id: String,
+    pub state: String,
+    pub priority: i32,
+    pub definition: String,
+    pub created_at: i64,
+    pub updated_at: i64,
+    pub sent: i64,
+    pub view: i64,
+    pub click: i64,
+    pub goal: i64,
+}
+
+impl ListedRow {
+    /// The row and its totals, apart.
+    pub fn split(self) -> (CampaignRow, Counts) {
+        let count = |n: i64| u64::try_from(n).unwrap_or(0);
+        let totals =
+            Counts { sent: count(self.sent), view: count(self.view), click: count(self.click), goal: count(self.goal) };
+        let row = CampaignRow {
+            channel_id: self.channel_id,
+            state: self.state,
+            priority: self.priority,
+            definition: self.definition,
+            created_at: self.created_at,
+            updated_at: self.updated_at,
+        };
+        (row, totals)
+    }
+}
+
+/// The channel's campaigns with their statistics' totals, in one statement.
+pub async fn campaign_rows_with_totals(db: &impl Executor, channel: &ChannelId) -> Result<Vec<ListedRow>, StoreError> {
+    db.all::<ListedRow>(sql::campaign_rows_with_totals(channel)).await
+}
+
 /// Writes a campaign's settings and state (insert or update), keeping `created_at`.
 pub async fn save_campaign(
     db: &impl Executor,
@@ -231,6 +287,31 @@ mod tests {
         println!(
             "worst-case published campaigns: {worst} bytes ({:.2} MiB) of {KV_VALUE_LIMIT_BYTES}",
             worst as f64 / 1048576.0
+        );
+    }
+
+    #[test]
+    fn the_list_carries_each_campaigns_totals_of_every_day_and_none_of_another_channel() {
+        let db = Sqlite::with_channel();
+        db.exec(
+            "INSERT INTO channels (id, name, utc_offset_minutes, created_at) VALUES ('elsewhere', 'Else', 0, 0);
+             INSERT INTO campaigns (id, channel_id, name, state, definition, created_at, updated_at) VALUES
+               ('welcome', 'shop', 'Welcome', 'running', '{}', 1, 0),
+               ('quiet', 'shop', 'Quiet', 'draft', '{}', 2, 0),
+               ('theirs', 'elsewhere', 'Theirs', 'running', '{}', 0, 0);
+             INSERT INTO campaign_daily_stats (campaign_id, day, sent, view, click, goal) VALUES
+               ('welcome', '2026-11-01', 3, 2, 1, 0),
+               ('welcome', '2026-11-02', 4, 1, 1, 1),
+               ('theirs', '2026-11-01', 9, 9, 9, 9);",
+        );
+        let shop = ChannelId::parse("shop").unwrap();
+        let rows: Vec<_> =
+            wait(campaign_rows_with_totals(&db, &shop)).unwrap().into_iter().map(ListedRow::split).collect();
+        let seen: Vec<_> = rows.iter().map(|(row, totals)| (row.created_at, *totals)).collect();
+        assert_eq!(
+            seen,
+            vec![(1, Counts { sent: 7, view: 3, click: 2, goal: 1 }), (2, Counts::default())],
+            "summed over days; a campaign without counters has zeros; another channel's are left out"
         );
     }
 

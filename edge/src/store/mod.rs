@@ -263,6 +263,7 @@ mod tests {
             campaigns::sql::campaign_channel(&campaign),
             campaigns::sql::campaign_row("news"),
             campaigns::sql::campaign_rows(&channel),
+            campaigns::sql::campaign_rows_with_totals(&channel),
             campaigns::sql::live_campaigns(&channel, 0, ""),
             campaigns::sql::delete_draft("news"),
             campaigns::sql::campaign_message(&channel, &campaign, &visitor),

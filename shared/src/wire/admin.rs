@@ -388,10 +388,35 @@ pub struct PreviewLinkOut {
     pub expires_at: i64,
 }
 
+/// One row of `GET /admin/v1/channels/{channel}/campaigns`: the campaign as
+/// [`CampaignOut`] shows it, and `stats`, the totals of its daily statistics over every
+/// day it has counted (so a list shows every campaign's numbers without a request each).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CampaignListed {
+    #[serde(flatten)]
+    pub campaign: CampaignOut,
+    pub stats: crate::counting::Counts,
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct CampaignList {
-    pub campaigns: Vec<CampaignOut>,
+    pub campaigns: Vec<CampaignListed>,
+}
+
+/// `POST /admin/v1/campaigns/{id}/duplicate`: the copy's name (default "Copy of "
+/// and the original's name, cut to the longest name allowed).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct DuplicateIn {
+    #[serde(default)]
+    pub name: Option<String>,
+}
+
+/// The name of a copy of the campaign named `original` when the caller gave none.
+pub fn copy_name(original: &str) -> String {
+    format!("Copy of {original}").chars().take(crate::text::MAX_NAME_CHARS).collect()
 }
 
 /// One row of a channel's field list, as the admin API shows it.
@@ -799,6 +824,25 @@ pub struct EmailChangeIn {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_listed_campaign_reads_back_with_its_settings_and_stats_side_by_side() {
+        let json = r#"{"name":"Sale","trigger":{"event":"PageView"},
+            "message":{"sender":{"name":"Shop"},"text":"Hi","display":"bubble"},
+            "channel":"shop","createdAt":1,"updatedAt":2,"stats":{"sent":4,"view":2,"click":1,"goal":1}}"#;
+        let listed: CampaignListed = serde_json::from_str(json).unwrap();
+        assert_eq!((listed.campaign.settings.name.as_str(), listed.campaign.channel.as_str()), ("Sale", "shop"));
+        assert_eq!(listed.stats, crate::counting::Counts { sent: 4, view: 2, click: 1, goal: 1 });
+        let again: CampaignListed = serde_json::from_value(serde_json::to_value(&listed).unwrap()).unwrap();
+        assert_eq!(again, listed);
+    }
+
+    #[test]
+    fn a_copys_default_name_says_so_and_stays_within_the_name_limit() {
+        assert_eq!(copy_name("Sale"), "Copy of Sale");
+        let long = "茶".repeat(crate::text::MAX_NAME_CHARS);
+        assert_eq!(copy_name(&long).chars().count(), crate::text::MAX_NAME_CHARS);
+    }
 
     #[test]
     fn campaign_settings_are_validated_naming_the_field() {

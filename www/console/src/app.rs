@@ -234,8 +234,8 @@ fn signed_in_screen(ui: Ui, screen: Screen, role: Option<String>) -> AnyView {
             match page {
                 ChannelPage::Customers => parts::later(ui, parts::customers(ui, channel)),
                 ChannelPage::Segments => parts::later(ui, parts::segments(ui, channel)),
-                // Issue 12 fills these (campaigns.rs); until then they are not found.
-                ChannelPage::Broadcasts | ChannelPage::Campaigns => view! { <NotFound ui /> }.into_any(),
+                ChannelPage::Broadcasts => parts::later(ui, parts::campaign_lists(ui, channel, KindDoc::Broadcast)),
+                ChannelPage::Campaigns => parts::later(ui, parts::campaign_lists(ui, channel, KindDoc::Automated)),
                 ChannelPage::Fields => parts::later(ui, parts::fields(ui, channel)),
                 ChannelPage::Settings => parts::later(ui, parts::settings(ui, channel)),
                 ChannelPage::Members => parts::later(ui, parts::members(ui, channel)),

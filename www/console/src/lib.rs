@@ -5,9 +5,10 @@
 //!
 //! Layers (no module imports one above it): `app` (frame and router) → the screens
 //! (`channel`, `members`, `account`, `customers`, `customer`, `segments`, `fields`,
-//! `filter`, `campaign_stats`, `campaign_edit` with its `preview`) → `form` → `ui`, `api` → the pure `channel_form`, `filter_edit`, `grid`,
+//! `filter`, `campaigns`, `campaign_stats`, `campaign_edit` with its `preview`) → `form` → `ui`, `api` → the pure `campaign_list`, `channel_form`, `filter_edit`, `grid`,
 //! `profile_input`, `screen`, `stats_period`, `problem`, `i18n`.
 
+pub mod campaign_list;
 pub mod channel_form;
 pub mod filter_edit;
 pub mod grid;
@@ -27,6 +28,8 @@ mod app;
 mod campaign_edit;
 #[cfg(target_arch = "wasm32")]
 mod campaign_stats;
+#[cfg(target_arch = "wasm32")]
+mod campaigns;
 #[cfg(target_arch = "wasm32")]
 mod channel;
 #[cfg(target_arch = "wasm32")]

@@ -11,7 +11,7 @@
 
 use crate::i18n::Key;
 use crate::ui::Ui;
-use crate::{campaign_edit, campaign_stats, channel, customer, customers, fields, members, segments};
+use crate::{campaign_edit, campaign_stats, campaigns, channel, customer, customers, fields, members, segments};
 use kizuna_shared::campaign::KindDoc;
 use leptos::__reexports::send_wrapper::SendWrapper;
 use leptos::prelude::*;
@@ -54,6 +54,7 @@ pub fn preload_all() {
         let _ = preload_campaign_stats().await;
         let _ = preload_tokens().await;
         let _ = preload_campaign_edit().await;
+        let _ = preload_campaigns().await;
     });
 }
 
@@ -100,4 +101,10 @@ pub fn campaign_edit(ui: Ui, channel: String, id: Option<String>, kind: KindDoc)
 #[wasm_split(console_campaign_stats, wasm_split_path = ::leptos::wasm_split, fallible, preload(preload_campaign_stats))]
 pub fn campaign_stats(ui: Ui, channel: String, id: String) -> Result<AnyView, SplitLoaderError> {
     Ok(view! { <campaign_stats::CampaignStats ui channel id /> }.into_any())
+}
+
+/// Both campaign lists (one-time broadcasts and automated campaigns) share one part.
+#[wasm_split(console_campaigns, wasm_split_path = ::leptos::wasm_split, fallible, preload(preload_campaigns))]
+pub fn campaign_lists(ui: Ui, channel: String, kind: KindDoc) -> Result<AnyView, SplitLoaderError> {
+    Ok(view! { <campaigns::CampaignLists ui channel kind /> }.into_any())
 }

@@ -31,9 +31,12 @@ use kizuna_shared::store::CampaignDocV1;
 use kizuna_shared::time::Millis;
 use kizuna_shared::wire::admin::CampaignIn;
 use kizuna_shared::wire::admin::CampaignList;
+use kizuna_shared::wire::admin::CampaignListed;
 use kizuna_shared::wire::admin::CampaignOut;
+use kizuna_shared::wire::admin::DuplicateIn;
 use kizuna_shared::wire::admin::PreviewLinkOut;
 use kizuna_shared::wire::admin::campaign_doc;
+use kizuna_shared::wire::admin::copy_name;
 use kizuna_shared::wire::public::Popup;
 use worker::Env;
 use worker::Method;
@@ -113,11 +116,14 @@ pub async fn campaigns(mut req: Request, env: &Env, now: Millis, caller: &Caller
     let channel = caller.channel()?;
     let db = Db::open(env)?;
     if req.method() == Method::Get {
-        let campaigns = store::campaigns::campaign_rows(&db, channel)
+        let campaigns = store::campaigns::campaign_rows_with_totals(&db, channel)
             .await?
-            .iter()
-            .map(|row| out(row, now))
-            .collect::<Result<_, _>>()?;
+            .into_iter()
+            .map(|listed| {
+                let (row, stats) = listed.split();
+                Ok(CampaignListed { campaign: out(&row, now)?, stats })
+            })
+            .collect::<Result<_, ApiError>>()?;
         return Ok(reply::json(200, &CampaignList { campaigns }));
     }
     let body: CampaignIn = request::read_json(&mut req).await?;
@@ -163,6 +169,27 @@ pub async fn campaign(mut req: Request, env: &Env, now: Millis, caller: &Caller)
         }
         _ => Ok(reply::json(200, &out(&row, now)?)),
     }
+}
+
+/// `POST /admin/v1/campaigns/{id}/duplicate` (body optional: `{"name": …}`): a new draft
+/// with the campaign's settings and no statistics, in any state of the original (an
+/// ended campaign is run again this way). The copy is checked as a new campaign is.
+pub async fn duplicate(mut req: Request, env: &Env, now: Millis, caller: &Caller) -> Result<Response, ApiError> {
+    let (id, channel) = (caller.campaign()?, caller.channel()?);
+    let body = request::read_body(&mut req).await?;
+    let asked: DuplicateIn =
+        if body.iter().all(u8::is_ascii_whitespace) { DuplicateIn::default() } else { request::parse_json(&body)? };
+    let db = Db::open(env)?;
+    let row = store::campaigns::campaign_row(&db, id.as_str()).await?.ok_or(ApiError::NotFound("campaign"))?;
+    let original = row.doc()?;
+    let name = asked.name.unwrap_or_else(|| copy_name(&original.name));
+    let copy = CampaignIn { name, ..original };
+    check_opt_out(caller, &copy, None)?;
+    let new = new_id("c_")?;
+    let doc = checked_doc(env, channel, &copy, &new, CampaignState::Draft, now).await?;
+    check_capacity(&db, channel, &doc, "", now).await?;
+    store::campaigns::save_campaign(&db, channel, &doc, now).await?;
+    answer(env, &new, 201, now).await
 }
 
 /// `POST /admin/v1/campaigns/{id}/start`, `/pause` and `/stop`. Starting a broadcast
