@@ -4,8 +4,8 @@
 // running campaign asks before saving; both languages pass axe and are photographed.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { adminCall, suite } from "./harness.mjs";
-import { consoleKit } from "./console-kit.mjs";
+import { adminCall, sqlNow, suite } from "./harness.mjs";
+import { consoleKit, focused } from "./console-kit.mjs";
 
 const env = suite();
 const kit = consoleKit(env);
@@ -113,6 +113,31 @@ test("saving a running campaign asks first; Cancel keeps the stored copy, confir
   const after = (await adminCall(env.worker, "GET", `/admin/v1/campaigns/${created}`)).body;
   assert.equal(after.message.text, "Welcome back, tea lovers");
   assert.equal(after.state, "running", "editing keeps it running");
+  await close();
+});
+
+test("'Try it on my site' opens the channel's site with what the editor holds, unsaved, and says when the channel has no site address", async () => {
+  assert.ok(created, "the first test made a campaign");
+  const { page, context, close } = await kit.openSignedIn(`/console/c/demo/campaigns/${created}/edit`);
+  await page.getByRole("heading", { name: "Edit campaign" }).waitFor();
+  const stored = (await adminCall(env.worker, "GET", `/admin/v1/campaigns/${created}`)).body.message.text;
+  // The test worker's demo channel has no site address yet.
+  await page.getByRole("button", { name: "Try it on my site" }).click();
+  await page.getByText("The channel has no site address to open the preview on.").waitFor();
+  sqlNow(env.worker, `UPDATE channels SET site_url = '${env.worker.base}/' WHERE id = 'demo'`);
+
+  await page.locator("#message\\.text").fill("Only a try, not saved");
+  await page.getByRole("button", { name: "Try it on my site" }).click();
+  const link = page.locator("#try-link");
+  await link.waitFor();
+  await focused(page, "try-link");
+  assert.match(await link.getAttribute("href"), new RegExp(`^${env.worker.base}/#kizuna-preview=[0-9a-f]{64}$`));
+  await kit.screenshot(page, "campaign-edit-try-on-site");
+  const [site] = await Promise.all([context.waitForEvent("page"), link.click()]);
+  const bubble = site.locator("[data-kizuna] .b");
+  await bubble.waitFor({ state: "visible", timeout: 15_000 });
+  assert.match(await bubble.innerText(), /Only a try, not saved/);
+  assert.equal((await adminCall(env.worker, "GET", `/admin/v1/campaigns/${created}`)).body.message.text, stored, "trying saves nothing");
   await close();
 });
 

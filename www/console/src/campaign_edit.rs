@@ -33,7 +33,7 @@ use kizuna_shared::store::{
     UrlDoc, UrlRuleDoc, WaitDoc,
 };
 use kizuna_shared::time::Millis;
-use kizuna_shared::wire::admin::{CampaignOut, FieldOut, SegmentList, SegmentOut};
+use kizuna_shared::wire::admin::{CampaignOut, FieldOut, PreviewLinkOut, SegmentList, SegmentOut};
 use kizuna_shared::wire::public::{Popup, PopupButton, PopupSender};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -714,6 +714,46 @@ fn Editor(ui: Ui, channel: String, kind: KindDoc, found: Loaded) -> impl IntoVie
     };
     let confirm = Callback::new(move |()| send());
 
+    // "Try it on my site": a single-use link to the channel's site showing what the editor
+    // holds now, unsaved changes included; offered once the campaign exists.
+    let try_link = RwSignal::new(None::<PreviewLinkOut>);
+    let try_on_site = {
+        let zone = zone.clone();
+        move |_| {
+            let Some(campaign) = id.get_value() else { return };
+            if busy.get_untracked() {
+                return;
+            }
+            let found = draft.check();
+            if !found.is_empty() {
+                problems.set(found);
+                return;
+            }
+            problems.clear();
+            try_link.set(None);
+            let body = draft.build(zone.as_deref());
+            busy.set(true);
+            spawn_local(async move {
+                let path = format!("/admin/v1/campaigns/{}/preview-link", api::encode(&campaign));
+                let answer = api::send_json::<PreviewLinkOut>("POST", &path, &body).await;
+                busy.set(false);
+                match answer {
+                    Ok(link) => {
+                        try_link.set(Some(link));
+                        crate::ui::focus_later("try-link");
+                    }
+                    Err(failure) => {
+                        let (p, found) = save_problem(failure);
+                        if found.is_some() {
+                            mistake.set(found);
+                        }
+                        problems.set(vec![p]);
+                    }
+                }
+            });
+        }
+    };
+
     let back = Screen::Channel {
         channel: channel.clone(),
         page: if automated { ChannelPage::Campaigns } else { ChannelPage::Broadcasts },
@@ -770,8 +810,21 @@ fn Editor(ui: Ui, channel: String, kind: KindDoc, found: Loaded) -> impl IntoVie
                         <button type="submit" class="primary" aria-disabled=move || busy.get().then_some("true")>
                             {move || ui.s(if busy.get() { Key::Saving } else if id.get_value().is_some() { Key::Save } else { Key::CeCreate })}
                         </button>
+                        {move || id.get_value().is_some().then(|| {
+                            let try_on_site = try_on_site.clone();
+                            view! {
+                                <button type="button" class="secondary" id="try-on-site" on:click=try_on_site>{ui.t(Key::CeTryOnSite)}</button>
+                            }
+                        })}
                         <a class="link" href=back.path() on:click=ui.follow(back.clone())>{ui.t(Key::Cancel)}</a>
                         <p class="saved" role="status">{move || saved.get().then(|| ui.s(Key::CeSaved))}</p>
+                        {move || try_link.get().map(|link| view! {
+                            <p class="try-link" role="status">
+                                <a id="try-link" href=link.url target="_blank" rel="noopener">{ui.t(Key::CeTryOpen)}</a>
+                                " "
+                                <span class="hint">{ui.t(Key::CeTryHint)}</span>
+                            </p>
+                        })}
                     </div>
                 </form>
                 <Preview

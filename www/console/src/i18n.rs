@@ -883,6 +883,11 @@ strings! {
     CeGoalNameHint => "Such as CheckoutComplete.", "例: CheckoutComplete";
     CeCreate => "Create campaign", "作成する";
     CeSaved => "Saved.", "保存しました。";
+    CeTryOnSite => "Try it on my site", "自分のサイトで試す";
+    CeTryOpen => "Open the preview on your site", "サイトでプレビューを開く";
+    CeTryHint => "The link works once, within 30 minutes, and shows what the editor holds now; nothing it shows is counted.", "このリンクは 30 分以内に 1 回だけ使え、いまエディターにある内容を表示します。表示しても統計には数えられません。";
+    CeTryNoSite => "The channel has no site address to open the preview on.", "プレビューを開くサイトのアドレスがチャンネルに登録されていません。";
+    CeTryTooMany => "Too many preview links are waiting to be opened. Open one, or wait up to 30 minutes.", "開かれていないプレビューリンクが多すぎます。どれかを開くか、30 分ほどお待ちください。";
     CeRunningAsk => "Save changes to the running campaign “{name}”?", "実行中のキャンペーン「{name}」の変更を保存しますか？";
     CeRunningExplain => "Customers see the changed message from now on; its statistics are kept.", "保存した時点から顧客には変更後のメッセージが配信されます。統計はそのまま残ります。";
     CeRunningConfirm => "Save while running", "実行中のまま保存";

@@ -111,6 +111,8 @@ fn field_message(code: &str, name: &str) -> Option<Key> {
         // Campaign lists and actions.
 
         // Campaign editor.
+        ("conflict", "siteUrl") => Key::CeTryNoSite,
+        ("rate_limited", "previewLinks") => Key::CeTryTooMany,
         ("invalid", "message.sender.name") => Key::CeSenderMissing,
         ("invalid", "message.text") => Key::CeTextMissing,
         ("invalid", "message.sender.avatarUrl" | "message.imageUrl") => Key::CeUrlUnsafe,
