@@ -153,6 +153,7 @@ pub const ROUTES: &[Route] = &[
     visitor(Post, "/v1/show", |c, who| Box::pin(public::show(c, who))),
     visitor(Post, "/v1/preview", |c, who| Box::pin(public::preview(c, who))),
     visitor(Post, "/v1/shutdown", |c, who| Box::pin(public::shutdown(c, who))),
+    visitor(Post, "/v1/read", |c, who| Box::pin(public::read(c, who))),
     visitor(Post, "/v1/deliveries/{id}/view", |c, who| Box::pin(public::action(c, who, counting::Action::View))),
     visitor(Post, "/v1/deliveries/{id}/click", |c, who| Box::pin(public::action(c, who, counting::Action::Click))),
     // Email and SMS: the provider's webhook and the signed links in messages.

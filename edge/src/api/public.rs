@@ -19,6 +19,7 @@ use crate::visitor::RequestFacts;
 use crate::visitor::VisitorCall;
 use kizuna_shared::channel::Channel;
 use kizuna_shared::counting::Action;
+use kizuna_shared::deliver::MAX_UNREAD;
 use kizuna_shared::event::check_event_name;
 use kizuna_shared::event::{PAGE_VIEW, PropertyValue, check_url};
 use kizuna_shared::identity;
@@ -44,6 +45,8 @@ use kizuna_shared::wire::public::MessagesRequest;
 use kizuna_shared::wire::public::Popup;
 use kizuna_shared::wire::public::PreviewRequest;
 use kizuna_shared::wire::public::ProfileUpdate;
+use kizuna_shared::wire::public::ReadReply;
+use kizuna_shared::wire::public::ReadRequest;
 use kizuna_shared::wire::public::ShowRequest;
 use std::rc::Rc;
 use worker::Env;
@@ -329,7 +332,7 @@ pub async fn preview(c: Call, who: Caller) -> Result<Response, ApiError> {
     match store::previews::take(&db, channel, &crate::auth::secret_hash(&body.preview), c.now).await? {
         store::previews::Taken::Popup(popup) => {
             let popup: Popup = serde_json::from_str(&popup).map_err(|e| ApiError::Internal(e.to_string()))?;
-            Ok(reply::json(200, &MessagesReply { popups: vec![popup] }))
+            Ok(reply::json(200, &MessagesReply { popups: vec![popup], unread: None }))
         }
         store::previews::Taken::Gone => Err(ApiError::Gone {
             field: "preview".into(),
@@ -342,10 +345,33 @@ pub async fn preview(c: Call, who: Caller) -> Result<Response, ApiError> {
     }
 }
 
+/// `POST /v1/read`: the launcher's "mark all read" for the unread messages it listed.
+pub async fn read(c: Call, who: Caller) -> Result<Response, ApiError> {
+    let (channel, visitor, issued) = who.visitor()?;
+    let body: ReadRequest = request::parse_json(&c.body)?;
+    if body.delivery_ids.len() > MAX_UNREAD {
+        return Err(ApiError::invalid("deliveryIds", format!("at most {MAX_UNREAD} ids")));
+    }
+    let deliveries = body
+        .delivery_ids
+        .iter()
+        .enumerate()
+        .map(|(i, id)| DeliveryId::parse(id).map_err(|e| ApiError::invalid(format!("deliveryIds[{i}]"), e.to_string())))
+        .collect::<Result<Vec<_>, _>>()?;
+    require_channel(&c.req, &c.env, channel, c.now).await?;
+    let call = VisitorCall::Read {
+        channel: channel.clone(),
+        visitor_id: visitor.clone(),
+        token_issued_at: Some(issued),
+        deliveries,
+    };
+    visitor::call(&c.env, channel, visitor, &call).await
+}
+
 /// `POST /v1/deliveries/{id}/view` and `/click`: only the visitor the message was
-/// delivered to (their token) may report it.
+/// delivered to (their token) may report it. A viewed message is no longer unread.
 pub async fn action(c: Call, who: Caller, action: Action) -> Result<Response, ApiError> {
-    let (channel_id, visitor, _) = who.visitor()?;
+    let (channel_id, visitor, issued) = who.visitor()?;
     let id = DeliveryId::parse(c.params.get("id")).map_err(|e| ApiError::invalid("deliveryId", e.to_string()))?;
     let _: ActionRequest = request::parse_json(&c.body)?;
     let channel = require_channel(&c.req, &c.env, channel_id, c.now).await?;
@@ -353,5 +379,12 @@ pub async fn action(c: Call, who: Caller, action: Action) -> Result<Response, Ap
     let (delivery, goal) =
         store::deliveries::load_delivery(&db, channel_id, visitor, &id).await?.ok_or(ApiError::NotFound("delivery"))?;
     let counted = counting::apply_action(&db, &channel, &delivery, &goal, action, c.now).await?;
+    let read = VisitorCall::Read {
+        channel: channel_id.clone(),
+        visitor_id: visitor.clone(),
+        token_issued_at: Some(issued),
+        deliveries: vec![id],
+    };
+    visitor::call_json::<ReadReply>(&c.env, channel_id, visitor, &read).await?;
     Ok(reply::json(200, &ActionReply { counted }))
 }

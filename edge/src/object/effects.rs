@@ -41,6 +41,7 @@ use kizuna_shared::profile::visits;
 use kizuna_shared::time::Millis;
 use kizuna_shared::wire::public::EventIn;
 use kizuna_shared::wire::public::EventsReply;
+use kizuna_shared::wire::public::MessagesReply;
 use kizuna_shared::wire::public::Popup;
 use worker::Env;
 
@@ -134,7 +135,8 @@ pub(crate) async fn advance(
         reach_away(env, channel_id, visitor_id, live, &Campaigns { set: &set, fresh: None }, &deliveries, now).await?;
     }
     if moment == Moment::Visit {
-        reply.popups = hand_to_page(&db, &channel, visitor_id, &set, live, now).await?;
+        let page = hand_to_page(&db, &channel, visitor_id, &set, live, now).await?;
+        (reply.popups, reply.unread) = (page.popups, page.unread);
     }
     Ok(reply)
 }
@@ -162,7 +164,8 @@ async fn record_arms(
 /// nothing again); those the take dropped are marked withdrawn or expired, and so is one
 /// whose variant was removed since it was released (it has nothing to show). D1 takes
 /// this before the object saves its record, so a failure leaves the messages pending for
-/// the next page.
+/// the next page. What a page takes stays unread until viewed; the answer also lists
+/// every unread message for the launcher (`deliver::unread_now`).
 pub(crate) async fn hand_to_page(
     db: &Db,
     channel: &Channel,
@@ -170,7 +173,7 @@ pub(crate) async fn hand_to_page(
     set: &CampaignSet,
     live: &mut Live,
     now: Millis,
-) -> Result<Vec<Popup>, ApiError> {
+) -> Result<MessagesReply, ApiError> {
     let taken = take_pending_since(set, &mut live.state, now, live.signed_in_at);
     let moved = |delivery: &DeliveryId, campaign: &CampaignId, fate| store::deliveries::Move {
         delivery: delivery.clone(),
@@ -184,13 +187,20 @@ pub(crate) async fn hand_to_page(
             Some(message) => {
                 moves.push(moved(&pending.delivery, &pending.campaign, Fate::Reached));
                 popups.push(Popup::new(&pending.delivery, &campaign.id, message));
+                live.state.note_unread(pending);
             }
             None => moves.push(moved(&pending.delivery, &pending.campaign, Fate::Withdrawn)),
         }
     }
     moves.extend(taken.dropped.iter().map(|(pending, fate)| moved(&pending.delivery, &pending.campaign, *fate)));
     store::deliveries::move_deliveries(db, channel, visitor, &moves, now).await?;
-    Ok(popups)
+    let unread = deliver::unread_now(set, &mut live.state, now, live.signed_in_at)
+        .into_iter()
+        .filter_map(|(unread, campaign)| {
+            Some(Popup::new(&unread.delivery, &campaign.id, live.state.message_of(campaign)?))
+        })
+        .collect();
+    Ok(MessagesReply { popups, unread: Some(unread) })
 }
 
 /// Queues email or SMS for deliveries to a visitor who is not on the site, where the
@@ -313,7 +323,7 @@ pub(crate) async fn show(
     campaign_id: &CampaignId,
     request: &EventId,
     now: Millis,
-) -> Result<Vec<Popup>, ApiError> {
+) -> Result<MessagesReply, ApiError> {
     let channel = kv::channel(env, channel_id, now).await?.ok_or(ApiError::NotFound("channel"))?;
     let set = kv::campaigns(env, channel_id, now).await?;
     let campaign = set.get(campaign_id).ok_or_else(|| ApiError::invalid("campaignId", "no such live campaign"))?;

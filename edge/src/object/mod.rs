@@ -30,6 +30,7 @@ use kizuna_shared::wire::public::BootReply;
 use kizuna_shared::wire::public::EventIn;
 use kizuna_shared::wire::public::EventsReply;
 use kizuna_shared::wire::public::MessagesReply;
+use kizuna_shared::wire::public::ReadReply;
 use worker::DurableObject;
 use worker::Env;
 use worker::Request;
@@ -140,17 +141,18 @@ async fn serve(storage: &Storage, env: &Env, call: VisitorCall) -> Result<Respon
     match call {
         VisitorCall::Boot { channel, visitor_id, .. } => {
             live.state.touch(now);
-            let popups = advance(env, &channel, &visitor_id, &mut live, Vec::new(), Moment::Visit, now).await?.popups;
+            let page = advance(env, &channel, &visitor_id, &mut live, Vec::new(), Moment::Visit, now).await?;
             save(env, storage, &channel, &visitor_id, &live).await?;
             let member = live.profile.member_id.is_some();
             let first_seen_at = live.state.first_seen_at.unwrap_or(now);
-            Ok(reply::json(200, &BootReply { visitor_id, token: None, member, first_seen_at, popups }))
+            let (popups, unread) = (page.popups, page.unread);
+            Ok(reply::json(200, &BootReply { visitor_id, token: None, member, first_seen_at, popups, unread }))
         }
         VisitorCall::Messages { channel, visitor_id, .. } => {
             live.state.touch(now);
-            let popups = advance(env, &channel, &visitor_id, &mut live, Vec::new(), Moment::Visit, now).await?.popups;
+            let page = advance(env, &channel, &visitor_id, &mut live, Vec::new(), Moment::Visit, now).await?;
             save(env, storage, &channel, &visitor_id, &live).await?;
-            Ok(reply::json(200, &MessagesReply { popups }))
+            Ok(reply::json(200, &MessagesReply { popups: page.popups, unread: page.unread }))
         }
         VisitorCall::Tick { channel, visitor_id } => {
             advance(env, &channel, &visitor_id, &mut live, Vec::new(), Moment::Away, now).await?;
@@ -163,9 +165,16 @@ async fn serve(storage: &Storage, env: &Env, call: VisitorCall) -> Result<Respon
             Ok(reply::json(200, &BroadcastReply { sent }))
         }
         VisitorCall::Show { channel, visitor_id, campaign, request, .. } => {
-            let popups = show(env, &channel, &visitor_id, &mut live, &campaign, &request, now).await?;
+            let page = show(env, &channel, &visitor_id, &mut live, &campaign, &request, now).await?;
             save(env, storage, &channel, &visitor_id, &live).await?;
-            Ok(reply::json(200, &MessagesReply { popups }))
+            Ok(reply::json(200, &page))
+        }
+        VisitorCall::Read { channel, visitor_id, deliveries, .. } => {
+            let read = live.state.mark_read(&deliveries);
+            if read > 0 {
+                save(env, storage, &channel, &visitor_id, &live).await?;
+            }
+            Ok(reply::json(200, &ReadReply { read }))
         }
         VisitorCall::SignIn { channel, visitor_id, member_id, change, absorb, .. } => {
             if let Some(other) = absorb {
@@ -179,7 +188,7 @@ async fn serve(storage: &Storage, env: &Env, call: VisitorCall) -> Result<Respon
             write_through(env, storage, &channel, &visitor_id, &live, now).await?;
             Ok(reply::json(
                 200,
-                &BootReply { visitor_id, token: None, member: true, first_seen_at, popups: Vec::new() },
+                &BootReply { visitor_id, token: None, member: true, first_seen_at, popups: Vec::new(), unread: None },
             ))
         }
         VisitorCall::UpdateProfile { channel, visitor_id, change, .. } => {
@@ -224,7 +233,7 @@ async fn serve(storage: &Storage, env: &Env, call: VisitorCall) -> Result<Respon
                 // Only repeats: answered as such, and nothing is observed or advanced.
                 return Ok(reply::json(
                     200,
-                    &EventsReply { accepted: 0, duplicates: admitted.duplicates, popups: Vec::new() },
+                    &EventsReply { accepted: 0, duplicates: admitted.duplicates, ..EventsReply::default() },
                 ));
             }
             observe(&mut live.profile, session_id.as_ref(), &facts, &events, now);

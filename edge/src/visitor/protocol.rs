@@ -3,6 +3,7 @@
 
 use kizuna_shared::ids::CampaignId;
 use kizuna_shared::ids::ChannelId;
+use kizuna_shared::ids::DeliveryId;
 use kizuna_shared::ids::EventId;
 use kizuna_shared::ids::SessionId;
 use kizuna_shared::ids::VisitorId;
@@ -92,6 +93,17 @@ pub enum VisitorCall {
         campaign: CampaignId,
         request: EventId,
     },
+    /// The visitor viewed, clicked or marked read these unread messages (the launcher's
+    /// list): they leave it, in every tab and on every device.
+    Read {
+        channel: ChannelId,
+        visitor_id: VisitorId,
+        /// The issue time of the visitor token the request came with (a public route):
+        /// the object refuses it when the visitor no longer exists. `None`: the edge's own.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        token_issued_at: Option<Millis>,
+        deliveries: Vec<DeliveryId>,
+    },
     /// Time passed (the cron found this visitor's wake-up due): release what is due.
     Tick { channel: ChannelId, visitor_id: VisitorId },
     /// A one-time broadcast reaches this visitor (one of its fan-out batches).
@@ -118,6 +130,7 @@ impl VisitorCall {
             | VisitorCall::Messages { token_issued_at, .. }
             | VisitorCall::SignIn { token_issued_at, .. }
             | VisitorCall::Shutdown { token_issued_at, .. }
+            | VisitorCall::Read { token_issued_at, .. }
             | VisitorCall::Show { token_issued_at, .. } => *token_issued_at,
             _ => None,
         }

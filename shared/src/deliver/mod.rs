@@ -15,7 +15,8 @@
 //! The parts: `state` (what is remembered per visitor), `set` (the published
 //! campaigns, indexed), `step` (an event or a tick moves a visitor), `release` (what is
 //! due goes out, waits or ends), `direct` (broadcasts and on-demand messages) and
-//! `pending` (delivered messages on their way to a page, or offline).
+//! `pending` (delivered messages on their way to a page, or offline) and `unread`
+//! (messages a page took that wait, unviewed, behind the widget's launcher).
 
 mod direct;
 mod pending;
@@ -23,12 +24,14 @@ mod release;
 mod set;
 mod state;
 mod step;
+mod unread;
 
 pub use direct::{broadcast, on_demand, shows_on_demand};
 pub use pending::{Taken, away_checks, still_wanted, take_pending, take_pending_since};
 pub use set::CampaignSet;
 pub use state::{Assigned, MAX_PENDING, ONLINE, Pending, Progress, RECENT_EVENTS, Shown, Stage, VisitorState};
 pub use step::{Context, Input, Outcome, audience_checks, step};
+pub use unread::{MAX_UNREAD, Unread, unread_now};
 
 #[cfg(test)]
 mod tests;

@@ -3,8 +3,8 @@
 //! event change nothing.
 //!
 //! Invariant: a visitor's record stays bounded however long they stay: recent event
-//! ids, waiting messages and on-site deliveries by a constant each ([`RECENT_EVENTS`],
-//! [`MAX_PENDING`], `MAX_SHOWN`), campaigns under way and received by the published
+//! ids, waiting and unread messages and on-site deliveries by a constant each
+//! ([`RECENT_EVENTS`], [`MAX_PENDING`], [`MAX_UNREAD`](super::MAX_UNREAD), `MAX_SHOWN`), campaigns under way and received by the published
 //! campaigns (at most one entry per campaign).
 
 use crate::campaign::variants::{Arm, assign, goal_counts};
@@ -111,6 +111,8 @@ pub struct VisitorState {
     pub shown: VecDeque<Shown>,
     /// The arm of each campaign with variants that was about to reach the visitor.
     pub arms: BTreeMap<CampaignId, Assigned>,
+    /// Messages a page took that the visitor has not viewed, oldest first (`unread`).
+    pub unread: VecDeque<super::Unread>,
 }
 
 impl VisitorState {
@@ -171,6 +173,7 @@ impl VisitorState {
                 self.pending.push_back(pending.clone());
             }
         }
+        self.absorb_unread(other);
         let mut shown: Vec<Shown> = self.shown.iter().chain(other.shown.iter()).cloned().collect();
         shown.sort_by_key(|s| s.at);
         let skip = shown.len().saturating_sub(MAX_SHOWN);

@@ -4,7 +4,7 @@
 //! Invariant: the record lives as long as the visitor, so its JSON never changes shape;
 //! entries that no longer parse are dropped on reading rather than failing the visitor.
 
-use crate::deliver::{Assigned, Pending, Progress, RECENT_EVENTS, Shown, VisitorState};
+use crate::deliver::{Assigned, Pending, Progress, RECENT_EVENTS, Shown, Unread, VisitorState};
 use crate::ids::{CampaignId, EventId};
 use crate::profile::Profile;
 use crate::time::Millis;
@@ -36,6 +36,10 @@ pub struct VisitorRecordV1 {
     /// out when empty so older records keep their bytes).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub arms: Vec<(String, Assigned)>,
+    /// Messages a page took that wait unviewed behind the launcher (absent before them,
+    /// and left out when empty).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub unread: Vec<Unread>,
 }
 
 impl From<&VisitorState> for VisitorRecordV1 {
@@ -51,6 +55,7 @@ impl From<&VisitorState> for VisitorRecordV1 {
             shown: state.shown.iter().cloned().collect(),
             key: None,
             arms: state.arms.iter().map(|(id, arm)| (id.as_str().to_owned(), *arm)).collect(),
+            unread: state.unread.iter().cloned().collect(),
         }
     }
 }
@@ -68,6 +73,7 @@ impl From<&VisitorRecordV1> for VisitorState {
             pending: record.pending.iter().cloned().collect(),
             shown: record.shown.iter().cloned().collect(),
             arms: record.arms.iter().filter_map(|(id, arm)| Some((CampaignId::parse(id).ok()?, *arm))).collect(),
+            unread: record.unread.iter().cloned().collect(),
         }
     }
 }

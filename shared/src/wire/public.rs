@@ -56,6 +56,12 @@ pub struct BootReply {
     /// Messages waiting for the visitor (delivered while they were away), in order.
     #[serde(default)]
     pub popups: Vec<Popup>,
+    /// Every message a page took that the visitor has not viewed yet, oldest first (at
+    /// most `deliver::MAX_UNREAD`): the widget's launcher lists them, and a page drops
+    /// from the screen an unviewed message no longer listed (read elsewhere, expired, or
+    /// withdrawn by "delete unviewed"). Absent where the answer does not know.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub unread: Option<Vec<Popup>>,
 }
 
 /// `POST /v1/messages`: the widget asks for messages delivered since its last request
@@ -104,6 +110,12 @@ pub const PREVIEW_DELIVERY: &str = "preview";
 #[serde(rename_all = "camelCase")]
 pub struct MessagesReply {
     pub popups: Vec<Popup>,
+    /// Every message a page took that the visitor has not viewed yet, oldest first (at
+    /// most `deliver::MAX_UNREAD`): the widget's launcher lists them, and a page drops
+    /// from the screen an unviewed message no longer listed (read elsewhere, expired, or
+    /// withdrawn by "delete unviewed"). Absent where the answer does not know.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub unread: Option<Vec<Popup>>,
 }
 
 /// `POST /v1/events`: events of one visitor, oldest first.
@@ -142,6 +154,12 @@ pub struct EventsReply {
     pub duplicates: u32,
     /// Messages to show now, in order.
     pub popups: Vec<Popup>,
+    /// Every message a page took that the visitor has not viewed yet, oldest first (at
+    /// most `deliver::MAX_UNREAD`): the widget's launcher lists them, and a page drops
+    /// from the screen an unviewed message no longer listed (read elsewhere, expired, or
+    /// withdrawn by "delete unviewed"). Absent where the answer does not know.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub unread: Option<Vec<Popup>>,
 }
 
 /// `POST /v1/profile`: the JS API's `updateUser`.
@@ -163,6 +181,26 @@ pub struct ActionRequest {
     pub visitor_id: VisitorId,
     /// The visitor token the last boot answered for `visitorId`.
     pub token: String,
+}
+
+/// `POST /v1/read`: the visitor marked these unread messages read (the launcher's "mark
+/// all read" names those it listed, so a message that arrived since stays unread).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct ReadRequest {
+    pub channel: ChannelId,
+    pub visitor_id: VisitorId,
+    /// The visitor token the last boot answered for `visitorId`.
+    pub token: String,
+    /// At most `deliver::MAX_UNREAD`; ids not unread for this visitor change nothing.
+    pub delivery_ids: Vec<String>,
+}
+
+/// How many of the named messages were unread (and are read now).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ReadReply {
+    pub read: usize,
 }
 
 /// What the action added to the statistics (1 where it counted, 0 where it did not).
