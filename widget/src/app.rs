@@ -246,7 +246,7 @@ async fn show_campaign(campaign: CampaignId) {
     let request = saved::random_id("r_");
     let show = |app: &App| json::show_body(app.channel.as_str(), who(app), campaign.as_str(), &request);
     match post_as_visitor("/v1/show", show).await {
-        Ok(reply) => dispatch(Input::Received(net::popups(&reply))),
+        Ok(reply) => received(&reply),
         Err((_, error)) => warn("showCampaign failed:", &error),
     }
 }
@@ -256,7 +256,7 @@ async fn show_campaign(campaign: CampaignId) {
 async fn preview(token: String) {
     let body = |app: &App| json::preview_body(app.channel.as_str(), who(app), &token);
     match post_as_visitor("/v1/preview", body).await {
-        Ok(reply) => dispatch(Input::Received(net::popups(&reply))),
+        Ok(reply) => received(&reply),
         Err((_, error)) => warn("this preview link cannot be shown:", &error),
     }
 }
@@ -334,7 +334,7 @@ async fn boot_once() -> bool {
                 with_app(|app| keep_visitor(app, id, token));
             }
             // Messages delivered while the visitor was away (a broadcast, say).
-            dispatch(Input::Received(net::popups(&reply)));
+            received(&reply);
             true
         }
         Err((status, error)) => {
@@ -472,7 +472,7 @@ async fn flush() {
         let Some((url, body, sent)) = next.flatten() else { break };
         let delivered = match net::post_status(&url, &body).await {
             Ok(reply) => {
-                dispatch(Input::Received(net::popups(&reply)));
+                received(&reply);
                 true
             }
             // The token expired or the visitor is gone: boot again and resend as the
@@ -574,7 +574,7 @@ fn active() {
 async fn ask_for_messages() {
     if let Ok(reply) = post_as_visitor("/v1/messages", |app| json::messages_body(app.channel.as_str(), who(app))).await
     {
-        dispatch(Input::Received(net::popups(&reply)));
+        received(&reply);
     }
     poll(Polling::answered);
 }
@@ -629,10 +629,18 @@ fn json_of(value: &JsValue) -> Result<String, JsValue> {
     js_sys::JSON::stringify(value)?.as_string().ok_or_else(|| JsValue::from_str("not serializable"))
 }
 
+/// A reply's messages to show now, then its list of unread messages (when it has one).
+fn received(reply: &JsValue) {
+    dispatch(Input::Received(net::popups(reply, "popups").unwrap_or_default()));
+    if let Some(unread) = net::popups(reply, "unread") {
+        dispatch(Input::Unread(unread));
+    }
+}
+
 /// Feeds one input to the machine, then carries out its effects (outside the borrow, so
 /// an effect may dispatch again). Using a message counts as activity.
 fn dispatch(input: Input) {
-    if !matches!(input, Input::Received(_)) {
+    if !matches!(input, Input::Received(_) | Input::Unread(_)) {
         active();
     }
     for effect in with_app(|app| app.widget.step(input)).unwrap_or_default() {
@@ -640,23 +648,36 @@ fn dispatch(input: Input) {
     }
 }
 
+/// The widget's element on the page, added the first time something is drawn.
+fn drawn(app: &mut App) -> Option<&dom::Dom> {
+    if app.dom.is_none() {
+        match dom::Dom::mount(dispatch) {
+            Ok(mounted) => app.dom = Some(mounted),
+            Err(error) => warn("could not add the message to the page:", &error),
+        }
+    }
+    app.dom.as_ref()
+}
+
 fn perform(effect: Effect) {
     match effect {
         Effect::Show(popup) => {
-            with_app(|app| {
-                if app.dom.is_none() {
-                    match dom::Dom::mount(dispatch) {
-                        Ok(mounted) => app.dom = Some(mounted),
-                        Err(error) => warn("could not add the message to the page:", &error),
-                    }
-                }
-                if let Some(dom) = &app.dom {
-                    dom.show(&markup(&popup));
-                }
-            });
+            with_app(|app| drawn(app).map(|dom| dom.show(&markup(&popup))));
         }
         Effect::Hide => {
             with_app(|app| app.dom.as_ref().map(dom::Dom::hide));
+        }
+        Effect::Launcher(count) => {
+            with_app(|app| drawn(app).map(|dom| dom.launcher(count)));
+        }
+        Effect::Focus => {
+            with_app(|app| app.dom.as_ref().map(dom::Dom::focus));
+        }
+        Effect::MarkRead(deliveries) => {
+            with_app(|app| {
+                let body = json::read_body(app.channel.as_str(), who(app), &deliveries);
+                net::fire(&endpoint(app, "/v1/read"), &body);
+            });
         }
         Effect::ReportView(delivery) => report(&delivery, "view"),
         Effect::ReportClick(delivery) => report(&delivery, "click"),

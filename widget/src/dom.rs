@@ -1,16 +1,21 @@
 //! The only module that touches the DOM: the host element and its shadow root, page
 //! facts, navigation. Every listener turns a browser event into a `machine::Input`.
 
+use crate::launcher::{self, Lang};
 use crate::machine::Input;
 use kizuna_shared::render::STYLE;
 use wasm_bindgen::JsCast;
 use wasm_bindgen::prelude::*;
-use web_sys::{AddEventListenerOptions, Element, Event, KeyboardEvent, ShadowRoot, ShadowRootInit, ShadowRootMode};
+use web_sys::{AddEventListenerOptions, Element, Event, HtmlElement, KeyboardEvent, ShadowRootInit, ShadowRootMode};
 
 /// The widget's own element on the page: a `<div data-kizuna>` at the end of `<body>`,
-/// holding an open shadow root so the page's CSS and ours never meet.
+/// holding an open shadow root so the page's CSS and ours never meet. Inside: the styles,
+/// the view (a message, the launcher, or nothing) and a status line for screen readers,
+/// which stays while the view changes so that what it says is announced.
 pub struct Dom {
-    root: ShadowRoot,
+    view: Element,
+    status: Element,
+    lang: Lang,
 }
 
 impl Dom {
@@ -30,6 +35,8 @@ impl Dom {
                 None => {}
                 Some("open") => dispatch(Input::Opened),
                 Some("close") => dispatch(Input::Closed),
+                Some("launch") => dispatch(Input::Launch),
+                Some("read") => dispatch(Input::ReadAll),
                 Some(index) => {
                     if let Ok(index) = index.parse() {
                         event.prevent_default();
@@ -47,19 +54,33 @@ impl Dom {
         });
         document.add_event_listener_with_callback("keydown", keys.as_ref().unchecked_ref())?;
         keys.forget();
+        root.set_inner_html(&[STYLE, launcher::STYLE, "<div></div><p class=\"sr\" role=\"status\"></p>"].concat());
+        let view = root.query_selector("div")?.ok_or("no view")?;
+        let status = root.query_selector(".sr")?.ok_or("no status")?;
         body.append_child(&host)?;
-        Ok(Dom { root })
+        let lang = Lang::of(&web_sys::window().and_then(|w| w.navigator().language()).unwrap_or_default());
+        Ok(Dom { view, status, lang })
     }
 
     pub fn show(&self, markup: &str) {
-        let mut html = String::with_capacity(STYLE.len() + markup.len());
-        html.push_str(STYLE);
-        html.push_str(markup);
-        self.root.set_inner_html(&html);
+        self.view.set_inner_html(markup);
     }
 
     pub fn hide(&self) {
-        self.root.set_inner_html("");
+        self.view.set_inner_html("");
+    }
+
+    /// The launcher for `count` unread messages (none: taken away), said to screen readers.
+    pub fn launcher(&self, count: usize) {
+        self.view.set_inner_html(&if count == 0 { String::new() } else { launcher::markup(count, self.lang) });
+        self.status.set_text_content(Some(&launcher::unread(count, self.lang)));
+    }
+
+    /// Focuses the first button of the view (the visitor opened or returned to it).
+    pub fn focus(&self) {
+        if let Ok(Some(button)) = self.view.query_selector("button") {
+            let _ = button.unchecked_into::<HtmlElement>().focus();
+        }
     }
 }
 

@@ -166,6 +166,21 @@ pub fn events_body(channel: &str, visitor: Visitor, session: &str, events: &[&st
     out
 }
 
+/// `ReadRequest`: the launcher's "mark all read" for the deliveries it listed.
+pub fn read_body(channel: &str, visitor: Visitor, deliveries: &[String]) -> String {
+    let mut out = String::with_capacity(96 + deliveries.len() * 40);
+    head(&mut out, channel, visitor);
+    out.push_str(",\"deliveryIds\":[");
+    for (i, id) in deliveries.iter().enumerate() {
+        if i > 0 {
+            out.push(',');
+        }
+        string(&mut out, id);
+    }
+    out.push_str("]}");
+    out
+}
+
 /// `ProfileUpdate` (`updateUser`): `profile` is the site's object, as the browser wrote it.
 pub fn profile_body(channel: &str, visitor: Visitor, profile_json: &str) -> String {
     let mut out = String::with_capacity(96 + profile_json.len());
@@ -182,7 +197,8 @@ mod tests {
     use kizuna_shared::event::PropertyValue;
     use kizuna_shared::field::FieldValue;
     use kizuna_shared::wire::public::{
-        ActionRequest, BootRequest, EventBatch, MessagesRequest, PreviewRequest, ProfileUpdate, ShowRequest,
+        ActionRequest, BootRequest, EventBatch, MessagesRequest, PreviewRequest, ProfileUpdate, ReadRequest,
+        ShowRequest,
     };
 
     #[test]
@@ -290,6 +306,17 @@ mod tests {
             ("demo", "v_1", V1.token)
         );
         assert_eq!((parsed.campaign_id.as_str(), parsed.request_id.as_str()), ("c_123", request.as_str()));
+    }
+
+    #[test]
+    fn a_read_body_parses_as_the_shared_wire_type() {
+        let ids = ["d_1".to_owned(), "d_\"2".to_owned()];
+        let body: ReadRequest =
+            serde_json::from_str(&read_body("demo", Visitor { id: "v1", token: "t" }, &ids)).unwrap();
+        assert_eq!(body.delivery_ids, ids);
+        let none: ReadRequest =
+            serde_json::from_str(&read_body("demo", Visitor { id: "v1", token: "t" }, &[])).unwrap();
+        assert!(none.delivery_ids.is_empty());
     }
 
     #[test]

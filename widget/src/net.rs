@@ -69,9 +69,11 @@ fn list(object: &JsValue, key: &str) -> Vec<JsValue> {
     get(object, key).dyn_into::<Array>().map(|a| a.iter().collect()).unwrap_or_default()
 }
 
-/// The `popups` of an `EventsReply`; malformed entries are skipped.
-pub fn popups(reply: &JsValue) -> Vec<Popup> {
-    list(reply, "popups").iter().filter_map(popup).collect()
+/// The messages a reply lists at `key` (`popups`, `unread`); malformed entries are
+/// skipped. `None` when the reply has no such list.
+pub fn popups(reply: &JsValue, key: &str) -> Option<Vec<Popup>> {
+    let list = get(reply, key).dyn_into::<Array>().ok()?;
+    Some(list.iter().filter_map(|p| popup(&p)).collect())
 }
 
 fn popup(value: &JsValue) -> Option<Popup> {
