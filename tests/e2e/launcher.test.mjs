@@ -5,6 +5,7 @@
 // tells screen readers its count, speaks the browser's language, and passes axe.
 import { test } from "node:test";
 import assert from "node:assert/strict";
+import { createHmac } from "node:crypto";
 import { readFileSync, mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { adminCall, asVisitor, ROOT, SCREENSHOTS, statsWhen, suite } from "./harness.mjs";
@@ -150,4 +151,38 @@ test("'mark all read' clears the count, in a Japanese browser in Japanese, and P
   const elsewhere = await asVisitor(env.worker, "/v1/read", visitor, { deliveryIds: ["d_someone_elses"] });
   assert.deepEqual(await elsewhere.json(), { read: 0 }, "an id not unread for this visitor changes nothing");
   await context.close();
+  assert.equal((await call("POST", `/admin/v1/campaigns/${campaign}/stop`)).status, 200);
+});
+
+test("a signed-in member's unread message follows them to another device", async () => {
+  const verification = await call("PUT", "/admin/v1/channels/demo/identity-verification", { enabled: true });
+  assert.equal(verification.status, 200);
+  const memberHash = createHmac("sha256", verification.body.secret).update("member-unread").digest("hex");
+  const campaign = await campaignOn("/sale", "For members", "Members: free shipping this week.");
+  /** A device whose page signs the member in before the widget loads, as a site's snippet does. */
+  const device = async () => {
+    const context = await env.browser.newContext({ viewport: { width: 1280, height: 800 } });
+    await context.addInitScript((options) => {
+      window.Kizuna = function () {
+        (window.Kizuna.q = window.Kizuna.q || []).push(arguments);
+      };
+      window.Kizuna("boot", options);
+    }, { memberId: "member-unread", memberHash });
+    return context;
+  };
+  const laptop = await device();
+  const onLaptop = await laptop.newPage();
+  await onLaptop.goto(`${env.worker.base}/sale`);
+  await onLaptop.locator("[data-kizuna] .b").waitFor({ state: "visible", timeout: 15_000 });
+  await onLaptop.locator("[data-kizuna] .x").click();
+  await launcher(onLaptop).waitFor({ state: "visible" });
+  const phone = await device();
+  const onPhone = await phone.newPage();
+  await onPhone.goto(`${env.worker.base}/`);
+  await launcher(onPhone).waitFor({ state: "visible", timeout: 15_000 });
+  await onPhone.locator("[data-kizuna] .lb").click();
+  assert.equal(await onPhone.locator("[data-kizuna] .b .t").innerText(), "Members: free shipping this week.");
+  assert.equal((await statsWhen(env.worker, campaign, (s) => s.totals.view === 1)).totals.sent, 1, "one message, viewed on the other device");
+  await laptop.close();
+  await phone.close();
 });
