@@ -110,33 +110,35 @@ build_console() {
   # wasm-split needs the linker's relocations to cut the module.
   RUSTFLAGS="--cfg erase_components -Clink-args=--emit-relocs" \
     cargo build --profile console -p kizuna-console --target wasm32-unknown-unknown
-  rm -rf target/console
-  mkdir -p target/console/split target/console/bindgen
+  # Not target/console: that is where cargo keeps the console profile's build scripts and
+  # proc macros (host artefacts), and wiping it rebuilt every dependency each time.
+  rm -rf target/console-parts
+  mkdir -p target/console-parts/split target/console-parts/bindgen
   wasm-split-cli --out-name kizuna_console \
-    "$cargo_target/wasm32-unknown-unknown/console/kizuna_console.wasm" target/console/split
+    "$cargo_target/wasm32-unknown-unknown/console/kizuna_console.wasm" target/console-parts/split
   wasm-bindgen --target web --no-typescript --keep-lld-exports --no-demangle \
-    --out-dir target/console/bindgen target/console/split/kizuna_console.wasm
+    --out-dir target/console-parts/bindgen target/console-parts/split/kizuna_console.wasm
   local hash
-  hash="$(cat target/console/bindgen/kizuna_console_bg.wasm target/console/split/*.wasm target/console/split/*.js \
-    $(find target/console/bindgen/snippets -type f 2>/dev/null | sort) | sha256sum | cut -c1-16)"
+  hash="$(cat target/console-parts/bindgen/kizuna_console_bg.wasm target/console-parts/split/*.wasm target/console-parts/split/*.js \
+    $(find target/console-parts/bindgen/snippets -type f 2>/dev/null | sort) | sha256sum | cut -c1-16)"
   local out="target/site/console/app-$hash"
   rm -rf target/site/console
   mkdir -p "$out"
   # -Oz on the first load and on every part, two at a time (what cargo-leptos does).
   {
-    echo "target/console/bindgen/kizuna_console_bg.wasm"
-    find target/console/split -name '*.wasm' ! -name kizuna_console.wasm
+    echo "target/console-parts/bindgen/kizuna_console_bg.wasm"
+    find target/console-parts/split -name '*.wasm' ! -name kizuna_console.wasm
   } | xargs -P 2 -I{} bash -c 'set -o pipefail
       wasm-opt -Oz --strip-debug --strip-producers "$1" -o "$2/$(basename "$1")" 2>&1 \
         | { grep -v "unknown name subsection" || true; } >&2' _ {} "$out"
   # The glue names the loader once per split point in one object: the same module each time.
   esbuild --minify --log-level=warning --log-override:duplicate-object-key=silent \
-    target/console/bindgen/kizuna_console.js --outfile="$out/kizuna_console.js"
-  esbuild --minify --log-level=warning target/console/split/__wasm_split.js --outfile="$out/__wasm_split.js"
+    target/console-parts/bindgen/kizuna_console.js --outfile="$out/kizuna_console.js"
+  esbuild --minify --log-level=warning target/console-parts/split/__wasm_split.js --outfile="$out/__wasm_split.js"
   # The JS the glue imports from `#[wasm_bindgen(module = ...)]` (the statistics chart's
   # bridge to uPlot), at the path the glue names.
-  if [ -d target/console/bindgen/snippets ]; then
-    cp -R target/console/bindgen/snippets "$out/snippets"
+  if [ -d target/console-parts/bindgen/snippets ]; then
+    cp -R target/console-parts/bindgen/snippets "$out/snippets"
   fi
   # uPlot (npm, pinned) and its stylesheet: fetched by that bridge the first time a chart is
   # drawn, so they are not in the first load; files, because the CSP allows no inline code.

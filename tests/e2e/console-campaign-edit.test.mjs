@@ -193,3 +193,43 @@ test("the editor with its preview in both languages, fullscreen at phone width, 
   await kit.screenshot(page, "campaign-edit-sms");
   await close();
 });
+
+test("weekly windows on a grid: clicking hours adds and removes them, the rows say the same to the minute, and the API gets it", async () => {
+  const { page, close } = await kit.openSignedIn("/console/c/demo/campaigns/new");
+  await page.getByRole("heading", { name: "New automated campaign" }).waitFor();
+  await page.locator("#name").fill("Office hours only");
+  await page.locator("#message\\.sender\\.name").fill("Kizuna Tea Shop");
+  await page.locator("#message\\.text").fill("We are here to help.");
+  await page.getByLabel("Weekly windows").check();
+  const cell = (day, hour) => page.locator(`.week-grid .wg-cell[data-day="${day}"][data-hour="${hour}"]`);
+  const rows = () =>
+    page.evaluate(() =>
+      [...document.querySelectorAll(".row-box.window")].map((row) => [
+        [...row.querySelectorAll(".days input:checked")].length,
+        row.querySelector('input[id$=".from"]').value,
+        row.querySelector('input[id$=".to"]').value,
+      ]),
+    );
+  // The new window, weekdays 09:00–18:00, drawn on the grid.
+  await cell(0, 9).and(page.locator(".on")).waitFor();
+  assert.equal(await cell(5, 9).getAttribute("class"), "wg-cell", "not on Saturday");
+  await cell(5, 10).click();
+  await cell(0, 12).click();
+  assert.deepEqual(await rows(), [[1, "09:00", "12:00"], [4, "09:00", "18:00"], [1, "10:00", "11:00"], [1, "13:00", "18:00"]]);
+  // A minute typed in a row shows as part of an hour.
+  await page.locator('.row-box.window input[id$=".from"]').first().fill("09:30");
+  await cell(0, 9).and(page.locator(".part")).waitFor();
+  await kit.assertAccessible(page, "the weekly grid");
+  await page.locator(".week-grid").scrollIntoViewIfNeeded();
+  await kit.screenshot(page, "campaign-edit-week-grid-en");
+  await page.getByRole("button", { name: "Create campaign" }).click();
+  await page.waitForURL(/\/edit$/);
+  const saved = await adminCall(env.worker, "GET", `/admin/v1/campaigns/${idOf(page.url())}`);
+  assert.deepEqual(saved.body.schedule.windows, [
+    { days: ["mon"], from: "09:30", to: "12:00" },
+    { days: ["tue", "wed", "thu", "fri"], from: "09:00", to: "18:00" },
+    { days: ["sat"], from: "10:00", to: "11:00" },
+    { days: ["mon"], from: "13:00", to: "18:00" },
+  ]);
+  await close();
+});

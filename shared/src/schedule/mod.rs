@@ -27,6 +27,9 @@ use serde::{Deserialize, Serialize};
 use crate::invalid::FieldError;
 use crate::time::{DAY, Day, HOUR, MINUTE, Millis, SECOND};
 
+mod week;
+pub use week::{WEEK, Week};
+
 /// At most this many windows in one schedule.
 pub const MAX_WINDOWS: usize = 28;
 

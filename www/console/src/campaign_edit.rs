@@ -27,7 +27,7 @@ use kizuna_shared::campaign::{
 use kizuna_shared::event::{PAGE_VIEW, PropertyValue};
 use kizuna_shared::filter::FilterDoc;
 use kizuna_shared::outbound::CampaignMessage;
-use kizuna_shared::schedule::{Weekday, WindowDoc, Zone};
+use kizuna_shared::schedule::{Week, Weekday, WindowDoc, Zone, schedule_from_docs, schedule_to_docs};
 use kizuna_shared::store::{
     AudienceDoc, CampaignDocV1, ConditionDoc, FollowUpDoc, GoalDoc, OfflineDoc, RepeatDoc, ScheduleDoc, TriggerDoc,
     UrlDoc, UrlRuleDoc, WaitDoc,
@@ -119,6 +119,15 @@ struct Window {
     days: RwSignal<Vec<Weekday>>,
     from: RwSignal<String>,
     to: RwSignal<String>,
+}
+
+impl Window {
+    /// As the API takes it (days in the week's order); read without tracking.
+    fn doc(&self) -> WindowDoc {
+        let mut days = self.days.get_untracked();
+        days.sort();
+        WindowDoc { days, from: self.from.get_untracked(), to: self.to.get_untracked() }
+    }
 }
 
 const WEEK: [(Weekday, Key); 7] = [
@@ -400,17 +409,7 @@ impl Draft {
         } else {
             match self.schedule.get_untracked().as_str() {
                 "windows" => Some(ScheduleDoc {
-                    windows: Some(
-                        self.windows
-                            .get_untracked()
-                            .iter()
-                            .map(|w| {
-                                let mut days = w.days.get_untracked();
-                                days.sort();
-                                WindowDoc { days, from: w.from.get_untracked(), to: w.to.get_untracked() }
-                            })
-                            .collect(),
-                    ),
+                    windows: Some(self.windows.get_untracked().iter().map(Window::doc).collect()),
                     business_hours: None,
                 }),
                 "hours" => Some(ScheduleDoc { windows: None, business_hours: Some(self.hours_set.get_untracked()) }),
@@ -1284,6 +1283,7 @@ fn Operation(
                     <p class="field-error">{problems.beside(ui, "schedule")}</p>
                 </fieldset>
                 <div class="rows" hidden=move || schedule.get() != "windows">
+                    <WeekGrid ui draft />
                     {window_rows}
                     <button type="button" id="schedule.windows" class="secondary small" on:click=move |_| add_window(())>{ui.t(Key::CeWindowAdd)}</button>
                     <p class="field-error">{problems.beside(ui, "schedule.windows")}</p>
@@ -1329,5 +1329,91 @@ fn Goal(ui: Ui, problems: Problems, draft: Draft) -> impl IntoView {
                 <Conditions ui problems draft rows=draft.goal_conditions list="goal.conditions" />
             </div>
         </fieldset>
+    }
+}
+
+/// The weekly windows drawn on a grid of the week's hours, Monday first, as the channel's
+/// clock reads them: an hour is filled when the windows cover all of it and shaded when
+/// they cover part. Clicking an hour adds it (or, when filled, removes it) and rewrites
+/// the windows below to cover exactly that (minutes elsewhere are kept). The rows below
+/// are the keyboard's way to the same settings, so the grid is hidden from assistive
+/// technology and takes no focus.
+#[component]
+fn WeekGrid(ui: Ui, draft: Draft) -> impl IntoView {
+    let windows = draft.windows;
+    // New rows' signals belong to this component, not to the grid's render (a click runs
+    // under the owner of the cell it hit, which the next render disposes).
+    let owner = Owner::current();
+    // The windows as a schedule; `None` while one is not valid yet (being typed).
+    let schedule = move |tracked: bool| {
+        let docs: Vec<WindowDoc> = if tracked {
+            windows
+                .get()
+                .iter()
+                .map(|w| {
+                    w.days.track();
+                    w.from.track();
+                    w.to.track();
+                    w.doc()
+                })
+                .collect()
+        } else {
+            windows.get_untracked().iter().map(Window::doc).collect()
+        };
+        schedule_from_docs(&docs, "schedule.windows").ok()
+    };
+    let toggle = Callback::new(move |(day, hour): (usize, u16)| {
+        let Some(now) = schedule(false) else { return };
+        let mut week = Week::of(&now);
+        let (from, to) = (hour * 60, hour * 60 + 60);
+        let full = week.covered(day, from, to) == 60;
+        week.set(day, from, to, !full);
+        let docs = schedule_to_docs(&week.schedule());
+        let make = move || {
+            docs.into_iter()
+                .map(|w| {
+                    let key = draft.next.get_value();
+                    draft.next.set_value(key + 1);
+                    Window { key, days: RwSignal::new(w.days), from: RwSignal::new(w.from), to: RwSignal::new(w.to) }
+                })
+                .collect::<Vec<_>>()
+        };
+        let rows = match &owner {
+            Some(owner) => owner.with(make),
+            None => make(),
+        };
+        windows.set(rows);
+    });
+    let hours = (0..24u16)
+        .map(|h| view! { <span class="wg-hour">{(h % 3 == 0).then(|| format!("{h:02}"))}</span> })
+        .collect_view();
+    let grid = move || {
+        let week = schedule(true).map(|s| Week::of(&s));
+        WEEK.iter()
+            .enumerate()
+            .map(|(day, (_, key))| {
+                let cells = (0..24u16)
+                    .map(|hour| {
+                        let covered = week.as_ref().map_or(0, |w| w.covered(day, hour * 60, hour * 60 + 60));
+                        let class = match covered {
+                            60 => "wg-cell on",
+                            0 => "wg-cell",
+                            _ => "wg-cell part",
+                        };
+                        view! { <span class=class data-day=day data-hour=hour on:click=move |_| toggle.run((day, hour))></span> }
+                    })
+                    .collect_view();
+                view! { <span class="wg-day">{ui.t(*key)}</span>{cells} }
+            })
+            .collect_view()
+    };
+    view! {
+        <div class="week-grid-box">
+            <div class="week-grid" aria-hidden="true">
+                <span></span>{hours}
+                {grid}
+            </div>
+            <p class="hint">{ui.t(Key::CeGridHint)}</p>
+        </div>
     }
 }

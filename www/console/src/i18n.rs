@@ -863,6 +863,7 @@ strings! {
     CeTo => "To", "終了時刻";
     CeWindowN => "Window {n}", "時間帯 {n}";
     CeWindowAdd => "Add a window", "時間帯を追加";
+    CeGridHint => "Click an hour to add it, or a filled one to remove it; the windows below say the same to the minute.", "時間をクリックすると追加、塗られた時間をクリックすると削除します。下の時間帯は同じ設定を分単位で表します。";
     CeWindowRemove => "Remove window {n}", "時間帯 {n} を削除";
     CeHoursSet => "Business-hours set", "営業時間の設定";
     CeDeleteUnviewed => "Delete unviewed messages when it ends", "終了時に閲覧されなかったメッセージを削除する";
