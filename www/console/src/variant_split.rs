@@ -41,6 +41,19 @@ pub fn variant_of_field(field: &str) -> Option<usize> {
     (after == ".message" || after.starts_with(".message.")).then_some(index)
 }
 
+/// `field` of a document whose first message and variant `index`'s were swapped (what
+/// "Try it on my site" sends to show that variant) as a field of the document as typed:
+/// `message.text` is variant `index`'s text there, `variants[index].message.text` the
+/// first variant's. Other fields stay.
+pub fn unswapped_field(field: &str, index: usize) -> String {
+    let other = message_prefix(index);
+    match variant_of_field(field) {
+        Some(0) if index > 0 => format!("{other}{}", &field["message".len()..]),
+        Some(i) if i == index && index > 0 => format!("message{}", &field[other.len()..]),
+        _ => field.to_owned(),
+    }
+}
+
 /// A percentage as typed: a whole number, surrounding blanks ignored.
 fn percent_of(text: &str) -> Option<i64> {
     text.trim().parse().ok()
@@ -199,6 +212,15 @@ mod tests {
         assert_eq!(message_prefix(0), "message");
         assert_eq!(message_prefix(2), "variants[2].message");
         assert_eq!((letter(0), letter(1), letter(2)), ('A', 'B', 'C'));
+    }
+
+    #[test]
+    fn a_refusal_of_the_swapped_document_names_the_field_as_typed() {
+        assert_eq!(unswapped_field("message.text", 2), "variants[2].message.text");
+        assert_eq!(unswapped_field("variants[2].message.buttons[0].url", 2), "message.buttons[0].url");
+        assert_eq!(unswapped_field("variants[1].message.text", 2), "variants[1].message.text");
+        assert_eq!(unswapped_field("message.text", 0), "message.text");
+        assert_eq!(unswapped_field("variants", 1), "variants");
     }
 
     #[test]
