@@ -1238,12 +1238,17 @@ fn Variants(ui: Ui, problems: Problems, draft: Draft, started: Signal<bool>) -> 
             v.message.text.set(from.text.get());
             v.message.image.set(from.image.get());
             v.message.display.set(from.display.get());
-            let buttons = from.buttons.get().iter().map(|b| {
-                let row = draft.row();
-                row.a.set(b.a.get());
-                row.b.set(b.b.get());
-                row
-            }).collect();
+            let buttons = from
+                .buttons
+                .get()
+                .iter()
+                .map(|b| {
+                    let row = draft.row();
+                    row.a.set(b.a.get());
+                    row.b.set(b.b.get());
+                    row
+                })
+                .collect();
             v.message.buttons.set(buttons);
         });
         draft.variants.update(|all| all.push(v));
@@ -1255,6 +1260,14 @@ fn Variants(ui: Ui, problems: Problems, draft: Draft, started: Signal<bool>) -> 
         let count = draft.variants.with(Vec::len);
         (count > 1).then(|| variant_split::total(&draft.shares(), &draft.control.get())).flatten()
     };
+    // A refusal of the split goes once the split as typed would be accepted.
+    Effect::new(move |was_refused: Option<bool>| {
+        let refused = variant_split::check(&draft.shares(), &draft.control.get()).is_err();
+        if was_refused == Some(true) && !refused {
+            problems.clear();
+        }
+        refused
+    });
     let error = problems.beside(ui, "variants");
     view! {
         <fieldset class="panel variants" id="variants" tabindex="-1" aria-describedby="variants-lead variants-error">
@@ -1262,7 +1275,7 @@ fn Variants(ui: Ui, problems: Problems, draft: Draft, started: Signal<bool>) -> 
             <p class="hint" id="variants-lead">{ui.t(Key::VarLead)}</p>
             {move || started.get().then(|| view! { <p class="hint variant-started">{ui.t(Key::VarStarted)}</p> })}
             <div class="variant-rows">{rows}</div>
-            <ShareInput ui problems name="controlPercent" label=ui.s(Key::VarControl).to_owned() value=draft.control hint=Key::VarControlHint />
+            <ShareInput ui problems name="controlPercent" label=Signal::derive(move || ui.s(Key::VarControl).to_owned()) value=draft.control hint=Key::VarControlHint />
             <p class=move || if total().is_some_and(|t| t != 100) { "variant-total off" } else { "variant-total" } aria-live="polite">
                 {move || total().map(|t| fill(ui.s(Key::VarTotalNow), "n", &ui.number(t as f64)))}
             </p>
@@ -1278,7 +1291,7 @@ fn ShareInput(
     ui: Ui,
     problems: Problems,
     name: &'static str,
-    label: String,
+    #[prop(into)] label: Signal<String>,
     value: RwSignal<String>,
     #[prop(optional)] hint: Option<Key>,
 ) -> impl IntoView {
@@ -1299,7 +1312,7 @@ fn ShareInput(
     };
     view! {
         <div class="field share">
-            <label for=name>{label}</label>
+            <label for=name>{move || label.get()}</label>
             {hint.map(|hint| view! { <p id=hint_id.clone() class="hint">{ui.t(hint)}</p> })}
             <input
                 id=name

@@ -18,10 +18,10 @@ use crate::problem::{Failure, Problem};
 use crate::screen::{CampaignPage, ChannelPage, Screen};
 use crate::stats_period::{FunnelStep, Preset, STEPS, chart_seconds, custom_period, funnel, percent, step_day};
 use crate::ui::{Ui, focus_now, load_failed};
+use crate::variant_split::{PText, letter, p_text, rate_percent, rounded};
 use kizuna_shared::campaign::{CampaignState, KindDoc};
 use kizuna_shared::counting::Counts;
 use kizuna_shared::time::Day;
-use crate::variant_split::{PText, letter, p_text, rate_percent, rounded};
 use kizuna_shared::wire::admin::{
     ArmOut, CampaignOut, RecipientOut, RecipientPage, UntestableOut, VariantOut, VariantStatsOut,
 };
@@ -577,10 +577,10 @@ fn Arms(page: Page) -> impl IntoView {
     let counts = move |arm: &ArmOut| {
         let arm = arm.clone();
         view! {
-            <td class="num share">{percent_of(f64::from(arm.share))}</td>
-            <td class="num assigned">{ui.number(arm.assigned as f64)}</td>
-            <td class="num reached">{ui.number(arm.reached_goal as f64)}</td>
-            <td class="num rate">{rate(&arm)}</td>
+            <td class="num arm-share">{percent_of(f64::from(arm.share))}</td>
+            <td class="num arm-assigned">{ui.number(arm.assigned as f64)}</td>
+            <td class="num arm-reached">{ui.number(arm.reached_goal as f64)}</td>
+            <td class="num arm-rate">{rate(&arm)}</td>
         }
     };
     let variant_row = move |v: VariantOut, significance: f64| {
@@ -620,9 +620,9 @@ fn Arms(page: Page) -> impl IntoView {
             <tr data-arm=v.index.to_string()>
                 <th scope="row">{name}</th>
                 {counts(&v.arm)}
-                <td class="num diff">{diff}</td>
-                <td class="num z">{z}</td>
-                <td class="num p">{p}</td>
+                <td class="num arm-diff">{diff}</td>
+                <td class="num arm-z">{z}</td>
+                <td class="num arm-p">{p}</td>
                 <td class=verdict_class>{verdict}</td>
             </tr>
         }
@@ -634,15 +634,17 @@ fn Arms(page: Page) -> impl IntoView {
             let significance = a.significance;
             let window = fill(ui.s(Key::StatsArmsWindow), "days", &ui.number(f64::from(a.goal_window_days)));
             let rows = a.variants.into_iter().map(|v| variant_row(v, significance)).collect_view();
-            let control = a.control.map(|c| view! {
-                <tr data-arm="control" class="control">
-                    <th scope="row">{ui.t(Key::StatsControl)}</th>
-                    {counts(&c)}
-                    <td class="num diff">"–"</td>
-                    <td class="num z">"–"</td>
-                    <td class="num p">"–"</td>
-                    <td class="verdict">{ui.t(Key::StatsBaseline)}</td>
-                </tr>
+            let control = a.control.map(|c| {
+                view! {
+                    <tr data-arm="control" class="control">
+                        <th scope="row">{ui.t(Key::StatsControl)}</th>
+                        {counts(&c)}
+                        <td class="num arm-diff">"–"</td>
+                        <td class="num arm-z">"–"</td>
+                        <td class="num arm-p">"–"</td>
+                        <td class="verdict">{ui.t(Key::StatsBaseline)}</td>
+                    </tr>
+                }
             });
             view! {
                 <p class="hint" id="stats-arms-window">{window}</p>

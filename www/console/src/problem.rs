@@ -314,7 +314,11 @@ mod tests {
         check(answered(400, "invalid", Some("variants")), Some("variants"), Key::VarTotal);
         check(answered(400, "invalid", Some("controlPercent")), Some("controlPercent"), Key::VarControlInvalid);
         check(answered(400, "invalid", Some("variants[2].share")), Some("variants[2].share"), Key::VarShareInvalid);
-        check(answered(400, "invalid", Some("variants[1].message.text")), Some("variants[1].message.text"), Key::CeTextMissing);
+        check(
+            answered(400, "invalid", Some("variants[1].message.text")),
+            Some("variants[1].message.text"),
+            Key::CeTextMissing,
+        );
         check(
             answered(400, "invalid", Some("variants[1].message.sender.avatarUrl")),
             Some("variants[1].message.sender.avatarUrl"),
