@@ -99,6 +99,8 @@ test("saving a running campaign asks first; Cancel keeps the stored copy, confir
   const { page, close } = await kit.openSignedIn(`/console/c/demo/campaigns/${created}/edit`);
   await page.getByRole("heading", { name: "Edit campaign" }).waitFor();
   await page.locator(".state-badge", { hasText: "Running" }).waitFor();
+  // A started campaign's split says what editing it does to customers already assigned.
+  await page.locator(".variant-started").getByText("Customers keep the variant they were first given").waitFor();
   await page.locator("#message\\.text").fill("Welcome back, tea lovers");
   await page.getByRole("button", { name: "Save", exact: true }).click();
   const dialog = page.getByRole("dialog");
