@@ -944,7 +944,7 @@ strings! {
     VarLone => "Variant {letter} goes to {n}% of the customers.", "バリエーション{letter}は顧客の{n}%に配信されます。";
     VarControl => "Control group (%)", "コントロールグループ（%）";
     VarControlHint => "0 to 90. Customers in it receive nothing; their goal rate is what the variants are compared with.", "0〜90。この顧客には何も配信されず、そのゴール達成率がバリエーションの比較の基準になります。";
-    VarTotalNow => "Shares and control group together: {n}% of 100%.", "割合とコントロールグループの合計: {n}%（100%にしてください）";
+    VarTotalNow => "Shares and control group together: {n}% of 100%.", "割合とコントロールグループの合計: {n}% / 100%";
     VarAdd => "Add a variant", "バリエーションを追加";
     VarRemove => "Remove variant {letter}", "バリエーション{letter}を削除";
     VarShareInvalid => "Enter a share of 1 to 100 (%).", "割合は1〜100（%）の整数で入力してください。";
