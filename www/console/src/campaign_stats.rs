@@ -648,7 +648,8 @@ fn Arms(page: Page) -> impl IntoView {
             });
             view! {
                 <p class="hint" id="stats-arms-window">{window}</p>
-                <div class="table-scroll">
+                // Focusable, so a keyboard can scroll it on a narrow screen.
+                <div class="table-scroll" tabindex="0" role="region" aria-labelledby="stats-arms-title">
                     <table class="data arms" aria-describedby="stats-arms-window">
                         <thead>
                             <tr>
