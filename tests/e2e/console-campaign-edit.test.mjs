@@ -100,6 +100,8 @@ test("saving a running campaign asks first; Cancel keeps the stored copy, confir
   const { page, close } = await kit.openSignedIn(`/console/c/demo/campaigns/${created}/edit`);
   await page.getByRole("heading", { name: "Edit campaign" }).waitFor();
   await page.locator(".state-badge", { hasText: "Running" }).waitFor();
+  // A started campaign's split says what editing it does to customers already assigned.
+  await page.locator(".variant-started").getByText("Customers keep the variant they were first given").waitFor();
   await page.locator("#message\\.text").fill("Welcome back, tea lovers");
   await page.getByRole("button", { name: "Save", exact: true }).click();
   const dialog = page.getByRole("dialog");
@@ -231,5 +233,97 @@ test("weekly windows on a grid: clicking hours adds and removes them, the rows s
     { days: ["sat"], from: "10:00", to: "11:00" },
     { days: ["mon"], from: "13:00", to: "18:00" },
   ]);
+  await close();
+});
+
+test("variants in the editor: two variants and a 20% control, the preview shows the variant chosen, a split not adding up to 100 is refused beside its input as the API refuses it, and the split is saved as typed", async () => {
+  // Tall enough to photograph the variant picker, the message and the split together.
+  const { page, errors, close } = await kit.openSignedIn("/console/c/demo/campaigns/new", { viewport: { width: 1280, height: 1700 } });
+  await page.getByRole("heading", { name: "New automated campaign" }).waitFor();
+  const shownText = () => page.evaluate(() => document.querySelector("#preview-stage")?.shadowRoot?.querySelector(".t")?.textContent ?? "");
+  const previewSays = (text) =>
+    page.waitForFunction((want) => document.querySelector("#preview-stage")?.shadowRoot?.querySelector(".t")?.textContent === want, text, { timeout: 5000 });
+  await page.locator("#name").fill("Tea A/B");
+  await page.locator("#message\\.sender\\.name").fill("Kizuna Tea Shop");
+  await page.locator("#message\\.text").fill("Variant A: free shipping");
+  await previewSays("Variant A: free shipping");
+  // No split yet: the variant picker is hidden and variant A takes every customer.
+  assert.equal(await page.locator(".variant-pick").isVisible(), false);
+  await page.getByText("Variant A goes to 100% of the customers.").waitFor();
+
+  // Add variant B: it starts as a copy of A, and the inputs and the preview switch to it.
+  await page.getByRole("button", { name: "Add a variant" }).click();
+  await focused(page, "variants[1].message.text");
+  const textB = page.locator("#variants\\[1\\]\\.message\\.text");
+  assert.equal(await textB.inputValue(), "Variant A: free shipping");
+  await textB.fill("Variant B: 10% off");
+  await previewSays("Variant B: 10% off");
+  assert.equal(await page.locator("#preview-caption").innerText(), "Showing variant B");
+  assert.equal(await page.locator("#variants\\[0\\]\\.share").inputValue(), "50");
+  assert.equal(await page.locator("#variants\\[1\\]\\.share").inputValue(), "50");
+
+  // A 20% control group on top of 50 + 50: the console refuses it beside the variants.
+  await page.locator("#controlPercent").fill("20");
+  await page.getByText("Shares and control group together: 120% of 100%.").waitFor();
+  await page.getByRole("button", { name: "Create campaign" }).click();
+  await page.locator("#variants-error").getByText("The variants' shares and the control group must add up to 100%.").waitFor();
+  await focused(page, "variants");
+  assert.match(page.url(), /\/campaigns\/new$/, "nothing was created");
+  // The API refuses the same document naming the same field: the input the console marked.
+  const body = (shares, control) => ({
+    name: "Tea A/B",
+    trigger: { event: "PageView" },
+    message: { sender: { name: "Kizuna Tea Shop" }, text: "Variant A: free shipping", display: "bubble" },
+    variants: [{ share: shares[0] }, { share: shares[1], message: { sender: { name: "Kizuna Tea Shop" }, text: "Variant B: 10% off", display: "bubble" } }],
+    controlPercent: control,
+  });
+  const total = await adminCall(env.worker, "POST", "/admin/v1/channels/demo/campaigns", body([50, 50], 20));
+  assert.deepEqual([total.status, total.body.error.field], [400, "variants"]);
+  assert.equal(await page.locator(`[id="${total.body.error.field}"]`).count(), 1, "the API's field is an input's id");
+  // A share of 0: refused at that share's input, by the console and by the API alike.
+  await page.locator("#variants\\[1\\]\\.share").fill("0");
+  await page.getByRole("button", { name: "Create campaign" }).click();
+  await page.locator("#variants\\[1\\]\\.share-error").getByText("Enter a share of 1 to 100 (%).").waitFor();
+  await focused(page, "variants[1].share");
+  const share = await adminCall(env.worker, "POST", "/admin/v1/channels/demo/campaigns", body([80, 0], 20));
+  assert.deepEqual([share.status, share.body.error.field], [400, "variants[1].share"]);
+  assert.equal(await page.locator(`[id="${share.body.error.field}"]`).getAttribute("aria-invalid"), "true");
+
+  // 40 + 40 + 20: the total is right; the segmented control picks the message shown.
+  await page.locator("#variants\\[0\\]\\.share").fill("40");
+  await page.locator("#variants\\[1\\]\\.share").fill("40");
+  await page.getByText("Shares and control group together: 100% of 100%.").waitFor();
+  await page.getByRole("button", { name: "Variant A", exact: true }).click();
+  await previewSays("Variant A: free shipping");
+  assert.equal(await page.locator("#message\\.text").inputValue(), "Variant A: free shipping");
+  await page.getByRole("button", { name: "Variant B", exact: true }).click();
+  await previewSays("Variant B: 10% off");
+  assert.equal(await page.getByRole("button", { name: "Variant B", exact: true }).getAttribute("aria-pressed"), "true");
+  assert.equal(await shownText(), "Variant B: 10% off");
+  assert.equal(await page.locator("#variants\\[1\\]\\.share-error").innerText(), "", "the share's refusal went once the split adds up");
+  await kit.bothLanguages(page, "campaign-edit-variants", async (lang) => {
+    await page.locator("#variants legend", { hasText: lang === "ja" ? "バリエーション（A/Bテスト）" : "Variants (A/B test)" }).waitFor();
+    await page.evaluate(() => window.scrollTo(0, 0));
+  });
+
+  await page.getByRole("button", { name: "Create campaign" }).click();
+  await page.waitForURL(/\/console\/c\/demo\/campaigns\/c_[^/]+\/edit$/);
+  const saved = (await adminCall(env.worker, "GET", `/admin/v1/campaigns/${idOf(page.url())}`)).body;
+  assert.equal(saved.message.text, "Variant A: free shipping");
+  assert.deepEqual(saved.variants, [
+    { share: 40 },
+    { share: 40, message: { sender: { name: "Kizuna Tea Shop", avatarUrl: null }, text: "Variant B: 10% off", buttons: [], display: "bubble" } },
+  ]);
+  assert.equal(saved.controlPercent, 20);
+
+  // Removing B leaves one variant; with the control at 0 the campaign saves without a split.
+  await page.getByRole("heading", { name: "Edit campaign" }).waitFor();
+  await page.getByRole("button", { name: "Remove variant B" }).click();
+  await page.locator("#controlPercent").fill("0");
+  await page.getByRole("button", { name: "Save", exact: true }).click();
+  await page.getByRole("status").filter({ hasText: "Saved." }).waitFor();
+  const plain = (await adminCall(env.worker, "GET", `/admin/v1/campaigns/${idOf(page.url())}`)).body;
+  assert.deepEqual([plain.variants, plain.controlPercent, plain.message.text], [undefined, undefined, "Variant A: free shipping"]);
+  assert.deepEqual(errors, []);
   await close();
 });

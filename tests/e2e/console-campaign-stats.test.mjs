@@ -269,3 +269,117 @@ test("the first load holds neither uPlot nor the statistics screen; they arrive 
   await assertAccessible(page, "statistics");
   await close();
 });
+
+test("a campaign with variants: the arms table shows what GET …/variants answers for assigned visitors, and customers reached is the stats API's", async () => {
+  const message = (text) => ({ sender: { name: "Kizuna Tea Shop" }, text, display: "bubble" });
+  const created = await call("POST", "/admin/v1/channels/demo/campaigns", {
+    name: "Tea arms",
+    trigger: { event: "ArmsTeaShown" },
+    message: message("Arm A: free shipping"),
+    variants: [{ share: 40 }, { share: 40, message: message("Arm B: 10% off") }],
+    controlPercent: 20,
+    goal: { kind: "event", name: "ArmsTeaBought" },
+  });
+  assert.equal(created.status, 201, JSON.stringify(created.body));
+  const id = created.body.id;
+  assert.equal((await call("POST", `/admin/v1/campaigns/${id}/start`)).status, 200);
+  // Visitors from their own client addresses (the public rate limit is per client), each
+  // assigned an arm by its first event; every other one reaches the goal.
+  const post = async (path, body, client) => {
+    const response = await fetch(`${env.worker.base}${path}`, {
+      method: "POST",
+      headers: { "content-type": "text/plain", "cf-connecting-ip": client },
+      body: JSON.stringify({ channel: "demo", ...body }),
+    });
+    assert.equal(response.status, 200, `${path}: ${await response.clone().text()}`);
+    return response.json();
+  };
+  const VISITORS = 30;
+  await Promise.all(
+    Array.from({ length: VISITORS }, async (_, n) => {
+      const client = `10.77.0.${n + 1}`;
+      const boot = await post("/v1/boot", {}, client);
+      const who = { visitorId: boot.visitorId, token: boot.token };
+      await post("/v1/events", { ...who, events: [{ id: `arms-shown-${n}`, name: "ArmsTeaShown" }] }, client);
+      if (n % 2 === 0) await post("/v1/events", { ...who, events: [{ id: `arms-goal-${n}`, name: "ArmsTeaBought" }] }, client);
+    }),
+  );
+  // Until every visit is counted: each visitor assigned, half with the goal, and each
+  // visitor of a variant (not the control group) reached by its message.
+  let arms;
+  let stats;
+  for (let tries = 0; tries < 50; tries++) {
+    arms = (await call("GET", `/admin/v1/campaigns/${id}/variants`)).body;
+    stats = (await call("GET", `/admin/v1/campaigns/${id}/stats`)).body;
+    const inVariants = arms.variants.reduce((sum, v) => sum + v.assigned, 0);
+    const goals = arms.variants.reduce((sum, v) => sum + v.reachedGoal, arms.control?.reachedGoal ?? 0);
+    if (inVariants + (arms.control?.assigned ?? 0) === VISITORS && goals === VISITORS / 2 && stats.reached === inVariants) break;
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+  assert.equal(arms.variants.length, 2);
+  assert.equal(stats.reached, arms.variants[0].assigned + arms.variants[1].assigned, JSON.stringify({ arms, reached: stats.reached }));
+  assert.ok(arms.control.assigned > 0 && arms.variants.every((v) => v.assigned > 0), `every arm has visitors: ${JSON.stringify(arms)}`);
+
+  // Tall enough to photograph the totals with customers reached and the arms together.
+  const { page, errors, close } = await openSignedIn(`/console/c/demo/campaigns/${id}`, { viewport: { width: 1280, height: 1500 } });
+  const rows = page.locator("table.arms tbody tr");
+  await rows.nth(2).waitFor();
+  assert.deepEqual(await rows.evaluateAll((trs) => trs.map((tr) => tr.dataset.arm)), ["0", "1", "control"]);
+  // The numbers, written as the console writes them (Intl, rates to a tenth of a percent).
+  const fmt = (x) => new Intl.NumberFormat("en").format(x);
+  const round = (x, digits) => (Math.sign(x) * Math.round(Math.abs(x) * 10 ** digits)) / 10 ** digits;
+  const rate = (r) => (r === null ? "–" : `${fmt(round(r * 100, 1))}%`);
+  const cells = async (arm) => {
+    const row = page.locator(`table.arms tr[data-arm="${arm}"]`);
+    const out = {};
+    for (const cell of ["share", "assigned", "reached", "rate", "diff", "z", "p", "verdict"]) {
+      out[cell] = await row.locator(cell === "verdict" ? "td.verdict" : `td.arm-${cell}`).innerText();
+    }
+    return out;
+  };
+  for (const v of arms.variants) {
+    const test = v.vsControl;
+    const want = {
+      share: `${v.share}%`,
+      assigned: fmt(v.assigned),
+      reached: fmt(v.reachedGoal),
+      rate: rate(v.goalRate),
+      diff: test ? `${test.difference > 0 ? "+" : ""}${fmt(round(test.difference * 100, 1))} pp` : "–",
+      z: test ? fmt(round(test.z, 2)) : "–",
+      p: test ? (test.pValue < 0.001 ? "< 0.001" : fmt(round(test.pValue, 3))) : "–",
+      verdict: test ? (test.significant ? "Significant (p < 0.05)" : "Not significant") : `Cannot be tested yet: ${v.untestable === "noVariantCustomers" ? "no customer was assigned to this variant" : "no customer was assigned to the control group"}`,
+    };
+    assert.deepEqual(await cells(v.index), want, `variant ${v.index}: ${JSON.stringify(v)}`);
+  }
+  const control = await cells("control");
+  assert.deepEqual(control, {
+    share: "20%",
+    assigned: fmt(arms.control.assigned),
+    reached: fmt(arms.control.reachedGoal),
+    rate: rate(arms.control.goalRate),
+    diff: "–",
+    z: "–",
+    p: "–",
+    verdict: "Baseline",
+  });
+  assert.match(await page.locator("#stats-arms-window").innerText(), new RegExp(`within ${arms.goalWindowDays} days of being assigned`));
+  // Customers reached, beside the totals, is the stats API's number.
+  assert.equal(number(await page.locator(".totals .total.reached dd").innerText()), stats.reached);
+  assert.match(await page.locator("#stats-reached-hint").innerText(), /Sent counts deliveries; customers reached counts each customer once/);
+  await page.locator(".chart-host .uplot").waitFor({ timeout: 20_000 });
+  await bothLanguages(page, "campaign-stats-arms", async (lang) => {
+    await page.getByRole("heading", { name: lang === "ja" ? "バリエーションとコントロールグループの比較" : "Variants against the control group" }).waitFor();
+    await page.evaluate(() => window.scrollTo(0, 0));
+  });
+  assert.deepEqual(errors, []);
+  await close();
+});
+
+test("a campaign without variants has no arms table", async () => {
+  await seeded();
+  const { page, close } = await openStats();
+  await page.locator(".totals .total.reached dd").filter({ hasText: /\d/ }).waitFor();
+  assert.equal(await page.locator(".stats-arms").count(), 0);
+  assert.equal(number(await page.locator(".totals .total.reached dd").innerText()), (await api()).reached);
+  await close();
+});

@@ -7,7 +7,11 @@
 //! `message.buttons[1].url`), so each problem the API names is shown at its input; times are
 //! read and written in the channel's time zone; a member cannot turn off "respect marketing
 //! opt-out" (only owners may, as the API enforces); settings the editor does not show (a
-//! follow-up trigger's rules, the priority) are kept as loaded.
+//! follow-up trigger's rules, the priority) are kept as loaded. A campaign's message
+//! variants share the one set of message inputs: a segmented control picks the variant
+//! they (and the preview) show, and their ids follow it (`message.text` for the first,
+//! `variants[1].message.text` for the second), so a problem the API names in any variant
+//! switches to that variant and is shown at its input.
 
 use crate::api;
 use crate::filter::FilterBuilder;
@@ -21,6 +25,7 @@ use crate::profile_input::{moment_of, parse_wall, wall_text};
 use crate::screen::{CampaignPage, ChannelPage, Screen};
 use crate::segments::MatchCount;
 use crate::ui::{Ui, load_failed};
+use crate::variant_split::{self, letter, message_prefix, share_field, variant_of_field};
 use kizuna_shared::campaign::{
     ButtonDoc, CampaignState, Display, KindDoc, MessageDoc, PropertyOp, SafeUrl, SenderDoc, UrlOp,
 };
@@ -30,7 +35,7 @@ use kizuna_shared::outbound::CampaignMessage;
 use kizuna_shared::schedule::{Week, Weekday, WindowDoc, Zone, schedule_from_docs, schedule_to_docs};
 use kizuna_shared::store::{
     AudienceDoc, CampaignDocV1, ConditionDoc, FollowUpDoc, GoalDoc, OfflineDoc, RepeatDoc, ScheduleDoc, TriggerDoc,
-    UrlDoc, UrlRuleDoc, WaitDoc,
+    UrlDoc, UrlRuleDoc, VariantDocV1, WaitDoc,
 };
 use kizuna_shared::time::Millis;
 use kizuna_shared::wire::admin::{CampaignOut, FieldOut, PreviewLinkOut, SegmentList, SegmentOut};
@@ -43,6 +48,7 @@ use std::sync::OnceLock;
 /// Most rows of one list the editor offers (the API's own limits are these or higher).
 const MAX_ROWS: usize = 20;
 const MAX_BUTTONS: usize = kizuna_shared::store::MAX_BUTTONS;
+const MAX_VARIANTS: usize = kizuna_shared::campaign::variants::MAX_VARIANTS;
 
 /// Every API field name the editor has an input for: a problem naming one is shown there.
 fn field_names() -> &'static [&'static str] {
@@ -74,13 +80,24 @@ fn field_names() -> &'static [&'static str] {
             "goal.name",
             "goal.conditions",
             "onDemand",
+            "variants",
+            "controlPercent",
         ]
         .iter()
         .map(|s| (*s).to_owned())
         .collect();
-        for i in 0..MAX_BUTTONS {
-            names.push(format!("message.buttons[{i}].label"));
-            names.push(format!("message.buttons[{i}].url"));
+        for v in 0..MAX_VARIANTS {
+            names.push(share_field(v));
+            let prefix = message_prefix(v);
+            if v > 0 {
+                for field in ["sender.name", "sender.avatarUrl", "text", "imageUrl", "buttons"] {
+                    names.push(format!("{prefix}.{field}"));
+                }
+            }
+            for i in 0..MAX_BUTTONS {
+                names.push(format!("{prefix}.buttons[{i}].label"));
+                names.push(format!("{prefix}.buttons[{i}].url"));
+            }
         }
         for i in 0..MAX_ROWS {
             names.push(format!("trigger.url.include[{i}].value"));
@@ -140,6 +157,38 @@ const WEEK: [(Weekday, Key); 7] = [
     (Weekday::Sun, Key::CeSun),
 ];
 
+/// One message's inputs (the campaign's, or a variant's).
+#[derive(Clone, Copy)]
+struct MessageDraft {
+    sender: RwSignal<String>,
+    avatar: RwSignal<String>,
+    text: RwSignal<String>,
+    image: RwSignal<String>,
+    buttons: RwSignal<Vec<Row>>,
+    display: RwSignal<Display>,
+}
+
+impl MessageDraft {
+    /// The message as typed (the preview's source too).
+    fn doc(self) -> MessageDoc {
+        MessageDoc {
+            sender: SenderDoc { name: self.sender.get(), avatar_url: some_text(&self.avatar.get()) },
+            text: self.text.get(),
+            image_url: some_text(&self.image.get()),
+            buttons: self.buttons.get().iter().map(|b| ButtonDoc { label: b.a.get(), url: b.b.get() }).collect(),
+            display: self.display.get(),
+        }
+    }
+}
+
+/// A message variant: its share (percent, as typed) and its message.
+#[derive(Clone, Copy)]
+struct Variant {
+    key: u32,
+    share: RwSignal<String>,
+    message: MessageDraft,
+}
+
 /// The form: one signal per input; `build` makes the API's body of it.
 #[derive(Clone, Copy)]
 struct Draft {
@@ -147,12 +196,12 @@ struct Draft {
     next: StoredValue<u32>,
     loaded: StoredValue<Option<CampaignDocV1>>,
     name: RwSignal<String>,
-    sender: RwSignal<String>,
-    avatar: RwSignal<String>,
-    text: RwSignal<String>,
-    image: RwSignal<String>,
-    buttons: RwSignal<Vec<Row>>,
-    display: RwSignal<Display>,
+    /// The first is the campaign's `message`; one when the campaign has no split.
+    variants: RwSignal<Vec<Variant>>,
+    /// The control group's percent, as typed.
+    control: RwSignal<String>,
+    /// The variant the message inputs and the preview show.
+    shown: RwSignal<usize>,
     audience: RwSignal<String>,
     filter: RwSignal<Option<FilterDoc>>,
     segment: RwSignal<String>,
@@ -248,7 +297,33 @@ impl Draft {
                 }
             }
         }
-        let message = doc.map(|d| d.message.clone());
+        let message_draft = |m: Option<&MessageDoc>| MessageDraft {
+            sender: RwSignal::new(m.map(|m| m.sender.name.clone()).unwrap_or_default()),
+            avatar: RwSignal::new(m.and_then(|m| m.sender.avatar_url.clone()).unwrap_or_default()),
+            text: RwSignal::new(m.map(|m| m.text.clone()).unwrap_or_default()),
+            image: RwSignal::new(m.and_then(|m| m.image_url.clone()).unwrap_or_default()),
+            buttons: RwSignal::new(
+                m.map(|m| m.buttons.iter().map(|b| row(b.label.clone(), b.url.clone(), String::new())).collect())
+                    .unwrap_or_default(),
+            ),
+            display: RwSignal::new(m.map_or(Display::Bubble, |m| m.display)),
+        };
+        let variant = |share: String, m: Option<&MessageDoc>| {
+            let key = next.get_value();
+            next.set_value(key + 1);
+            Variant { key, share: RwSignal::new(share), message: message_draft(m) }
+        };
+        let variants: Vec<Variant> = match doc.and_then(|d| d.variants.as_ref()) {
+            Some(list) if !list.is_empty() => list
+                .iter()
+                .enumerate()
+                .map(|(i, v)| {
+                    let m = if i == 0 { doc.map(|d| &d.message) } else { v.message.as_ref() };
+                    variant(v.share.to_string(), m)
+                })
+                .collect(),
+            _ => vec![variant("100".to_owned(), doc.map(|d| &d.message))],
+        };
         let audience = doc.and_then(|d| d.audience.clone());
         let offline = doc.and_then(|d| d.offline.clone());
         let schedule = doc.and_then(|d| d.schedule.clone());
@@ -271,17 +346,9 @@ impl Draft {
             next,
             loaded: StoredValue::new(doc.cloned()),
             name: RwSignal::new(doc.map(|d| d.name.clone()).unwrap_or_default()),
-            sender: RwSignal::new(message.as_ref().map(|m| m.sender.name.clone()).unwrap_or_default()),
-            avatar: RwSignal::new(message.as_ref().and_then(|m| m.sender.avatar_url.clone()).unwrap_or_default()),
-            text: RwSignal::new(message.as_ref().map(|m| m.text.clone()).unwrap_or_default()),
-            image: RwSignal::new(message.as_ref().and_then(|m| m.image_url.clone()).unwrap_or_default()),
-            buttons: RwSignal::new(
-                message
-                    .as_ref()
-                    .map(|m| m.buttons.iter().map(|b| row(b.label.clone(), b.url.clone(), String::new())).collect())
-                    .unwrap_or_default(),
-            ),
-            display: RwSignal::new(message.as_ref().map_or(Display::Bubble, |m| m.display)),
+            variants: RwSignal::new(variants),
+            control: RwSignal::new(doc.and_then(|d| d.control_percent).unwrap_or(0).to_string()),
+            shown: RwSignal::new(0),
             audience: RwSignal::new(
                 match &audience {
                     Some(AudienceDoc { segment: Some(_), .. }) => "segment",
@@ -348,14 +415,47 @@ impl Draft {
         Row { key, a: RwSignal::new(String::new()), b: RwSignal::new(String::new()), c: RwSignal::new(String::new()) }
     }
 
-    /// The message as typed (the preview's source too).
+    /// The variant the inputs show (the last when it is gone). There is always one: the
+    /// last variant cannot be removed.
+    fn shown_variant(self) -> Variant {
+        let at = self.shown.get();
+        self.variants.with(|all| all[at.min(all.len().saturating_sub(1))])
+    }
+
+    /// The shown variant's message as typed (the preview's source).
     fn message(self) -> MessageDoc {
-        MessageDoc {
-            sender: SenderDoc { name: self.sender.get(), avatar_url: some_text(&self.avatar.get()) },
-            text: self.text.get(),
-            image_url: some_text(&self.image.get()),
-            buttons: self.buttons.get().iter().map(|b| ButtonDoc { label: b.a.get(), url: b.b.get() }).collect(),
-            display: self.display.get(),
+        self.shown_variant().message.doc()
+    }
+
+    /// A new variant with an empty message, in a bubble.
+    fn variant(self) -> Variant {
+        let key = self.next.get_value();
+        self.next.set_value(key + 1);
+        Variant {
+            key,
+            share: RwSignal::new(String::new()),
+            message: MessageDraft {
+                sender: RwSignal::new(String::new()),
+                avatar: RwSignal::new(String::new()),
+                text: RwSignal::new(String::new()),
+                image: RwSignal::new(String::new()),
+                buttons: RwSignal::new(Vec::new()),
+                display: RwSignal::new(Display::Bubble),
+            },
+        }
+    }
+
+    /// The shares as typed, in order.
+    fn shares(self) -> Vec<String> {
+        self.variants.with(|all| all.iter().map(|v| v.share.get()).collect())
+    }
+
+    /// Proposes an even split of what the control group leaves (after adding or removing).
+    fn even_out(self) {
+        let all = self.variants.get_untracked();
+        let shares = variant_split::even_shares(all.len(), &self.control.get_untracked());
+        for (v, share) in all.iter().zip(shares) {
+            v.share.set(share);
         }
     }
 
@@ -418,6 +518,7 @@ impl Draft {
         };
         let (email, sms, respect) =
             (self.email.get_untracked(), self.sms.get_untracked(), self.respect.get_untracked());
+        let split = self.split();
         CampaignDocV1 {
             id: String::new(),
             name: self.name.get_untracked(),
@@ -426,7 +527,7 @@ impl Draft {
             kind: self.kind,
             trigger,
             on_demand: automated && self.on_demand.get_untracked(),
-            message: self.message_untracked(),
+            message: untrack(move || self.variants.with(|all| all[0].message.doc())),
             goal: Some(match self.goal.get_untracked().as_str() {
                 "viewed" => GoalDoc::Viewed,
                 "event" => GoalDoc::Event {
@@ -453,36 +554,66 @@ impl Draft {
             schedule,
             delete_unviewed: automated && self.delete_unviewed.get_untracked(),
             offline: (email || sms || !respect).then_some(OfflineDoc { email, sms, respect_opt_out: respect }),
-            // The editor does not edit variants yet: a campaign keeps those the API gave it.
-            variants: loaded.as_ref().and_then(|d| d.variants.clone()),
-            control_percent: loaded.as_ref().and_then(|d| d.control_percent),
+            variants: split.as_ref().map(|split| {
+                let all = self.variants.get_untracked();
+                split
+                    .shares()
+                    .iter()
+                    .zip(&all)
+                    .enumerate()
+                    .map(|(i, (&share, v))| VariantDocV1 {
+                        share: i64::from(share),
+                        message: (i > 0).then(|| untrack(move || v.message.doc())),
+                    })
+                    .collect()
+            }),
+            control_percent: split.as_ref().map(|split| i64::from(split.control_percent())),
         }
     }
 
-    fn message_untracked(self) -> MessageDoc {
-        untrack(move || self.message())
+    /// The split as typed, checked as the API checks it (`None`: no split). A split the
+    /// check refuses is sent as typed, for the API to name (`check` refuses it first).
+    fn split(self) -> Option<kizuna_shared::campaign::variants::Split> {
+        untrack(move || variant_split::check(&self.shares(), &self.control.get()).ok().flatten())
     }
 
     /// What the console checks before sending: what the API would refuse anyway.
     fn check(self) -> Vec<Problem> {
         let mut found = Vec::new();
-        let mut need = |field: &str, value: RwSignal<String>, key: Key| {
+        let need = |found: &mut Vec<Problem>, field: &str, value: RwSignal<String>, key: Key| {
             if value.with_untracked(|v| v.trim().is_empty()) {
                 found.push(Problem::at(field, key));
             }
         };
-        need("name", self.name, Key::CeNameMissing);
-        need("message.sender.name", self.sender, Key::CeSenderMissing);
-        need("message.text", self.text, Key::CeTextMissing);
-        if self.kind == KindDoc::Automated {
-            need("trigger.event", self.event, Key::CeEventMissing);
-        }
-        for (i, b) in self.buttons.get_untracked().iter().enumerate() {
-            if SafeUrl::parse(b.b.get_untracked().trim()).is_err() {
-                found.push(Problem::at(named(&format!("message.buttons[{i}].url")), Key::CeUrlUnsafe));
+        need(&mut found, "name", self.name, Key::CeNameMissing);
+        for (v, variant) in self.variants.get_untracked().iter().enumerate() {
+            let (prefix, m) = (message_prefix(v), variant.message);
+            need(&mut found, named(&format!("{prefix}.sender.name")), m.sender, Key::CeSenderMissing);
+            need(&mut found, named(&format!("{prefix}.text")), m.text, Key::CeTextMissing);
+            for (i, b) in m.buttons.get_untracked().iter().enumerate() {
+                if SafeUrl::parse(b.b.get_untracked().trim()).is_err() {
+                    found.push(Problem::at(named(&format!("{prefix}.buttons[{i}].url")), Key::CeUrlUnsafe));
+                }
             }
         }
+        if let Err(problem) = variant_split::check(&untrack(move || self.shares()), &self.control.get_untracked()) {
+            found.push(problem);
+        }
+        if self.kind == KindDoc::Automated {
+            need(&mut found, "trigger.event", self.event, Key::CeEventMissing);
+        }
         found
+    }
+
+    /// Shows the variant whose message input the first of `found` names, so it can be
+    /// focused there.
+    fn show_problem_at(self, found: &[Problem]) {
+        let variants = self.variants.with_untracked(Vec::len);
+        if let Some(at) = found.iter().find_map(|p| p.field.as_deref()).and_then(variant_of_field)
+            && at < variants
+        {
+            self.shown.set(at);
+        }
     }
 }
 
@@ -675,6 +806,7 @@ fn Editor(ui: Ui, channel: String, kind: KindDoc, found: Loaded) -> impl IntoVie
                         if found.is_some() {
                             mistake.set(found);
                         }
+                        draft.show_problem_at(std::slice::from_ref(&p));
                         problems.set(vec![p]);
                     }
                 }
@@ -691,6 +823,7 @@ fn Editor(ui: Ui, channel: String, kind: KindDoc, found: Loaded) -> impl IntoVie
             saved.set(false);
             let found = draft.check();
             if !found.is_empty() {
+                draft.show_problem_at(&found);
                 problems.set(found);
                 return;
             }
@@ -725,12 +858,20 @@ fn Editor(ui: Ui, channel: String, kind: KindDoc, found: Loaded) -> impl IntoVie
             }
             let found = draft.check();
             if !found.is_empty() {
+                draft.show_problem_at(&found);
                 problems.set(found);
                 return;
             }
             problems.clear();
             try_link.set(None);
-            let body = draft.build(zone.as_deref());
+            // The site shows a campaign's first message: the variant shown goes first.
+            let mut body = draft.build(zone.as_deref());
+            let shown = draft.shown.get_untracked();
+            if let Some(variant) = body.variants.as_mut().and_then(|all| all.get_mut(shown)).filter(|_| shown > 0)
+                && let Some(message) = variant.message.as_mut()
+            {
+                std::mem::swap(message, &mut body.message);
+            }
             busy.set(true);
             spawn_local(async move {
                 let path = format!("/admin/v1/campaigns/{}/preview-link", api::encode(&campaign));
@@ -742,10 +883,14 @@ fn Editor(ui: Ui, channel: String, kind: KindDoc, found: Loaded) -> impl IntoVie
                         crate::ui::focus_later("try-link");
                     }
                     Err(failure) => {
-                        let (p, found) = save_problem(failure);
+                        let (mut p, found) = save_problem(failure);
                         if found.is_some() {
                             mistake.set(found);
                         }
+                        if let Some(field) = &p.field {
+                            p.field = Some(variant_split::unswapped_field(field, shown));
+                        }
+                        draft.show_problem_at(std::slice::from_ref(&p));
                         problems.set(vec![p]);
                     }
                 }
@@ -788,19 +933,15 @@ fn Editor(ui: Ui, channel: String, kind: KindDoc, found: Loaded) -> impl IntoVie
                     <fieldset class="panel">
                         <legend>{ui.t(Key::CeSectionMessage)}</legend>
                         <TextInput ui problems name="name" label=Key::CeName value=draft.name required=true hint=Key::CeNameHint />
-                        <div class="two">
-                            <TextInput ui problems name="message.sender.name" label=Key::CeSender value=draft.sender required=true />
-                            <TextInput ui problems name="message.sender.avatarUrl" label=Key::CeAvatar value=draft.avatar kind="url" hint=Key::CeUrlHint />
-                        </div>
-                        <TextArea ui problems name="message.text" label=Key::CeText value=draft.text hint=Key::CeTextHint />
-                        <TextInput ui problems name="message.imageUrl" label=Key::CeImage value=draft.image kind="url" hint=Key::CeUrlHint />
-                        <Buttons ui problems draft />
-                        <fieldset class="choice">
-                            <legend>{ui.t(Key::CeDisplay)}</legend>
-                            <Radio name="display" value="bubble" label=Key::CeBubble ui checked=Signal::derive(move || draft.display.get() == Display::Bubble) pick=Callback::new(move |()| draft.display.set(Display::Bubble)) />
-                            <Radio name="display" value="fullscreen" label=Key::CeFullscreen ui checked=Signal::derive(move || draft.display.get() == Display::Fullscreen) pick=Callback::new(move |()| draft.display.set(Display::Fullscreen)) />
-                        </fieldset>
+                        <VariantPicker ui draft />
+                        {move || {
+                            // The inputs of the variant shown, named for it.
+                            let index = draft.shown.get().min(draft.variants.with(Vec::len).saturating_sub(1));
+                            let variant = draft.variants.with(|all| all[index]);
+                            view! { <MessageFields ui problems draft message=variant.message index /> }
+                        }}
                     </fieldset>
+                    <Variants ui problems draft started=Signal::derive(move || state.get() != CampaignState::Draft) />
                     <Audience ui problems channel=channel.clone() draft fields segments mistake />
                     {automated.then(|| view! { <Trigger ui problems draft /> })}
                     <Operation ui problems draft automated owner hours />
@@ -828,6 +969,10 @@ fn Editor(ui: Ui, channel: String, kind: KindDoc, found: Loaded) -> impl IntoVie
                 </form>
                 <Preview
                     ui
+                    caption=Signal::derive(move || {
+                        (draft.variants.with(Vec::len) > 1)
+                            .then(|| fill(ui.s(Key::VarShowing), "letter", &letter(draft.shown.get()).to_string()))
+                    })
                     popup
                     outbound
                     email_on=Signal::derive(move || draft.email.get())
@@ -982,9 +1127,212 @@ fn remove_button(ui: Ui, rows: RwSignal<Vec<Row>>, key: u32, label: String, afte
     }
 }
 
+/// The message inputs of variant `index` (the campaign's own message for the first).
 #[component]
-fn Buttons(ui: Ui, problems: Problems, draft: Draft) -> impl IntoView {
-    let rows = draft.buttons;
+fn MessageFields(ui: Ui, problems: Problems, draft: Draft, message: MessageDraft, index: usize) -> impl IntoView {
+    let prefix = message_prefix(index);
+    let name = |field: &str| named(&format!("{prefix}.{field}"));
+    view! {
+        <div class="message-fields" id="message-fields" role="group" aria-label=move || fill(ui.s(Key::VarName), "letter", &letter(index).to_string())>
+            <div class="two">
+                <TextInput ui problems name=name("sender.name") label=Key::CeSender value=message.sender required=true />
+                <TextInput ui problems name=name("sender.avatarUrl") label=Key::CeAvatar value=message.avatar kind="url" hint=Key::CeUrlHint />
+            </div>
+            <TextArea ui problems name=name("text") label=Key::CeText value=message.text hint=Key::CeTextHint />
+            <TextInput ui problems name=name("imageUrl") label=Key::CeImage value=message.image kind="url" hint=Key::CeUrlHint />
+            <Buttons ui problems draft rows=message.buttons prefix=prefix.clone() />
+            <fieldset class="choice">
+                <legend>{ui.t(Key::CeDisplay)}</legend>
+                <Radio name="display" value="bubble" label=Key::CeBubble ui checked=Signal::derive(move || message.display.get() == Display::Bubble) pick=Callback::new(move |()| message.display.set(Display::Bubble)) />
+                <Radio name="display" value="fullscreen" label=Key::CeFullscreen ui checked=Signal::derive(move || message.display.get() == Display::Fullscreen) pick=Callback::new(move |()| message.display.set(Display::Fullscreen)) />
+            </fieldset>
+        </div>
+    }
+}
+
+/// Which variant's message the inputs and the preview show: a segmented control, there
+/// when the campaign has more than one variant.
+#[component]
+fn VariantPicker(ui: Ui, draft: Draft) -> impl IntoView {
+    let buttons = move || {
+        (0..draft.variants.with(Vec::len))
+            .map(|i| {
+                let name = move || fill(ui.s(Key::VarName), "letter", &letter(i).to_string());
+                view! {
+                    <button type="button" class="ce-toggle" id=format!("variant-pick-{i}")
+                        aria-pressed=move || if draft.shown.get() == i { "true" } else { "false" }
+                        aria-controls="message-fields"
+                        on:click=move |_| draft.shown.set(i)>
+                        {name}
+                    </button>
+                }
+            })
+            .collect_view()
+    };
+    view! {
+        <div class="variant-pick" hidden=move || draft.variants.with(|v| v.len() < 2)>
+            <span class="variant-pick-label" id="variant-pick-label">{ui.t(Key::VarPick)}</span>
+            <div class="ce-toggles" role="group" aria-labelledby="variant-pick-label">{buttons}</div>
+        </div>
+    }
+}
+
+/// The split: each variant's share, the control group, their total; add and remove a
+/// variant. Once the campaign has `started`, customers keep the arm they were given (the
+/// engine stores it by the variant's place), so only the last variant may be removed.
+#[component]
+fn Variants(ui: Ui, problems: Problems, draft: Draft, started: Signal<bool>) -> impl IntoView {
+    let rows = move || {
+        let all = draft.variants.get();
+        let count = all.len();
+        all.into_iter()
+            .enumerate()
+            .map(|(i, v)| {
+                let l = letter(i).to_string();
+                let removable = {
+                    let last = i + 1 == count;
+                    move || count > 1 && (last || !started.get())
+                };
+                let remove = move |_| {
+                    draft.variants.update(|all| all.retain(|x| x.key != v.key));
+                    let shown = draft.shown.get_untracked();
+                    if shown >= i && shown > 0 {
+                        draft.shown.set(shown - 1);
+                    }
+                    draft.even_out();
+                    crate::ui::focus_later("variants-add");
+                };
+                let lone = {
+                    let l = l.clone();
+                    move || {
+                        let control = draft.control.with(|c| c.trim().parse::<i64>().ok()).unwrap_or(0);
+                        let text = fill(ui.s(Key::VarLone), "letter", &l);
+                        fill(&text, "n", &ui.number((100 - control).clamp(0, 100) as f64))
+                    }
+                };
+                let remove_label = fill(ui.s(Key::VarRemove), "letter", &l);
+                let share_label = fill(ui.s(Key::VarShare), "letter", &l);
+                view! {
+                    <div class="variant-row">
+                        {if count == 1 {
+                            view! { <p class="variant-lone">{lone}</p> }.into_any()
+                        } else {
+                            view! { <ShareInput ui problems name=named(&share_field(i)) label=share_label value=v.share /> }.into_any()
+                        }}
+                        {move || removable().then(|| view! {
+                            <button type="button" class="secondary small" aria-label=remove_label.clone() on:click=remove>{ui.t(Key::CeRemove)}</button>
+                        })}
+                    </div>
+                }
+            })
+            .collect_view()
+    };
+    let add = move |_| {
+        let v = draft.variant();
+        // The new variant starts from the message shown, to be changed.
+        let from = draft.shown_variant().message;
+        untrack(|| {
+            v.message.sender.set(from.sender.get());
+            v.message.avatar.set(from.avatar.get());
+            v.message.text.set(from.text.get());
+            v.message.image.set(from.image.get());
+            v.message.display.set(from.display.get());
+            let buttons = from
+                .buttons
+                .get()
+                .iter()
+                .map(|b| {
+                    let row = draft.row();
+                    row.a.set(b.a.get());
+                    row.b.set(b.b.get());
+                    row
+                })
+                .collect();
+            v.message.buttons.set(buttons);
+        });
+        draft.variants.update(|all| all.push(v));
+        draft.even_out();
+        draft.shown.set(draft.variants.with_untracked(Vec::len) - 1);
+        crate::ui::focus_later(named(&format!("{}.text", message_prefix(draft.shown.get_untracked()))));
+    };
+    let total = move || {
+        let count = draft.variants.with(Vec::len);
+        (count > 1).then(|| variant_split::total(&draft.shares(), &draft.control.get())).flatten()
+    };
+    // A refusal of the split goes once the split as typed would be accepted.
+    Effect::new(move |was_refused: Option<bool>| {
+        let refused = variant_split::check(&draft.shares(), &draft.control.get()).is_err();
+        if was_refused == Some(true) && !refused {
+            problems.clear();
+        }
+        refused
+    });
+    let error = problems.beside(ui, "variants");
+    view! {
+        <fieldset class="panel variants" id="variants" tabindex="-1" aria-describedby="variants-lead variants-error">
+            <legend>{ui.t(Key::VarSection)}</legend>
+            <p class="hint" id="variants-lead">{ui.t(Key::VarLead)}</p>
+            {move || started.get().then(|| view! { <p class="hint variant-started">{ui.t(Key::VarStarted)}</p> })}
+            <div class="variant-rows">{rows}</div>
+            <ShareInput ui problems name="controlPercent" label=Signal::derive(move || ui.s(Key::VarControl).to_owned()) value=draft.control hint=Key::VarControlHint />
+            <p class=move || if total().is_some_and(|t| t != 100) { "variant-total off" } else { "variant-total" } aria-live="polite">
+                {move || total().map(|t| fill(ui.s(Key::VarTotalNow), "n", &ui.number(t as f64)))}
+            </p>
+            <button type="button" id="variants-add" class="secondary small" disabled=move || draft.variants.with(|v| v.len() >= MAX_VARIANTS) on:click=add>{ui.t(Key::VarAdd)}</button>
+            <p class="field-error" id="variants-error">{error}</p>
+        </fieldset>
+    }
+}
+
+/// A percentage input for API field `name`, its label filled in (`Share of variant B (%)`).
+#[component]
+fn ShareInput(
+    ui: Ui,
+    problems: Problems,
+    name: &'static str,
+    #[prop(into)] label: Signal<String>,
+    value: RwSignal<String>,
+    #[prop(optional)] hint: Option<Key>,
+) -> impl IntoView {
+    let error = problems.beside(ui, name);
+    let (error_id, hint_id) = (format!("{name}-error"), format!("{name}-hint"));
+    let described = {
+        let (error_id, hint_id) = (error_id.clone(), hint_id.clone());
+        move || {
+            let mut ids = Vec::new();
+            if hint.is_some() {
+                ids.push(hint_id.clone());
+            }
+            if error().is_some() {
+                ids.push(error_id.clone());
+            }
+            (!ids.is_empty()).then(|| ids.join(" "))
+        }
+    };
+    view! {
+        <div class="field share">
+            <label for=name>{move || label.get()}</label>
+            {hint.map(|hint| view! { <p id=hint_id.clone() class="hint">{ui.t(hint)}</p> })}
+            <input
+                id=name
+                name=name
+                type="number"
+                inputmode="numeric"
+                min="0"
+                max="100"
+                step="1"
+                bind:value=value
+                aria-invalid=move || error().is_some().then_some("true")
+                aria-describedby=described
+            />
+            <p id=error_id class="field-error">{error}</p>
+        </div>
+    }
+}
+
+#[component]
+fn Buttons(ui: Ui, problems: Problems, draft: Draft, rows: RwSignal<Vec<Row>>, prefix: String) -> impl IntoView {
+    let list_name = named(&format!("{prefix}.buttons"));
     let list = move || {
         rows.get()
             .into_iter()
@@ -993,23 +1341,23 @@ fn Buttons(ui: Ui, problems: Problems, draft: Draft) -> impl IntoView {
                 let n = (i + 1).to_string();
                 view! {
                     <div class="row-box" role="group" aria-label=fill(ui.s(Key::CeButtonN), "n", &n)>
-                        <TextInput ui problems name=named(&format!("message.buttons[{i}].label")) label=Key::CeButtonLabel value=row.a />
-                        <TextInput ui problems name=named(&format!("message.buttons[{i}].url")) label=Key::CeButtonUrl value=row.b hint=Key::CeUrlHint />
-                        {remove_button(ui, rows, row.key, fill(ui.s(Key::CeButtonRemove), "n", &n), "message.buttons")}
+                        <TextInput ui problems name=named(&format!("{prefix}.buttons[{i}].label")) label=Key::CeButtonLabel value=row.a />
+                        <TextInput ui problems name=named(&format!("{prefix}.buttons[{i}].url")) label=Key::CeButtonUrl value=row.b hint=Key::CeUrlHint />
+                        {remove_button(ui, rows, row.key, fill(ui.s(Key::CeButtonRemove), "n", &n), list_name)}
                     </div>
                 }
             })
             .collect_view()
     };
-    let error = problems.beside(ui, "message.buttons");
+    let error = problems.beside(ui, list_name);
     view! {
         <fieldset class="rows">
             <legend>{ui.t(Key::CeButtons)}</legend>
             {list}
-            <button type="button" id="message.buttons" class="secondary small" disabled=move || rows.with(|r| r.len() >= MAX_BUTTONS) on:click=move |_| {
+            <button type="button" id=list_name class="secondary small" disabled=move || rows.with(|r| r.len() >= MAX_BUTTONS) on:click=move |_| {
                 let row = draft.row();
                 rows.update(|all| all.push(row));
-                crate::ui::focus_later(named(&format!("message.buttons[{}].label", rows.with_untracked(Vec::len) - 1)));
+                crate::ui::focus_later(named(&format!("{list_name}[{}].label", rows.with_untracked(Vec::len) - 1)));
             }>{ui.t(Key::CeButtonAdd)}</button>
             <p class="field-error">{error}</p>
         </fieldset>

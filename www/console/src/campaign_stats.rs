@@ -2,8 +2,9 @@
 //! a chart of sent, viewed, clicked and goals per day (uPlot, fetched when the chart is
 //! first drawn) whose series checkboxes toggle, where a click on a day or the arrow keys
 //! show that day's four numbers; the period (last 30 days by default, presets, a custom
-//! range); the period's totals, the rates between the steps and a funnel; and the
-//! customers the campaign reached, paged.
+//! range); the period's totals and customers reached, the rates between the steps and a
+//! funnel; for a campaign with variants, each arm against the control group
+//! (`GET /admin/v1/campaigns/{id}/variants`); and the customers the campaign reached, paged.
 //!
 //! Invariant: every number shown comes from the API's answer for the period shown
 //! (`GET /admin/v1/campaigns/{id}/stats`, days in the channel's time zone as the API
@@ -17,10 +18,13 @@ use crate::problem::{Failure, Problem};
 use crate::screen::{CampaignPage, ChannelPage, Screen};
 use crate::stats_period::{FunnelStep, Preset, STEPS, chart_seconds, custom_period, funnel, percent, step_day};
 use crate::ui::{Ui, focus_now, load_failed};
+use crate::variant_split::{PText, letter, p_text, rate_percent, rounded};
 use kizuna_shared::campaign::{CampaignState, KindDoc};
 use kizuna_shared::counting::Counts;
 use kizuna_shared::time::Day;
-use kizuna_shared::wire::admin::{CampaignOut, RecipientOut, RecipientPage};
+use kizuna_shared::wire::admin::{
+    ArmOut, CampaignOut, RecipientOut, RecipientPage, UntestableOut, VariantOut, VariantStatsOut,
+};
 use kizuna_shared::wire::public::StatsReply;
 use leptos::ev::{KeyboardEvent, SubmitEvent};
 use leptos::html;
@@ -219,6 +223,7 @@ fn Stats(page: Page, campaign: CampaignOut) -> impl IntoView {
     };
     let back = Screen::Channel { channel: channel.clone(), page: list_page };
     let edit = Screen::Campaign { channel, id: page.id.get_value(), page: CampaignPage::Edit };
+    let has_variants = settings.variants.is_some();
     view! {
         <p class="back">
             <a class="link" href=back.path() on:click=ui.follow(back.clone())>"← "{ui.t(back_key)}</a>
@@ -247,6 +252,7 @@ fn Stats(page: Page, campaign: CampaignOut) -> impl IntoView {
             <Chart page />
             <Summary page />
         </div>
+        {has_variants.then(|| view! { <Arms page /> })}
         <Daily page />
         <Recipients page />
     }
@@ -526,7 +532,14 @@ fn Summary(page: Page) -> impl IntoView {
                         <dd>{move || ui.number(count(&totals()) as f64)}</dd>
                     </div>
                 }).collect_view()}
+                <div class="total reached">
+                    <dt>{ui.t(Key::StatsReached)}</dt>
+                    <dd aria-describedby="stats-reached-hint">
+                        {move || page.stats.with(|s| s.as_ref().map(|s| ui.number(s.reached as f64)))}
+                    </dd>
+                </div>
             </dl>
+            <p class="hint reached-hint" id="stats-reached-hint">{ui.t(Key::StatsReachedHint)}</p>
             <h3>{ui.t(Key::StatsRates)}</h3>
             <dl class="rates">
                 {move || rate_rows().map(|rows| rows.into_iter().map(|(label, rate)| view! {
@@ -540,6 +553,129 @@ fn Summary(page: Page) -> impl IntoView {
                     funnel(&totals).into_iter().enumerate().map(|(i, step)| funnel_row(ui, i, step, totals.sent)).collect_view()
                 }}
             </ol>
+        </section>
+    }
+}
+
+/// Each variant against the control group: customers assigned, goals, rates and the
+/// z-test, as `GET …/variants` answers them (counted since the campaign started, not for
+/// the period shown).
+#[component]
+fn Arms(page: Page) -> impl IntoView {
+    let ui = page.ui;
+    let arms: RwSignal<Option<VariantStatsOut>> = RwSignal::new(None);
+    let problem: RwSignal<Option<Problem>> = RwSignal::new(None);
+    spawn_local(async move {
+        let path = format!("/admin/v1/campaigns/{}/variants", api::encode(&page.id.get_value()));
+        match api::get::<VariantStatsOut>(&path).await {
+            Ok(got) => arms.set(Some(got)),
+            Err(failure) => problem.set(load_failed(ui, failure)),
+        }
+    });
+    let percent_of = move |n: f64| format!("{}%", ui.number(n));
+    let rate = move |arm: &ArmOut| arm.goal_rate.map_or_else(|| "–".to_owned(), |r| percent_of(rate_percent(r)));
+    let counts = move |arm: &ArmOut| {
+        let arm = arm.clone();
+        view! {
+            <td class="num arm-share">{percent_of(f64::from(arm.share))}</td>
+            <td class="num arm-assigned">{ui.number(arm.assigned as f64)}</td>
+            <td class="num arm-reached">{ui.number(arm.reached_goal as f64)}</td>
+            <td class="num arm-rate">{rate(&arm)}</td>
+        }
+    };
+    let variant_row = move |v: VariantOut, significance: f64| {
+        let name = fill(ui.s(Key::StatsVariantN), "letter", &letter(v.index).to_string());
+        let (diff, z, p, verdict, verdict_class) = match (&v.vs_control, v.untestable) {
+            (Some(test), _) => {
+                let points = rate_percent(test.difference);
+                let sign = if points > 0.0 { "+" } else { "" };
+                let p = match p_text(test.p_value) {
+                    PText::Below(x) => fill(ui.s(Key::StatsBelow), "n", &ui.number(x)),
+                    PText::About(x) => ui.number(x),
+                };
+                let (verdict, class) = if test.significant {
+                    (fill(ui.s(Key::StatsSignificant), "level", &ui.number(significance)), "verdict significant")
+                } else {
+                    (ui.s(Key::StatsNotSignificant).to_owned(), "verdict")
+                };
+                (
+                    fill(ui.s(Key::StatsPoints), "n", &format!("{sign}{}", ui.number(points))),
+                    ui.number(rounded(test.z, 2)),
+                    p,
+                    verdict,
+                    class,
+                )
+            }
+            (None, why) => {
+                let reason = match why {
+                    Some(UntestableOut::NoVariantCustomers) => Key::StatsNoVariantCustomers,
+                    Some(UntestableOut::MoreGoalsThanCustomers) => Key::StatsMoreGoals,
+                    Some(UntestableOut::NoControlCustomers) | None => Key::StatsNoControlCustomers,
+                };
+                let verdict = fill(ui.s(Key::StatsUntestable), "reason", ui.s(reason));
+                ("–".to_owned(), "–".to_owned(), "–".to_owned(), verdict, "verdict untestable")
+            }
+        };
+        view! {
+            <tr data-arm=v.index.to_string()>
+                <th scope="row">{name}</th>
+                {counts(&v.arm)}
+                <td class="num arm-diff">{diff}</td>
+                <td class="num arm-z">{z}</td>
+                <td class="num arm-p">{p}</td>
+                <td class=verdict_class>{verdict}</td>
+            </tr>
+        }
+    };
+    let table = move || {
+        // Built again when the language changes: every cell is written in it.
+        ui.lang.track();
+        arms.get().filter(|a| !a.variants.is_empty()).map(|a| {
+            let significance = a.significance;
+            let window = fill(ui.s(Key::StatsArmsWindow), "days", &ui.number(f64::from(a.goal_window_days)));
+            let rows = a.variants.into_iter().map(|v| variant_row(v, significance)).collect_view();
+            let control = a.control.map(|c| {
+                view! {
+                    <tr data-arm="control" class="control">
+                        <th scope="row">{ui.t(Key::StatsControl)}</th>
+                        {counts(&c)}
+                        <td class="num arm-diff">"–"</td>
+                        <td class="num arm-z">"–"</td>
+                        <td class="num arm-p">"–"</td>
+                        <td class="verdict">{ui.t(Key::StatsBaseline)}</td>
+                    </tr>
+                }
+            });
+            view! {
+                <p class="hint" id="stats-arms-window">{window}</p>
+                // Focusable, so a keyboard can scroll it on a narrow screen.
+                <div class="table-scroll" tabindex="0" role="region" aria-labelledby="stats-arms-title">
+                    <table class="data arms" aria-describedby="stats-arms-window">
+                        <thead>
+                            <tr>
+                                <th scope="col">{ui.t(Key::StatsArm)}</th>
+                                <th scope="col" class="num">{ui.t(Key::StatsShare)}</th>
+                                <th scope="col" class="num">{ui.t(Key::StatsAssigned)}</th>
+                                <th scope="col" class="num">{ui.t(Key::StatsReachedGoal)}</th>
+                                <th scope="col" class="num">{ui.t(Key::StatsArmRate)}</th>
+                                <th scope="col" class="num">{ui.t(Key::StatsDifference)}</th>
+                                <th scope="col" class="num">{ui.t(Key::StatsZ)}</th>
+                                <th scope="col" class="num">{ui.t(Key::StatsP)}</th>
+                                <th scope="col">{ui.t(Key::StatsVerdict)}</th>
+                            </tr>
+                        </thead>
+                        <tbody>{rows}{control}</tbody>
+                    </table>
+                </div>
+            }
+        })
+    };
+    view! {
+        <section class="panel stats-arms" aria-labelledby="stats-arms-title" aria-busy=move || arms.with(Option::is_none).then_some("true")>
+            <h2 id="stats-arms-title">{ui.t(Key::StatsArms)}</h2>
+            <div class="alert" role="alert">{move || problem.get().map(|p| p.message(ui.lang.get()))}</div>
+            {move || (arms.with(Option::is_none) && problem.with(Option::is_none)).then(|| view! { <p class="hint">{ui.t(Key::StatsArmsLoading)}</p> })}
+            {table}
         </section>
     }
 }

@@ -761,6 +761,31 @@ strings! {
     StatsNoRecipients => "No customer has received this campaign yet.", "この配信を受け取った顧客はまだいません。";
     StatsMore => "Show more", "さらに表示";
     StatsNothingCounted => "Nothing was counted in this period.", "この期間に計測された数値はありません。";
+    StatsReached => "Customers reached", "到達した顧客";
+    StatsReachedHint => "Sent counts deliveries; customers reached counts each customer once, however many of the campaign's messages reached them in the period.", "「実行」は配信の件数、「到達した顧客」は期間中に何通受け取っても1人として数えた顧客の数です。";
+    StatsArms => "Variants against the control group", "バリエーションとコントロールグループの比較";
+    StatsArmsWindow => "A customer reaches the goal when it happens within {days} days of being assigned to a variant or the control group; no view is needed, so the control group has a rate too. Counted since the campaign started, whatever the period above.", "バリエーションまたはコントロールグループに割り当てられてから{days}日以内にゴールに達した顧客を数えます。閲覧は条件にしないため、コントロールグループにも達成率があります。上の期間にかかわらず、配信開始からの集計です。";
+    StatsArmsLoading => "Loading the variants…", "バリエーションを読み込んでいます…";
+    StatsArm => "Group", "グループ";
+    StatsVariantN => "Variant {letter}", "バリエーション{letter}";
+    StatsControl => "Control group", "コントロールグループ";
+    StatsShare => "Share", "割合";
+    StatsAssigned => "Customers assigned", "割り当てられた顧客";
+    StatsReachedGoal => "Reached the goal", "ゴールに達した顧客";
+    StatsArmRate => "Goal rate", "ゴール達成率";
+    StatsDifference => "Difference vs control", "コントロールとの差";
+    StatsZ => "z", "z値";
+    StatsP => "p-value (two-sided)", "p値（両側）";
+    StatsVerdict => "Result", "判定";
+    StatsPoints => "{n} pp", "{n}ポイント";
+    StatsBaseline => "Baseline", "比較の基準";
+    StatsBelow => "< {n}", "{n}未満";
+    StatsSignificant => "Significant (p < {level})", "有意差あり（p < {level}）";
+    StatsNotSignificant => "Not significant", "有意差なし";
+    StatsUntestable => "Cannot be tested yet: {reason}", "まだ検定できません: {reason}";
+    StatsNoVariantCustomers => "no customer was assigned to this variant", "このバリエーションに割り当てられた顧客がいません";
+    StatsNoControlCustomers => "no customer was assigned to the control group", "コントロールグループに割り当てられた顧客がいません";
+    StatsMoreGoals => "more goals than customers were counted", "顧客数を超えるゴールが集計されています";
 
     // ── Campaign editor and preview (campaign_edit.rs, preview.rs) ──
     CeNewCampaign => "New automated campaign", "自動配信を作成";
@@ -912,6 +937,22 @@ strings! {
     CeHoursSetUnknown => "The channel has no business-hours set by this name.", "この名前の営業時間の設定はチャネルにありません。";
     CeStateConflict => "The campaign's state does not allow this change.", "キャンペーンの現在の状態ではこの変更はできません。";
     CePreviewSmsChars => "{count} characters", "{count} 文字";
+    VarSection => "Variants (A/B test)", "バリエーション（A/Bテスト）";
+    VarLead => "Split the campaign's customers between up to 3 messages and a control group that receives nothing; the statistics screen then shows which message reaches the goal more often.", "キャンペーンの顧客を最大3つのメッセージと、何も受け取らないコントロールグループに振り分けます。どのメッセージがよりゴールにつながるかは統計画面で確認できます。";
+    VarPick => "Message of", "編集するメッセージ";
+    VarName => "Variant {letter}", "バリエーション{letter}";
+    VarShare => "Share of variant {letter} (%)", "バリエーション{letter}の割合（%）";
+    VarLone => "Variant {letter} goes to {n}% of the customers.", "バリエーション{letter}は顧客の{n}%に配信されます。";
+    VarControl => "Control group (%)", "コントロールグループ（%）";
+    VarControlHint => "0 to 90. Customers in it receive nothing; their goal rate is what the variants are compared with.", "0〜90。この顧客には何も配信されず、そのゴール達成率がバリエーションの比較の基準になります。";
+    VarTotalNow => "Shares and control group together: {n}% of 100%.", "割合とコントロールグループの合計: {n}% / 100%";
+    VarAdd => "Add a variant", "バリエーションを追加";
+    VarRemove => "Remove variant {letter}", "バリエーション{letter}を削除";
+    VarShareInvalid => "Enter a share of 1 to 100 (%).", "割合は1〜100（%）の整数で入力してください。";
+    VarControlInvalid => "Enter a control group of 0 to 90 (%).", "コントロールグループは0〜90（%）の整数で入力してください。";
+    VarTotal => "The variants' shares and the control group must add up to 100%.", "バリエーションの割合とコントロールグループの合計を100%にしてください。";
+    VarStarted => "Customers keep the variant they were first given: new shares apply to customers not yet assigned. Once the campaign has started, only the last variant can be removed, and its customers then receive nothing.", "顧客は最初に割り当てられたバリエーションのままです。割合の変更はまだ割り当てられていない顧客にだけ適用されます。配信開始後に削除できるのは最後のバリエーションだけで、その顧客には以後何も配信されません。";
+    VarShowing => "Showing variant {letter}", "バリエーション{letter}を表示中";
 
     // ── API errors (problem.rs) ──
 }

@@ -6,7 +6,7 @@
 //! Layers (no module imports one above it): `app` (frame and router) → the screens
 //! (`channel`, `members`, `account`, `customers`, `customer`, `segments`, `fields`,
 //! `filter`, `campaigns`, `campaign_stats`, `campaign_edit` with its `preview`) → `form` → `ui`, `api` → the pure `campaign_list`, `channel_form`, `filter_edit`, `grid`,
-//! `profile_input`, `screen`, `stats_period`, `problem`, `i18n`.
+//! `profile_input`, `screen`, `stats_period`, `variant_split`, `problem`, `i18n`.
 
 pub mod campaign_list;
 pub mod channel_form;
@@ -17,6 +17,7 @@ pub mod problem;
 pub mod profile_input;
 pub mod screen;
 pub mod stats_period;
+pub mod variant_split;
 
 #[cfg(target_arch = "wasm32")]
 mod account;

@@ -75,6 +75,8 @@ fn draw_email(root: &web_sys::ShadowRoot, html: &str) {
 #[component]
 pub fn Preview(
     ui: Ui,
+    /// Which of the campaign's messages is shown, when it has several.
+    caption: Signal<Option<String>>,
     popup: Memo<Popup>,
     outbound: Memo<CampaignMessage>,
     /// Whether offline email and SMS are on (their tabs say when they are off).
@@ -130,7 +132,10 @@ pub fn Preview(
     view! {
         <section class="preview" aria-labelledby="preview-title">
             <div class="preview-head">
-                <h2 id="preview-title">{ui.t(Key::CePreview)}</h2>
+                <h2 id="preview-title">
+                    {ui.t(Key::CePreview)}
+                    {move || caption.get().map(|text| view! { <span class="preview-caption" id="preview-caption">{text}</span> })}
+                </h2>
                 <div class="ce-toggles" role="group" aria-label=ui.t(Key::CePreviewMedium)>
                     {tab(Medium::Site, Key::CePreviewSite)}
                     {tab(Medium::Email, Key::CePreviewEmail)}

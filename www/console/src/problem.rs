@@ -129,6 +129,21 @@ fn field_message(code: &str, name: &str) -> Option<Key> {
         ("invalid", n) if n.starts_with("schedule.windows[") && (n.ends_with(".from") || n.ends_with(".to")) => {
             Key::TimeInvalid
         }
+        // Campaign editor: variants (the message fields of variants after the first are
+        // `variants[i].message.…`, refused as the campaign's own message is).
+        ("invalid", "variants") => Key::VarTotal,
+        ("invalid", "controlPercent") => Key::VarControlInvalid,
+        ("invalid", n) if n.starts_with("variants[") && n.ends_with("].share") => Key::VarShareInvalid,
+        ("invalid", n) if n.starts_with("variants[") && n.ends_with("].message.sender.name") => Key::CeSenderMissing,
+        ("invalid", n) if n.starts_with("variants[") && n.ends_with("].message.text") => Key::CeTextMissing,
+        ("invalid", n)
+            if n.starts_with("variants[")
+                && (n.ends_with("].message.sender.avatarUrl")
+                    || n.ends_with("].message.imageUrl")
+                    || (n.contains("].message.buttons[") && n.ends_with("].url"))) =>
+        {
+            Key::CeUrlUnsafe
+        }
 
         // Filters, segments, profile settings.
         _ => return None,
@@ -292,6 +307,28 @@ mod tests {
         assert_eq!(keys("ten chars!", Some("ten chars?")), [(Some("again".into()), Key::PasswordsDiffer)]);
         assert_eq!(keys("ten chars!", Some("ten chars!")), []);
         assert_eq!(keys("パスワードは十文字以上", None), []);
+    }
+
+    #[test]
+    fn a_campaigns_split_and_its_variants_messages_are_refused_beside_their_inputs() {
+        check(answered(400, "invalid", Some("variants")), Some("variants"), Key::VarTotal);
+        check(answered(400, "invalid", Some("controlPercent")), Some("controlPercent"), Key::VarControlInvalid);
+        check(answered(400, "invalid", Some("variants[2].share")), Some("variants[2].share"), Key::VarShareInvalid);
+        check(
+            answered(400, "invalid", Some("variants[1].message.text")),
+            Some("variants[1].message.text"),
+            Key::CeTextMissing,
+        );
+        check(
+            answered(400, "invalid", Some("variants[1].message.sender.avatarUrl")),
+            Some("variants[1].message.sender.avatarUrl"),
+            Key::CeUrlUnsafe,
+        );
+        check(
+            answered(400, "invalid", Some("variants[2].message.buttons[0].url")),
+            Some("variants[2].message.buttons[0].url"),
+            Key::CeUrlUnsafe,
+        );
     }
 
     #[test]
