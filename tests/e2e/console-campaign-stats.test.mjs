@@ -93,6 +93,7 @@ async function popover(page, date) {
   if (date) await page.locator(`.stats-pop[data-date="${date}"]`).waitFor({ timeout: 5000 });
   const counts = {};
   for (const step of STEPS) counts[step] = number(await pop.locator(`.pop-row.${step} dd`).innerText());
+  counts.reached = number(await pop.locator(".pop-row.reached dd").innerText());
   return { date: await pop.getAttribute("data-date"), counts };
 }
 
@@ -113,7 +114,7 @@ test("each day's popover, the totals, the rates and the funnel show what the sta
     const x = over.x + (over.width * index) / (stats.days.length - 1);
     await page.mouse.click(Math.min(x, over.x + over.width - 4), over.y + over.height / 2);
     const shown = await popover(page, day.date);
-    assert.deepEqual(shown, { date: day.date, counts: { sent: day.sent, view: day.view, click: day.click, goal: day.goal } });
+    assert.deepEqual(shown, { date: day.date, counts: { sent: day.sent, view: day.view, click: day.click, goal: day.goal, reached: day.reached } });
   }
   // By keyboard: the chart takes focus; End is today, the arrows walk back; Escape closes.
   await page.locator(".chart-frame").focus();
@@ -122,7 +123,7 @@ test("each day's popover, the totals, the rates and the funnel show what the sta
   for (const [back, day] of [...stats.days].reverse().entries()) {
     if (back > 3) break;
     const shown = await popover(page, day.date);
-    assert.deepEqual(shown, { date: day.date, counts: { sent: day.sent, view: day.view, click: day.click, goal: day.goal } });
+    assert.deepEqual(shown, { date: day.date, counts: { sent: day.sent, view: day.view, click: day.click, goal: day.goal, reached: day.reached } });
     await page.keyboard.press("ArrowLeft");
   }
   await page.keyboard.press("Escape");

@@ -996,10 +996,7 @@ fn TextArea(
 ) -> impl IntoView {
     let error = problems.beside(ui, name);
     let (error_id, hint_id) = (format!("{name}-error"), format!("{name}-hint"));
-    let described = {
-        let (error_id, hint_id) = (error_id.clone(), hint_id.clone());
-        move || if error().is_some() { format!("{hint_id} {error_id}") } else { hint_id.clone() }
-    };
+    let described = crate::form::described_by(true, hint_id.clone(), error_id.clone(), error);
     view! {
         <div class="field">
             <label for=name>{ui.t(label)}</label>
@@ -1296,19 +1293,7 @@ fn ShareInput(
 ) -> impl IntoView {
     let error = problems.beside(ui, name);
     let (error_id, hint_id) = (format!("{name}-error"), format!("{name}-hint"));
-    let described = {
-        let (error_id, hint_id) = (error_id.clone(), hint_id.clone());
-        move || {
-            let mut ids = Vec::new();
-            if hint.is_some() {
-                ids.push(hint_id.clone());
-            }
-            if error().is_some() {
-                ids.push(error_id.clone());
-            }
-            (!ids.is_empty()).then(|| ids.join(" "))
-        }
-    };
+    let described = crate::form::described_by(hint.is_some(), hint_id.clone(), error_id.clone(), error);
     view! {
         <div class="field share">
             <label for=name>{move || label.get()}</label>

@@ -482,7 +482,7 @@ fn Chart(page: Page) -> impl IntoView {
                 <div class="stats-pop" node_ref=popover role="status" hidden=move || page.picked.get().is_none()
                     data-date=move || picked_day().map(|day| day.date)>
                     {move || picked_day().map(|day| {
-                        let counts = day.counts;
+                        let (counts, reached) = (day.counts, day.reached);
                         view! {
                             <div class="pop-head">
                                 <h3>{move || day_text(ui.lang.get(), &day.date)}</h3>
@@ -495,6 +495,10 @@ fn Chart(page: Page) -> impl IntoView {
                                         <dd>{move || ui.number(count(&counts) as f64)}</dd>
                                     </div>
                                 }).collect_view()}
+                                <div class="pop-row reached">
+                                    <dt>{ui.t(Key::StatsReached)}</dt>
+                                    <dd>{move || ui.number(reached as f64)}</dd>
+                                </div>
                             </dl>
                         }
                     })}

@@ -80,6 +80,26 @@ pub fn FormAlert(ui: Ui, problems: Problems) -> impl IntoView {
     view! { <div class="alert" role="alert">{above}</div> }
 }
 
+/// An input's `aria-describedby`: its hint (when it has one) and its error line (while
+/// it shows a problem), by id; `None` when neither is there.
+pub fn described_by(
+    has_hint: bool,
+    hint_id: String,
+    error_id: String,
+    error: impl Fn() -> Option<String> + 'static,
+) -> impl Fn() -> Option<String> + 'static {
+    move || {
+        let mut ids = Vec::new();
+        if has_hint {
+            ids.push(hint_id.clone());
+        }
+        if error().is_some() {
+            ids.push(error_id.clone());
+        }
+        (!ids.is_empty()).then(|| ids.join(" "))
+    }
+}
+
 /// A labelled input for API field `name`, with its problem beside it.
 #[component]
 pub fn TextInput(
@@ -95,21 +115,8 @@ pub fn TextInput(
     #[prop(optional)] required: bool,
 ) -> impl IntoView {
     let error = problems.beside(ui, name);
-    let error_id = format!("{name}-error");
-    let hint_id = format!("{name}-hint");
-    let described = {
-        let (error_id, hint_id) = (error_id.clone(), hint_id.clone());
-        move || {
-            let mut ids = Vec::new();
-            if hint.is_some() {
-                ids.push(hint_id.clone());
-            }
-            if error().is_some() {
-                ids.push(error_id.clone());
-            }
-            (!ids.is_empty()).then(|| ids.join(" "))
-        }
-    };
+    let (error_id, hint_id) = (format!("{name}-error"), format!("{name}-hint"));
+    let described = described_by(hint.is_some(), hint_id.clone(), error_id.clone(), error);
     view! {
         <div class="field">
             <label for=name>{ui.t(label)}</label>

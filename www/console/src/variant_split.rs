@@ -122,7 +122,8 @@ pub fn rounded(x: f64, digits: i32) -> f64 {
 /// Below this a p-value is written "< 0.001".
 pub const SMALLEST_P: f64 = 0.001;
 
-/// How a p-value is written: to three decimals, or "< 0.001" when it rounds below that.
+/// How a p-value is written: cut (not rounded) to three decimals, so a p-value below the
+/// 0.05 significance level never reads as 0.05 beside "significant"; "< 0.001" below that.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub enum PText {
     Below(f64),
@@ -130,7 +131,7 @@ pub enum PText {
 }
 
 pub fn p_text(p: f64) -> PText {
-    if p < SMALLEST_P { PText::Below(SMALLEST_P) } else { PText::About(rounded(p, 3)) }
+    if p < SMALLEST_P { PText::Below(SMALLEST_P) } else { PText::About((p * 1000.0).floor() / 1000.0) }
 }
 
 #[cfg(test)]
@@ -229,7 +230,9 @@ mod tests {
         assert_eq!(rate_percent(0.0), 0.0);
         assert_eq!(rate_percent(-0.0526), -5.3);
         assert_eq!(rounded(1.959_96, 2), 1.96);
-        assert_eq!(p_text(0.049_99), PText::About(0.05));
+        assert_eq!(p_text(0.049_99), PText::About(0.049), "below the level: never written 0.05");
+        assert_eq!(p_text(0.05), PText::About(0.05));
+        assert_eq!(p_text(0.123_9), PText::About(0.123));
         assert_eq!(p_text(0.000_2), PText::Below(0.001));
         assert_eq!(p_text(1.0), PText::About(1.0));
     }
