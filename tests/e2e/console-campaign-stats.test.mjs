@@ -347,7 +347,8 @@ test("a campaign with variants: the arms table shows what GET …/variants answe
       rate: rate(v.goalRate),
       diff: test ? `${test.difference > 0 ? "+" : ""}${fmt(round(test.difference * 100, 1))} pp` : "–",
       z: test ? fmt(round(test.z, 2)) : "–",
-      p: test ? (test.pValue < 0.001 ? "< 0.001" : fmt(round(test.pValue, 3))) : "–",
+      // Cut, not rounded, to three decimals: below 0.05 never reads 0.05.
+      p: test ? (test.pValue < 0.001 ? "< 0.001" : fmt(Math.floor(test.pValue * 1000) / 1000)) : "–",
       verdict: test ? (test.significant ? "Significant (p < 0.05)" : "Not significant") : `Cannot be tested yet: ${v.untestable === "noVariantCustomers" ? "no customer was assigned to this variant" : "no customer was assigned to the control group"}`,
     };
     assert.deepEqual(await cells(v.index), want, `variant ${v.index}: ${JSON.stringify(v)}`);
