@@ -30,6 +30,7 @@ pub mod campaign;
 pub mod channel;
 pub mod counting;
 pub mod deliver;
+pub mod download;
 pub mod outbound;
 pub mod permission;
 pub mod profile;

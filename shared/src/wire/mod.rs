@@ -6,5 +6,6 @@
 //! is an error, not a no-op.
 
 pub mod admin;
+pub mod downloads;
 pub mod public;
 pub mod webhook;
