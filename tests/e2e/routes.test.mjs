@@ -89,7 +89,11 @@ const FIXTURES = [
    ${segmentRow("seg_del_member")}
    ${segmentRow("seg_del_owner")}
    INSERT INTO bulk_jobs (id, channel_id, target, change, evaluated_at, state, total, created_at, updated_at)
-   VALUES ('job_fixture', 'demo', '{"ids":["v_fixture"]}', '{"addTags":["x"],"removeTags":[],"unsubscribeEmail":null,"unsubscribeTexting":null}', 0, 'done', 1, 0, 0);`,
+   VALUES ('job_fixture', 'demo', '{"ids":["v_fixture"]}', '{"addTags":["x"],"removeTags":[],"unsubscribeEmail":null,"unsubscribeTexting":null}', 0, 'done', 1, 0, 0);
+   INSERT INTO exports (id, channel_id, requested_by, requester_name, requester_email, reason, format, scope, columns,
+     evaluated_at, state, total, created_at, updated_at, finished_at)
+   VALUES ('exp_fixture', 'demo', 'm_demo_owner', 'Demo Owner', 'owner@demo.kizuna.invalid', 'matrix', 'xlsx', 'all', '["id"]',
+     0, 'done', 0, 0, 0, 0);`,
 ];
 
 const env = suite({
@@ -360,6 +364,13 @@ const ROUTES = [
     path: "/admin/v1/campaigns/c_tea_bubble/preview-link",
     expect: { GET: all(405), POST: campaignRead(201), PUT: all(405), PATCH: all(405), DELETE: all(405), OPTIONS: all(405) },
   },
+  // Downloads (issue 13): owners only; a member's attempt is answered 403 by the handler
+  // (after it is logged as denied), another channel's owner learns nothing of the campaign.
+  {
+    path: "/admin/v1/campaigns/c_fixture/download",
+    body: { reason: "route matrix", password: "matrix-password" },
+    expect: { GET: all(405), POST: [401, 401, 403, 200, 404], PUT: all(405), PATCH: all(405), DELETE: all(405), OPTIONS: all(405) },
+  },
   // A campaign that never broadcast has no run to show.
   {
     path: "/admin/v1/campaigns/c_tea_bubble/broadcast",
@@ -408,6 +419,38 @@ const ROUTES = [
     path: "/admin/v1/channels/demo/customers/bulk",
     body: { ids: ["v_fixture"], addTags: ["matrix"] },
     expect: { GET: channelRead(404), POST: channelRead(200), PUT: all(405), PATCH: channelRead(404), DELETE: ownerAction(404), OPTIONS: all(405) },
+  },
+  // Downloads and the audit log (issue 13): owners only. The fixture export finished at 0,
+  // more than 24 hours ago, so its file is gone (404) and it cannot be cancelled (409).
+  {
+    path: "/admin/v1/channels/demo/customers/v_fixture/download",
+    body: { reason: "route matrix", password: "matrix-password" },
+    expect: { GET: all(405), POST: ownerOnly(200), PUT: all(405), PATCH: all(405), DELETE: all(405), OPTIONS: all(405) },
+  },
+  {
+    path: "/admin/v1/channels/demo/exports",
+    body: { reason: "route matrix", password: "matrix-password", format: "csv", ids: ["v_fixture"] },
+    expect: { GET: ownerOnly(200), POST: ownerOnly(202), PUT: all(405), PATCH: all(405), DELETE: all(405), OPTIONS: all(405) },
+  },
+  {
+    path: "/admin/v1/channels/demo/exports/columns",
+    expect: { GET: ownerOnly(200), POST: all(405), PUT: all(405), PATCH: all(405), DELETE: all(405), OPTIONS: all(405) },
+  },
+  {
+    path: "/admin/v1/channels/demo/exports/exp_fixture",
+    expect: { GET: ownerOnly(200), POST: all(405), PUT: all(405), PATCH: all(405), DELETE: all(405), OPTIONS: all(405) },
+  },
+  {
+    path: "/admin/v1/channels/demo/exports/exp_fixture/cancel",
+    expect: { GET: all(405), POST: ownerOnly(409), PUT: all(405), PATCH: all(405), DELETE: all(405), OPTIONS: all(405) },
+  },
+  {
+    path: "/admin/v1/channels/demo/exports/exp_fixture/files/1",
+    expect: { GET: ownerOnly(404), POST: all(405), PUT: all(405), PATCH: all(405), DELETE: all(405), OPTIONS: all(405) },
+  },
+  {
+    path: "/admin/v1/channels/demo/audit",
+    expect: { GET: ownerOnly(200), POST: all(405), PUT: all(405), PATCH: all(405), DELETE: all(405), OPTIONS: all(405) },
   },
   {
     path: "/admin/v1/channels/demo/customers/v_fixture",
@@ -625,6 +668,12 @@ const MALFORMED = [
   },
   { method: "PUT", path: "/dev/clock", body: { offsetMs: 99_999_999_999_999 }, status: 400, code: "invalid", field: "offsetMs" },
   // Admin API.
+  { method: "POST", path: "/admin/v1/campaigns/c_fixture/download", body: { reason: "why", password: "short" }, status: 400, code: "invalid", field: "password" },
+  { method: "POST", path: "/admin/v1/channels/demo/customers/v_fixture/download", body: { reason: " ", password: "long enough" }, status: 400, code: "invalid", field: "reason" },
+  { method: "POST", path: "/admin/v1/channels/demo/exports", body: { reason: "why", password: "long enough", format: "xlsx", columns: ["id", "nope"] }, status: 400, code: "invalid", field: "columns[1]" },
+  { method: "POST", path: "/admin/v1/channels/demo/exports", body: { reason: "why", password: "long enough", format: "pdf" }, status: 400, code: "invalid", field: "format" },
+  { caller: "member", method: "POST", path: "/admin/v1/channels/demo/exports", rawBody: "{", status: 403, code: "forbidden", field: "role" },
+  { method: "GET", path: "/admin/v1/channels/demo/audit", query: "?limit=0", status: 400, code: "invalid", field: "limit" },
   { caller: "anonymous", method: "POST", path: "/admin/v1/setup", body: { setupToken: "x" }, status: 403, code: "forbidden", field: "setupToken" },
   { method: "POST", path: "/admin/v1/channels/demo/invitations", body: { email: "a@matrix.invalid", role: "admin" }, status: 400, code: "invalid", field: "role" },
   { method: "POST", path: "/admin/v1/channels/demo/invitations", body: { email: "not an email", role: "member" }, status: 400, code: "invalid", field: "email" },

@@ -513,3 +513,151 @@ pub async fn customer_outbound(
 ) -> Result<Vec<OutboundRow>, StoreError> {
     db.all(results_sql::customer_outbound(channel, visitor, limit)).await
 }
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, clippy::expect_used)]
+
+    use super::*;
+    use crate::store::sqlite::{Sqlite, wait};
+
+    fn shop() -> ChannelId {
+        ChannelId::parse("shop").unwrap()
+    }
+
+    fn entry<'a>(id: &'a str, channel: &'a ChannelId, at: Millis, actor: &'a str, allowed: bool) -> NewAudit<'a> {
+        NewAudit {
+            id,
+            channel,
+            at,
+            actor_account_id: Some(actor),
+            actor_name: "Owner",
+            actor_email: Some("owner@shop.invalid"),
+            action: "customerExport",
+            allowed,
+            campaign_id: None,
+            customer_id: None,
+            export_id: Some("exp_1"),
+            search: Some(r#"{"q":"山田"}"#),
+            columns: Some(r#"["id"]"#),
+            rows: Some(3),
+            file_kind: Some("csv"),
+            reason: "監査",
+            ip: Some("203.0.113.9"),
+        }
+    }
+
+    #[test]
+    fn the_audit_log_pages_newest_first_by_person_and_period_and_forgets_after_a_year() {
+        let db = Sqlite::with_channel();
+        let shop = shop();
+        for (id, at, actor, allowed) in
+            [("a1", 10, "m1", true), ("a2", 20, "m2", false), ("a3", 30, "m1", true), ("a4", 30, "m1", true)]
+        {
+            wait(insert_audit(&db, &entry(id, &shop, at, actor, allowed))).unwrap();
+        }
+        let ids = |query: &AuditQuery| -> Vec<String> {
+            wait(audit_page(&db, &shop, query)).unwrap().into_iter().map(|r| r.id).collect()
+        };
+        let everyone = AuditQuery { limit: 2, ..AuditQuery::default() };
+        assert_eq!(ids(&everyone), ["a4", "a3"]);
+        let next = AuditQuery { before: Some((30, "a3".into())), ..everyone.clone() };
+        assert_eq!(ids(&next), ["a2", "a1"]);
+        let m2 = AuditQuery { actor: Some("m2".into()), limit: 10, ..AuditQuery::default() };
+        let row = wait(audit_page(&db, &shop, &m2)).unwrap().remove(0);
+        assert_eq!((row.id.as_str(), row.allowed, row.reason.as_str()), ("a2", 0, "監査"));
+        let period = AuditQuery { from: Some(20), to: Some(30), limit: 10, ..AuditQuery::default() };
+        assert_eq!(ids(&period), ["a2"]);
+        let other = ChannelId::parse("other").unwrap();
+        assert!(wait(audit_page(&db, &other, &everyone)).unwrap().is_empty());
+        assert_eq!(wait(delete_old_audit(&db, 25, 1)).unwrap(), 1);
+        assert_eq!(wait(delete_old_audit(&db, 25, 10)).unwrap(), 1);
+        assert_eq!(ids(&AuditQuery { limit: 10, ..AuditQuery::default() }), ["a4", "a3"]);
+    }
+
+    #[test]
+    fn a_file_is_recorded_once_and_ending_a_job_erases_its_password() {
+        let db = Sqlite::with_channel();
+        let shop = shop();
+        let job = NewExport {
+            id: "exp_1",
+            channel: &shop,
+            requested_by: "m1",
+            requester_name: "Owner",
+            requester_email: "owner@shop.invalid",
+            reason: "監査",
+            format: "xlsx",
+            scope: "all",
+            target: None,
+            columns: r#"["id"]"#,
+            sealed_password: "sealed",
+            total: 3,
+            now: 100,
+        };
+        wait(insert_export(&db, &job)).unwrap();
+        assert!(wait(export(&db, "exp_1", Some(&ChannelId::parse("other").unwrap()))).unwrap().is_none());
+        assert!(wait(add_file(&db, "exp_1", 1, 2, 500, ("", "c2"), 200)).unwrap());
+        // The same message again: no second row, no second move.
+        assert!(!wait(add_file(&db, "exp_1", 1, 2, 500, ("", "c2"), 300)).unwrap());
+        let moved = wait(export(&db, "exp_1", Some(&shop))).unwrap().unwrap();
+        assert_eq!((moved.state.as_str(), moved.cursor.as_str(), moved.processed), ("running", "c2", 2));
+        assert!(wait(end_export(&db, "exp_1", "done", None, 400)).unwrap());
+        assert!(!wait(end_export(&db, "exp_1", "cancelled", None, 500)).unwrap());
+        let done = wait(export(&db, "exp_1", Some(&shop))).unwrap().unwrap();
+        assert_eq!((done.state.as_str(), done.sealed_password, done.finished_at), ("done", None, Some(400)));
+        // An ended job writes nothing more.
+        assert!(!wait(add_file(&db, "exp_1", 2, 1, 10, ("c2", "c3"), 600)).unwrap());
+        let files = wait(export_files(&db, &["exp_1"])).unwrap();
+        assert_eq!(files, [ExportFileRow { export_id: "exp_1".into(), n: 1, rows: 2, bytes: 500 }]);
+        assert_eq!(wait(expired_exports(&db, 400)).unwrap(), Vec::<String>::new());
+        assert_eq!(wait(expired_exports(&db, 401)).unwrap(), ["exp_1"]);
+        wait(files_deleted(&db, "exp_1", 401)).unwrap();
+        assert!(wait(expired_exports(&db, 10_000)).unwrap().is_empty());
+    }
+
+    #[test]
+    fn a_campaign_keeps_its_first_start_and_its_end() {
+        let db = Sqlite::with_channel();
+        db.exec(
+            "INSERT INTO campaigns (id, channel_id, name, state, priority, definition, created_at, updated_at)
+             VALUES ('c1', 'shop', 'C', 'running', 0, '{}', 0, 0)",
+        );
+        wait(mark_started(&db, "c1", 100)).unwrap();
+        wait(mark_started(&db, "c1", 200)).unwrap();
+        wait(mark_ended(&db, "c1", 300)).unwrap();
+        assert_eq!(
+            wait(campaign_times(&db, "c1")).unwrap(),
+            CampaignTimes { started_at: Some(100), ended_at: Some(300) }
+        );
+    }
+
+    #[test]
+    fn every_statement_prepares_on_the_schema() {
+        let db = Sqlite::migrated();
+        let shop = shop();
+        let statements = [
+            sql::exports(&shop, 10),
+            sql::export_file("exp_1", 1),
+            sql::touch_export("exp_1", 1),
+            sql::stalled_exports(1),
+            sql::channel_exports(&shop),
+            sql::audit_page(
+                &shop,
+                &AuditQuery {
+                    actor: Some("m".into()),
+                    from: Some(1),
+                    to: Some(2),
+                    before: Some((2, "a".into())),
+                    limit: 5,
+                },
+            ),
+            results_sql::campaign_deliveries(&shop, "c1", None, 10),
+            results_sql::campaign_deliveries(&shop, "c1", Some(&(1, "v".into(), "d".into())), 10),
+            results_sql::customer_outbound(&shop, "v1", 10),
+        ];
+        for statement in &statements {
+            let prepared = db.0.prepare(&statement.sql).unwrap_or_else(|e| panic!("{}: {e}", statement.sql));
+            assert_eq!(prepared.parameter_count(), statement.params.len(), "{}", statement.sql);
+        }
+    }
+}
