@@ -184,7 +184,11 @@ pub async fn run(env: &Env, id: &str, now: Millis) -> Result<(), ApiError> {
         )
         .await?;
         if !moved {
-            // Another run of this message got there first (or the job was cancelled).
+            // Another run of this message got there first (its file is the same object),
+            // or the job ended meanwhile: then this object is no file of it.
+            if store::downloads::export_file(&db, id, n).await?.is_none() {
+                bucket(env)?.delete(object_key(id, n)).await?;
+            }
             return Ok(());
         }
     }
