@@ -6,6 +6,9 @@
 //! Needs the project's Python environment: `source scripts/lib.sh; ensure_pyenv`
 //! (scripts/test runs it first). Without it these tests fail, never skip.
 
+// A test's helpers panic on purpose: a failure here is the test's report.
+#![allow(clippy::unwrap_used)]
+
 use std::io::{Cursor, Read, Seek, SeekFrom, Write};
 use std::path::{Path, PathBuf};
 use std::process::Command;
