@@ -197,7 +197,7 @@ fn main() {
     group.bench_function("build_package_30000", |b| b.iter(|| black_box(package().finish().unwrap())));
     let plain = package().finish().unwrap();
     group.bench_function("encrypt_only", |b| {
-        b.iter(|| black_box(encrypt(black_box(&plain), PASSWORD, &mut random()).unwrap()))
+        b.iter(|| black_box(encrypt(black_box(&plain), PASSWORD, created(), &mut random()).unwrap()))
     });
     group.bench_function("csv_zip_30000", |b| b.iter(|| black_box(csv_zip())));
     group.finish();

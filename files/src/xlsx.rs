@@ -69,6 +69,11 @@ impl WorkbookWriter {
         }
     }
 
+    /// The creation time given to `new`.
+    pub fn created(&self) -> NaiveDateTime {
+        self.created
+    }
+
     /// Starts a sheet (ending the previous one) with `columns` as its bold, frozen
     /// header row. A name Excel would refuse is made acceptable: forbidden characters
     /// become `_`, it is cut to 31 characters, and a repeated name gets " (2)".
