@@ -33,6 +33,10 @@ impl From<String> for Cell {
     }
 }
 
+/// How a date-time reads as text (CSV; workbook dates before 1900), the format the
+/// workbook's date-time cells show.
+pub(crate) const DATE_TIME_TEXT: &str = "%Y-%m-%d %H:%M:%S";
+
 /// Where a text goes: a workbook writes it as a string cell (never a formula), a CSV
 /// file has no types, so a spreadsheet would read `=1+1` as a formula unless escaped.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -16,7 +16,7 @@ use std::fmt::Write as _;
 use chrono::NaiveDateTime;
 
 use crate::FileError;
-use crate::cell::{Cell, Target, safe_text};
+use crate::cell::{Cell, DATE_TIME_TEXT, Target, safe_text};
 use crate::zip::{Archive, Protection};
 
 /// Excel's sheet size.
@@ -207,9 +207,6 @@ fn write_cell(line: &mut Vec<u8>, number: &mut String, index: usize, row: u32, c
         },
     }
 }
-
-/// How a date-time reads where it cannot be a number (CSV; dates before 1900).
-pub(crate) const DATE_TIME_TEXT: &str = "%Y-%m-%d %H:%M:%S";
 
 fn text_cell(line: &mut Vec<u8>, opening: &str, text: &str) {
     let text = safe_text(text, Target::Workbook);
