@@ -14,7 +14,10 @@ use chrono::NaiveDateTime;
 #[derive(Debug, Clone, PartialEq)]
 pub enum Cell {
     Text(String),
+    /// A count or amount. Excel keeps 15 significant digits, so ids, phone numbers and
+    /// codes with leading zeros belong in `Text`.
     Int(i64),
+    /// Not finite (NaN, infinity) is written as its text: no format has a number for it.
     Float(f64),
     Bool(bool),
     DateTime(NaiveDateTime),
