@@ -191,6 +191,22 @@ fn the_csv_zip_refuses_a_wrong_password() {
     assert_eq!((code, &value["error"]), (3, &json!("password")), "{value}");
 }
 
+#[test]
+fn a_tampered_csv_zip_fails_its_authentication() {
+    let zip = csv_zip();
+    // The first entry: its local header (30 bytes), name, AE-2 extra field (11 bytes), then
+    // salt (16), password verifier (2), ciphertext and the 10-byte authentication code.
+    let name_len = usize::from(u16::from_le_bytes([zip[26], zip[27]]));
+    let stored = u32::from_le_bytes(zip[18..22].try_into().unwrap()) as usize;
+    let data = 30 + name_len + 11;
+    for at in [data + 18 + 40, data + stored - 3] {
+        let mut tampered = zip.clone();
+        tampered[at] ^= 0x01;
+        let (code, value) = open("zip", "tampered.zip", &tampered, PASSWORD);
+        assert_eq!((code, &value["error"]), (3, &json!("integrity")), "byte {at}: {value}");
+    }
+}
+
 /// 7-Zip, when installed (`ensure_pyenv` installs Debian's 7zip, whose command is 7zz on
 /// bookworm and 7z later): `t` tests every entry, which needs the password.
 #[test]

@@ -55,6 +55,8 @@ def open_xlsx(path, password):
 
 
 def open_zip(path, password):
+    import zlib
+
     import pyzipper
 
     entries = {}
@@ -69,7 +71,9 @@ def open_zip(path, password):
                 data = archive.read(info.filename)
             except RuntimeError as error:
                 refuse("password", error)
-            except pyzipper.BadZipFile as error:
+            except (pyzipper.BadZipFile, zlib.error) as error:
+                # pyzipper inflates as it reads and checks the HMAC at the end, so damaged
+                # data may fail in zlib first; either way the data is not what was written.
                 refuse("integrity", error)
             entries[info.filename] = data.decode("utf-8")
     return {"entries": entries}
