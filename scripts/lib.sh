@@ -76,6 +76,36 @@ ensure_chromium() {
   fi
 }
 
+# The real-software check of kizuna-files (files/tests/real_software.rs): a project-local
+# Python (target/pyenv) with msoffcrypto-tool (decrypts and verifies the workbook's
+# integrity), openpyxl (reads it) and pyzipper (opens the AES ZIP), and 7-Zip (`7z t`; bookworm's 7zip package names it 7zz).
+PYENV_PACKAGES=(msoffcrypto-tool==5.4.2 openpyxl==3.1.5 pyzipper==0.3.6)
+ensure_pyenv() {
+  local python="${PYTHON:-python3}"
+  if ! "$python" -c 'import venv, ensurepip' 2>/dev/null; then
+    log "installing Debian's python3-venv"
+    as_root apt-get update
+    as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y python3-venv
+    python=/usr/bin/python3
+  fi
+  if [ ! -x target/pyenv/bin/python ]; then
+    log "creating the Python environment target/pyenv"
+    "$python" -m venv target/pyenv
+  fi
+  local installed wanted
+  installed="$(target/pyenv/bin/python -m pip freeze 2>/dev/null | grep -iE '^(msoffcrypto-tool|openpyxl|pyzipper)==' | sort || true)"
+  wanted="$(printf '%s\n' "${PYENV_PACKAGES[@]}" | sort)"
+  if [ "$installed" != "$wanted" ]; then
+    log "installing ${PYENV_PACKAGES[*]} into target/pyenv"
+    target/pyenv/bin/python -m pip install --quiet --disable-pip-version-check "${PYENV_PACKAGES[@]}"
+  fi
+  if ! command -v 7z >/dev/null && ! command -v 7zz >/dev/null; then
+    log "installing Debian's 7zip"
+    as_root apt-get update
+    as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y 7zip
+  fi
+}
+
 # Copies www/ into the assets directory the worker serves (target/site), except the
 # console's sources (www/console): build_console puts only its built files there.
 assemble_site() {

@@ -10,11 +10,19 @@
 //! verifier so a wrong password is told apart from a damaged file; the HMAC-SHA512 over
 //! the whole `EncryptedPackage` stream (`dataIntegrity`) lets the reader detect tampering.
 //!
-//! Invariant: every random byte comes from the caller's `Random`, and the compound file
-//! holds no time (streams and the root entry carry zero stamps; we create no storage,
-//! the only entry the `cfb` crate would stamp with the clock).
+//! Beside them, the `\x06DataSpaces` storage (§2.1, §2.3.4.1) that Office writes and
+//! expects: it names `EncryptedPackage` as transformed by the strong-encryption
+//! transform. Readers such as msoffcrypto-tool ignore it; Office relies on it.
+//!
+//! Invariant: every random byte comes from the caller's `Random`, and the only time in
+//! the file is the caller's `created`: streams and the root entry carry zero stamps
+//! (CFB §2.6.1), and the storages, which the `cfb` crate stamps with the clock when it
+//! creates them (through `web-time`: `Date.now()` in the worker), are restamped with
+//! `created` before the file is closed. Same inputs, same bytes (a test pins this).
 
 use std::io::{Cursor, Write};
+
+use chrono::NaiveDateTime;
 
 use aes::Aes256;
 use base64::Engine as _;
@@ -42,8 +50,14 @@ const KEY_VALUE_BLOCK: [u8; 8] = [0x14, 0x6e, 0x0b, 0xe7, 0xab, 0xac, 0xd0, 0xd6
 const HMAC_KEY_BLOCK: [u8; 8] = [0x5f, 0xb2, 0xad, 0x01, 0x0c, 0xb9, 0xe1, 0xf6];
 const HMAC_VALUE_BLOCK: [u8; 8] = [0xa0, 0x67, 0x7f, 0x02, 0xb2, 0x2c, 0x84, 0x33];
 
-/// Encrypts an .xlsx package (any OOXML package) with `password`.
-pub fn encrypt(package: &[u8], password: &str, random: &mut dyn Random) -> Result<Vec<u8>, FileError> {
+/// Encrypts an .xlsx package (any OOXML package) with `password`; `created` (UTC) stamps
+/// the container's storages.
+pub fn encrypt(
+    package: &[u8],
+    password: &str,
+    created: NaiveDateTime,
+    random: &mut dyn Random,
+) -> Result<Vec<u8>, FileError> {
     let mut key_data_salt = [0u8; SALT];
     let mut password_salt = [0u8; SALT];
     let mut secret_key = [0u8; KEY];
@@ -112,8 +126,100 @@ pub fn encrypt(package: &[u8], password: &str, random: &mut dyn Random) -> Resul
     let mut stream = file.create_stream("EncryptionInfo").map_err(FileError::Container)?;
     stream.write_all(&info).map_err(FileError::Container)?;
     drop(stream);
+    data_spaces(&mut file, created)?;
     file.flush().map_err(FileError::Container)?;
     Ok(file.into_inner().into_inner())
+}
+
+const DATA_SPACES: &str = "/\u{6}DataSpaces";
+const DATA_SPACE: &str = "StrongEncryptionDataSpace";
+const TRANSFORM: &str = "StrongEncryptionTransform";
+/// The encryption transform's class id and name (§2.3.4.1).
+const TRANSFORM_ID: &str = "{FF9A3F03-56EF-4613-BDD5-5A41C1D07246}";
+const TRANSFORM_NAME: &str = "Microsoft.Container.EncryptionTransform";
+
+/// Writes `\x06DataSpaces` (§2.1.1): its `Version`, the `DataSpaceMap` saying the
+/// `EncryptedPackage` stream is in the strong-encryption data space, that space's
+/// definition (one transform) and the transform's `\x06Primary` description.
+fn data_spaces<F: std::io::Read + Write + std::io::Seek>(
+    file: &mut cfb::CompoundFile<F>,
+    created: NaiveDateTime,
+) -> Result<(), FileError> {
+    let info = format!("{DATA_SPACES}/DataSpaceInfo");
+    let transforms = format!("{DATA_SPACES}/TransformInfo");
+    let transform = format!("{transforms}/{TRANSFORM}");
+    let storages = [DATA_SPACES, &info, &transforms, &transform];
+    for storage in storages {
+        file.create_storage(storage).map_err(FileError::Container)?;
+    }
+
+    // §2.1.5 DataSpaceVersionInfo: the feature, then reader, updater and writer 1.0.
+    let mut version = Vec::new();
+    length_prefixed_utf16(&mut version, "Microsoft.Container.DataSpaces");
+    for _ in 0..3 {
+        version.extend_from_slice(&[1, 0, 0, 0]);
+    }
+    // §2.1.6 DataSpaceMap: one entry, one stream reference.
+    let mut entry = Vec::new();
+    entry.extend_from_slice(&1u32.to_le_bytes()); // reference components
+    entry.extend_from_slice(&0u32.to_le_bytes()); // a stream
+    length_prefixed_utf16(&mut entry, "EncryptedPackage");
+    length_prefixed_utf16(&mut entry, DATA_SPACE);
+    let mut map = Vec::new();
+    map.extend_from_slice(&8u32.to_le_bytes()); // header length
+    map.extend_from_slice(&1u32.to_le_bytes()); // entries
+    map.extend_from_slice(&(entry.len() as u32 + 4).to_le_bytes());
+    map.extend_from_slice(&entry);
+    // §2.1.7 DataSpaceDefinition: one transform.
+    let mut definition = Vec::new();
+    definition.extend_from_slice(&8u32.to_le_bytes());
+    definition.extend_from_slice(&1u32.to_le_bytes());
+    length_prefixed_utf16(&mut definition, TRANSFORM);
+    // §2.1.8 TransformInfoHeader (its length counts the bytes before the name), then
+    // §2.1.9 EncryptionTransformInfo: no name, block size and cipher mode 0, reserved 4.
+    let mut id = Vec::new();
+    length_prefixed_utf16(&mut id, TRANSFORM_ID);
+    let mut primary = Vec::new();
+    primary.extend_from_slice(&(8 + id.len() as u32).to_le_bytes());
+    primary.extend_from_slice(&1u32.to_le_bytes()); // transform type
+    primary.extend_from_slice(&id);
+    length_prefixed_utf16(&mut primary, TRANSFORM_NAME);
+    for _ in 0..3 {
+        primary.extend_from_slice(&[1, 0, 0, 0]);
+    }
+    for value in [0u32, 0, 0, 4] {
+        primary.extend_from_slice(&value.to_le_bytes());
+    }
+
+    let streams = [
+        (format!("{DATA_SPACES}/Version"), version),
+        (format!("{DATA_SPACES}/DataSpaceMap"), map),
+        (format!("{info}/{DATA_SPACE}"), definition),
+        (format!("{transform}/\u{6}Primary"), primary),
+    ];
+    for (path, bytes) in streams {
+        let mut stream = file.create_stream(&path).map_err(FileError::Container)?;
+        stream.write_all(&bytes).map_err(FileError::Container)?;
+    }
+    let stamp = web_time::UNIX_EPOCH
+        + web_time::Duration::from_micros(u64::try_from(created.and_utc().timestamp_micros()).unwrap_or(0));
+    for storage in storages {
+        file.set_created_time(storage, stamp).map_err(FileError::Container)?;
+        file.set_modified_time(storage, stamp).map_err(FileError::Container)?;
+    }
+    Ok(())
+}
+
+/// UNICODE-LP-P4 (§2.1.2): the byte length, UTF-16LE, zero padding to four bytes.
+fn length_prefixed_utf16(out: &mut Vec<u8>, text: &str) {
+    let units: Vec<u16> = text.encode_utf16().collect();
+    out.extend_from_slice(&(units.len() as u32 * 2).to_le_bytes());
+    for unit in &units {
+        out.extend_from_slice(&unit.to_le_bytes());
+    }
+    if units.len() % 2 == 1 {
+        out.extend_from_slice(&[0, 0]);
+    }
 }
 
 /// §2.3.4.11: H0 = H(salt ‖ UTF-16LE password), Hn = H(n as u32 LE ‖ Hn-1). The slow part,
@@ -297,6 +403,10 @@ mod tests {
         cfb.into_inner().into_inner()
     }
 
+    fn created() -> NaiveDateTime {
+        crate::zip::tests::at(2026, 12, 2, 10, 0, 0)
+    }
+
     fn package(len: usize) -> Vec<u8> {
         (0..len).map(|i| (i * 31 % 251) as u8).collect()
     }
@@ -305,35 +415,60 @@ mod tests {
     fn round_trips_packages_of_awkward_sizes() {
         for len in [0, 1, 15, 16, 4095, 4096, 4097, 3 * 4096 + 5] {
             let plain = package(len);
-            let file = encrypt(&plain, "パスワード", &mut Counter::default()).unwrap();
+            let file = encrypt(&plain, "パスワード", created(), &mut Counter::default()).unwrap();
             assert_eq!(decrypt(&file, "パスワード").unwrap(), plain, "{len} bytes");
         }
     }
 
     #[test]
     fn a_wrong_password_is_told_from_a_damaged_file() {
-        let file = encrypt(&package(100), "right", &mut Counter::default()).unwrap();
+        let file = encrypt(&package(100), "right", created(), &mut Counter::default()).unwrap();
         assert_eq!(decrypt(&file, "wrong"), Err(Refused::Password));
     }
 
     #[test]
     fn a_flipped_byte_in_the_package_fails_integrity() {
         let plain = package(10_000);
-        let file = encrypt(&plain, "pw", &mut Counter::default()).unwrap();
+        let file = encrypt(&plain, "pw", created(), &mut Counter::default()).unwrap();
         let file = flip_package_byte(file, 5000);
         assert_eq!(decrypt(&file, "pw"), Err(Refused::Integrity));
     }
 
     #[test]
     fn the_file_depends_only_on_its_inputs_not_on_a_clock() {
-        let a = encrypt(&package(5000), "pw", &mut Counter::default()).unwrap();
-        let b = encrypt(&package(5000), "pw", &mut Counter::default()).unwrap();
+        let a = encrypt(&package(5000), "pw", created(), &mut Counter::default()).unwrap();
+        let b = encrypt(&package(5000), "pw", created(), &mut Counter::default()).unwrap();
         assert_eq!(a, b);
     }
 
     #[test]
+    fn data_spaces_name_the_package_and_the_encryption_transform() {
+        use std::io::Read;
+        let file = encrypt(&package(10), "pw", created(), &mut Counter::default()).unwrap();
+        let mut cfb = cfb::CompoundFile::open(Cursor::new(file)).unwrap();
+        let mut read = |path: &str| {
+            let mut bytes = Vec::new();
+            cfb.open_stream(path).unwrap().read_to_end(&mut bytes).unwrap();
+            bytes
+        };
+        let utf16 = |text: &str| text.encode_utf16().flat_map(u16::to_le_bytes).collect::<Vec<u8>>();
+        let map = read("/\u{6}DataSpaces/DataSpaceMap");
+        assert_eq!(map.len(), 8 + 0x68, "one entry of 0x68 bytes");
+        assert_eq!(&map[8..12], &[0x68, 0, 0, 0]);
+        assert!(map.windows(32).any(|w| w == utf16("EncryptedPackage")));
+        let primary = read("/\u{6}DataSpaces/TransformInfo/StrongEncryptionTransform/\u{6}Primary");
+        assert_eq!(&primary[..12], &[0x58, 0, 0, 0, 1, 0, 0, 0, 0x4c, 0, 0, 0]);
+        assert_eq!(primary.len(), 200);
+        let version = read("/\u{6}DataSpaces/Version");
+        assert_eq!(&version[..4], &[60, 0, 0, 0]);
+        let stamp = cfb.entry("/\u{6}DataSpaces").unwrap().created();
+        let since = stamp.duration_since(web_time::UNIX_EPOCH).unwrap().as_secs();
+        assert_eq!(since as i64, created().and_utc().timestamp(), "stamped with `created`, not the clock");
+    }
+
+    #[test]
     fn descriptor_declares_aes256_sha512_and_100000_spins() {
-        let file = encrypt(&package(10), "pw", &mut Counter::default()).unwrap();
+        let file = encrypt(&package(10), "pw", created(), &mut Counter::default()).unwrap();
         let text = String::from_utf8_lossy(&file);
         for needle in ["keyBits=\"256\"", "hashAlgorithm=\"SHA512\"", "spinCount=\"100000\"", "ChainingModeCBC"] {
             assert!(text.contains(needle), "{needle}");

@@ -14,7 +14,10 @@ use chrono::NaiveDateTime;
 #[derive(Debug, Clone, PartialEq)]
 pub enum Cell {
     Text(String),
+    /// A count or amount. Excel keeps 15 significant digits, so ids, phone numbers and
+    /// codes with leading zeros belong in `Text`.
     Int(i64),
+    /// Not finite (NaN, infinity) is written as its text: no format has a number for it.
     Float(f64),
     Bool(bool),
     DateTime(NaiveDateTime),
@@ -32,6 +35,10 @@ impl From<String> for Cell {
         Cell::Text(text)
     }
 }
+
+/// How a date-time reads as text (CSV; workbook dates before 1900), the format the
+/// workbook's date-time cells show.
+pub(crate) const DATE_TIME_TEXT: &str = "%Y-%m-%d %H:%M:%S";
 
 /// Where a text goes: a workbook writes it as a string cell (never a formula), a CSV
 /// file has no types, so a spreadsheet would read `=1+1` as a formula unless escaped.

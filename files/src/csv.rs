@@ -10,9 +10,8 @@ use std::fmt::Write as _;
 use chrono::NaiveDateTime;
 
 use crate::FileError;
-use crate::cell::{Cell, Target, safe_text};
+use crate::cell::{Cell, DATE_TIME_TEXT, Target, safe_text};
 use crate::random::Random;
-use crate::xlsx::DATE_TIME_TEXT;
 use crate::zip::{Archive, Protection, aes_salt};
 
 /// UTF-8's byte-order mark, which tells Excel the file is UTF-8.

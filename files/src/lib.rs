@@ -56,8 +56,9 @@ impl WorkbookWriter {
         if password.is_empty() {
             return Err(FileError::EmptyPassword);
         }
+        let created = self.created();
         let package = self.finish()?;
-        encrypt(&package, password, random)
+        encrypt(&package, password, created, random)
     }
 }
 

@@ -1,6 +1,7 @@
 //! Randomness is a parameter: the edge fills bytes from WebCrypto's
-//! `crypto.getRandomValues`, tests from a fixed sequence. Nothing here reads the OS (no
-//! getrandom): on wasm32 it would need a JS backend the worker does not configure.
+//! `crypto.getRandomValues`, tests from a fixed sequence. Nothing here asks the OS for
+//! random bytes: on wasm32 the usual crate for that needs a JS backend the worker does
+//! not configure (tests/purity.rs keeps it out of the tree).
 
 /// Fills a buffer with cryptographically secure random bytes (salts, keys).
 pub trait Random {

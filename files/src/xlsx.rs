@@ -16,7 +16,7 @@ use std::fmt::Write as _;
 use chrono::NaiveDateTime;
 
 use crate::FileError;
-use crate::cell::{Cell, Target, safe_text};
+use crate::cell::{Cell, DATE_TIME_TEXT, Target, safe_text};
 use crate::zip::{Archive, Protection};
 
 /// Excel's sheet size.
@@ -67,6 +67,11 @@ impl WorkbookWriter {
             line: Vec::with_capacity(4096),
             number: String::new(),
         }
+    }
+
+    /// The creation time given to `new`.
+    pub fn created(&self) -> NaiveDateTime {
+        self.created
     }
 
     /// Starts a sheet (ending the previous one) with `columns` as its bold, frozen
@@ -203,9 +208,6 @@ fn write_cell(line: &mut Vec<u8>, number: &mut String, index: usize, row: u32, c
     }
 }
 
-/// How a date-time reads where it cannot be a number (CSV; dates before 1900).
-pub(crate) const DATE_TIME_TEXT: &str = "%Y-%m-%d %H:%M:%S";
-
 fn text_cell(line: &mut Vec<u8>, opening: &str, text: &str) {
     let text = safe_text(text, Target::Workbook);
     line.extend_from_slice(opening.as_bytes());
@@ -253,15 +255,20 @@ fn column_name(out: &mut String, index: usize) {
 
 /// Escapes for XML text and attributes. Characters XML 1.0 cannot carry (most control
 /// characters) become U+FFFD, so a stray byte in customer data cannot break the file;
-/// a carriage return is written as a reference so parsers keep it.
+/// a carriage return is written as a reference so parsers keep it. SpreadsheetML reads
+/// `_xHHHH_` in a string as the character HHHH, so an underscore that starts such a
+/// sequence in the data is written `_x005F_` (Excel shows the text as it was; openpyxl,
+/// which does not unescape cells, shows the escape).
 fn escape_xml(out: &mut Vec<u8>, text: &str) {
-    let clean = text.bytes().all(|b| b >= 0x20 && !matches!(b, b'&' | b'<' | b'>' | b'"' | 0xEF));
+    let clean =
+        text.bytes().all(|b| b >= 0x20 && !matches!(b, b'&' | b'<' | b'>' | b'"' | 0xEF)) && !text.contains("_x");
     if clean {
         out.extend_from_slice(text.as_bytes());
         return;
     }
-    for ch in text.chars() {
+    for (at, ch) in text.char_indices() {
         match ch {
+            '_' if looks_escaped(&text.as_bytes()[at..]) => out.extend_from_slice(b"_x005F_"),
             '&' => out.extend_from_slice(b"&amp;"),
             '<' => out.extend_from_slice(b"&lt;"),
             '>' => out.extend_from_slice(b"&gt;"),
@@ -275,6 +282,11 @@ fn escape_xml(out: &mut Vec<u8>, text: &str) {
             }
         }
     }
+}
+
+/// `_xHHHH_` at the start of `bytes`.
+fn looks_escaped(bytes: &[u8]) -> bool {
+    bytes.len() >= 7 && bytes[1] == b'x' && bytes[2..6].iter().all(u8::is_ascii_hexdigit) && bytes[6] == b'_'
 }
 
 fn escaped(text: &str) -> String {
@@ -432,6 +444,13 @@ mod tests {
         let mut line = Vec::new();
         escape_xml(&mut line, "<a href=\"x\">&\u{1}\r\n</a>");
         assert_eq!(String::from_utf8(line).unwrap(), "&lt;a href=&quot;x&quot;&gt;&amp;\u{fffd}&#13;\n&lt;/a&gt;");
+    }
+
+    #[test]
+    fn text_that_looks_like_an_ooxml_escape_keeps_its_underscore() {
+        let mut line = Vec::new();
+        escape_xml(&mut line, "a_x0041_b _x12_ c_x");
+        assert_eq!(String::from_utf8(line).unwrap(), "a_x005F_x0041_b _x12_ c_x");
     }
 
     #[test]

@@ -25,8 +25,10 @@ use sha1::Sha1;
 use crate::FileError;
 use crate::random::Random;
 
-/// Deflate level: 6 is zlib's default; the workbook bench compares it (benches/workbook.rs).
-const LEVEL: i32 = 6;
+/// Deflate level 3 (greedy matching): on the 30,000-row workbook (measured natively,
+/// release) level 6, zlib's default, took 1.26 s for 3.5 MB, level 3 0.55 s for 3.8 MB,
+/// level 1 0.47 s for 5.3 MB. Deflate is most of the time of an export.
+const LEVEL: i32 = 3;
 /// Uncompressed bytes gathered before each call to the compressor.
 const CHUNK: usize = 64 * 1024;
 const AES_SALT: usize = 16;
