@@ -264,11 +264,12 @@ test("a CSV export of a search comes in an AES-256 ZIP, UTF-8 with a byte-order 
   assert.ok(csv.includes(`"'=HYPERLINK(""https://evil.example"")"`), "a formula-looking name is escaped");
   assert.equal(job.files[0].rows, job.total);
   assert.deepEqual(openFile("zip", path, "not the password"), { refused: "password" });
-  const sevenZip = spawnSync("7z", ["t", `-p${password}`, path], { encoding: "utf8" });
-  if (!sevenZip.error) {
-    assert.equal(sevenZip.status, 0, sevenZip.stdout);
-    assert.notEqual(spawnSync("7z", ["t", "-pwrong-one", path], { encoding: "utf8" }).status, 0, "7-Zip refuses a wrong password");
-  }
+  // Debian's 7-Zip (installed by ensure_pyenv): `7zz` on bookworm, `7z` elsewhere.
+  const sevenZip = ["7zz", "7z"].find((name) => !spawnSync(name, ["i"], { encoding: "utf8" }).error);
+  assert.ok(sevenZip, "7-Zip is installed (scripts/lib.sh ensure_pyenv)");
+  const tested = spawnSync(sevenZip, ["t", `-p${password}`, path], { encoding: "utf8" });
+  assert.equal(tested.status, 0, tested.stdout);
+  assert.notEqual(spawnSync(sevenZip, ["t", "-pwrong-one", path], { encoding: "utf8" }).status, 0, "7-Zip refuses a wrong password");
 });
 
 test("one customer's data: everything Kizuna holds, as JSON in an AES-256 ZIP", async () => {
