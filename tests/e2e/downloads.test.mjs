@@ -173,7 +173,7 @@ test("an automated campaign's results workbook opens with its password, sheet by
   sameTime(users[0][4], sent + 1000, "view");
   sameTime(users[0][5], sent + 3000, "goal");
   sameTime(users[0][6], sent + 2000, "click");
-  assert.equal(users[2][3], null, "a pending delivery has not been sent");
+  assert.equal(users[2][3] ?? null, null, "a pending delivery has not been sent");
 
   const columns = (await admin(env.worker, "/admin/v1/channels/demo/exports/columns")).columns;
   const [profileHead, ...profiles] = book.sheets["User data"];
@@ -251,7 +251,8 @@ test("a customer export as a workbook: chosen columns in the channel's order wit
 test("a CSV export of a search comes in an AES-256 ZIP, UTF-8 with a byte-order mark, formulas escaped", async () => {
   const password = "csv-password";
   const asked = await adminCall(env.worker, "POST", "/admin/v1/channels/demo/exports", {
-    reason: "メール配信リスト", password, format: "csv", q: "example.jp", columns: ["id", "name", "profile.email"],
+    reason: "メール配信リスト", password, format: "csv", q: "example.jp",
+    filter: { field: "tags", op: "containsAny", value: ["常連"] }, columns: ["id", "name", "profile.email"],
   });
   assert.equal(asked.status, 202, JSON.stringify(asked.body));
   const job = await jobWhen(asked.body.id, (j) => j.state === "done");
@@ -262,7 +263,9 @@ test("a CSV export of a search comes in an AES-256 ZIP, UTF-8 with a byte-order 
   assert.ok(csv.startsWith("\uFEFF"), "a byte-order mark for Excel");
   assert.ok(csv.includes("山田 花子"));
   assert.ok(csv.includes(`"'=HYPERLINK(""https://evil.example"")"`), "a formula-looking name is escaped");
+  assert.equal(job.total, 3);
   assert.equal(job.files[0].rows, job.total);
+  assert.equal(csv.trim().split("\r\n").length, 4, "a header and three rows, CRLF");
   assert.deepEqual(openFile("zip", path, "not the password"), { refused: "password" });
   // Debian's 7-Zip (installed by ensure_pyenv): `7zz` on bookworm, `7z` elsewhere.
   const sevenZip = ["7zz", "7z"].find((name) => !spawnSync(name, ["i"], { encoding: "utf8" }).error);
@@ -394,6 +397,7 @@ test("the audit log lists every download by person and period, and the cron forg
   assert.ok(exported.columns.includes("profile.plan"));
   const searched = mine.find((e) => e.action === "customerExport" && e.reason === "メール配信リスト");
   assert.equal(searched.search.q, "example.jp");
+  assert.deepEqual(searched.search.filter, { field: "tags", op: "containsAny", value: ["常連"] });
 
   const period = await admin(env.worker, `/admin/v1/channels/demo/audit?from=${now - 1000}&to=${now}`);
   assert.deepEqual(period.items, [], "nothing was logged before the tests began");
