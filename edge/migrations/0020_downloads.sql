@@ -44,6 +44,8 @@ CREATE TABLE exports (
   requester_name TEXT NOT NULL,
   requester_email TEXT NOT NULL,
   reason TEXT NOT NULL,
+  -- Where the "your download is ready" email links to (PUBLIC_URL, else the request's origin).
+  link_origin TEXT NOT NULL DEFAULT '',
   format TEXT NOT NULL CHECK (format IN ('xlsx', 'csv')),
   scope TEXT NOT NULL CHECK (scope IN ('all', 'search', 'selection')),
   target TEXT CHECK (target IS NULL OR json_valid(target)),

@@ -19,6 +19,9 @@ pub const ROWS_PER_FILE: u32 = 30_000;
 pub const KEEP_FILES: Millis = DAY;
 /// How long the audit log keeps an entry.
 pub const KEEP_AUDIT: Millis = 365 * DAY;
+/// Customer exports a channel may have queued or running at once: each holds the queue
+/// for seconds per 30,000 customers, so a flood of requests waits its turn (429).
+pub const MAX_OPEN_EXPORTS: u32 = 5;
 /// A file password's length in characters.
 pub const PASSWORD_CHARS: std::ops::RangeInclusive<usize> = 8..=255;
 /// A reason's length in characters.

@@ -118,6 +118,32 @@ function sameTime(cell, ms, what) {
   assert.ok(Math.abs(read - ms) < 1000, `${what}: ${cell} is ${new Date(ms).toISOString()} in Tokyo`);
 }
 
+/** The API's value of `key` (a column key) for a customer, as a file writes it. */
+function apiValue(api, key) {
+  const [head, rest] = key.split(".");
+  const value = key.startsWith("profile.") ? api.profile[rest] : key.startsWith("web.") ? api.web[rest] : api[head];
+  return Array.isArray(value) ? value.join(", ") : value;
+}
+
+/** Checks every cell of a file's customer row against the API, column by column. */
+async function sameCustomer(row, columns) {
+  const id = row[columns.findIndex((c) => c.key === "id")];
+  const api = await admin(env.worker, `/admin/v1/channels/demo/customers/${id}`);
+  columns.forEach((column, i) => {
+    const cell = row[i] ?? null;
+    const value = apiValue(api, column.key) ?? null;
+    if (column.type === "date") {
+      if (value === null) assert.equal(cell, null, `${id} ${column.key}`);
+      else sameTime(cell, value, `${id} ${column.key}`);
+    } else if (typeof value === "string" && value.length > 32_767) {
+      assert.ok(cell.endsWith("…[cut]") && value.startsWith(cell.slice(0, -"…[cut]".length)), `${id} ${column.key} is cut`);
+    } else {
+      assert.deepEqual(cell, value, `${id} ${column.key}`);
+    }
+  });
+  return api;
+}
+
 async function jobWhen(id, ready, timeout = 120_000) {
   const started = Date.now();
   for (;;) {
@@ -344,12 +370,22 @@ test("30,000 customers and more finish through the queue in numbered files; a fi
   const second = await save(await fetch(`${env.worker.base}/admin/v1/channels/demo/exports/${job.id}/files/2`, auth), "all-2.xlsx");
   const rows = openFile("xlsx", second.path, password).sheets.Customers;
   assert.equal(rows.length - 1, total - 30_000);
+  // Every column, built-in and custom, of the customers the fixtures made whole.
+  const columns = (await admin(env.worker, "/admin/v1/channels/demo/exports/columns")).columns;
+  assert.deepEqual(rows[0], columns.map((c) => c.title));
+  assert.equal(columns.filter((c) => ["プラン", "ポイント", "VIP会員", "誕生日", "興味"].includes(c.title)).length, 5);
+  const whole = rows.slice(1).filter((r) => String(r[0]).startsWith("v_dl_"));
+  assert.equal(whole.length, 3);
+  for (const row of whole) await sameCustomer(row, columns);
   const first = await save(await fetch(`${env.worker.base}/admin/v1/channels/demo/exports/${job.id}/files/1`, auth), "all-1.xlsx");
-  assert.equal(openFile("xlsx", first.path, password).sheets.Customers.length - 1, 30_000);
+  const firstRows = openFile("xlsx", first.path, password).sheets.Customers;
+  assert.equal(firstRows.length - 1, 30_000);
+  await sameCustomer(firstRows[12_345], columns);
 
   // The owner who asked was emailed a link to the job list.
   const outbox = await (await fetch(`${env.worker.base}/dev/outbox.json`)).json();
-  assert.ok(JSON.stringify(outbox).includes("/exports"), "the owner was told by email");
+  const mail = outbox.find((m) => m.to === "owner@demo.kizuna.invalid" && m.link.endsWith("/console/c/demo/exports"));
+  assert.ok(mail, `the owner was told by email: ${JSON.stringify(outbox).slice(0, 400)}`);
 
   // Another owner of the channel (a second owner account) gets 404 for the same file.
   sqlNow(
@@ -380,6 +416,18 @@ test("a running export can be cancelled: its password is erased and it writes no
   const again = await adminCall(env.worker, "POST", `/admin/v1/channels/demo/exports/${asked.body.id}/cancel`);
   assert.equal(again.status, 409);
   assert.equal(again.body.error.field, "state");
+
+  // Five downloads in preparation at once are the most a channel gets; the sixth waits (429).
+  const running = Array.from({ length: 5 }, (_, i) => `('exp_busy_${i}', 'demo', 'm_demo_owner', 'Demo Owner', 'owner@demo.kizuna.invalid',
+    'busy', 'csv', 'all', '["id"]', ${Date.now()}, 'running', 1, ${Date.now()}, ${Date.now()})`);
+  sqlNow(env.worker, `INSERT INTO exports (id, channel_id, requested_by, requester_name, requester_email, reason, format, scope, columns,
+    evaluated_at, state, total, created_at, updated_at) VALUES ${running.join(", ")};`);
+  await settle(env.worker);
+  const sixth = await adminCall(env.worker, "POST", "/admin/v1/channels/demo/exports", { reason: "もう一つ", password: "one-more-time", format: "csv" });
+  assert.equal(sixth.status, 429, JSON.stringify(sixth.body));
+  assert.equal(sixth.body.error.field, "exports");
+  sqlNow(env.worker, "UPDATE exports SET state = 'cancelled', finished_at = updated_at WHERE id LIKE 'exp_busy_%';");
+  await settle(env.worker);
 });
 
 test("the audit log lists every download by person and period, and the cron forgets entries older than a year", async () => {

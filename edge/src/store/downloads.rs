@@ -76,6 +76,7 @@ pub struct NewExport<'a> {
     pub requester_name: &'a str,
     pub requester_email: &'a str,
     pub reason: &'a str,
+    pub link_origin: &'a str,
     pub format: &'a str,
     pub scope: &'a str,
     /// JSON, `None` for every customer.
@@ -96,6 +97,7 @@ pub struct ExportRow {
     pub requester_name: String,
     pub requester_email: String,
     pub reason: String,
+    pub link_origin: String,
     pub format: String,
     pub scope: String,
     pub target: Option<String>,
@@ -188,8 +190,8 @@ pub(crate) mod sql {
     pub fn insert_export(job: &NewExport) -> Statement {
         Statement::new(
             "INSERT INTO exports (id, channel_id, requested_by, requester_name, requester_email, reason, format, scope,
-               target, columns, evaluated_at, sealed_password, state, total, created_at, updated_at)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, 'queued', ?13, ?11, ?11)",
+               target, columns, evaluated_at, sealed_password, state, total, created_at, updated_at, link_origin)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, 'queued', ?13, ?11, ?11, ?14)",
             vec![
                 text(job.id),
                 text(job.channel.as_str()),
@@ -204,7 +206,15 @@ pub(crate) mod sql {
                 num(job.now),
                 text(job.sealed_password),
                 num(job.total),
+                text(job.link_origin),
             ],
+        )
+    }
+
+    pub fn open_exports(channel: &ChannelId) -> Statement {
+        Statement::new(
+            "SELECT COUNT(*) AS count FROM exports WHERE channel_id = ?1 AND state IN ('queued', 'running')",
+            vec![text(channel.as_str())],
         )
     }
 
@@ -329,6 +339,11 @@ pub async fn delete_old_audit(db: &impl Executor, before: Millis, limit: u32) ->
 
 pub async fn insert_export(db: &impl Executor, job: &NewExport<'_>) -> Result<(), StoreError> {
     db.run(sql::insert_export(job)).await.map(|_| ())
+}
+
+/// How many of the channel's exports are queued or running.
+pub async fn open_exports(db: &impl Executor, channel: &ChannelId) -> Result<i64, StoreError> {
+    Ok(db.first::<super::CountRow>(sql::open_exports(channel)).await?.map_or(0, |r| r.count))
 }
 
 /// The job, if it is `channel`'s (any channel's with `None`).
@@ -586,6 +601,7 @@ mod tests {
             requester_name: "Owner",
             requester_email: "owner@shop.invalid",
             reason: "監査",
+            link_origin: "https://kizuna.example",
             format: "xlsx",
             scope: "all",
             target: None,
@@ -637,6 +653,7 @@ mod tests {
         let shop = shop();
         let statements = [
             sql::exports(&shop, 10),
+            sql::open_exports(&shop),
             sql::export_file("exp_1", 1),
             sql::touch_export("exp_1", 1),
             sql::stalled_exports(1),

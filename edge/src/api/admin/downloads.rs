@@ -20,7 +20,7 @@ use crate::store;
 use crate::store::Db;
 use crate::store::downloads::{AuditQuery, AuditRow, ExportFileRow, ExportRow, NewExport};
 use kizuna_shared::bulk::BulkTarget;
-use kizuna_shared::download::{AuditAction, ExportColumn, FileKind, KEEP_FILES, choose_columns};
+use kizuna_shared::download::{AuditAction, ExportColumn, FileKind, KEEP_FILES, MAX_OPEN_EXPORTS, choose_columns};
 use kizuna_shared::ids::{ChannelId, VisitorId};
 use kizuna_shared::time::Millis;
 use kizuna_shared::wire::downloads::{
@@ -142,6 +142,12 @@ pub async fn create_export(mut req: Request, env: &Env, now: Millis, caller: &Ca
     let all = channel_columns(&db, channel).await?;
     let columns: Vec<ExportColumn> = choose_columns(&all, input.columns.as_deref())?;
     let (scope, target, search) = export_target(env, channel, &input).await?;
+    if store::downloads::open_exports(&db, channel).await? >= i64::from(MAX_OPEN_EXPORTS) {
+        return Err(ApiError::OverLimit {
+            field: "exports".into(),
+            problem: format!("{MAX_OPEN_EXPORTS} downloads are being prepared; wait for one to finish or cancel one"),
+        });
+    }
     let sql = match &target {
         None => store::customers::every_customer(),
         Some(target) => target_sql(env, channel, target, now).await?,
@@ -164,6 +170,7 @@ pub async fn create_export(mut req: Request, env: &Env, now: Millis, caller: &Ca
             requester_name: &allowed.actor.name,
             requester_email: allowed.actor.email.as_deref().unwrap_or(""),
             reason: &reason,
+            link_origin: &crate::services::account_mail::link_origin(env, &req)?,
             format: format.as_str(),
             scope: scope_str(scope),
             target: target_json.as_deref(),

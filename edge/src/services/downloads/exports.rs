@@ -205,13 +205,8 @@ pub async fn run(env: &Env, id: &str, now: Millis) -> Result<(), ApiError> {
 /// Emails the owner who asked that their files are ready (a failure is logged: the job
 /// list shows the files all the same).
 async fn tell_owner(env: &Env, db: &Db, job: &ExportRow, channel_name: &str, now: Millis) {
-    let origin = crate::services::send::public_url(env);
-    let Some(origin) = origin.or_else(|| crate::clock::dev_clock_enabled(env).then(|| "http://localhost:8787".into()))
-    else {
-        worker::console_log!("export {} done; no PUBLIC_URL to link from an email", job.id);
-        return;
-    };
-    let link = format!("{}/console/#/channels/{}/exports", origin.trim_end_matches('/'), job.channel_id);
+    let origin = crate::services::send::public_url(env).unwrap_or_else(|| job.link_origin.clone());
+    let link = format!("{}/console/c/{}/exports", origin.trim_end_matches('/'), job.channel_id);
     let mail = kizuna_shared::account_mail::export_ready(&job.requester_email, channel_name, &link);
     if let Err(err) = account_mail::deliver(env, db, &mail, &format!("export-{}", job.id), now).await {
         worker::console_error!("telling the owner of export {} failed: {err:?}", job.id);
