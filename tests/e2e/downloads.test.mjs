@@ -383,9 +383,10 @@ test("30,000 customers and more finish through the queue in numbered files; a fi
   await sameCustomer(firstRows[12_345], columns);
 
   // The owner who asked was emailed a link to the job list.
-  const outbox = await (await fetch(`${env.worker.base}/dev/outbox.json`)).json();
+  const { mails: outbox } = await (await fetch(`${env.worker.base}/dev/outbox.json`)).json();
   const mail = outbox.find((m) => m.to === "owner@demo.kizuna.invalid" && m.link.endsWith("/console/c/demo/exports"));
   assert.ok(mail, `the owner was told by email: ${JSON.stringify(outbox).slice(0, 400)}`);
+  assert.ok(mail.link.startsWith(env.worker.base), `${mail.link} is on the origin the owner asked from`);
 
   // Another owner of the channel (a second owner account) gets 404 for the same file.
   sqlNow(
