@@ -214,19 +214,26 @@ impl Archive {
         Ok(self.out)
     }
 
-    fn local_header(&mut self, name: &[u8], encrypted: bool, crc: u32, stored: u32, size: u32) {
-        let out = &mut self.out;
-        put_u32(out, 0x0403_4b50);
+    /// The fields a local and a central header share, from "version needed" to the
+    /// extra field's length.
+    fn entry_fields(out: &mut Vec<u8>, (time, date): (u16, u16), name: &[u8], encrypted: bool, sizes: [u32; 3]) {
+        let [crc, stored, size] = sizes;
         put_u16(out, if encrypted { 51 } else { 20 }); // version needed: 5.1 for AES
         put_u16(out, flags(encrypted));
         put_u16(out, if encrypted { 99 } else { 8 });
-        put_u16(out, self.time);
-        put_u16(out, self.date);
+        put_u16(out, time);
+        put_u16(out, date);
         put_u32(out, crc);
         put_u32(out, stored);
         put_u32(out, size);
         put_u16(out, name.len() as u16);
         put_u16(out, if encrypted { 11 } else { 0 });
+    }
+
+    fn local_header(&mut self, name: &[u8], encrypted: bool, crc: u32, stored: u32, size: u32) {
+        let out = &mut self.out;
+        put_u32(out, 0x0403_4b50);
+        Self::entry_fields(out, (self.time, self.date), name, encrypted, [crc, stored, size]);
         out.extend_from_slice(name);
         if encrypted {
             aes_extra(out);
@@ -237,16 +244,7 @@ impl Archive {
         let out = &mut self.central;
         put_u32(out, 0x0201_4b50);
         put_u16(out, if encrypted { 51 } else { 20 }); // made by: MS-DOS attributes, version
-        put_u16(out, if encrypted { 51 } else { 20 });
-        put_u16(out, flags(encrypted));
-        put_u16(out, if encrypted { 99 } else { 8 });
-        put_u16(out, self.time);
-        put_u16(out, self.date);
-        put_u32(out, crc);
-        put_u32(out, stored);
-        put_u32(out, size);
-        put_u16(out, name.len() as u16);
-        put_u16(out, if encrypted { 11 } else { 0 });
+        Self::entry_fields(out, (self.time, self.date), name, encrypted, [crc, stored, size]);
         put_u16(out, 0); // comment
         put_u16(out, 0); // disk
         put_u16(out, 0); // internal attributes
