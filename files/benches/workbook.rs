@@ -13,6 +13,9 @@
 
 #![allow(clippy::expect_used, clippy::unwrap_used)]
 
+#[path = "../tests/common/mod.rs"]
+mod common;
+use common::random;
 use std::hint::black_box;
 use std::process::Command;
 use std::time::Duration;
@@ -103,19 +106,6 @@ fn page(start: usize) -> Vec<Vec<Cell>> {
     (start..(start + PAGE).min(ROWS)).map(customer).collect()
 }
 
-fn random() -> impl FnMut(&mut [u8]) {
-    let mut state = 42_u64;
-    move |bytes: &mut [u8]| {
-        for byte in bytes {
-            state = state.wrapping_add(0x9e37_79b9_7f4a_7c15);
-            let mut z = state;
-            z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
-            z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
-            *byte = (z ^ (z >> 31)) as u8;
-        }
-    }
-}
-
 fn created() -> NaiveDateTime {
     NaiveDate::from_ymd_opt(2026, 12, 2).unwrap().and_hms_opt(1, 0, 0).unwrap()
 }
@@ -133,12 +123,12 @@ fn package() -> WorkbookWriter {
 
 /// What the queue consumer does: pages of rows in, the encrypted workbook out.
 fn encrypted_workbook() -> Vec<u8> {
-    package().finish_encrypted(PASSWORD, &mut random()).unwrap()
+    package().finish_encrypted(PASSWORD, &mut random(42)).unwrap()
 }
 
 fn csv_zip() -> Vec<u8> {
     let mut zip = CsvZipWriter::new(PASSWORD, created()).unwrap();
-    let mut random = random();
+    let mut random = random(42);
     zip.csv("顧客.csv", &columns(), &mut random).unwrap();
     for start in (0..ROWS).step_by(PAGE) {
         for row in page(start) {
@@ -197,7 +187,7 @@ fn main() {
     group.bench_function("build_package_30000", |b| b.iter(|| black_box(package().finish().unwrap())));
     let plain = package().finish().unwrap();
     group.bench_function("encrypt_only", |b| {
-        b.iter(|| black_box(encrypt(black_box(&plain), PASSWORD, created(), &mut random()).unwrap()))
+        b.iter(|| black_box(encrypt(black_box(&plain), PASSWORD, created(), &mut random(42)).unwrap()))
     });
     group.bench_function("csv_zip_30000", |b| b.iter(|| black_box(csv_zip())));
     group.finish();

@@ -9,6 +9,8 @@
 // A test's helpers panic on purpose: a failure here is the test's report.
 #![allow(clippy::unwrap_used)]
 
+mod common;
+use common::random;
 use std::io::{Cursor, Read, Seek, SeekFrom, Write};
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -32,20 +34,6 @@ fn python() -> PathBuf {
         python.display()
     );
     python
-}
-
-/// Deterministic but well-spread bytes (splitmix64); the edge passes WebCrypto's.
-fn random() -> impl FnMut(&mut [u8]) {
-    let mut state = 0x1234_5678_u64;
-    move |bytes: &mut [u8]| {
-        for byte in bytes {
-            state = state.wrapping_add(0x9e37_79b9_7f4a_7c15);
-            let mut z = state;
-            z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
-            z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
-            *byte = (z ^ (z >> 31)) as u8;
-        }
-    }
 }
 
 fn at(y: i32, mo: u32, d: u32, h: u32, mi: u32, s: u32) -> NaiveDateTime {
@@ -117,7 +105,7 @@ fn sheets() -> Vec<Sheet> {
 }
 
 fn workbook() -> Vec<u8> {
-    encrypted_workbook(&sheets(), PASSWORD, at(2026, 12, 2, 1, 0, 0), &mut random()).unwrap()
+    encrypted_workbook(&sheets(), PASSWORD, at(2026, 12, 2, 1, 0, 0), &mut random(0x1234_5678)).unwrap()
 }
 
 #[test]
@@ -165,8 +153,14 @@ fn a_tampered_workbook_fails_its_integrity_check() {
 
 fn csv_zip() -> Vec<u8> {
     let json = r#"{"campaign":"冬のセール","sent":30000}"#.as_bytes();
-    encrypted_csv_zip(&sheets()[..1], &[("campaign.json", json)], PASSWORD, at(2026, 12, 2, 10, 0, 0), &mut random())
-        .unwrap()
+    encrypted_csv_zip(
+        &sheets()[..1],
+        &[("campaign.json", json)],
+        PASSWORD,
+        at(2026, 12, 2, 10, 0, 0),
+        &mut random(0x1234_5678),
+    )
+    .unwrap()
 }
 
 #[test]
