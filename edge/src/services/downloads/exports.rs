@@ -213,11 +213,22 @@ async fn tell_owner(env: &Env, db: &Db, job: &ExportRow, channel_name: &str, now
     }
 }
 
-/// The cron: restarts open jobs that have not moved for two minutes, and deletes the files
-/// of jobs that ended more than 24 hours ago.
+/// How long a job may take before the cron gives up on it (a file of 30,000 customers
+/// takes seconds; an hour means its messages keep failing).
+const GIVE_UP: Millis = 60 * MINUTE;
+
+/// The cron: restarts open jobs that have not moved for two minutes (failing those asked
+/// for more than an hour ago), and deletes the files of jobs that ended 24 hours ago.
 pub async fn cron(env: &Env, now: Millis) -> Result<(), ApiError> {
     let db = Db::open(env)?;
     for id in store::downloads::stalled_exports(&db, now - 2 * MINUTE).await? {
+        let job = store::downloads::export(&db, &id, None).await?;
+        if job.is_some_and(|job| job.created_at < now - GIVE_UP) {
+            let problem = "it did not finish within an hour; download again";
+            store::downloads::end_export(&db, &id, "failed", Some(problem), now).await?;
+            delete_files(env, &db, &id).await?;
+            continue;
+        }
         worker::console_log!("restarting stalled export {id}");
         enqueue(env, &Job::Export { id }).await?;
     }
