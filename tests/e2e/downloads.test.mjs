@@ -429,6 +429,18 @@ test("a running export can be cancelled: its password is erased and it writes no
   assert.equal(sixth.body.error.field, "exports");
   sqlNow(env.worker, "UPDATE exports SET state = 'cancelled', finished_at = updated_at WHERE id LIKE 'exp_busy_%';");
   await settle(env.worker);
+
+  // A job whose messages kept failing for an hour is given up by the cron, and says why.
+  const hourAgo = Date.now() - 61 * 60 * 1000;
+  sqlNow(env.worker, `INSERT INTO exports (id, channel_id, requested_by, requester_name, requester_email, reason, format, scope, columns,
+    evaluated_at, sealed_password, state, total, created_at, updated_at) VALUES ('exp_stuck', 'demo', 'm_demo_owner', 'Demo Owner',
+    'owner@demo.kizuna.invalid', 'stuck', 'csv', 'all', '["id"]', ${hourAgo}, 'abcd', 'running', 1, ${hourAgo}, ${hourAgo});`);
+  await settle(env.worker);
+  await fireCron(env.worker);
+  const stuck = await admin(env.worker, "/admin/v1/channels/demo/exports/exp_stuck");
+  assert.equal(stuck.state, "failed");
+  assert.match(stuck.error, /within an hour/);
+  assert.equal(sqlRows(env.worker, "SELECT sealed_password FROM exports WHERE id = 'exp_stuck'")[0].sealed_password, null);
 });
 
 test("the audit log lists every download by person and period, and the cron forgets entries older than a year", async () => {
