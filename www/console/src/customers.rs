@@ -662,7 +662,7 @@ pub fn Customers(ui: Ui, channel: String) -> impl IntoView {
                 </div>
                 {owner.then(|| view! {
                     <button type="button" id="download-customers" class="secondary" aria-haspopup="dialog" on:click=open_download.clone()>
-                        {ui.t(Key::DlSubmit)}
+                        {ui.t(Key::DlCustomersTitle)}
                     </button>
                 })}
                 <details class="menu columns" on:keydown=close_on_escape>

@@ -142,6 +142,10 @@ pub fn DownloadDialog(
             .filter_map(|i| found.item(i))
             .filter_map(|node| node.dyn_into::<web_sys::HtmlElement>().ok())
             .filter(|e| !e.has_attribute("disabled") && e.offset_parent().is_some())
+            // Tab reaches a radio group at its checked button only.
+            .filter(|e| {
+                e.dyn_ref::<web_sys::HtmlInputElement>().is_none_or(|input| input.type_() != "radio" || input.checked())
+            })
             .collect();
         let (Some(first), Some(last)) = (controls.first(), controls.last()) else { return };
         let active = document().active_element();
