@@ -11,8 +11,8 @@
 
 use crate::api::Call;
 use crate::api::admin::{
-    accounts, bulk, campaigns, channel as channel_api, channels, customers, fields, invitations, segments, stats,
-    variants,
+    accounts, bulk, campaigns, channel as channel_api, channels, customers, downloads, fields, invitations, segments,
+    stats, variants,
 };
 use crate::api::{dev, public, tracking};
 use crate::auth::{Access, Caller};
@@ -300,6 +300,9 @@ pub const ROUTES: &[Route] = &[
     campaign(Post, "/admin/v1/campaigns/{id}/preview-link", Action::EditCampaigns, |c, who| {
         Box::pin(async move { campaigns::preview_link(c.req, &c.env, c.now, &who).await })
     }),
+    campaign(Post, "/admin/v1/campaigns/{id}/download", Action::ReadCampaigns, |c, who| {
+        Box::pin(async move { downloads::campaign_results(c.req, &c.env, c.now, &who).await })
+    }),
     campaign(Get, "/admin/v1/campaigns/{id}/variants", Action::ReadCampaigns, |c, who| {
         Box::pin(async move { variants::campaign_variants(&c.env, who.campaign()?, who.channel()?).await })
     }),
@@ -350,6 +353,37 @@ pub const ROUTES: &[Route] = &[
     }),
     channel(Get, "/admin/v1/channels/{channel}/jobs/{id}", Action::ReadCustomers, |c, who| {
         Box::pin(async move { bulk::status(&c.env, who.channel()?, c.params.get("id")).await })
+    }),
+    // Downloads (owners; a member's attempt is logged as denied by the handler) and the audit log.
+    channel(Post, "/admin/v1/channels/{channel}/customers/{id}/download", Action::ReadCustomers, |c, who| {
+        Box::pin(async move {
+            let id = c.params.get("id").to_owned();
+            downloads::customer_data(c.req, &c.env, c.now, &who, &id).await
+        })
+    }),
+    channel(Get, "/admin/v1/channels/{channel}/exports/columns", Action::Download, |c, who| {
+        Box::pin(async move { downloads::columns(&c.env, &who).await })
+    }),
+    channel(Post, "/admin/v1/channels/{channel}/exports", Action::ReadCustomers, |c, who| {
+        Box::pin(async move { downloads::create_export(c.req, &c.env, c.now, &who).await })
+    }),
+    channel(Get, "/admin/v1/channels/{channel}/exports", Action::Download, |c, who| {
+        Box::pin(async move { downloads::list_exports(&c.env, c.now, &who).await })
+    }),
+    channel(Get, "/admin/v1/channels/{channel}/exports/{id}", Action::Download, |c, who| {
+        Box::pin(async move { downloads::export_status(&c.env, c.now, &who, c.params.get("id")).await })
+    }),
+    channel(Post, "/admin/v1/channels/{channel}/exports/{id}/cancel", Action::Download, |c, who| {
+        Box::pin(async move { downloads::cancel_export(&c.env, c.now, &who, c.params.get("id")).await })
+    }),
+    channel(Get, "/admin/v1/channels/{channel}/exports/{id}/files/{n}", Action::ReadCustomers, |c, who| {
+        Box::pin(async move {
+            let (id, n) = (c.params.get("id").to_owned(), c.params.get("n").to_owned());
+            downloads::export_file(c.req, &c.env, c.now, &who, &id, &n).await
+        })
+    }),
+    channel(Get, "/admin/v1/channels/{channel}/audit", Action::ReadAudit, |c, who| {
+        Box::pin(async move { downloads::audit(c.req, &c.env, &who).await })
     }),
     channel(Get, "/admin/v1/channels/{channel}/customers/{id}/messages", Action::ReadCustomers, |c, who| {
         Box::pin(

@@ -117,6 +117,19 @@ pub fn email_change(to: &str, link: &str) -> AccountMail {
     }
 }
 
+/// The email to an owner whose customer export is ready: the link opens the job list,
+/// where only they, signed in, can download the files, for 24 hours.
+pub fn export_ready(to: &str, channel: &str, link: &str) -> AccountMail {
+    AccountMail {
+        to: to.to_owned(),
+        subject: format!("Your customer download from {channel} is ready"),
+        text: format!(
+            "The customer download you asked for in {channel} on Kizuna is ready.\nOpen the link and sign in to download it within 24 hours; open it with the password you chose."
+        ),
+        link: link.to_owned(),
+    }
+}
+
 /// One email as the development outbox lists it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct OutboxEntry {

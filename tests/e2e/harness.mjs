@@ -99,8 +99,9 @@ export async function startWorker({ sql = [], devClock = true, vars = {} } = {})
   }
   const port = await freePort();
   const base = `http://127.0.0.1:${port}`;
-  // VISITOR_SECRET signs visitor tokens (the public API refuses to work without it).
-  const settings = { VISITOR_SECRET: "e2e-visitor-secret", ...vars };
+  // VISITOR_SECRET signs visitor tokens (the public API refuses to work without it);
+  // EXPORT_SECRET seals an export's file password while its job waits.
+  const settings = { VISITOR_SECRET: "e2e-visitor-secret", EXPORT_SECRET: "e2e-export-secret", ...vars };
   const varArgs = Object.entries(settings).flatMap(([name, value]) => ["--var", `${name}:${value}`]);
   const log = createWriteStream(join(OUT, `wrangler-${port}.log`));
   const child = spawn(

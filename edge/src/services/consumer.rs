@@ -26,6 +26,7 @@ pub async fn consume(batch: MessageBatch<Job>, env: &Env, now: Millis) -> Result
             Job::Bulk { id } => bulk_jobs::run(env, id, now).await,
             Job::Broadcast { campaign } => broadcast::run(env, campaign, now).await,
             Job::Send(job) => send(env, job, now).await,
+            Job::Export { id } => crate::services::downloads::exports::run(env, id, now).await,
         };
         match outcome {
             Ok(()) => message.ack(),

@@ -36,4 +36,10 @@ pub async fn run(env: &Env, now: Millis) {
     if let Err(err) = bulk_jobs::restart_stalled(env, now).await {
         worker::console_error!("restarting stalled jobs failed: {err:?}");
     }
+    if let Err(err) = crate::services::downloads::exports::cron(env, now).await {
+        worker::console_error!("moving exports or deleting their files failed: {err:?}");
+    }
+    if let Err(err) = crate::services::downloads::forget_old_entries(env, now).await {
+        worker::console_error!("deleting year-old audit entries failed: {err:?}");
+    }
 }

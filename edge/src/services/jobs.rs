@@ -16,6 +16,8 @@ pub enum Job {
     Broadcast { campaign: String },
     /// One email or SMS.
     Send(SendJob),
+    /// The next file of a customer export (`services::downloads::exports`).
+    Export { id: String },
 }
 
 pub async fn enqueue(env: &Env, job: &Job) -> Result<(), ApiError> {

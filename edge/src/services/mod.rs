@@ -9,6 +9,8 @@ pub mod bulk_jobs;
 pub mod consumer;
 pub mod counting;
 pub mod cron;
+pub mod downloads;
 pub mod jobs;
+pub mod seal;
 pub mod send;
 pub mod tag;

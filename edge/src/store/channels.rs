@@ -19,7 +19,9 @@ use serde::Deserialize;
 
 /// Every table with a `channel_id` column: deleting a channel deletes its rows in each.
 /// A new table keyed by channel belongs here (a test reads the schema and fails otherwise).
-pub const CHANNEL_TABLES: [&str; 16] = [
+pub const CHANNEL_TABLES: [&str; 18] = [
+    "audit_log",
+    "exports",
     "broadcast_runs",
     "variant_assignments",
     "preview_links",
@@ -170,10 +172,16 @@ pub(crate) mod sql {
     /// campaign) before the campaigns they hang from.
     pub fn delete_channel(channel: &ChannelId) -> Vec<Statement> {
         let id = || vec![text(channel.as_str())];
-        let mut statements = vec![Statement::new(
-            "DELETE FROM campaign_daily_stats WHERE campaign_id IN (SELECT id FROM campaigns WHERE channel_id = ?1)",
-            id(),
-        )];
+        let mut statements = vec![
+            Statement::new(
+                "DELETE FROM campaign_daily_stats WHERE campaign_id IN (SELECT id FROM campaigns WHERE channel_id = ?1)",
+                id(),
+            ),
+            Statement::new(
+                "DELETE FROM export_files WHERE export_id IN (SELECT id FROM exports WHERE channel_id = ?1)",
+                id(),
+            ),
+        ];
         for table in CHANNEL_TABLES {
             statements.push(Statement::new(format!("DELETE FROM {table} WHERE channel_id = ?1"), id()));
         }

@@ -215,6 +215,16 @@ pub(crate) mod sql {
         Statement::new(sql, args)
     }
 
+    /// Whole rows, by id after `cursor`: a page of a customer export.
+    pub fn customers_after(channel: &ChannelId, target: &SqlFilter, cursor: &str, limit: u32) -> Statement {
+        let mut args = vec![text(channel.as_str()), text(cursor)];
+        args.extend(target.params.iter().map(Param::from));
+        args.push(num(i64::from(limit)));
+        let sql =
+            format!("SELECT * FROM customers WHERE channel_id = ? AND id > ? AND {} ORDER BY id LIMIT ?", target.sql);
+        Statement::new(sql, args)
+    }
+
     pub fn customer_matches(channel: &ChannelId, visitor: &VisitorId, filter: &SqlFilter) -> Statement {
         let mut args = vec![text(channel.as_str()), text(visitor.as_str())];
         args.extend(filter.params.iter().map(Param::from));
@@ -520,6 +530,31 @@ pub async fn next_batch(
 ) -> Result<Vec<String>, StoreError> {
     let rows = db.all::<IdRow>(sql::next_batch(channel, target, cursor, limit)).await?;
     Ok(rows.into_iter().map(|r| r.id).collect())
+}
+
+/// A page of whole customers matching `target`, by id after `cursor` (an export's page).
+pub async fn customers_after(
+    db: &impl Executor,
+    channel: &ChannelId,
+    target: &SqlFilter,
+    cursor: &str,
+    limit: u32,
+) -> Result<Vec<Customer>, StoreError> {
+    let rows = db.all::<CustomerRow>(sql::customers_after(channel, target, cursor, limit)).await?;
+    rows.into_iter().map(Customer::try_from).collect()
+}
+
+/// The customers a campaign reached, as a filter (its results workbook's `User data`).
+pub fn reached_filter(campaign: &str) -> SqlFilter {
+    SqlFilter {
+        sql: "id IN (SELECT visitor_id FROM deliveries WHERE campaign_id = ?)".to_owned(),
+        params: vec![SqlParam::Text(campaign.to_owned())],
+    }
+}
+
+/// Every customer, as a filter.
+pub fn every_customer() -> SqlFilter {
+    SqlFilter { sql: "1 = 1".to_owned(), params: Vec::new() }
 }
 
 /// Whether the customer (visitor) is among those `filter` matches.

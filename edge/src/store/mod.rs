@@ -16,6 +16,7 @@ pub mod campaigns;
 pub mod channels;
 pub mod customers;
 pub mod deliveries;
+pub mod downloads;
 pub mod event_memory;
 pub mod invitations;
 pub mod members;

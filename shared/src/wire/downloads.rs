@@ -171,14 +171,29 @@ pub struct AuditEntryOut {
     pub campaign_id: Option<String>,
     pub customer_id: Option<String>,
     pub export_id: Option<String>,
-    /// The search an export took (`q`, `filter`, `segment`, or `ids` count), as asked.
-    pub search: Option<serde_json::Value>,
+    /// The search an export took, as asked.
+    pub search: Option<AuditSearch>,
     pub columns: Option<Vec<String>>,
     pub rows: Option<u64>,
     pub file_kind: Option<FileKind>,
     pub reason: String,
     /// The client's address (`CF-Connecting-IP`).
     pub ip: Option<String>,
+}
+
+/// Which customers an export took: a search (`q`, `filter`, `segment`) or how many
+/// selected `ids`; absent for every customer.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct AuditSearch {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub q: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub filter: Option<FilterDoc>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub segment: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ids: Option<u64>,
 }
 
 /// `GET …/audit`: entries newest first; `next` continues the list.

@@ -205,6 +205,16 @@ pub async fn lifecycle(env: &Env, now: Millis, caller: &Caller, command: Command
         .map_err(|problem| ApiError::Conflict { field: "state".into(), problem: problem.into() })?;
     let doc = CampaignDocV1 { state, ..doc };
     publish(env, channel, &doc, now).await?;
+    // The times it actually started (its first start: now, or its later `startsAt`) and
+    // ended, for the results workbook.
+    match command {
+        Command::Start => {
+            let at = doc.starts_at.map_or(now, |start| start.max(now));
+            store::downloads::mark_started(&db, id.as_str(), at).await?;
+        }
+        Command::Stop => store::downloads::mark_ended(&db, id.as_str(), now).await?,
+        Command::Pause => {}
+    }
     if command == Command::Start {
         broadcast::start_if_due(env, channel, &Campaign::try_from(&doc)?, now).await?;
     }

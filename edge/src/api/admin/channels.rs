@@ -66,6 +66,10 @@ pub async fn delete(mut req: Request, env: &Env, channel: &ChannelId) -> Result<
     if body.confirm_name != summary.name {
         return Err(ApiError::invalid("confirmName", "must be the channel's name, typed exactly"));
     }
+    // Its export files go from R2 first (their rows go with the channel's).
+    for export in crate::store::downloads::channel_exports(&db, channel).await? {
+        crate::services::downloads::exports::delete_files(env, &db, &export).await?;
+    }
     channels::delete_channel(&db, channel).await?;
     kv::forget_channel(env, channel).await?;
     kv::forget_campaigns(env, channel).await?;

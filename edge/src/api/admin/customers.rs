@@ -37,7 +37,7 @@ use worker::Response;
 
 /// A customer as the admin API shows it: the built-in profile fields that have a value
 /// go into `profile` beside (and over) the custom ones.
-fn customer_out(customer: Customer) -> CustomerOut {
+pub(crate) fn customer_out(customer: Customer) -> CustomerOut {
     let Customer { profile: p, web, .. } = customer;
     let mut profile = p.custom;
     let [utm_source, utm_medium, utm_campaign, utm_content, utm_term] = p.utm;

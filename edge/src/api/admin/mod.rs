@@ -6,6 +6,7 @@ pub mod campaigns;
 pub mod channel;
 pub mod channels;
 pub mod customers;
+pub mod downloads;
 pub mod fields;
 pub mod invitations;
 pub mod paging;
