@@ -616,13 +616,19 @@ pub fn Customers(ui: Ui, channel: String) -> impl IntoView {
         let channel = channel.clone();
         Callback::new(move |job: kizuna_shared::wire::downloads::ExportJobOut| {
             let to = Screen::Channel { channel: channel.clone(), page: ChannelPage::Exports };
-            // The job list greets the new job (`?started=`); the screen is the path's.
-            if let Ok(history) = window().history() {
-                let path = format!("{}?started={}", to.path(), api::encode(&job.id));
-                let _ = history.push_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&path));
-            }
-            ui.screen.set(to);
-            window().scroll_to_with_x_and_y(0.0, 0.0);
+            // The job list greets the new job (`?started=`); the screen is the path's. The
+            // list (and its dialog) is taken down once the dialog has closed.
+            let path = format!("{}?started={}", to.path(), api::encode(&job.id));
+            set_timeout(
+                move || {
+                    if let Ok(history) = window().history() {
+                        let _ = history.push_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&path));
+                    }
+                    ui.screen.set(to);
+                    window().scroll_to_with_x_and_y(0.0, 0.0);
+                },
+                Duration::from_millis(100),
+            );
         })
     };
 

@@ -54,8 +54,9 @@ pub fn dialog_problem(problem: Problem) -> Problem {
     match problem.field.as_deref() {
         Some("password") if problem.key == Key::PasswordInvalid => Problem { key: Key::DlPasswordLength, ..problem },
         Some(field) if field.starts_with("columns[") => Problem::at("columns", Key::DlColumnUnknown),
-        Some("ids" | "q" | "segment") => Problem { field: Some("scope".to_owned()), ..problem },
-        Some(field) if field.starts_with("filter") => Problem { field: Some("scope".to_owned()), ..problem },
+        Some(field) if ["ids", "q", "segment", "filter"].iter().any(|f| field.starts_with(f)) => {
+            Problem { field: Some("scope".to_owned()), ..problem }
+        }
         _ => problem,
     }
 }
@@ -413,6 +414,7 @@ mod tests {
         assert_eq!(from("columns[4]", Key::FieldRejected), Problem::at("columns", Key::DlColumnUnknown));
         assert_eq!(from("filter.conditions[0].field", Key::FieldRejected).field.as_deref(), Some("scope"));
         assert_eq!(from("ids", Key::FieldRejected).field.as_deref(), Some("scope"));
+        assert_eq!(from("ids[3]", Key::FieldRejected).field.as_deref(), Some("scope"));
         assert_eq!(from("reason", Key::DlReasonInvalid), Problem::at("reason", Key::DlReasonInvalid));
         assert_eq!(dialog_problem(Problem::form(Key::Forbidden)), Problem::form(Key::Forbidden));
     }

@@ -124,11 +124,14 @@ pub fn DownloadDialog(
             _ => {}
         }
     });
+    // Also called when the page that held the dialog is taken down (an export moves to
+    // the job list), so every access is a `try_`.
     let closed = move |_| {
-        if asking.with_untracked(Option::is_some) {
-            asking.set(None);
+        if asking.try_with_untracked(Option::is_some) == Some(true) {
+            asking.try_set(None);
         }
-        let back = opener.get_value().filter(|el| el.is_connected());
+        let Some(back) = opener.try_get_value() else { return };
+        let back = back.filter(|el| el.is_connected());
         request_animation_frame(move || focus_now(back));
     };
     // Tab and Shift+Tab go round the dialog's own controls.
@@ -195,6 +198,9 @@ pub fn DownloadDialog(
                     let path = format!("/admin/v1/channels/{}/exports", api::encode(&channel));
                     let body = export_body(chosen, &list, asked);
                     api::send_json::<ExportJobOut>("POST", &path, &body).await.map(|job| {
+                        // The dialog closes first; `on_job` may take its page down.
+                        busy.try_set(false);
+                        asking.try_set(None);
                         if let Some(on_job) = on_job {
                             on_job.run(job);
                         }
