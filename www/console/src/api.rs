@@ -60,6 +60,21 @@ pub async fn send_done(method: &str, path: &str, body: Option<&serde_json::Value
     Err(failure(response).await)
 }
 
+/// `POST path` with `body` as JSON, for an answer that is a file (a download): its bytes
+/// and its `Content-Disposition`, which names the file.
+pub async fn fetch_file(path: &str, body: &impl Serialize) -> Result<(web_sys::Blob, Option<String>), Failure> {
+    let body = serde_json::to_string(body).map_err(|_| Failure::Unreachable)?;
+    let response = send("POST", path, Some(&body)).await?;
+    if !response.ok() {
+        return Err(failure(response).await);
+    }
+    let disposition = response.headers().get("content-disposition").ok().flatten();
+    let blob =
+        JsFuture::from(response.blob().map_err(|_| Failure::Unreachable)?).await.map_err(|_| Failure::Unreachable)?;
+    let blob = blob.dyn_into::<web_sys::Blob>().map_err(|_| Failure::Unreachable)?;
+    Ok((blob, disposition))
+}
+
 /// A path segment or query value, percent-encoded.
 pub fn encode(value: &str) -> String {
     String::from(js_sys::encode_uri_component(value))

@@ -82,6 +82,8 @@ fn page_key(page: ChannelPage) -> Key {
         ChannelPage::Settings => Key::NavSettings,
         ChannelPage::Members => Key::NavMembers,
         ChannelPage::Tokens => Key::NavTokens,
+        ChannelPage::Exports => Key::NavExports,
+        ChannelPage::Audit => Key::NavAudit,
     }
 }
 
@@ -240,6 +242,8 @@ fn signed_in_screen(ui: Ui, screen: Screen, role: Option<String>) -> AnyView {
                 ChannelPage::Settings => parts::later(ui, parts::settings(ui, channel)),
                 ChannelPage::Members => parts::later(ui, parts::members(ui, channel)),
                 ChannelPage::Tokens => parts::later(ui, parts::tokens(ui, channel)),
+                ChannelPage::Exports => parts::later(ui, parts::exports(ui, channel)),
+                ChannelPage::Audit => parts::later(ui, parts::audit(ui, channel)),
             }
         }
         Screen::Customer { channel, id } => parts::later(ui, parts::customer(ui, channel, id)),

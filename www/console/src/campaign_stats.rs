@@ -12,6 +12,7 @@
 //! table and the totals cannot disagree with the API.
 
 use crate::api;
+use crate::download_dialog::{DownloadDialog, Target};
 use crate::form::{Problems, TextInput};
 use crate::i18n::{Key, Lang, fill, text};
 use crate::problem::{Failure, Problem};
@@ -224,6 +225,11 @@ fn Stats(page: Page, campaign: CampaignOut) -> impl IntoView {
     let back = Screen::Channel { channel: channel.clone(), page: list_page };
     let edit = Screen::Campaign { channel, id: page.id.get_value(), page: CampaignPage::Edit };
     let has_variants = settings.variants.is_some();
+    // Owners download the results; a member sees no button (the API refuses them too, and
+    // the dialog says so should it happen).
+    let owner = ui.is_owner(&page.channel.get_value());
+    let asking: RwSignal<Option<Target>> = RwSignal::new(None);
+    let campaign_id = page.id.get_value();
     view! {
         <p class="back">
             <a class="link" href=back.path() on:click=ui.follow(back.clone())>"← "{ui.t(back_key)}</a>
@@ -236,8 +242,17 @@ fn Stats(page: Page, campaign: CampaignOut) -> impl IntoView {
                     <span>{ui.t(kind_key)}</span>
                 </p>
             </div>
-            <a class="secondary button-link" href=edit.path() on:click=ui.follow(edit.clone())>{ui.t(Key::StatsEdit)}</a>
+            <div class="head-actions">
+                {owner.then(|| view! {
+                    <button type="button" id="download-results" class="secondary" aria-haspopup="dialog"
+                        on:click=move |_| asking.set(Some(Target::Campaign { id: campaign_id.clone() }))>
+                        {ui.t(Key::DlCampaignTitle)}
+                    </button>
+                })}
+                <a class="secondary button-link" href=edit.path() on:click=ui.follow(edit.clone())>{ui.t(Key::StatsEdit)}</a>
+            </div>
         </div>
+        <DownloadDialog ui asking />
         <PeriodPicker page />
         // A refusal naming a date is shown beside it (PeriodPicker); the rest here.
         <div class="alert" role="alert">

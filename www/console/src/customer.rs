@@ -6,6 +6,7 @@
 //! not shown (the API does not send their values).
 
 use crate::api;
+use crate::download_dialog::{DownloadDialog, Target};
 use crate::i18n::{Key, fill, text};
 use crate::problem::{Failure, Problem};
 use crate::profile_input::{input_text, read_date, read_input, refusal, short_id, wall_text};
@@ -216,6 +217,7 @@ fn Customer(page: Page, fields: RwSignal<Vec<FieldOut>>) -> impl IntoView {
     };
     let role = ui.role(&page.channel.get_value()).as_deref().and_then(Role::parse);
     let may_delete = role.is_some_and(|r| Action::DeleteCustomers.allowed(r));
+    let owner = ui.is_owner(&page.channel.get_value());
     // Above the page: a refusal that names nothing on it.
     let above = move || {
         page.problem.with(|p| {
@@ -329,7 +331,28 @@ fn Customer(page: Page, fields: RwSignal<Vec<FieldOut>>) -> impl IntoView {
             </div>
         </div>
         <Messages page />
+        {owner.then(|| view! { <DownloadCustomer page /> })}
         {may_delete.then(|| view! { <DeleteCustomer page /> })}
+    }
+}
+
+/// Owners download everything Kizuna holds about the customer (a data-access request):
+/// JSON in a password-protected ZIP, through the download dialog.
+#[component]
+fn DownloadCustomer(page: Page) -> impl IntoView {
+    let ui = page.ui;
+    let asking: RwSignal<Option<Target>> = RwSignal::new(None);
+    let open =
+        move |_| asking.set(Some(Target::Customer { channel: page.channel.get_value(), id: page.id.get_value() }));
+    view! {
+        <section class="panel" aria-labelledby="download-customer-title">
+            <h2 id="download-customer-title">{ui.t(Key::DlCustomerTitle)}</h2>
+            <p class="hint">{ui.t(Key::DlCustomerLead)}</p>
+            <button type="button" id="download-customer" class="secondary" aria-haspopup="dialog" on:click=open>
+                {ui.t(Key::DlCustomerButton)}
+            </button>
+            <DownloadDialog ui asking />
+        </section>
     }
 }
 

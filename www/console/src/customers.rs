@@ -7,6 +7,8 @@
 //! the scroll bar and keyboard scrolling behave as if every row were there.
 
 use crate::api;
+use crate::download::ListState;
+use crate::download_dialog::{DownloadDialog, Target};
 use crate::filter::FilterBuilder;
 use crate::form::{FormAlert, Problems, TextInput};
 use crate::grid::{self, Cell};
@@ -592,6 +594,44 @@ pub fn Customers(ui: Ui, channel: String) -> impl IntoView {
         }
     };
 
+    // Owners download every customer, the search's results or the selection; the export
+    // runs as a job, and the job list shows it.
+    let owner = ui.is_owner(&channel);
+    let downloading: RwSignal<Option<Target>> = RwSignal::new(None);
+    let open_download = {
+        let channel = channel.clone();
+        move |_| {
+            let list = ListState {
+                q: q.get_untracked(),
+                filter: filter.get_untracked(),
+                segment: segment.get_untracked(),
+                selected: selected.with_untracked(|s| s.iter().cloned().collect()),
+                all_results: all_results.get_untracked(),
+                total: list.total.get_untracked(),
+            };
+            downloading.set(Some(Target::Export { channel: channel.clone(), list }));
+        }
+    };
+    let on_job = {
+        let channel = channel.clone();
+        Callback::new(move |job: kizuna_shared::wire::downloads::ExportJobOut| {
+            let to = Screen::Channel { channel: channel.clone(), page: ChannelPage::Exports };
+            // The job list greets the new job (`?started=`); the screen is the path's. The
+            // list (and its dialog) is taken down once the dialog has closed.
+            let path = format!("{}?started={}", to.path(), api::encode(&job.id));
+            set_timeout(
+                move || {
+                    if let Ok(history) = window().history() {
+                        let _ = history.push_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&path));
+                    }
+                    ui.screen.set(to);
+                    window().scroll_to_with_x_and_y(0.0, 0.0);
+                },
+                Duration::from_millis(100),
+            );
+        })
+    };
+
     let bulk = BulkForm {
         ui,
         base: base.clone(),
@@ -626,6 +666,11 @@ pub fn Customers(ui: Ui, channel: String) -> impl IntoView {
                     <label for="q" class="visually-hidden">{ui.t(Key::QuickSearch)}</label>
                     <input id="q" type="search" placeholder=ui.t(Key::QuickSearch) prop:value=move || q_input.get() on:input=on_search />
                 </div>
+                {owner.then(|| view! {
+                    <button type="button" id="download-customers" class="secondary" aria-haspopup="dialog" on:click=open_download.clone()>
+                        {ui.t(Key::DlCustomersTitle)}
+                    </button>
+                })}
                 <details class="menu columns" on:keydown=close_on_escape>
                     <summary class="secondary">{ui.t(Key::Columns)}</summary>
                     <div class="popover">
@@ -686,6 +731,7 @@ pub fn Customers(ui: Ui, channel: String) -> impl IntoView {
                 {move || list.loading.get().then(|| view! { <p class="loading-more" aria-live="polite">{ui.t(Key::Loading)}</p> })}
             </div>
             <BulkDialog form=bulk />
+            <DownloadDialog ui asking=downloading on_job />
         </div>
     }
 }

@@ -70,7 +70,7 @@ pub fn text(lang: Lang, key: Key) -> &'static str {
 
 /// Keys whose text is the same in both languages (names, not words).
 #[cfg(test)]
-const SAME_IN_BOTH: &[Key] = &[Key::Product, Key::OtherLanguage, Key::Utm];
+const SAME_IN_BOTH: &[Key] = &[Key::Product, Key::OtherLanguage, Key::Utm, Key::FileXlsx, Key::FileCsv, Key::FileJson];
 
 // Placeholders are `{name}` and are filled by the caller (`Problem::message`, `fill`).
 // Each screen's keys sit in its own block, so work on two screens never touches one line.
@@ -953,6 +953,111 @@ strings! {
     VarTotal => "The variants' shares and the control group must add up to 100%.", "バリエーションの割合とコントロールグループの合計を100%にしてください。";
     VarStarted => "Customers keep the variant they were first given: new shares apply to customers not yet assigned. Once the campaign has started, only the last variant can be removed, and its customers then receive nothing.", "顧客は最初に割り当てられたバリエーションのままです。割合の変更はまだ割り当てられていない顧客にだけ適用されます。配信開始後に削除できるのは最後のバリエーションだけで、その顧客には以後何も配信されません。";
     VarShowing => "Showing variant {letter}", "バリエーション{letter}を表示中";
+
+    // ── Downloads: the dialog, the job list, the audit log (download_dialog.rs, exports.rs) ──
+    DlCampaignTitle => "Download results", "結果をダウンロード";
+    DlCampaignLead => "An Excel workbook of this campaign's numbers, the customers it reached and their profiles, locked with the password you set here.", "このキャンペーンの数値、配信した顧客とそのプロフィールを Excel ブックで書き出します。ここで設定するパスワードで保護されます。";
+    DlCustomersTitle => "Download customers", "顧客データをダウンロード";
+    DlCustomersLead => "Kizuna writes the file in the background, at most 30,000 customers a file; the downloads page shows its progress and, for 24 hours, its link.", "ファイルはバックグラウンドで作成されます（1 ファイル最大 30,000 人）。進み具合と 24 時間有効なリンクはダウンロード画面に表示されます。";
+    DlCustomerTitle => "Download this customer's data", "この顧客のデータをダウンロード";
+    DlCustomerLead => "Everything Kizuna holds about this customer, as JSON in a ZIP locked with the password you set here.", "この顧客について Kizuna が保持するすべてのデータを、ここで設定するパスワード付きの ZIP（JSON）で書き出します。";
+    DlReason => "Reason for downloading", "ダウンロードの理由";
+    DlReasonHint => "Written in the audit log, which the channel's owners read.", "チャネルのオーナーが閲覧できる監査ログに記録されます。";
+    DlPassword => "File password", "ファイルのパスワード";
+    DlPasswordHint => "8 to 255 characters, needed to open the file. Kizuna never stores it: if it is lost, download the file again with a new one.", "8〜255 文字。ファイルを開くときに必要です。Kizuna はパスワードを保存しないため、忘れた場合は新しいパスワードでもう一度ダウンロードしてください。";
+    DlShowPassword => "Show password", "パスワードを表示";
+    DlHidePassword => "Hide password", "パスワードを隠す";
+    DlFormat => "File format", "ファイル形式";
+    DlFormatXlsx => "Excel workbook (.xlsx, asks for the password when opened)", "Excel ブック（.xlsx、開くときにパスワードを入力）";
+    DlFormatCsv => "CSV in a password-protected ZIP", "パスワード付き ZIP に入った CSV";
+    DlScope => "Which customers", "対象の顧客";
+    DlScopeAll => "All customers", "すべての顧客";
+    DlScopeSearch => "The current search's results", "現在の検索結果";
+    DlScopeSelection => "The selected customers", "選択した顧客";
+    /// `{count}` a number of customers.
+    DlScopeCount => "({count})", "（{count} 人）";
+    DlColumns => "Columns", "出力する列";
+    DlColumnsAll => "Select all columns", "すべての列を選択";
+    DlColumnsNone => "Clear all columns", "すべての列を解除";
+    DlSubmit => "Download", "ダウンロード";
+    DlStart => "Start the export", "書き出しを開始";
+    DlWorking => "Preparing the file…", "ファイルを準備しています…";
+    /// `{name}` the file's name.
+    DlSaved => "{name} was downloaded.", "{name} をダウンロードしました。";
+    DlReasonMissing => "Say why you download this.", "ダウンロードの理由を入力してください。";
+    DlReasonInvalid => "Write the reason in 1 to 500 characters, without control characters.", "理由は制御文字を含まない 1〜500 文字で入力してください。";
+    DlPasswordLength => "Use 8 to 255 characters for the file password.", "ファイルのパスワードは 8〜255 文字で入力してください。";
+    DlColumnsPick => "Pick at least one column.", "列を 1 つ以上選んでください。";
+    DlColumnUnknown => "A column is no longer a field of this channel. Close this dialog and open it again.", "チャネルにない列が含まれています。このダイアログを閉じて開き直してください。";
+    DlFormatInvalid => "Choose Excel or CSV.", "Excel か CSV を選んでください。";
+    DlCustomerButton => "Download data", "データをダウンロード";
+    FileXlsx => "Excel", "Excel";
+    FileCsv => "CSV", "CSV";
+    FileJson => "JSON", "JSON";
+    NavExports => "Downloads", "ダウンロード";
+    ExpLead => "Customer exports of this channel, newest first. A finished file can be downloaded for 24 hours, only by the owner who asked for it.", "このチャネルの顧客データの書き出しです（新しい順）。完成したファイルは 24 時間、依頼したオーナーだけがダウンロードできます。";
+    ExpNone => "No exports yet. Start one from the customer list.", "書き出しはまだありません。顧客一覧から開始できます。";
+    ExpTable => "Customer exports", "顧客データの書き出し";
+    ExpState => "State", "状態";
+    ExpProgress => "Progress", "進み具合";
+    ExpRows => "Rows", "行数";
+    ExpFormat => "Format", "形式";
+    ExpScope => "Customers", "対象";
+    ExpAskedBy => "Asked by", "依頼者";
+    ExpReason => "Reason", "理由";
+    ExpCreated => "Asked at", "依頼日時";
+    ExpFinished => "Finished", "完了日時";
+    ExpExpires => "Link expires", "リンクの期限";
+    ExpError => "Error", "エラー";
+    ExpFiles => "Files", "ファイル";
+    ExpQueued => "Queued", "待機中";
+    ExpRunning => "Running", "実行中";
+    ExpDone => "Done", "完了";
+    ExpFailed => "Failed", "失敗";
+    ExpCancelled => "Cancelled", "中止";
+    /// `{done}` and `{total}` numbers of customers.
+    ExpProcessed => "{done} of {total}", "{total} 人中 {done} 人";
+    /// `{n}` the file's number, `{rows}` its rows.
+    ExpFile => "File {n} ({rows} rows)", "ファイル {n}（{rows} 行）";
+    ExpExpired => "Expired", "期限切れ";
+    ExpCancel => "Cancel this export", "この書き出しを中止";
+    ExpStarted => "The export has started. It is listed below.", "書き出しを開始しました。下の一覧に表示されています。";
+    ExpNotOpen => "This export has already finished.", "この書き出しはすでに終了しています。";
+    NavAudit => "Audit log", "監査ログ";
+    AudLead => "Every download of this channel's data, allowed or refused, kept for one year.", "このチャネルのデータのダウンロード（許可・拒否とも）の記録です。1 年間保存されます。";
+    AudFilters => "Filter the log", "ログの絞り込み";
+    AudPerson => "Person", "実行者";
+    AudEveryone => "Everyone", "全員";
+    AudFrom => "First day", "開始日";
+    AudTo => "Last day", "終了日";
+    /// `{zone}` the browser's time zone.
+    AudZoneNote => "Days and times are in your browser's time zone ({zone}).", "日付と時刻はブラウザのタイムゾーン（{zone}）で表示します。";
+    AudApply => "Show entries", "表示";
+    AudTable => "Audit log entries", "監査ログの記録";
+    AudWhen => "When", "日時";
+    AudWho => "Who", "実行者";
+    AudWhat => "What", "内容";
+    AudResult => "Result", "結果";
+    AudRows => "Rows", "行数";
+    AudFile => "File", "ファイル";
+    AudColumns => "Columns", "列";
+    AudReason => "Reason", "理由";
+    AudIp => "IP address", "IP アドレス";
+    AudAllowed => "Allowed", "許可";
+    AudDenied => "Refused", "拒否";
+    AudCampaignResults => "Campaign results", "キャンペーン結果";
+    AudCustomerExport => "Customer export", "顧客データの書き出し";
+    AudExportFile => "Export file downloaded", "書き出しファイルのダウンロード";
+    AudCustomerData => "One customer's data", "顧客 1 人のデータ";
+    /// `{id}` an id.
+    AudCampaignId => "campaign {id}", "キャンペーン {id}";
+    AudCustomerId => "customer {id}", "顧客 {id}";
+    AudExportId => "export {id}", "書き出し {id}";
+    AudMore => "Show more entries", "さらに表示";
+    AudNone => "No entries for this person and period.", "この実行者・期間の記録はありません。";
+    AudDateInvalid => "Enter a date such as 2026-11-30.", "2026-11-30 のように日付を入力してください。";
+    AudRangeInvalid => "The last day must not be before the first day.", "終了日は開始日より前にできません。";
+    OwnersOnlyAction => "Only the channel's owners can do this.", "この操作ができるのはチャネルのオーナーだけです。";
 
     // ── API errors (problem.rs) ──
 }

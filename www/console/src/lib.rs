@@ -5,11 +5,14 @@
 //!
 //! Layers (no module imports one above it): `app` (frame and router) → the screens
 //! (`channel`, `members`, `account`, `customers`, `customer`, `segments`, `fields`,
-//! `filter`, `campaigns`, `campaign_stats`, `campaign_edit` with its `preview`) → `form` → `ui`, `api` → the pure `campaign_list`, `channel_form`, `filter_edit`, `grid`,
+//! `filter`, `campaigns`, `campaign_stats`, `campaign_edit` with its `preview`, `exports`
+//! with the job list and the audit log) → `download_dialog` → `form` → `ui`, `api` → the
+//! pure `campaign_list`, `channel_form`, `download`, `filter_edit`, `grid`,
 //! `profile_input`, `screen`, `stats_period`, `variant_split`, `problem`, `i18n`.
 
 pub mod campaign_list;
 pub mod channel_form;
+pub mod download;
 pub mod filter_edit;
 pub mod grid;
 pub mod i18n;
@@ -37,6 +40,10 @@ mod channel;
 mod customer;
 #[cfg(target_arch = "wasm32")]
 mod customers;
+#[cfg(target_arch = "wasm32")]
+mod download_dialog;
+#[cfg(target_arch = "wasm32")]
+mod exports;
 #[cfg(target_arch = "wasm32")]
 mod fields;
 #[cfg(target_arch = "wasm32")]

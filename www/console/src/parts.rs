@@ -11,7 +11,9 @@
 
 use crate::i18n::Key;
 use crate::ui::Ui;
-use crate::{campaign_edit, campaign_stats, campaigns, channel, customer, customers, fields, members, segments};
+use crate::{
+    campaign_edit, campaign_stats, campaigns, channel, customer, customers, exports, fields, members, segments,
+};
 use kizuna_shared::campaign::KindDoc;
 use leptos::__reexports::send_wrapper::SendWrapper;
 use leptos::prelude::*;
@@ -55,6 +57,8 @@ pub fn preload_all() {
         let _ = preload_tokens().await;
         let _ = preload_campaign_edit().await;
         let _ = preload_campaigns().await;
+        let _ = preload_exports().await;
+        let _ = preload_audit().await;
     });
 }
 
@@ -107,4 +111,16 @@ pub fn campaign_stats(ui: Ui, channel: String, id: String) -> Result<AnyView, Sp
 #[wasm_split(console_campaigns, wasm_split_path = ::leptos::wasm_split, fallible, preload(preload_campaigns))]
 pub fn campaign_lists(ui: Ui, channel: String, kind: KindDoc) -> Result<AnyView, SplitLoaderError> {
     Ok(view! { <campaigns::CampaignLists ui channel kind /> }.into_any())
+}
+
+/// The customer exports' job list (owners only).
+#[wasm_split(console_exports, wasm_split_path = ::leptos::wasm_split, fallible, preload(preload_exports))]
+pub fn exports(ui: Ui, channel: String) -> Result<AnyView, SplitLoaderError> {
+    Ok(view! { <exports::ExportJobs ui channel /> }.into_any())
+}
+
+/// The audit log of downloads (owners only).
+#[wasm_split(console_audit, wasm_split_path = ::leptos::wasm_split, fallible, preload(preload_audit))]
+pub fn audit(ui: Ui, channel: String) -> Result<AnyView, SplitLoaderError> {
+    Ok(view! { <exports::AuditLog ui channel /> }.into_any())
 }

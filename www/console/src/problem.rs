@@ -145,6 +145,13 @@ fn field_message(code: &str, name: &str) -> Option<Key> {
             Key::CeUrlUnsafe
         }
 
+        // Downloads (the dialog rewords a file password's and a column's refusal).
+        ("invalid", "reason") => Key::DlReasonInvalid,
+        ("invalid", "format") => Key::DlFormatInvalid,
+        ("invalid", "columns") => Key::DlColumnsPick,
+        ("forbidden", "role") => Key::OwnersOnlyAction,
+        ("conflict", "state") => Key::ExpNotOpen,
+
         // Filters, segments, profile settings.
         _ => return None,
     })
@@ -329,6 +336,14 @@ mod tests {
             Some("variants[2].message.buttons[0].url"),
             Key::CeUrlUnsafe,
         );
+    }
+
+    #[test]
+    fn download_refusals_are_shown_beside_the_dialogs_inputs_and_a_member_is_told_who_may() {
+        check(answered(400, "invalid", Some("reason")), Some("reason"), Key::DlReasonInvalid);
+        check(answered(400, "invalid", Some("format")), Some("format"), Key::DlFormatInvalid);
+        check(answered(400, "invalid", Some("columns")), Some("columns"), Key::DlColumnsPick);
+        check(answered(403, "forbidden", Some("role")), Some("role"), Key::OwnersOnlyAction);
     }
 
     #[test]

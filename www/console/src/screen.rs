@@ -19,10 +19,14 @@ pub enum ChannelPage {
     Settings,
     Members,
     Tokens,
+    /// Customer exports: the job list (owners only).
+    Exports,
+    /// Who downloaded what (owners only).
+    Audit,
 }
 
 impl ChannelPage {
-    pub const ALL: [ChannelPage; 8] = [
+    pub const ALL: [ChannelPage; 10] = [
         ChannelPage::Customers,
         ChannelPage::Segments,
         ChannelPage::Broadcasts,
@@ -31,6 +35,8 @@ impl ChannelPage {
         ChannelPage::Settings,
         ChannelPage::Members,
         ChannelPage::Tokens,
+        ChannelPage::Exports,
+        ChannelPage::Audit,
     ];
 
     fn slug(self) -> &'static str {
@@ -43,12 +49,14 @@ impl ChannelPage {
             ChannelPage::Settings => "settings",
             ChannelPage::Members => "members",
             ChannelPage::Tokens => "tokens",
+            ChannelPage::Exports => "exports",
+            ChannelPage::Audit => "audit",
         }
     }
 
     /// Pages only a channel's owners open (the API refuses members there too).
     pub fn owners_only(self) -> bool {
-        matches!(self, ChannelPage::Tokens)
+        matches!(self, ChannelPage::Tokens | ChannelPage::Exports | ChannelPage::Audit)
     }
 }
 
@@ -271,6 +279,13 @@ mod tests {
         assert_eq!(Screen::from_path("/console/c/demo/members").channel(), Some("demo"));
         assert_eq!(Screen::Account.channel(), None);
         assert!(Screen::AcceptInvitation.public() && !Screen::Account.public() && !Screen::Home.public());
+        // Downloads and the audit log are the owners' pages, as the API's routes are.
+        assert_eq!(
+            Screen::from_path("/console/c/demo/exports"),
+            Screen::Channel { channel: "demo".into(), page: ChannelPage::Exports }
+        );
+        assert!(ChannelPage::Exports.owners_only() && ChannelPage::Audit.owners_only());
+        assert!(!ChannelPage::Customers.owners_only());
     }
 
     #[test]
