@@ -1,8 +1,16 @@
-//! The screens outside the console's first load. Each split point below, with the code
-//! only it reaches, is cut out of the wasm by `wasm-split` (scripts/lib.sh
-//! `build_console`) into a part fetched the first time the screen opens; code several
-//! parts share goes to shared parts. The first load keeps the frame, sign-in, the account
-//! screens, the home and new-channel screens.
+//! The screens outside the console's first load. The split points below are cut out of
+//! the wasm by `wasm-split` (scripts/lib.sh `build_console`) into four parts, each fetched
+//! the first time one of its screens opens (and in the background once signed in):
+//! `console_customers` (the customer list, a customer, segments), `console_campaigns`
+//! (both campaign lists and the statistics screen), `console_campaign_edit` (the editor
+//! with its live preview, the largest) and `console_settings` (channel settings, profile
+//! fields, members, tokens, exports and the audit log). Code several parts share goes to
+//! shared chunks. The first load keeps the frame, sign-in, the account screens, the home
+//! and new-channel screens.
+//!
+//! Why four and not one per screen: `wasm-split` makes a chunk for every set of parts
+//! that shares code, and twelve parts made 218 chunks, so a signed-in page load fetched
+//! and instantiated about 230 wasm files. Screens a person uses together share a part.
 //!
 //! Invariant: a part that fails to load (offline, or a console left open across a deploy,
 //! whose build folder is gone) shows [`Key::PartFailed`] with a way to reload, never a
@@ -48,17 +56,9 @@ pub fn preload_all() {
     spawn_local(async {
         // Failures are ignored here: the screen's own load tries again and says so.
         let _ = preload_customers().await;
-        let _ = preload_customer().await;
-        let _ = preload_segments().await;
-        let _ = preload_fields().await;
-        let _ = preload_settings().await;
-        let _ = preload_members().await;
-        let _ = preload_campaign_stats().await;
-        let _ = preload_tokens().await;
-        let _ = preload_campaign_edit().await;
         let _ = preload_campaigns().await;
-        let _ = preload_exports().await;
-        let _ = preload_audit().await;
+        let _ = preload_campaign_edit().await;
+        let _ = preload_settings().await;
     });
 }
 
@@ -67,17 +67,17 @@ pub fn customers(ui: Ui, channel: String) -> Result<AnyView, SplitLoaderError> {
     Ok(view! { <customers::Customers ui channel /> }.into_any())
 }
 
-#[wasm_split(console_customer, wasm_split_path = ::leptos::wasm_split, fallible, preload(preload_customer))]
+#[wasm_split(console_customers, wasm_split_path = ::leptos::wasm_split, fallible)]
 pub fn customer(ui: Ui, channel: String, id: String) -> Result<AnyView, SplitLoaderError> {
     Ok(view! { <customer::CustomerPage ui channel id /> }.into_any())
 }
 
-#[wasm_split(console_segments, wasm_split_path = ::leptos::wasm_split, fallible, preload(preload_segments))]
+#[wasm_split(console_customers, wasm_split_path = ::leptos::wasm_split, fallible)]
 pub fn segments(ui: Ui, channel: String) -> Result<AnyView, SplitLoaderError> {
     Ok(view! { <segments::Segments ui channel /> }.into_any())
 }
 
-#[wasm_split(console_fields, wasm_split_path = ::leptos::wasm_split, fallible, preload(preload_fields))]
+#[wasm_split(console_settings, wasm_split_path = ::leptos::wasm_split, fallible)]
 pub fn fields(ui: Ui, channel: String) -> Result<AnyView, SplitLoaderError> {
     Ok(view! { <fields::Fields ui channel /> }.into_any())
 }
@@ -87,12 +87,12 @@ pub fn settings(ui: Ui, channel: String) -> Result<AnyView, SplitLoaderError> {
     Ok(view! { <channel::Settings ui channel /> }.into_any())
 }
 
-#[wasm_split(console_members, wasm_split_path = ::leptos::wasm_split, fallible, preload(preload_members))]
+#[wasm_split(console_settings, wasm_split_path = ::leptos::wasm_split, fallible)]
 pub fn members(ui: Ui, channel: String) -> Result<AnyView, SplitLoaderError> {
     Ok(view! { <members::Members ui channel /> }.into_any())
 }
 
-#[wasm_split(console_tokens, wasm_split_path = ::leptos::wasm_split, fallible, preload(preload_tokens))]
+#[wasm_split(console_settings, wasm_split_path = ::leptos::wasm_split, fallible)]
 pub fn tokens(ui: Ui, channel: String) -> Result<AnyView, SplitLoaderError> {
     Ok(view! { <members::Tokens ui channel /> }.into_any())
 }
@@ -102,7 +102,7 @@ pub fn campaign_edit(ui: Ui, channel: String, id: Option<String>, kind: KindDoc)
     Ok(view! { <campaign_edit::CampaignEditor ui channel id kind /> }.into_any())
 }
 
-#[wasm_split(console_campaign_stats, wasm_split_path = ::leptos::wasm_split, fallible, preload(preload_campaign_stats))]
+#[wasm_split(console_campaigns, wasm_split_path = ::leptos::wasm_split, fallible)]
 pub fn campaign_stats(ui: Ui, channel: String, id: String) -> Result<AnyView, SplitLoaderError> {
     Ok(view! { <campaign_stats::CampaignStats ui channel id /> }.into_any())
 }
@@ -114,13 +114,13 @@ pub fn campaign_lists(ui: Ui, channel: String, kind: KindDoc) -> Result<AnyView,
 }
 
 /// The customer exports' job list (owners only).
-#[wasm_split(console_exports, wasm_split_path = ::leptos::wasm_split, fallible, preload(preload_exports))]
+#[wasm_split(console_settings, wasm_split_path = ::leptos::wasm_split, fallible)]
 pub fn exports(ui: Ui, channel: String) -> Result<AnyView, SplitLoaderError> {
     Ok(view! { <exports::ExportJobs ui channel /> }.into_any())
 }
 
 /// The audit log of downloads (owners only).
-#[wasm_split(console_audit, wasm_split_path = ::leptos::wasm_split, fallible, preload(preload_audit))]
+#[wasm_split(console_settings, wasm_split_path = ::leptos::wasm_split, fallible)]
 pub fn audit(ui: Ui, channel: String) -> Result<AnyView, SplitLoaderError> {
     Ok(view! { <exports::AuditLog ui channel /> }.into_any())
 }
